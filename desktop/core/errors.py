@@ -1,0 +1,55 @@
+"""One family of exceptions for problems a user can act on.
+
+The GUI shows `str(error)` in a message box; the command line prints it and exits non-zero.
+Programming errors are never wrapped in these.
+"""
+
+from __future__ import annotations
+
+
+class AtlasError(Exception):
+    """A problem with the user's input that a person can fix; the message says how."""
+
+
+class WrongPassphrase(AtlasError):
+    """The passphrase does not decrypt the bundle."""
+
+
+class NotABundle(AtlasError):
+    """The file is not an age-encrypted Cluster Atlas bundle at all."""
+
+
+class DamagedBundle(AtlasError):
+    """The file is a bundle but has been truncated, altered or is otherwise unreadable."""
+
+
+class NewerFormat(AtlasError):
+    """The bundle was written by a newer version of Cluster Atlas."""
+
+
+class BundleContentError(AtlasError):
+    """A table or column the format requires is missing or malformed inside the bundle."""
+
+
+class InputError(AtlasError):
+    """A bad input file for `pack`: the message names the file, and the row and column if known."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        self.file, self.row, self.column = file, row, column
+        where = []
+        if file:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class ExportError(AtlasError):
+    """An export could not be written (folder missing, read-only, disk full)."""
+
+
+class Cancelled(AtlasError):
+    """Long work was cancelled by the user; nothing was written."""

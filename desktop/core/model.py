@@ -1,0 +1,148 @@
+"""The data model: what a bundle holds once it is open.
+
+Everything here is immutable by convention: frozen dataclasses for metadata and DataFrames that
+the core never modifies in place after loading. Table column names are defined once here and
+used by the bundle reader, the pack command, the statistics and the views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # geopandas is heavy; the type is only needed for annotations
+    import geopandas as gpd
+    import pandas as pd
+
+FORMAT_NAME = "cluster-atlas-bundle"
+FORMAT_VERSION = 1
+BUNDLE_CRS = "EPSG:27700"
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+COUNTY = "County"  # the code used for the whole-area level in aggregated tables
+OUTSIDE = "OUTSIDE"  # home area code for pupils who live outside the bundle's areas
+
+SUPPRESSED = "*"  # what is shown in place of a suppressed number, on screen and in exports
+SYNTHETIC_LABEL = "synthetic, for demonstration"
+
+
+class ValueType(str, Enum):
+    PROPORTION = "proportion"  # numerator / denominator x multiplier; Wilson score interval
+    RATE = "rate"  # numerator / denominator x multiplier; Byar's / exact Poisson interval
+    COUNT = "count"  # numerator; Byar's / exact Poisson interval
+    MEAN = "mean"  # value, weighted by denominator when aggregated; no interval
+    SCORE = "score"  # as mean (e.g. IMD score, population-weighted)
+
+    @property
+    def has_ratio(self) -> bool:
+        return self in (ValueType.PROPORTION, ValueType.RATE)
+
+    @property
+    def is_weighted_mean(self) -> bool:
+        return self in (ValueType.MEAN, ValueType.SCORE)
+
+
+class Polarity(str, Enum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    HIGHER_IS_WORSE = "higher_is_worse"
+    NO_JUDGEMENT = "no_judgement"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Metadata of one indicator; `periods` are in chronological order, oldest first."""
+
+    id: str
+    title: str
+    theme: str
+    value_type: ValueType
+    polarity: Polarity = Polarity.NO_JUDGEMENT
+    multiplier: float = 1.0
+    unit: str = ""
+    definition: str = ""
+    source: str = ""
+    synthetic: bool = False
+    disclosure_threshold: int | None = None  # None: the bundle's threshold applies
+    periods: tuple[str, ...] = ()
+
+    @property
+    def latest_period(self) -> str | None:
+        return self.periods[-1] if self.periods else None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """manifest.json of a bundle (see docs/bundle-format.md)."""
+
+    title: str
+    area_name: str
+    created: str  # ISO 8601 timestamp
+    producer: str
+    geography_vintage: str
+    attribution: str
+    licence: str
+    indicators: tuple[Indicator, ...]
+    disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
+    crs: str = BUNDLE_CRS
+    format_version: int = FORMAT_VERSION
+    description: str = ""
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def threshold_for(self, indicator: Indicator) -> int:
+        if indicator.disclosure_threshold is None:
+            return self.disclosure_threshold
+        return indicator.disclosure_threshold
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """Themes in the order they first appear in the indicator list."""
+        return tuple(dict.fromkeys(ind.theme for ind in self.indicators))
+
+
+# Columns of each table. Required columns must be present; optional ones may be absent or null.
+AREA_COLUMNS = ("area_code", "area_name", "district", "cluster", "geometry")
+CLUSTER_COLUMNS = ("cluster", "description")
+SCHOOL_COLUMNS = ("school_id", "name", "cluster", "phase", "school_type", "pupils", "geometry")
+VALUE_COLUMNS = ("indicator_id", "area_code", "period", "numerator", "denominator", "value")
+FLOW_COLUMNS = ("school_cluster", "home_area_code", "period", "pupils")
+
+TABLE_FILES = {
+    "areas": "areas.parquet",
+    "clusters": "clusters.parquet",
+    "schools": "schools.parquet",
+    "values": "values.parquet",
+    "flows": "flows.parquet",  # optional
+}
+OPTIONAL_TABLES = frozenset({"flows"})
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    """An open bundle: its manifest and its tables, all in memory.
+
+    areas: GeoDataFrame in EPSG:27700, one row per area, columns AREA_COLUMNS (cluster may be
+        null for an area in no cluster); ordered as in the bundle, index 0..n-1.
+    clusters: one row per cluster, columns CLUSTER_COLUMNS, in display order.
+    schools: GeoDataFrame of points in EPSG:27700, columns SCHOOL_COLUMNS.
+    values: long table, columns VALUE_COLUMNS; numerator/denominator/value are float (NaN when
+        missing); period is a string label listed in the indicator's `periods`.
+    flows: pupils by the cluster of their school and their home area (OUTSIDE for outside the
+        bundle's areas), or None when the bundle carries no flows.
+    """
+
+    manifest: Manifest
+    areas: "gpd.GeoDataFrame"
+    clusters: "pd.DataFrame"
+    schools: "gpd.GeoDataFrame"
+    values: "pd.DataFrame"
+    flows: "pd.DataFrame | None" = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def cluster_names(self) -> tuple[str, ...]:
+        return tuple(self.clusters["cluster"].tolist())

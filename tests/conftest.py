@@ -1,0 +1,77 @@
+"""Suite-wide guards: Qt runs offscreen, and no test may reach the network."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_BUNDLE = ROOT / "data" / "worcestershire-demo.atlas"
+DEMO_PASSPHRASE = "worcestershire-demo"
+
+
+class NetworkAccessBlocked(RuntimeError):
+    pass
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guard(sock: socket.socket, address) -> None:
+    # Local sockets (the X server, D-Bus) are allowed; anything over IP is not.
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return
+    raise NetworkAccessBlocked(f"Test tried to open a network connection to {address!r}")
+
+
+def _guarded_connect(self, address):
+    _guard(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _guard(self, address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    monkeypatch.setattr(socket, "create_connection", _blocked_create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", _blocked_getaddrinfo)
+    yield
+
+
+def _blocked_create_connection(address, *args, **kwargs):
+    raise NetworkAccessBlocked(f"Test tried to open a network connection to {address!r}")
+
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _blocked_getaddrinfo(host, *args, **kwargs):
+    if host in (None, "localhost", "127.0.0.1", "::1"):
+        return _real_getaddrinfo(host, *args, **kwargs)
+    raise NetworkAccessBlocked(f"Test tried to resolve {host!r}")
+
+
+@pytest.fixture(scope="session")
+def demo_bundle_path() -> Path:
+    if not DEMO_BUNDLE.exists():
+        pytest.fail(f"{DEMO_BUNDLE} is missing: rebuild it with `python data/build_demo.py`")
+    return DEMO_BUNDLE
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(demo_bundle_path):
+    from desktop.core.bundle import read_bundle
+
+    return read_bundle(demo_bundle_path, DEMO_PASSPHRASE)
