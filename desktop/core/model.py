@@ -42,6 +42,26 @@ class ValueType(str, Enum):
         return self in (ValueType.MEAN, ValueType.SCORE)
 
 
+class Significance(str, Enum):
+    """A cluster (or area) against the county, at 95% unless said otherwise."""
+
+    BETTER = "better"
+    SIMILAR = "similar"
+    WORSE = "worse"
+    HIGHER = "higher"  # significantly higher, for indicators with no polarity
+    LOWER = "lower"
+    NOT_COMPARED = "not compared"  # no interval, suppressed, or no county value
+
+
+class Trend(str, Enum):
+    """Trend over the latest five periods (chi-squared test for trend, as Fingertips)."""
+
+    INCREASING = "increasing"
+    DECREASING = "decreasing"
+    NO_CHANGE = "no significant change"
+    CANNOT = "cannot be calculated"
+
+
 class Polarity(str, Enum):
     HIGHER_IS_BETTER = "higher_is_better"
     HIGHER_IS_WORSE = "higher_is_worse"
@@ -86,6 +106,7 @@ class Manifest:
     crs: str = BUNDLE_CRS
     format_version: int = FORMAT_VERSION
     description: str = ""
+    deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -110,6 +131,18 @@ CLUSTER_COLUMNS = ("cluster", "description")
 SCHOOL_COLUMNS = ("school_id", "name", "cluster", "phase", "school_type", "pupils", "geometry")
 VALUE_COLUMNS = ("indicator_id", "area_code", "period", "numerator", "denominator", "value")
 FLOW_COLUMNS = ("school_cluster", "home_area_code", "period", "pupils")
+
+# The statistics table (desktop.core.aggregate): one row per indicator, period, level and code.
+# level is "area", "cluster" or "county" (code COUNTY). Suppressed rows have every number
+# blanked (NaN) except the denominator, so no consumer can leak them by accident.
+STAT_COLUMNS = ("indicator_id", "period", "level", "code", "numerator", "denominator", "value",
+                "lower95", "upper95", "lower998", "upper998", "suppressed", "significance")
+
+# A cluster profile (desktop.core.profile): one row per indicator, in theme order.
+PROFILE_COLUMNS = ("indicator_id", "theme", "title", "period", "unit", "value_type", "polarity",
+                   "count", "denominator", "value", "lower95", "upper95", "county_value",
+                   "county_lower95", "county_upper95", "lowest", "lowest_cluster", "highest",
+                   "highest_cluster", "significance", "trend", "suppressed", "synthetic")
 
 TABLE_FILES = {
     "areas": "areas.parquet",
