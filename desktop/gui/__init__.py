@@ -1,0 +1,1 @@
+"""The PySide6 window: session state, workers, and one file per view or dialog."""
