@@ -1,0 +1,44 @@
+"""An open bundle together with everything computed from it once, on opening."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.aggregate import Statistics, compute_statistics
+from desktop.core.bundle import read_bundle
+from desktop.core.model import Bundle
+from desktop.core.tasks import Task
+
+
+@dataclass(frozen=True, eq=False)
+class Workspace:
+    bundle: Bundle
+    statistics: Statistics
+
+
+def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) -> Workspace:
+    """Decrypt and read the bundle (in memory), then compute every aggregate once."""
+    task = task or Task()
+    bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.7))
+    statistics = compute_statistics(bundle, _Scaled(task, 0.7, 1.0))
+    task.report(1.0, "Ready")
+    return Workspace(bundle, statistics)
+
+
+class _Scaled(Task):
+    """A view of a task that maps 0..1 onto part of the parent's range."""
+
+    def __init__(self, parent: Task, start: float, end: float) -> None:
+        super().__init__()
+        self._parent, self._start, self._end = parent, start, end
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled
+
+    def check(self) -> None:
+        self._parent.check()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self._parent.report(self._start + (self._end - self._start) * fraction, message)

@@ -1,0 +1,81 @@
+"""Significance colours, words and symbols shared by the profile, issues and compare views.
+
+The colours are the Fingertips ones readers of PHE profiles already know. Colour is never the
+only signal: every coloured cell also carries a word or a one-letter symbol, and its tooltip the
+full word, so the views work for colour-blind readers and in greyscale prints.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+from desktop.core.model import Significance, Trend
+
+SIGNIFICANCE_HEX: dict[str, str] = {
+    Significance.BETTER.value: "#92D050",
+    Significance.SIMILAR.value: "#FFC000",
+    Significance.WORSE.value: "#C00000",
+    Significance.HIGHER.value: "#5555E6",
+    Significance.LOWER.value: "#BED2FF",
+    Significance.NOT_COMPARED.value: "#E6E6E6",
+}
+SIGNIFICANCE_WORDS: dict[str, str] = {s.value: s.value.capitalize() for s in Significance}
+SIGNIFICANCE_SYMBOLS: dict[str, str] = {
+    Significance.BETTER.value: "B",
+    Significance.SIMILAR.value: "S",
+    Significance.WORSE.value: "W",
+    Significance.HIGHER.value: "H",
+    Significance.LOWER.value: "L",
+    Significance.NOT_COMPARED.value: "–",
+}
+# Sorting a significance column puts the most worrying first.
+SIGNIFICANCE_RANK: dict[str, int] = {
+    Significance.WORSE.value: 0,
+    Significance.HIGHER.value: 1,
+    Significance.LOWER.value: 2,
+    Significance.SIMILAR.value: 3,
+    Significance.BETTER.value: 4,
+    Significance.NOT_COMPARED.value: 5,
+}
+TREND_SYMBOLS: dict[str, str] = {
+    Trend.INCREASING.value: "↑",
+    Trend.DECREASING.value: "↓",
+    Trend.NO_CHANGE.value: "→",
+    Trend.CANNOT.value: "–",
+}
+
+SPINE_RANGE_HEX = "#C8C8C8"  # the bar from the lowest to the highest cluster
+COUNTY_LINE_HEX = "#1F1F7A"  # the county (benchmark) line at the centre of a spine chart
+THEME_ROW_HEX = "#EEF1F5"  # background of the theme header rows
+
+_NOT_COMPARED = Significance.NOT_COMPARED.value
+
+
+def normalise_significance(significance: object) -> str:
+    """A significance value as one of the Significance strings; unknown or missing -> not compared."""
+    text = str(getattr(significance, "value", significance)).strip().lower()
+    return text if text in SIGNIFICANCE_HEX else _NOT_COMPARED
+
+
+def significance_colour(significance: object) -> QColor:
+    return QColor(SIGNIFICANCE_HEX[normalise_significance(significance)])
+
+
+def significance_word(significance: object) -> str:
+    return SIGNIFICANCE_WORDS[normalise_significance(significance)]
+
+
+def significance_symbol(significance: object) -> str:
+    return SIGNIFICANCE_SYMBOLS[normalise_significance(significance)]
+
+
+def text_colour_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background` (WCAG relative luminance)."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = (0.2126 * channel(background.redF()) + 0.7152 * channel(background.greenF())
+           + 0.0722 * channel(background.blueF()))
+    # Contrast against black is (L + 0.05) / 0.05, against white 1.05 / (L + 0.05).
+    return QColor("#000000") if (lum + 0.05) ** 2 > 0.0525 else QColor("#FFFFFF")

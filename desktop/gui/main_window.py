@@ -1,0 +1,328 @@
+"""The main window: map and chart on the left, the cluster's profile on the right, linked
+through the session. Menus, drag and drop, layout memory and locking live here; what each
+view shows is decided by the core and by the view itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QSplitter, QStackedWidget, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from desktop import APP_NAME
+from desktop.core.workspace import Workspace
+from desktop.gui import settings
+from desktop.gui.about_dialog import AboutDialog
+from desktop.gui.chart_view import ChartView
+from desktop.gui.compare_view import CompareView
+from desktop.gui.idle_lock import IdleLock
+from desktop.gui.issues_view import IssuesView
+from desktop.gui.map_view import MapView
+from desktop.gui.opener import BundleOpener
+from desktop.gui.profile_view import ProfileView
+from desktop.gui.selection_bar import SelectionBar
+from desktop.gui.session import Session
+from desktop.gui.view_sync import ViewSync
+
+BUNDLE_FILTER = "Cluster Atlas bundles (*.atlas);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.session = Session(self)
+        self.opener = BundleOpener(self)
+
+        self.selection_bar = SelectionBar(self.session, self)
+        self.addToolBar(self.selection_bar)
+        self.map_view = MapView()
+        self.chart_view = ChartView()
+        self.profile_view = ProfileView()
+        self.issues_view = IssuesView()
+        self.compare_view = CompareView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profile_tabs")
+        self.tabs.addTab(self.profile_view, "&Profile")
+        self.tabs.addTab(self.issues_view, "Potential &issues")
+        self.tabs.addTab(self.compare_view, "Compare c&lusters")
+
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.addWidget(self.map_view)
+        self.left_splitter.addWidget(self.chart_view)
+        self.left_splitter.setSizes([620, 300])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.left_splitter)
+        self.main_splitter.addWidget(self.tabs)
+        self.main_splitter.setSizes([640, 760])
+
+        self.cover = self._make_cover()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.cover)
+        self.stack.addWidget(self.main_splitter)
+        self.setCentralWidget(self.stack)
+
+        self._make_status_bar()
+        self._make_menus()
+        self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
+                             self.issues_view, self.compare_view, self)
+
+        self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
+        self.session.bundle_opened.connect(self._on_opened)
+        self.session.bundle_closed.connect(self._on_closed)
+        self.opener.started.connect(self._busy)
+        self.opener.progress.connect(self._progress)
+        self.opener.opened.connect(self._install)
+        self.opener.failed.connect(self._show_error)
+        self.opener.crashed.connect(self._show_crash)
+        self.opener.finished.connect(self._idle)
+        self._restore_layout()
+        self._show_cover()
+
+    # --- construction ---------------------------------------------------------------
+    def _make_cover(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self.cover_label = QLabel()
+        self.cover_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_label.setWordWrap(True)
+        layout.addWidget(self.cover_label)
+        self.cover_button = QPushButton()
+        self.cover_button.clicked.connect(self._cover_clicked)
+        layout.addWidget(self.cover_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel()
+        bar.addWidget(self.status_label, 1)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setAccessibleName("Progress")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.clicked.connect(self.opener.cancel)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.cancel_button)
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open…", self.choose_and_open,
+                                        QKeySequence.StandardKey.Open, "Open a bundle")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        self.close_action = self._action(file_menu, "&Close", self.close_bundle,
+                                         QKeySequence.StandardKey.Close, "Close the bundle")
+        self.lock_action = self._action(file_menu, "&Lock", self.lock, "Ctrl+L",
+                                        "Drop the decrypted data until the passphrase is given")
+        file_menu.addSeparator()
+        self.export_menu = file_menu.addMenu("&Export")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Find indicator", self._find_indicator,
+                     QKeySequence.StandardKey.Find)
+        self._action(view_menu, "Zoom to &cluster", self.map_view.zoom_to_cluster, "Ctrl+K")
+        self._action(view_menu, "&Reset map view", self.map_view.reset_view, "Ctrl+0")
+        view_menu.addSeparator()
+        self._action(view_menu, "&Next cluster", lambda: self._step_cluster(1), "Ctrl+]")
+        self._action(view_menu, "&Previous cluster", lambda: self._step_cluster(-1), "Ctrl+[")
+        view_menu.addSeparator()
+        for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters")):
+            self._action(view_menu, f"Show {title}", lambda _=False, i=i: self.tabs.setCurrentIndex(i),
+                         f"Ctrl+{i + 1}")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Cluster Atlas", self.show_about,
+                     QKeySequence.StandardKey.HelpContents)
+
+    # --- opening, closing, locking -----------------------------------------------------
+    def choose_and_open(self) -> None:
+        start = str(Path(settings.recent_files()[0]).parent) if settings.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open bundle", start, BUNDLE_FILTER)
+        if path:
+            self.open_bundle(path)
+
+    def open_bundle(self, path: str | Path) -> None:
+        if self.session.is_open and Path(path).resolve() != (self.session.path or Path()).resolve():
+            self.close_bundle()
+        self.opener.open(path)
+
+    def _install(self, path: Path, workspace: Workspace) -> None:
+        self.session.open(path, workspace.bundle, workspace.statistics)
+        settings.add_recent_file(path)
+
+    def close_bundle(self) -> None:
+        self.session.close()
+        self._show_cover()
+
+    def lock(self) -> None:
+        if not self.session.is_open:
+            return
+        self.session.lock()
+        self._show_cover()
+
+    def _cover_clicked(self) -> None:
+        if self.session.locked and self.session.path is not None:
+            self.opener.open(self.session.path)
+        else:
+            self.choose_and_open()
+
+    def _show_cover(self) -> None:
+        if self.session.locked and self.session.path is not None:
+            self.cover_label.setText(f"<h2>Locked</h2><p>{self.session.path.name} is locked. "
+                                     "Its decrypted data has been removed from memory.</p>")
+            self.cover_button.setText("&Unlock…")
+            self.setWindowTitle(f"{APP_NAME} — locked")
+        else:
+            self.cover_label.setText("<h2>Cluster Atlas</h2><p>Open a bundle (.atlas) with "
+                                     "File ▸ Open, or drop it on this window.</p>")
+            self.cover_button.setText("&Open bundle…")
+            self.setWindowTitle(APP_NAME)
+        self.stack.setCurrentWidget(self.cover)
+        self.cover_button.setFocus()
+        self.idle_lock.stop()
+
+    def _on_opened(self) -> None:
+        bundle = self.session.bundle
+        self.stack.setCurrentWidget(self.main_splitter)
+        self.setWindowTitle(f"{bundle.manifest.title} — {APP_NAME}")
+        self.status_label.setText(f"{self.session.path.name}: {len(bundle.areas)} areas, "
+                                  f"{len(bundle.clusters)} clusters, "
+                                  f"{len(bundle.manifest.indicators)} indicators")
+        self.idle_lock.set_timeout(settings.get("idle_lock_minutes") * 60_000)
+        self.idle_lock.start()
+
+    def _on_closed(self) -> None:
+        self.status_label.setText("")
+
+    # --- status ------------------------------------------------------------------------
+    def _busy(self, message: str) -> None:
+        self.status_label.setText(message)
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
+        self.cancel_button.show()
+        self.open_action.setEnabled(False)
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(int(fraction * 1000))
+        if message:
+            self.status_label.setText(message)
+
+    def _idle(self) -> None:
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+        self.open_action.setEnabled(True)
+        if not self.session.is_open:
+            self.status_label.setText("")
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def _show_crash(self, trace: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                          "Something went wrong inside Cluster Atlas. Please report it with "
+                          "the details below (they contain no data from the bundle).", parent=self)
+        box.setDetailedText(trace)
+        box.exec()
+
+    # --- menus ---------------------------------------------------------------------------
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        for i, path in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            action.setData(path)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_bundle(p))
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _find_indicator(self) -> None:
+        if self.session.is_open:
+            self.tabs.setCurrentWidget(self.profile_view)
+            self.profile_view.focus_search()
+
+    def _step_cluster(self, step: int) -> None:
+        if not self.session.is_open:
+            return
+        names = self.session.bundle.cluster_names
+        i = names.index(self.session.cluster) if self.session.cluster in names else 0
+        self.session.set_cluster(names[(i + step) % len(names)])
+
+    def show_about(self) -> None:
+        manifest = self.session.bundle.manifest if self.session.bundle is not None else None
+        AboutDialog(manifest, self).exec()
+
+    # --- drag and drop ---------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if _dropped_bundle(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        path = _dropped_bundle(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_bundle(path)
+
+    # --- layout memory -----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        for key, restore in (("window/geometry", self.restoreGeometry),
+                             ("window/state", self.restoreState),
+                             ("window/main_splitter", self.main_splitter.restoreState),
+                             ("window/left_splitter", self.left_splitter.restoreState)):
+            value = settings.get(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+        if settings.get("window/geometry").isEmpty():
+            self.resize(1440, 900)
+        self.session.set_classification(settings.get("classification"), settings.get("classes"),
+                                        settings.get("palette"))
+
+    def save_layout(self) -> None:
+        settings.set("window/geometry", self.saveGeometry())
+        settings.set("window/state", self.saveState())
+        settings.set("window/main_splitter", self.main_splitter.saveState())
+        settings.set("window/left_splitter", self.left_splitter.saveState())
+        settings.set("classification", self.session.scheme)
+        settings.set("classes", self.session.classes)
+        settings.set("palette", self.session.palette)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.opener.cancel()
+        self.save_layout()
+        self.session.close()
+        super().closeEvent(event)
+
+
+def _dropped_bundle(mime) -> str | None:
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".atlas"):
+            return url.toLocalFile()
+    return None
+

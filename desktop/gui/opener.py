@@ -1,0 +1,100 @@
+"""Opening a bundle: ask the passphrase, decrypt and compute off the GUI thread, retry.
+
+The passphrase lives only in the closure handed to the worker; it is never stored in the
+session, the settings or a log. Wrong passphrases are counted and, after five in a row, each
+further attempt waits longer (desktop.core.throttle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop.core.errors import AtlasError, WrongPassphrase
+from desktop.core.tasks import Task
+from desktop.core.throttle import AttemptThrottle
+from desktop.core.workspace import Workspace, load_workspace
+from desktop.gui.passphrase_dialog import ask_passphrase
+from desktop.gui.workers import Worker
+
+AskPassphrase = Callable[[QWidget | None, str, str, float], "str | None"]
+
+
+class BundleOpener(QObject):
+    """Drives one open at a time; reports through signals so the window stays thin."""
+
+    started = Signal(str)  # message for the status bar
+    progress = Signal(float, str)
+    opened = Signal(object, object)  # path, Workspace
+    failed = Signal(str)  # a message for the officer
+    crashed = Signal(str)  # a programming error (traceback)
+    finished = Signal()  # after opened, failed, crashed or cancel
+
+    def __init__(self, parent_widget: QWidget | None = None) -> None:
+        super().__init__(parent_widget)
+        self.parent_widget = parent_widget
+        self.ask_passphrase: AskPassphrase = ask_passphrase
+        self.throttle = AttemptThrottle()
+        self.worker: Worker | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None
+
+    def open(self, path: str | Path, error: str = "") -> None:
+        if self.busy:
+            return
+        path = Path(path)
+        if not path.is_file():
+            self.failed.emit(f"{path} does not exist or is not a file.")
+            self.finished.emit()
+            return
+        passphrase = self.ask_passphrase(self.parent_widget, path.name, error,
+                                         self.throttle.delay_before_next())
+        if passphrase is None:
+            self.finished.emit()
+            return
+        self.started.emit(f"Opening {path.name}…")
+        self.worker = Worker(lambda task, p=passphrase: _load(path, p, task))
+        del passphrase
+        self.worker.signals.progress.connect(self.progress)
+        self.worker.signals.finished.connect(lambda ws: self._done(path, ws))
+        self.worker.signals.failed.connect(lambda exc: self._failed(path, exc))
+        self.worker.signals.cancelled.connect(self._cancelled)
+        self.worker.signals.crashed.connect(self._crashed)
+        self.worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _done(self, path: Path, workspace: Workspace) -> None:
+        self.worker = None
+        self.throttle.record_success()
+        self.opened.emit(path, workspace)
+        self.finished.emit()
+
+    def _failed(self, path: Path, exc: AtlasError) -> None:
+        self.worker = None
+        if isinstance(exc, WrongPassphrase):
+            self.throttle.record_failure()
+            self.open(path, error=str(exc))  # ask again, with the reason shown
+            return
+        self.failed.emit(str(exc))
+        self.finished.emit()
+
+    def _cancelled(self) -> None:
+        self.worker = None
+        self.finished.emit()
+
+    def _crashed(self, trace: str) -> None:
+        self.worker = None
+        self.crashed.emit(trace)
+        self.finished.emit()
+
+
+def _load(path: Path, passphrase: str, task: Task) -> Workspace:
+    return load_workspace(path, passphrase, task)

@@ -1,0 +1,140 @@
+"""The one mutable thing: which bundle is open and what the officer has chosen.
+
+Views subscribe to the signals and change the choices only through the setters. The session
+holds the decrypted bundle and its statistics; `lock()` and `close()` drop both, so after a
+lock nothing decrypted is reachable from the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.aggregate import Statistics
+from desktop.core.model import Bundle, Indicator
+
+
+class Session(QObject):
+    bundle_opened = Signal()
+    bundle_closed = Signal()  # also emitted on lock: views must clear everything they show
+    locked_changed = Signal(bool)
+    cluster_changed = Signal(str)
+    indicator_changed = Signal(str)
+    period_changed = Signal(str)
+    classification_changed = Signal()
+    area_selected = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path: Path | None = None
+        self.bundle: Bundle | None = None
+        self.statistics: Statistics | None = None
+        self.locked = False
+        self.cluster: str = ""
+        self.indicator_id: str = ""
+        self.period: str = ""
+        self.area_code: str = ""
+        self.scheme = "quantiles"
+        self.classes = 5
+        self.palette = "Blues"
+
+    # --- opening, closing, locking -------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.bundle is not None
+
+    def open(self, path: Path, bundle: Bundle, statistics: Statistics) -> None:
+        """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
+        self.path, self.bundle, self.statistics = Path(path), bundle, statistics
+        was_locked, self.locked = self.locked, False
+        names = bundle.cluster_names
+        if self.cluster not in names:
+            self.cluster = names[0] if names else ""
+        ids = [ind.id for ind in bundle.manifest.indicators]
+        if self.indicator_id not in ids:
+            self.indicator_id = ids[0] if ids else ""
+        if self.indicator_id and self.period not in self.indicator.periods:
+            self.period = self.indicator.latest_period or ""
+        if self.area_code not in set(bundle.areas["area_code"]):
+            self.area_code = ""
+        self.bundle_opened.emit()
+        if was_locked:
+            self.locked_changed.emit(False)
+
+    def _drop(self) -> None:
+        self.bundle = None
+        self.statistics = None
+        self.bundle_closed.emit()
+
+    def close(self) -> None:
+        self._drop()
+        self.path = None
+        self.cluster = self.indicator_id = self.period = self.area_code = ""
+        if self.locked:
+            self.locked = False
+            self.locked_changed.emit(False)
+
+    def lock(self) -> None:
+        """Drop every decrypted table; the path and the choices stay to reopen where we were."""
+        if self.bundle is None:
+            return
+        self._drop()
+        self.locked = True
+        self.locked_changed.emit(True)
+
+    # --- choices -----------------------------------------------------------------------
+    @property
+    def indicator(self) -> Indicator:
+        assert self.bundle is not None
+        return self.bundle.manifest.indicator(self.indicator_id)
+
+    def set_cluster(self, name: str) -> None:
+        if self.bundle is None or name == self.cluster or name not in self.bundle.cluster_names:
+            return
+        self.cluster = name
+        self.cluster_changed.emit(name)
+
+    def set_indicator(self, indicator_id: str, period: str | None = None) -> None:
+        """Switch indicator; keep the period if the new indicator has it, else its latest."""
+        if self.bundle is None or indicator_id == self.indicator_id and period in (None, self.period):
+            return
+        indicator = self.bundle.manifest.indicator(indicator_id)
+        if period is None or period not in indicator.periods:
+            period = self.period if self.period in indicator.periods else indicator.latest_period
+        changed_indicator = indicator_id != self.indicator_id
+        self.indicator_id, self.period = indicator_id, period or ""
+        if changed_indicator:
+            self.indicator_changed.emit(indicator_id)
+        else:
+            self.period_changed.emit(self.period)
+
+    def set_period(self, period: str) -> None:
+        if self.bundle is None or period == self.period or period not in self.indicator.periods:
+            return
+        self.period = period
+        self.period_changed.emit(period)
+
+    def set_classification(self, scheme: str | None = None, classes: int | None = None,
+                           palette: str | None = None) -> None:
+        changed = False
+        for name, value in (("scheme", scheme), ("classes", classes), ("palette", palette)):
+            if value is not None and getattr(self, name) != value:
+                setattr(self, name, value)
+                changed = True
+        if changed:
+            self.classification_changed.emit()
+
+    def select_area(self, area_code: str) -> None:
+        """Select an area and, with it, its cluster (when it has one)."""
+        if self.bundle is None:
+            return
+        areas = self.bundle.areas
+        match = areas.loc[areas["area_code"] == area_code, "cluster"]
+        if match.empty:
+            return
+        self.area_code = area_code
+        cluster = match.iloc[0]
+        if isinstance(cluster, str) and cluster:
+            self.set_cluster(cluster)
+        self.area_selected.emit(area_code)
