@@ -1,0 +1,150 @@
+"""The unencrypted inside of a bundle: a ZIP of manifest.json and Parquet tables, in memory.
+
+`bundle_to_zip` and `bundle_from_zip` never touch the disk: decrypted bytes must not land in a
+file. Reading treats the archive as hostile (it may be hand-made): sizes come from the central
+directory and are checked before anything is inflated, and every member is read with a bound.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from desktop.core import model
+from desktop.core.bundle_manifest import MANIFEST_FILE, decode_manifest, encode_manifest
+from desktop.core.bundle_tables import decode_table, encode_table
+from desktop.core.errors import BundleContentError, DamagedBundle, NotABundle
+from desktop.core.model import Bundle
+
+MAX_TOTAL_UNCOMPRESSED = 4 * 1024**3  # a county bundle is tens of MB, England a few hundred
+MAX_RATIO = 200  # deflate tops out near 1032:1; Parquet inside a ZIP rarely exceeds 10:1
+RATIO_CHECK_FROM = 16 * 1024**2  # small members (the manifest) may compress well, harmlessly
+_READ_CHUNK = 1024**2
+
+Progress = Callable[[float, str], None]
+
+
+def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
+    """Serialise a bundle to ZIP bytes (manifest.json first, then the tables)."""
+    tables = {name: getattr(bundle, name) for name in model.TABLE_FILES}
+    present = {name: model.TABLE_FILES[name] for name, df in tables.items() if df is not None}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST_FILE, encode_manifest(bundle.manifest, present))
+        for i, (name, file_name) in enumerate(present.items()):
+            if progress:
+                progress(i / len(present), f"Writing {name}")
+            archive.writestr(file_name, encode_table(name, tables[name]))
+    return buffer.getvalue()
+
+
+def bundle_from_zip(data: bytes, name: str, progress: Progress | None = None) -> Bundle:
+    """Parse decrypted ZIP bytes into a Bundle; `name` is the bundle's file name for messages."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise NotABundle(f"{name} is not a Cluster Atlas bundle: it decrypts, but what is "
+                         "inside is not a ZIP archive.") from exc
+    with archive:
+        check_sizes(archive, name)
+        if MANIFEST_FILE not in archive.NameToInfo:
+            raise NotABundle(f"{name} is not a Cluster Atlas bundle: its archive has no "
+                             f"{MANIFEST_FILE}.")
+        manifest, raw = decode_manifest(read_member(archive, MANIFEST_FILE, name), name)
+        files = _table_files(raw, name)
+        wanted = [t for t in model.TABLE_FILES if t not in model.OPTIONAL_TABLES or
+                  files[t] in archive.NameToInfo]
+        tables: dict[str, object] = {}
+        for i, table in enumerate(wanted):
+            if progress:
+                progress(i / len(wanted), f"Reading {table}")
+            file_name = files[table]
+            if file_name not in archive.NameToInfo:
+                raise BundleContentError(f"{name} has no {file_name} table; the {table} table "
+                                         "is required. Rebuild the bundle with cluster-atlas pack.")
+            tables[table] = decode_table(table, read_member(archive, file_name, name),
+                                         f"{name}: {file_name}")
+    _check_indicators(tables["values"], manifest, name)
+    return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
+                  schools=tables["schools"], values=tables["values"],
+                  flows=tables.get("flows"))
+
+
+def check_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse archives whose central directory promises absurd sizes (ZIP bombs)."""
+    infos = archive.infolist()
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise DamagedBundle(f"{name} claims to hold {total / 1024**3:.1f} GiB of data, more than "
+                            f"the {MAX_TOTAL_UNCOMPRESSED // 1024**3} GiB a bundle may hold; it "
+                            "was not opened. Ask for a fresh copy.")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
+            raise DamagedBundle(f"{name}: {info.filename} would inflate {ratio:.0f} times "
+                                "(a ZIP bomb or a damaged archive); it was not opened.")
+
+
+def read_member(archive: zipfile.ZipFile, member: str, name: str) -> bytes:
+    """Read one member, never more than its declared size (+1 byte to detect a lie)."""
+    info = archive.getinfo(member)
+    limit = info.file_size
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        with archive.open(info) as stream:
+            while received <= limit:
+                chunk = stream.read(min(_READ_CHUNK, limit + 1 - received))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise DamagedBundle(f"{name} is damaged: {member} in its archive fails its check "
+                            f"({exc}). Ask for a fresh copy.") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # unknown method, ZIP-level password
+        raise BundleContentError(f"{name}: {member} cannot be read ({exc}). Store members "
+                                 "uncompressed or with deflate, without a ZIP password.") from exc
+    if received != limit:
+        raise DamagedBundle(f"{name} is damaged: {member} holds {received} bytes where its "
+                            f"archive says {limit}. Ask for a fresh copy.")
+    return b"".join(chunks)
+
+
+def _table_files(raw: dict, name: str) -> dict[str, str]:
+    """File name of each table: the manifest's "tables" entries over the default names."""
+    listed = raw.get("tables") or {}
+    if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
+        raise BundleContentError(f'{name}: manifest.json "tables" must map table names to '
+                                 "file names.")
+    return {table: listed.get(table, default) for table, default in model.TABLE_FILES.items()}
+
+
+def _check_indicators(values: pd.DataFrame, manifest: model.Manifest, name: str) -> None:
+    """Every value must belong to an indicator and period the manifest lists."""
+    known = {ind.id for ind in manifest.indicators}
+    unknown = sorted(set(values["indicator_id"].dropna().unique()) - known)
+    if unknown:
+        raise BundleContentError(f"{name}: values.parquet has values for indicators that "
+                                 f"manifest.json does not list: {', '.join(unknown[:5])}.")
+    pairs = values[["indicator_id", "period"]].drop_duplicates()
+    listed = pd.MultiIndex.from_arrays(
+        [[ind.id for ind in manifest.indicators for _ in ind.periods],
+         [p for ind in manifest.indicators for p in ind.periods]])
+    stray = pairs[~pd.MultiIndex.from_frame(pairs).isin(listed)]
+    if len(stray):
+        first = stray.iloc[0]
+        raise BundleContentError(
+            f"{name}: values.parquet has period {first['period']!r} for indicator "
+            f"{first['indicator_id']!r}, which manifest.json does not list in its periods.")
+
+
+def parquet_row_groups(data: bytes) -> int:
+    """Number of row groups in Parquet bytes (used by tests and diagnostics)."""
+    return pq.ParquetFile(io.BytesIO(data)).num_row_groups
+
