@@ -165,6 +165,7 @@ def pack(input_dir: str | os.PathLike, output: str | os.PathLike, passphrase: st
     task = task or Task()
     bundle = read_inputs(input_dir, task)
     task.report(0.9, f"Writing {Path(output).name}")
-    write_bundle(bundle, output, passphrase, task)
+    # the writer's own 0..1 progress fills the last tenth; cancelling still reaches it
+    write_bundle(bundle, output, passphrase, Task(lambda f, m: task.report(0.9 + 0.1 * f, m)))
     task.report(1.0, "Done")
     return bundle
