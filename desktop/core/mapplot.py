@@ -1,0 +1,235 @@
+"""The choropleth map drawn onto a given matplotlib Axes, for the screen and for exports.
+
+`draw_map` builds the geometry once: one PathCollection of the areas (paths made straight from
+the shapely rings, not through GeoDataFrame.plot), the dissolved cluster boundaries, schools and
+empty artists for the highlighted cluster and the selected area. Switching indicator or period
+then only changes face colours, the hatched no-data overlays (which reuse the same Path objects)
+and the legend: that is what keeps a repaint fast at England scale.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.path import Path
+
+from desktop.core.classify import MISSING, SUPPRESSED, Classification, scheme_title
+from desktop.core.palettes import NoData, face_colours
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
+
+Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
+
+AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
+BOUNDARY_COLOUR = "#303030"
+SCHOOL_COLOUR = "#1A1A1A"
+HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]
+SELECTED_HALO = [patheffects.withStroke(linewidth=3.6, foreground="black")]
+
+
+@dataclass(eq=False)
+class MapArtists:
+    """Everything draw_map put on the Axes, kept so the map can be recoloured, not rebuilt."""
+
+    ax: "Axes"
+    areas: PathCollection
+    paths: list[Path]
+    area_codes: np.ndarray
+    area_clusters: np.ndarray
+    geometries: np.ndarray
+    boundaries: LineCollection
+    highlight: LineCollection
+    selected: LineCollection
+    missing_overlay: PathCollection
+    suppressed_overlay: PathCollection
+    schools: PathCollection | None
+    bounds: Bounds
+    cluster_rings: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    legend: "Legend | None" = None
+    tree: shapely.STRtree | None = None
+
+    def area_at(self, x: float, y: float) -> int | None:
+        """Index of the area under a point in data coordinates, or None outside every area."""
+        if self.tree is None:
+            self.tree = shapely.STRtree(self.geometries)
+        hits = self.tree.query(shapely.Point(x, y), predicate="intersects")
+        return int(hits.min()) if hits.size else None
+
+    def cluster_bounds(self, cluster: str) -> Bounds | None:
+        members = self.geometries[self.area_clusters == cluster]
+        return tuple(shapely.total_bounds(members)) if members.size else None
+
+
+def area_paths(geometries: np.ndarray) -> list[Path]:
+    """One compound Path per (multi)polygon: exteriors anticlockwise and holes clockwise, so the
+    nonzero fill rule cuts the holes out."""
+    geoms = shapely.orient_polygons(geometries)
+    parts, part_area = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
+    first = np.r_[True, coord_ring[1:] != coord_ring[:-1]]
+    codes[first] = Path.MOVETO
+    codes[np.r_[first[1:], True]] = Path.CLOSEPOLY
+    coord_area = part_area[ring_part[coord_ring]]
+    cuts = np.searchsorted(coord_area, np.arange(1, len(geometries)))
+    return [Path(v, c) for v, c in zip(np.split(xy, cuts), np.split(codes, cuts))]
+
+
+def cluster_outlines(geometries: np.ndarray, clusters: np.ndarray) -> dict[str, list[np.ndarray]]:
+    """The rings of each cluster's dissolved outline, keyed by cluster name."""
+    outlines = {}
+    for name in dict.fromkeys(c for c in clusters if isinstance(c, str) and c):
+        union = shapely.union_all(geometries[clusters == name])
+        rings = shapely.get_rings(shapely.get_parts(union))
+        outlines[name] = [shapely.get_coordinates(r) for r in rings]
+    return outlines
+
+
+def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cluster",
+             code_column: str = "area_code",
+             schools: "gpd.GeoDataFrame | None" = None) -> MapArtists:
+    """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists."""
+    geometries = np.asarray(areas.geometry.values, dtype=object)
+    paths = area_paths(geometries)
+    clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
+    clusters = np.asarray(clusters.to_numpy(), dtype=object)
+    collection = PathCollection(paths, facecolors=NoData.MISSING_COLOUR, edgecolors=AREA_EDGE,
+                                linewidths=0.3, zorder=1)
+    ax.add_collection(collection, autolim=False)
+
+    def overlay(hatch: str) -> PathCollection:
+        coll = PathCollection([], facecolors="none", edgecolors=NoData.HATCH_COLOUR,
+                              linewidths=0, hatch=hatch, zorder=1.1)
+        return ax.add_collection(coll, autolim=False)
+
+    outlines = cluster_outlines(geometries, clusters)
+    boundaries = LineCollection([r for rings in outlines.values() for r in rings],
+                                colors=BOUNDARY_COLOUR, linewidths=0.9, zorder=2)
+    highlight = LineCollection([], colors="black", linewidths=2.4, zorder=3, path_effects=HALO)
+    selected = LineCollection([], colors="white", linewidths=1.4, zorder=4,
+                              path_effects=SELECTED_HALO)
+    for lines in (boundaries, highlight, selected):
+        ax.add_collection(lines, autolim=False)
+    school_points = None
+    if schools is not None and len(schools):
+        xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
+        school_points = ax.scatter(xy[:, 0], xy[:, 1], s=16, c=SCHOOL_COLOUR,
+                                   edgecolors="white", linewidths=0.6, zorder=5)
+    bounds = tuple(float(b) for b in shapely.total_bounds(geometries))
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_axis_off()
+    artists = MapArtists(ax, collection, paths, areas[code_column].astype(str).to_numpy(),
+                         clusters, geometries, boundaries, highlight, selected,
+                         overlay(NoData.MISSING_HATCH), overlay(NoData.SUPPRESSED_HATCH),
+                         school_points, bounds, outlines)
+    artists.tree = shapely.STRtree(geometries)
+    zoom_to(ax, bounds)
+    return artists
+
+
+def recolour(artists: MapArtists, facecolors: np.ndarray) -> None:
+    """Give every area its new fill colour (N x 4 RGBA); the geometry stays as it is."""
+    artists.areas.set_facecolor(facecolors)
+
+
+def show_classes(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
+                 title: str, *, period: str = "", note: str | None = None) -> None:
+    """Recolour by a classification and update the hatching and the legend to match."""
+    recolour(artists, face_colours(classification, class_colours))
+    index = classification.class_index
+    artists.missing_overlay.set_paths([artists.paths[i] for i in np.flatnonzero(index == MISSING)])
+    artists.suppressed_overlay.set_paths(
+        [artists.paths[i] for i in np.flatnonzero(index == SUPPRESSED)])
+    set_legend(artists, classification, class_colours, title, period=period, note=note)
+
+
+def legend_title(title: str, period: str, scheme: str, note: str | None) -> str:
+    lines = textwrap.wrap(title, 30) or [""]
+    lines.append(" · ".join(p for p in (period, scheme) if p))
+    if note:
+        lines.append(f"({note})")
+    return "\n".join(lines)
+
+
+def set_legend(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
+               title: str, *, period: str = "", note: str | None = None) -> "Legend":
+    """Class patches "range (count)", the no-data entries that occur, and the map symbols."""
+    handles = [Patch(facecolor=c, edgecolor="#9A9A9A", linewidth=0.5, label=f"{lab} ({n:,})")
+               for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
+    if classification.n_suppressed:
+        handles.append(Patch(facecolor=NoData.SUPPRESSED_COLOUR, edgecolor=NoData.HATCH_COLOUR,
+                             hatch=NoData.SUPPRESSED_HATCH, linewidth=0.5,
+                             label=f"Suppressed, small numbers ({classification.n_suppressed:,})"))
+    if classification.n_missing:
+        handles.append(Patch(facecolor=NoData.MISSING_COLOUR, edgecolor=NoData.HATCH_COLOUR,
+                             hatch=NoData.MISSING_HATCH, linewidth=0.5,
+                             label=f"No data ({classification.n_missing:,})"))
+    if artists.cluster_rings:
+        handles.append(Line2D([], [], color=BOUNDARY_COLOUR, lw=0.9, label="Cluster boundary"))
+    if artists.schools is not None:
+        handles.append(Line2D([], [], ls="", marker="o", ms=4.5, mfc=SCHOOL_COLOUR, mec="white",
+                              label="School"))
+    legend = artists.ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+        frameon=False, fontsize=8, title_fontsize=8.5, alignment="left", handlelength=1.6,
+        title=legend_title(title, period, scheme_title(classification.scheme), note))
+    artists.legend = legend
+    return legend
+
+
+def fit_axes(artists: MapArtists, margin: float = 0.01) -> None:
+    """Shrink the Axes so the legend to its right fits inside the figure."""
+    ax, legend = artists.ax, artists.legend
+    fig = ax.figure
+    width = 0.0
+    if legend is not None:
+        renderer = fig.canvas.get_renderer()
+        width = legend.get_window_extent(renderer).width / fig.bbox.width + 0.02
+    ax.set_position([margin, margin, max(0.2, 1 - width - 2 * margin), 1 - 2 * margin])
+
+
+def set_highlight(artists: MapArtists, cluster: str | None) -> None:
+    """Outline one cluster boldly (None: no cluster highlighted)."""
+    artists.highlight.set_segments(artists.cluster_rings.get(cluster, []) if cluster else [])
+
+
+def set_selected_area(artists: MapArtists, index: int | None) -> None:
+    """Outline one area (None: no area selected)."""
+    rings = []
+    if index is not None:
+        parts = shapely.get_parts(artists.geometries[index])
+        rings = [shapely.get_coordinates(r) for r in shapely.get_rings(parts)]
+    artists.selected.set_segments(rings)
+
+
+def zoom_to(ax: "Axes", bounds: Bounds, margin: float = 0.03) -> None:
+    """Show a box of data coordinates with a small margin, widened to the Axes' shape so the
+    equal aspect needs no further adjustment."""
+    minx, miny, maxx, maxy = bounds
+    pad = margin * max(maxx - minx, maxy - miny, 1.0)
+    width, height = maxx - minx + 2 * pad, maxy - miny + 2 * pad
+    box = ax.get_position().transformed(ax.figure.transFigure)
+    if box.width > 0 and box.height > 0:
+        ratio = box.height / box.width
+        width, height = max(width, height / ratio), max(height, width * ratio)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - width / 2, cx + width / 2)
+    ax.set_ylim(cy - height / 2, cy + height / 2)
+
+
+def view_bounds(ax: "Axes") -> Bounds:
+    """The box of data coordinates the Axes shows now."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return (x0, y0, x1, y1)

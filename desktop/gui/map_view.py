@@ -1,0 +1,250 @@
+"""MapView: the interactive choropleth (zoom, pan, hover, click) around desktop.core.mapplot.
+
+The geometry is drawn once by `set_geometry`; `show` only recolours. Mouse: wheel zooms about
+the cursor, left-drag pans, a click without movement selects an area. Keyboard: +/- zoom,
+0 resets, arrow keys pan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
+
+from desktop.core import mapplot
+from desktop.core.classify import Classification
+
+ZOOM_STEP = 1.25
+PAN_STEP = 0.1  # fraction of the view moved by an arrow key
+DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
+
+
+class MapView(QWidget):
+    """The map of areas coloured by the chosen indicator, with a small zoom toolbar."""
+
+    area_clicked = Signal(str)  # area code
+    area_hovered = Signal(str)  # area code, or "" when the pointer leaves the areas
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = Figure(facecolor="white")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the view itself
+        self.canvas.setMinimumSize(200, 150)
+        self.ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
+        self.ax.set_axis_off()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Map")
+        self.hover_text_for: Callable[[int], str] | None = None
+        self.artists: mapplot.MapArtists | None = None
+        self._index_of: dict[str, int] = {}
+        self._names: np.ndarray | None = None
+        self._values: np.ndarray | None = None
+        self._classification: Classification | None = None
+        self._cluster: str | None = None
+        self._requested: mapplot.Bounds | None = None
+        self._press: tuple[float, float, tuple, tuple, object] | None = None
+        self._dragging = False
+        self._hovered: int | None = None
+
+        self.status = QLabel(" ")
+        self.status.setAccessibleName("Map hover details")
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(0, 0, 0, 0)
+        self.zoom_in_button = self._button("+", "Zoom in (+)", lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_out_button = self._button("−", "Zoom out (-)", lambda: self.zoom(ZOOM_STEP))
+        self.cluster_button = self._button("Zoom to cluster", "Zoom to the chosen cluster",
+                                           self.zoom_to_cluster)
+        self.reset_button = self._button("Reset view", "Show the whole area (0)", self.reset_view)
+        for button in (self.zoom_in_button, self.zoom_out_button, self.cluster_button,
+                       self.reset_button):
+            toolbar.addWidget(button)
+        toolbar.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.canvas, 1)
+        self.cluster_button.setEnabled(False)
+
+        self.canvas.mpl_connect("button_press_event", self._on_press)
+        self.canvas.mpl_connect("button_release_event", self._on_release)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self.canvas.mpl_connect("scroll_event", self._on_scroll)
+        self.canvas.mpl_connect("resize_event", lambda _event: self._relayout())
+        self.canvas.mpl_connect("figure_leave_event", lambda _event: self._hover(None))
+
+    def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(slot)
+        return button
+
+    # -- content ------------------------------------------------------------------------------
+    def set_geometry(self, areas, schools=None) -> None:
+        """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
+        self.ax.clear()
+        self.artists = mapplot.draw_map(self.ax, areas, schools=schools)
+        self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
+        self._names = (areas["area_name"].astype(str).to_numpy()
+                       if "area_name" in areas.columns else None)
+        self._values, self._classification, self._hovered = None, None, None
+        self.reset_view()
+
+    def show_values(self, values: np.ndarray, classification: Classification,
+                    colours: np.ndarray,
+                    title: str, *, period: str = "", note: str | None = None) -> None:
+        """Recolour the kept areas for new values (aligned with the areas) and their classes."""
+        if self.artists is None:
+            return
+        self._values, self._classification = np.asarray(values, float), classification
+        mapplot.show_classes(self.artists, classification, colours, title, period=period,
+                             note=note)
+        self._relayout()
+
+    def set_cluster(self, name: str | None) -> None:
+        self._cluster = name or None
+        self.cluster_button.setEnabled(self._cluster is not None)
+        if self.artists is not None:
+            mapplot.set_highlight(self.artists, self._cluster)
+            self.canvas.draw_idle()
+
+    def set_selected_area(self, code: str | None) -> None:
+        if self.artists is not None:
+            mapplot.set_selected_area(self.artists, self._index_of.get(code) if code else None)
+            self.canvas.draw_idle()
+
+    def render_now(self) -> None:
+        """Draw synchronously (tests and benchmarks); the screen otherwise draws when idle."""
+        self.canvas.draw()
+
+    # -- view ---------------------------------------------------------------------------------
+    def _show_bounds(self, bounds: mapplot.Bounds, margin: float = 0.03) -> None:
+        mapplot.zoom_to(self.ax, bounds, margin)
+        self._requested = mapplot.view_bounds(self.ax)
+        self.canvas.draw_idle()
+
+    def reset_view(self) -> None:
+        if self.artists is not None:
+            self._show_bounds(self.artists.bounds)
+
+    def zoom_to_cluster(self) -> None:
+        if self.artists is not None and self._cluster:
+            bounds = self.artists.cluster_bounds(self._cluster)
+            if bounds is not None:
+                self._show_bounds(bounds, margin=0.08)
+
+    def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
+        """Scale the view by `factor` (below 1 zooms in) keeping `centre` where it is."""
+        x0, y0, x1, y1 = mapplot.view_bounds(self.ax)
+        cx, cy = centre if centre is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
+        self._show_bounds((cx - (cx - x0) * factor, cy - (cy - y0) * factor,
+                           cx + (x1 - cx) * factor, cy + (y1 - cy) * factor), margin=0)
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by fractions of its width and height."""
+        x0, y0, x1, y1 = mapplot.view_bounds(self.ax)
+        sx, sy = (x1 - x0) * dx, (y1 - y0) * dy
+        self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
+
+    def _relayout(self) -> None:
+        if self.artists is None:
+            return
+        mapplot.fit_axes(self.artists)
+        if self._requested is not None:
+            mapplot.zoom_to(self.ax, self._requested, 0)
+        self.canvas.draw_idle()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        key = event.key()
+        actions = {
+            Qt.Key.Key_Plus: lambda: self.zoom(1 / ZOOM_STEP),
+            Qt.Key.Key_Equal: lambda: self.zoom(1 / ZOOM_STEP),
+            Qt.Key.Key_Minus: lambda: self.zoom(ZOOM_STEP),
+            Qt.Key.Key_0: self.reset_view,
+            Qt.Key.Key_Left: lambda: self.pan(-PAN_STEP, 0),
+            Qt.Key.Key_Right: lambda: self.pan(PAN_STEP, 0),
+            Qt.Key.Key_Up: lambda: self.pan(0, PAN_STEP),
+            Qt.Key.Key_Down: lambda: self.pan(0, -PAN_STEP),
+        }
+        if key in actions and self.artists is not None:
+            actions[key]()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    # -- mouse --------------------------------------------------------------------------------
+    def _on_scroll(self, event) -> None:
+        if event.inaxes is self.ax:
+            self.zoom(ZOOM_STEP ** -event.step, (event.xdata, event.ydata))
+
+    def _on_press(self, event) -> None:
+        if event.button == 1 and event.inaxes is self.ax:
+            self._press = (event.x, event.y, self.ax.get_xlim(), self.ax.get_ylim(),
+                           self.ax.transData.inverted().frozen())
+            self._dragging = False
+
+    def _on_motion(self, event) -> None:
+        if self._press is not None:
+            px, py, xlim, ylim, inverse = self._press
+            if not self._dragging and abs(event.x - px) + abs(event.y - py) < DRAG_THRESHOLD:
+                return
+            self._dragging = True
+            (ax0, ay0), (ax1, ay1) = inverse.transform([(px, py), (event.x, event.y)])
+            self.ax.set_xlim(xlim[0] - (ax1 - ax0), xlim[1] - (ax1 - ax0))
+            self.ax.set_ylim(ylim[0] - (ay1 - ay0), ylim[1] - (ay1 - ay0))
+            self.canvas.draw_idle()
+            return
+        inside = event.inaxes is self.ax and self.artists is not None
+        self._hover(self.artists.area_at(event.xdata, event.ydata) if inside else None)
+
+    def _on_release(self, event) -> None:
+        press, self._press = self._press, None
+        if press is None or event.button != 1:
+            return
+        if self._dragging:
+            self._dragging = False
+            self._requested = mapplot.view_bounds(self.ax)
+            return
+        if event.inaxes is self.ax and self.artists is not None:
+            index = self.artists.area_at(event.xdata, event.ydata)
+            if index is not None:
+                code = str(self.artists.area_codes[index])
+                self.set_selected_area(code)
+                self.area_clicked.emit(code)
+
+    def _hover(self, index: int | None) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index is None or self.artists is None:
+            self.status.setText(" ")
+            QToolTip.hideText()
+            self.area_hovered.emit("")
+            return
+        text = self.hover_text(index)
+        self.status.setText(text)
+        QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
+        self.area_hovered.emit(str(self.artists.area_codes[index]))
+
+    def hover_text(self, index: int) -> str:
+        """The owner's text for an area, or name · cluster · value (class)."""
+        if self.hover_text_for is not None:
+            return self.hover_text_for(index)
+        artists = self.artists
+        parts = [str(self._names[index]) if self._names is not None
+                 else str(artists.area_codes[index])]
+        if artists.area_clusters[index]:
+            parts.append(str(artists.area_clusters[index]))
+        if self._classification is not None and self._values is not None:
+            value = self._values[index]
+            shown = f"{value:,.4g}" if np.isfinite(value) else "–"
+            parts.append(f"{shown} ({self._classification.label_of(index)})")
+        return " · ".join(parts)
