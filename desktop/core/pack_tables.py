@@ -124,17 +124,19 @@ def build_indicators(spec: pd.DataFrame, values: pd.DataFrame) -> tuple[Indicato
     """Indicator objects in metadata order, each with the periods found in `values`."""
     by_indicator = values.groupby("indicator_id", sort=False)["period"].unique()
     result = []
-    for row in spec.itertuples(index=False):
-        if row.id not in by_indicator.index:
-            raise InputError(f"indicator {row.id!r} has no values: add rows for it in values/ "
-                             "(or a flag column in pupils), or remove it.",
-                             file=getattr(row, FILE), row=getattr(row, ROW), column="id")
-        threshold = getattr(row, "disclosure_threshold")
+    for row in spec.to_dict("records"):
+        if row["id"] not in by_indicator.index:
+            raise InputError(f"indicator {row['id']!r} has no values: add rows for it in "
+                             "values/ (or a flag column in pupils), or remove it.",
+                             file=row[FILE], row=int(row[ROW]), column="id")
+        threshold = row["disclosure_threshold"]
         result.append(Indicator(
-            id=row.id, title=row.title, theme=row.theme, value_type=ValueType(row.value_type),
-            polarity=Polarity(row.polarity), multiplier=float(row.multiplier), unit=row.unit,
-            definition=row.definition, source=row.source, synthetic=bool(row.synthetic),
+            id=row["id"], title=row["title"], theme=row["theme"],
+            value_type=ValueType(row["value_type"]), polarity=Polarity(row["polarity"]),
+            multiplier=float(row["multiplier"]), unit=row["unit"],
+            definition=row["definition"], source=row["source"],
+            synthetic=bool(row["synthetic"]),
             disclosure_threshold=None if pd.isna(threshold) else int(threshold),
-            periods=order_periods(list(by_indicator[row.id])),
+            periods=order_periods(list(by_indicator[row["id"]])),
         ))
     return tuple(result)
