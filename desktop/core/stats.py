@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats as _sp
 
-from desktop.core.model import ValueType
+from desktop.core.model import Polarity, Significance, ValueType
 
 EXACT_BELOW = 10  # Poisson intervals: exact (chi-squared) below this many events, Byar's from it
 
@@ -66,25 +66,30 @@ def byar_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, Flo
 
 
 def exact_poisson_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
-    """Exact Poisson interval from chi-squared quantiles: qchisq(a/2, 2x)/2, qchisq(1-a/2, 2x+2)/2."""
+    """Exact Poisson interval from chi-squared quantiles: qchisq(a/2, 2x)/2, qchisq(1-a/2, 2x+2)/2.
+
+    Quantiles are computed once per distinct count: they are slow and counts repeat a lot.
+    """
     x = _floats(count)
     alpha = 1.0 - as_fraction(confidence)
+    lower, upper = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+    valid = x >= 0
+    distinct, inverse = np.unique(x[valid], return_inverse=True)
     with np.errstate(invalid="ignore"):
-        valid = x >= 0
-        safe = np.where(valid, x, 0.0)
-        lower = np.where(safe > 0, _sp.chi2.ppf(alpha / 2.0, 2.0 * np.maximum(safe, 1e-300)) / 2.0,
-                         0.0)
-        upper = _sp.chi2.ppf(1.0 - alpha / 2.0, 2.0 * safe + 2.0) / 2.0
-    return np.where(valid, lower, np.nan), np.where(valid, upper, np.nan)
+        lo = _sp.chi2.ppf(alpha / 2.0, 2.0 * np.where(distinct > 0, distinct, 1.0)) / 2.0
+        hi = _sp.chi2.ppf(1.0 - alpha / 2.0, 2.0 * distinct + 2.0) / 2.0
+    lower[valid] = np.where(distinct > 0, lo, 0.0)[inverse]
+    upper[valid] = hi[inverse]
+    return lower, upper
 
 
 def poisson_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
     """PHE's choice for counts and rates: exact below 10 events, Byar's from 10 upwards."""
     x = _floats(count)
-    exact_lo, exact_hi = exact_poisson_ci(x, confidence)
-    byar_lo, byar_hi = byar_ci(x, confidence)
+    lower, upper = byar_ci(x, confidence)
     small = x < EXACT_BELOW
-    return np.where(small, exact_lo, byar_lo), np.where(small, exact_hi, byar_hi)
+    lower[small], upper[small] = exact_poisson_ci(x[small], confidence)
+    return lower, upper
 
 
 def mean_ci_from_summary(value_sum: ArrayLike, value_count: ArrayLike, stdev: ArrayLike,
@@ -133,3 +138,31 @@ def ci_for(value_type: ValueType | str, numerator: ArrayLike, denominator: Array
             return x.copy(), lower, upper
     passed = nan.copy() if value is None else np.broadcast_to(_floats(value), x.shape).copy()
     return passed, nan, nan.copy()
+
+
+SIGNIFICANCE_ORDER = tuple(s.value for s in Significance)  # codes index into this
+
+
+def compare_with_benchmark(lower: ArrayLike, upper: ArrayLike, benchmark: ArrayLike,
+                           polarity: ArrayLike) -> np.ndarray:
+    """Significance codes (indices into SIGNIFICANCE_ORDER) of intervals against a benchmark.
+
+    The benchmark outside the interval makes the row significantly higher or lower, which the
+    polarity (model.Polarity value, one or one per row; anything else: none) turns into better or
+    worse; inside is "similar"; a missing interval or benchmark is "not compared". Codes rather
+    than strings keep millions of rows small.
+    """
+    lo, hi, bench = np.broadcast_arrays(_floats(lower), _floats(upper), _floats(benchmark))
+    pol = np.asarray(polarity, dtype=object)  # one value or one per row
+    comparable = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(bench)
+    higher = comparable & (bench < lo)
+    lower_ = comparable & (bench > hi)
+    good_high = pol == Polarity.HIGHER_IS_BETTER.value
+    bad_high = pol == Polarity.HIGHER_IS_WORSE.value
+    code = {s: np.int8(SIGNIFICANCE_ORDER.index(s.value)) for s in Significance}
+    return np.select(
+        [higher & good_high, higher & bad_high, higher, lower_ & good_high, lower_ & bad_high,
+         lower_, comparable],
+        [code[Significance.BETTER], code[Significance.WORSE], code[Significance.HIGHER],
+         code[Significance.WORSE], code[Significance.BETTER], code[Significance.LOWER],
+         code[Significance.SIMILAR]], code[Significance.NOT_COMPARED]).astype(np.int8)

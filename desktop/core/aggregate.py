@@ -1,0 +1,308 @@
+"""Statistics for every indicator, period and level, computed once when a bundle opens.
+
+Areas are summed to clusters and the county from numerators and denominators (never by
+averaging percentages); means and scores are denominator-weighted (weight 1 where the
+denominator is missing). Every row gets its 95% and 99.8% intervals, small-number suppression
+and significance against the county at 95%; trends are computed for clusters and the county.
+Everything is vectorised over the whole values table at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from desktop.core import suppression
+from desktop.core.model import COUNTY, STAT_COLUMNS, Bundle, Polarity, Trend, ValueType
+from desktop.core.stats import SIGNIFICANCE_ORDER, ci_for, compare_with_benchmark
+from desktop.core.tasks import Task
+from desktop.core.trend import TREND_CODES, TREND_PERIODS, window_trends
+
+LEVELS = ("area", "cluster", "county")
+VIEW_COLUMNS = STAT_COLUMNS[4:]  # numerator .. significance: what the accessors return
+TREND_COLUMNS = ("indicator_id", "level", "code", "trend")
+KINDS = tuple(v.value for v in ValueType)
+_PROPORTION, _RATE, _COUNT, _MEAN, _SCORE = range(5)
+_FLOATS = STAT_COLUMNS[4:11]
+_NOT_COMPARED = SIGNIFICANCE_ORDER.index("not compared")
+
+
+class _Meta:
+    """Indicator metadata as arrays indexed by indicator position, and the period orders."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        manifest = bundle.manifest
+        indicators = manifest.indicators
+        self.ids = tuple(ind.id for ind in indicators)
+        self.kind = np.array([KINDS.index(ValueType(i.value_type).value) for i in indicators],
+                             dtype=np.int8)
+        self.multiplier = np.array([i.multiplier for i in indicators], dtype=float)
+        self.polarity = np.array([Polarity(i.polarity).value for i in indicators], dtype=object)
+        self.threshold = np.array([manifest.threshold_for(i) for i in indicators], dtype=float)
+        declared = pd.Index(list(dict.fromkeys(p for i in indicators for p in i.periods)))
+        undeclared = _codes(bundle.values["period"], declared) < 0
+        found = _found_periods(bundle.values) if undeclared.any() else {}
+        self.periods: dict[str, tuple[str, ...]] = {
+            i.id: tuple(dict.fromkeys([*i.periods, *found.get(i.id, ())])) for i in indicators}
+        self.all_periods = tuple(dict.fromkeys(p for ps in self.periods.values() for p in ps))
+        lookup = {p: j for j, p in enumerate(self.all_periods)}
+        self.position = np.full((len(self.ids), len(self.all_periods)), -1, dtype=np.int64)
+        for i, ind_id in enumerate(self.ids):
+            for k, period in enumerate(self.periods[ind_id]):
+                self.position[i, lookup[period]] = k
+        self.n_periods = np.array([len(self.periods[i]) for i in self.ids], dtype=np.int64)
+
+
+def _found_periods(values: pd.DataFrame) -> dict[str, list[str]]:
+    """Periods present for each indicator, in order of first appearance (vectorised)."""
+    ind_codes, ind_names = pd.factorize(values["indicator_id"])
+    per_codes, per_names = pd.factorize(values["period"])
+    ok = (ind_codes >= 0) & (per_codes >= 0)
+    present = np.bincount(ind_codes[ok] * len(per_names) + per_codes[ok],
+                          minlength=len(ind_names) * len(per_names)) > 0
+    present = present.reshape(len(ind_names), len(per_names))
+    labels = np.array([str(p) for p in per_names], dtype=object)
+    return {str(name): list(labels[present[i]]) for i, name in enumerate(ind_names)}
+
+
+def _codes(column: pd.Series, categories: pd.Index) -> np.ndarray:
+    """Positions of column values in `categories` (-1 where absent), cheap for categoricals."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        mapping = np.append(categories.get_indexer(column.cat.categories.astype(str)), -1)
+        return mapping[column.cat.codes.to_numpy()]
+    return categories.get_indexer(column.astype(str))
+
+
+def _group_sums(group: np.ndarray, n_groups: int, rows: dict[str, np.ndarray],
+                kind: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-group sums of numerators and denominators, or weighted means; NaN for empty groups."""
+    num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
+    inside = group >= 0
+    weighted = kind >= _MEAN
+
+    def total(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        mask = mask & inside
+        sums = np.bincount(group[mask], weights[mask], minlength=n_groups)
+        return np.where(np.bincount(group[mask], minlength=n_groups) > 0, sums, np.nan)
+
+    weight = np.where(np.isnan(den), 1.0, den)
+    den_rows = np.where(kind <= _RATE, member, member & ~np.isnan(den))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (total(member & weighted, weight * np.nan_to_num(val))
+                / total(member & weighted, weight))
+    return {"numerator": total(member & ~weighted, np.nan_to_num(num)),
+            "denominator": total(den_rows, np.nan_to_num(den)), "value": mean,
+            "present": np.bincount(group[member & inside], minlength=n_groups) > 0}
+
+
+def _intervals(cols: dict[str, np.ndarray], kind: np.ndarray, multiplier: np.ndarray,
+               member: np.ndarray) -> None:
+    """Fill value and both intervals for counted rows that enter the sums (in place)."""
+    for k in (_PROPORTION, _RATE, _COUNT):
+        rows = np.flatnonzero((kind == k) & member)
+        if rows.size == 0:
+            continue
+        for confidence, lo, hi in ((0.95, "lower95", "upper95"), (0.998, "lower998", "upper998")):
+            value, lower, upper = ci_for(KINDS[k], cols["numerator"][rows],
+                                         cols["denominator"][rows], multiplier[rows], confidence)
+            cols["value"][rows], cols[lo][rows], cols[hi][rows] = value, lower, upper
+
+
+def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
+    """Every area, cluster and county statistic of the bundle, with trends (see Statistics)."""
+    task = task or Task()
+    meta = _Meta(bundle)
+    area_codes = pd.Index(bundle.areas["area_code"].astype(str).to_numpy(), name="area_code")
+    clusters = pd.Index([str(c) for c in bundle.cluster_names], name="cluster")
+    n_ind, n_per, n_cl = len(meta.ids), len(meta.all_periods), len(clusters)
+    task.report(0.05, "Reading values")
+
+    values = bundle.values
+    ind = _codes(values["indicator_id"], pd.Index(meta.ids))
+    per = _codes(values["period"], pd.Index(meta.all_periods))
+    area = _codes(values["area_code"], area_codes)
+    keep = (ind >= 0) & (per >= 0) & (area >= 0)
+    ip = ind * n_per + per
+    # Rows of one indicator and period must be contiguous: sort only when the input is not.
+    order = np.flatnonzero(keep)
+    if np.any(ip[order][1:] < ip[order][:-1]):
+        order = order[np.argsort(ip[order], kind="stable")]
+    ind, per, area, ip = ind[order], per[order], area[order], ip[order]
+    kind = meta.kind[ind]
+    num, den, val = (values[c].to_numpy(dtype=float)[order]
+                     for c in ("numerator", "denominator", "value"))
+    num = np.where((kind == _COUNT) & np.isnan(num), val, num)
+    member = np.select([kind <= _RATE, kind == _COUNT],
+                       [~np.isnan(num) & ~np.isnan(den), ~np.isnan(num)], ~np.isnan(val))
+    rows = {"numerator": num, "denominator": den, "value": val, "member": member}
+    area_cluster = clusters.get_indexer(
+        [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]])[area]
+
+    task.report(0.2, "Summing clusters and the county")
+    by_cluster = _group_sums(np.where(area_cluster >= 0, ip * n_cl + area_cluster, -1),
+                             n_ind * n_per * n_cl, rows, kind)
+    by_county = _group_sums(ip, n_ind * n_per, rows, kind)
+    cl_groups = np.flatnonzero(by_cluster["present"])
+    co_groups = np.flatnonzero(by_county["present"])
+    n_agg = cl_groups.size + co_groups.size
+    level = np.concatenate([np.zeros(area.size, np.int8), np.ones(cl_groups.size, np.int8),
+                            np.full(co_groups.size, 2, np.int8)])
+    ind = np.concatenate([ind, cl_groups // (n_per * n_cl), co_groups // n_per])
+    per = np.concatenate([per, (cl_groups // n_cl) % n_per, co_groups % n_per])
+    pos = np.concatenate([area, cl_groups % n_cl, np.full(co_groups.size, n_cl)])
+    cols = {c: np.concatenate([rows[c], by_cluster[c][cl_groups], by_county[c][co_groups]])
+            for c in ("numerator", "denominator", "value")}
+    cols.update({c: np.full(level.size, np.nan) for c in _FLOATS[3:]})
+    member = np.concatenate([member, np.ones(n_agg, bool)])
+    kind, ip = meta.kind[ind], ind * n_per + per
+
+    task.report(0.4, "Confidence intervals")
+    _intervals(cols, kind, meta.multiplier[ind], member)
+    task.report(0.6, "Suppressing small numbers")
+    counted = kind <= _COUNT
+    hidden = suppression.primary_mask(cols["numerator"], meta.threshold[ind], counted)
+    # Equation ip*(n_cl+1)+c sums cluster c over its areas; +n_cl sums the county over the
+    # clusters and the areas in no cluster.
+    child_slot = np.concatenate([np.where(area_cluster >= 0, area_cluster, n_cl),
+                                 np.full(n_agg, n_cl)])
+    equation = ip * (n_cl + 1)
+    hidden = suppression.secondary_mask(
+        hidden, cols["numerator"], member & counted,
+        child_group=np.where(level == 2, -1, equation + child_slot),
+        parent_group=np.where(level == 0, -1, equation + pos), n_groups=n_ind * n_per * (n_cl + 1))
+    suppression.blank(cols, hidden)
+
+    task.report(0.75, "Significance and trends")
+    county_value = np.full(n_ind * n_per, np.nan)
+    county_value[ip[level == 2]] = cols["value"][level == 2]
+    significance = np.full(level.size, _NOT_COMPARED, dtype=np.int8)
+    polarity = meta.polarity[ind]
+    # A cluster's count is part of the county's: comparing the two says nothing, so counts
+    # are not compared; ratios, rates and proportions are.
+    for pol in Polarity:
+        rows_ = np.flatnonzero((level < 2) & (kind <= _RATE) & (polarity == pol.value))
+        significance[rows_] = compare_with_benchmark(
+            cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
+    significance[hidden] = _NOT_COMPARED
+
+    agg = level > 0
+    position = meta.position[ind[agg], per[agg]]
+    slot = np.where(position >= 0, position - (meta.n_periods[ind[agg]] - TREND_PERIODS), -1)
+    series = ind[agg] * (n_cl + 1) + pos[agg]
+    series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
+    trend = window_trends(series, np.where(slot >= 0, slot, -1), cols["numerator"][agg],
+                          cols["denominator"][agg], ~hidden[agg], series_kind)
+    trends = pd.DataFrame({
+        "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
+        "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
+        "code": np.tile(np.array([*clusters, COUNTY], dtype=object), n_ind),
+        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})
+
+    task.report(0.9, "Indexing")
+    return Statistics._build({**cols, "suppressed": hidden, "significance": significance},
+                             ind, per, level, pos, meta, area_codes, clusters, trends)
+
+
+class Statistics:
+    """All statistics of a bundle: `table` (columns STAT_COLUMNS) and `trends`, read-only.
+
+    The accessors are what views call on every indicator switch: each touches only the rows of
+    one indicator and period, found through slices of the table built once.
+    """
+
+    def __init__(self, table: pd.DataFrame, trends: pd.DataFrame, index: dict) -> None:
+        self._table, self._trends, self._index = table, trends, index
+        self._arrays = {c: table[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
+        self._arrays["significance"] = table["significance"].cat.codes.to_numpy()
+        self._trend_of = {(i, c): Trend(t) for i, c, t in
+                          zip(trends["indicator_id"], trends["code"], trends["trend"])}
+
+    @classmethod
+    def _build(cls, cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
+               level: np.ndarray, pos: np.ndarray, meta: _Meta, area_codes: pd.Index,
+               clusters: pd.Index, trends: pd.DataFrame) -> Statistics:
+        n_per = len(meta.all_periods)
+        ip = ind.astype(np.int64) * n_per + per
+        change = np.flatnonzero((ip[1:] != ip[:-1]) | (level[1:] != level[:-1])) + 1
+        bounds = np.r_[0, change, ip.size] if ip.size else np.array([0])
+        slices = {}
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            i, p = divmod(int(ip[start]), n_per)
+            slices[(meta.ids[i], meta.all_periods[p], LEVELS[level[start]])] = \
+                slice(int(start), int(stop))
+        codes = pd.Index(list(dict.fromkeys([*area_codes, *clusters, COUNTY])))
+        code_of = np.concatenate([codes.get_indexer(area_codes),
+                                  codes.get_indexer([*clusters, COUNTY])])
+        table = pd.DataFrame({
+            "indicator_id": pd.Categorical.from_codes(ind, meta.ids),
+            "period": pd.Categorical.from_codes(per, meta.all_periods),
+            "level": pd.Categorical.from_codes(level, LEVELS),
+            "code": pd.Categorical.from_codes(
+                code_of[np.where(level == 0, pos, len(area_codes) + pos)], codes),
+            **{c: cols[c] for c in _FLOATS},
+            "suppressed": cols["suppressed"],
+            "significance": pd.Categorical.from_codes(cols["significance"], SIGNIFICANCE_ORDER)},
+            copy=False)
+        index = {"slices": slices, "pos": pos, "areas": area_codes, "clusters": clusters,
+                 "periods": meta.periods}
+        return cls(table, trends, index)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The long table, columns STAT_COLUMNS: areas, then clusters, then the county, each
+        grouped by indicator and period. Read-only: its arrays back the accessors."""
+        return self._table
+
+    @property
+    def trends(self) -> pd.DataFrame:
+        """One row per indicator and cluster (and the county), columns TREND_COLUMNS."""
+        return self._trends
+
+    def periods(self, indicator_id: str) -> tuple[str, ...]:
+        return self._index["periods"][indicator_id]
+
+    def trend(self, indicator_id: str, code: str) -> Trend:
+        """Trend of a cluster (or COUNTY) over the indicator's latest five periods."""
+        return self._trend_of.get((indicator_id, code), Trend.CANNOT)
+
+    def _view(self, rows: list[tuple[slice, np.ndarray]], index: pd.Index) -> pd.DataFrame:
+        """VIEW_COLUMNS for `index`, filled from (table slice, target positions) pairs."""
+        out = {c: np.full(len(index), np.nan) for c in _FLOATS}
+        out["suppressed"] = np.zeros(len(index), bool)
+        out["significance"] = np.full(len(index), _NOT_COMPARED, np.int8)
+        for sl, target in rows:
+            for c in VIEW_COLUMNS:
+                out[c][target] = self._arrays[c][sl]
+        out["significance"] = pd.Categorical.from_codes(out["significance"], SIGNIFICANCE_ORDER)
+        return pd.DataFrame(out, index=index)
+
+    def _slice(self, indicator_id: str, period: str, level: str) -> slice | None:
+        return self._index["slices"].get((indicator_id, period, level))
+
+    def area_values(self, indicator_id: str, period: str) -> pd.DataFrame:
+        """Every area in bundle order (missing: NaN, not suppressed, not compared)."""
+        sl = self._slice(indicator_id, period, "area")
+        rows = [] if sl is None else [(sl, self._index["pos"][sl])]
+        return self._view(rows, self._index["areas"])
+
+    def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
+        """Every cluster in display order, then a final COUNTY row."""
+        rows = [(sl, self._index["pos"][sl]) for sl in
+                (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
+                if sl is not None]
+        return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
+
+    def series(self, indicator_id: str, code: str, level: str) -> pd.DataFrame:
+        """One area, cluster or the county (code COUNTY) over the indicator's periods."""
+        target = {"area": lambda: self._index["areas"].get_loc(code),
+                  "cluster": lambda: self._index["clusters"].get_loc(code),
+                  "county": lambda: len(self._index["clusters"])}[level]()
+        periods = self.periods(indicator_id)
+        rows = []
+        for k, period in enumerate(periods):
+            sl = self._slice(indicator_id, period, level)
+            if sl is not None:
+                hit = np.flatnonzero(self._index["pos"][sl] == target)
+                if hit.size:
+                    rows.append((slice(sl.start + hit[0], sl.start + hit[0] + 1), np.array([k])))
+        return self._view(rows, pd.Index(periods, name="period"))

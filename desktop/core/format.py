@@ -1,0 +1,60 @@
+"""How numbers are written on screen and in every export, in one place.
+
+Suppressed cells always come out as model.SUPPRESSED, missing ones as MISSING, so no view or
+export can show a number that should be hidden by formatting it itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+from desktop.core.model import SUPPRESSED, ValueType
+
+MISSING = "-"
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def decimals_for(value_type: ValueType | str, value: float) -> int:
+    """1 dp for percentages, rates, means and scores (2 dp below 1); counts are whole numbers
+    unless they are not (aggregated weights), then 1 dp."""
+    kind = ValueType(value_type)
+    if kind is ValueType.COUNT:
+        return 0 if float(value).is_integer() else 1
+    if kind.is_weighted_mean and abs(value) < 1:
+        return 2
+    return 1
+
+
+def format_value(value: object, value_type: ValueType | str, unit: str = "",
+                 suppressed: bool = False) -> str:
+    """A value as people read it: "23.4%", "1,234", "56.7", "*" when suppressed, "-" when missing.
+
+    Only a "%" unit is written after the number; longer units ("per 1,000") belong in titles
+    and column headers.
+    """
+    if suppressed:
+        return SUPPRESSED
+    if _is_missing(value):
+        return MISSING
+    number = float(value)  # type: ignore[arg-type]
+    text = f"{number:,.{decimals_for(value_type, number)}f}"
+    return f"{text}%" if unit.strip() == "%" else text
+
+
+def format_interval(lower: object, upper: object, value_type: ValueType | str,
+                    suppressed: bool = False) -> str:
+    """"12.3 to 14.5" for an interval; "*" when suppressed; "-" when either end is missing."""
+    if suppressed:
+        return SUPPRESSED
+    if _is_missing(lower) or _is_missing(upper):
+        return MISSING
+    return (f"{format_value(lower, value_type)} to "
+            f"{format_value(upper, value_type)}")
