@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.errors import InputError
-from desktop.core.model import VALUE_COLUMNS, Indicator, Polarity, ValueType
+from desktop.core.model import Indicator, Polarity, ValueType
 from desktop.core.pack_read import (FILE, ROW, fail_first, natural_key, no_duplicates,
                                     optional_text, require_columns, require_text, to_number)
 

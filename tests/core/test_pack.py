@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -21,8 +20,7 @@ from desktop.core.model import BUNDLE_CRS, OUTSIDE, Polarity, ValueType
 from desktop.core.pack import pack, read_inputs
 from desktop.core.pack_tables import order_periods
 from desktop.core.tasks import Task
-from tests.core.pack_helpers import (EXAMPLE, append_row, copy_example, drop_column, read_rows,
-                                     set_cell, write_rows)
+from tests.core.pack_helpers import EXAMPLE, copy_example, read_rows, set_cell, write_rows
 
 # Where each example postcode lies, checked by hand on the map of the six LSOAs.
 HOME = {"WR5 2AJ": "E01032285", "WR5 2BQ": "E01032285", "WR5 1DH": "E01032294",
@@ -243,3 +241,12 @@ def test_cancelled_pack_writes_nothing(tmp_path):
     with pytest.raises(Cancelled):
         pack(EXAMPLE, tmp_path / "x.atlas", "pw", task)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_created_and_producer_can_be_given(tmp_path):
+    folder = copy_example(tmp_path)
+    with open(folder / "bundle.toml", "a", encoding="utf-8") as fh:
+        fh.write('created = 2024-09-01T09:00:00Z\nproducer = "Research team"\n')
+    manifest = read_inputs(folder).manifest
+    assert (manifest.created, manifest.producer) == ("2024-09-01T09:00:00+00:00",
+                                                     "Research team")

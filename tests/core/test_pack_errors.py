@@ -18,8 +18,7 @@ from desktop.core.errors import InputError
 from desktop.core.pack import read_inputs
 from desktop.core.pack_read import read_table
 from desktop.core.pack_tables import parse_indicators, parse_values
-from tests.core.pack_helpers import (EXAMPLE, append_row, copy_example, drop_column, read_rows,
-                                     set_cell)
+from tests.core.pack_helpers import EXAMPLE, append_row, copy_example, drop_column, set_cell
 
 CHILDREN = "values/children.csv"
 
