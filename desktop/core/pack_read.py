@@ -56,10 +56,8 @@ def read_table(path: Path, name: str | None = None) -> pd.DataFrame:
     Column names are stripped and lower-cased; cells are stripped; blank rows are dropped.
     """
     name = name or path.name
-    if path.suffix.lower() == ".xlsx":
-        header, rows = _xlsx_rows(path, name)
-    else:
-        header, rows = _csv_rows(path, name)
+    reader = _xlsx_rows if path.suffix.lower() == ".xlsx" else _csv_rows
+    header, body = reader(path, name)
     columns = [str(c if c is not None else "").strip().lower() for c in header]
     if not any(columns):
         raise InputError("the file is empty: it needs a header row and data rows.", file=name)
@@ -69,41 +67,46 @@ def read_table(path: Path, name: str | None = None) -> pd.DataFrame:
             raise InputError("this column appears twice in the header.", file=name, row=1,
                              column=col)
         seen.add(col)
-    width = len(columns)
-    numbers, cells = [], []
-    for number, row in rows:
-        texts = [cell_text(v) for v in row[:width]]
-        texts += [""] * (width - len(texts))
-        if any(texts):
-            numbers.append(number)
-            cells.append(texts)
-    if not cells:
-        raise InputError("the file has a header but no data rows.", file=name)
     keep = [i for i, c in enumerate(columns) if c]
-    frame = pd.DataFrame([[r[i] for i in keep] for r in cells],
-                         columns=[columns[i] for i in keep], dtype="str")
+    frame = pd.DataFrame({columns[i]: (body[i].astype("str").str.strip() if i in body.columns
+                                       else pd.Series("", index=body.index, dtype="str"))
+                          for i in keep}, index=body.index)
+    frame = frame[frame.ne("").any(axis=1)] if len(frame.columns) else frame.iloc[:0]
+    if frame.empty:
+        raise InputError("the file has a header but no data rows.", file=name)
     frame[FILE] = name
-    frame[ROW] = np.asarray(numbers, dtype="int64")
-    return frame
+    frame[ROW] = frame.index.to_numpy(dtype="int64")
+    return frame.reset_index(drop=True)
 
 
-def _csv_rows(path: Path, name: str) -> tuple[list, list[tuple[int, list]]]:
+_NOT_UTF8 = ("the file is not UTF-8 text. Save it as 'CSV UTF-8' from Excel, or as UTF-8 from "
+             "your editor.")
+
+
+def _csv_rows(path: Path, name: str) -> tuple[list, pd.DataFrame]:
+    """Header cells and a text frame of the data, indexed by spreadsheet row number."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            lines = list(reader)  # one list per record, as a spreadsheet counts rows
+            header = next(csv.reader(fh), None)
+        if header is None:
+            raise InputError("the file is empty: it needs a header row and data rows.",
+                             file=name)
+        # one frame row per record (blank lines kept), as a spreadsheet counts rows
+        body = pd.read_csv(path, header=None, skiprows=1, dtype="str", keep_default_na=False,
+                           skip_blank_lines=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"the file is not UTF-8 text (byte {exc.start} cannot be read). "
-                         "Save it as 'CSV UTF-8' from Excel, or as UTF-8 from your editor.",
-                         file=name) from exc
-    except csv.Error as exc:
-        raise InputError(f"the file is not valid CSV: {exc}.", file=name) from exc
-    if not lines:
-        raise InputError("the file is empty: it needs a header row and data rows.", file=name)
-    return lines[0], [(i + 2, row) for i, row in enumerate(lines[1:])]
+        raise InputError(_NOT_UTF8, file=name) from exc
+    except pd.errors.EmptyDataError:
+        raise InputError("the file has a header but no data rows.", file=name) from None
+    except (csv.Error, pd.errors.ParserError) as exc:
+        raise InputError(f"the file is not valid CSV ({exc}); check quotes and that no row "
+                         "has more fields than the header.", file=name) from exc
+    body.index = body.index + 2
+    return header, body.fillna("")
 
 
-def _xlsx_rows(path: Path, name: str) -> tuple[list, list[tuple[int, list]]]:
+def _xlsx_rows(path: Path, name: str) -> tuple[list, pd.DataFrame]:
+    """Header cells and a text frame of the first sheet, indexed by spreadsheet row number."""
     import openpyxl  # imported lazily: only needed for Excel inputs
 
     try:
@@ -112,13 +115,13 @@ def _xlsx_rows(path: Path, name: str) -> tuple[list, list[tuple[int, list]]]:
         raise InputError(f"the file cannot be read as an Excel workbook ({exc}). Save it again "
                          "from Excel as .xlsx, or export it as CSV UTF-8.", file=name) from exc
     try:
-        sheet = book.worksheets[0]
-        rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = [[cell_text(v) for v in r] for r in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
     if not rows:
         raise InputError("the file is empty: it needs a header row and data rows.", file=name)
-    return rows[0][1], rows[1:]
+    body = pd.DataFrame(rows[1:], index=range(2, len(rows) + 1), dtype="str")
+    return rows[0], body.fillna("")
 
 
 def cell_text(value: object) -> str:
