@@ -13,6 +13,9 @@ from desktop.core.model import ValueType
 
 REF = Path(__file__).parent / "reference" / "phe-indicator-methods"
 RTOL = 1e-6
+# Confidence given both ways (fraction and percentage), with the reference column names.
+LEVELS_A = ((95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl"))
+LEVELS_B = ((0.95, "lower95_0cl", "upper95_0cl"), (99.8, "lower99_8cl", "upper99_8cl"))
 
 
 def _rows(name: str) -> list[pytest.param]:
@@ -45,7 +48,7 @@ def test_byar_and_wilson_vectors(row):
 
 @pytest.mark.parametrize("row", _rows("testdata_Prop.csv"))
 def test_proportion_vectors(row):
-    for level, lo, hi in ((95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl")):
+    for level, lo, hi in LEVELS_A:
         value, lower, upper = stats.ci_for(ValueType.PROPORTION, row["Numerator"],
                                            row["Denominator"], row["multiplier"], level)
         _close(float(value), row["value"])
@@ -64,7 +67,7 @@ def test_grouped_proportion_vectors(row):
 
 @pytest.mark.parametrize("row", _rows("testdata_Rate.csv"))
 def test_rate_vectors(row):
-    for level, lo, hi in ((0.95, "lower95_0cl", "upper95_0cl"), (99.8, "lower99_8cl", "upper99_8cl")):
+    for level, lo, hi in LEVELS_B:
         value, lower, upper = stats.ci_for(ValueType.RATE, row["Numerator"], row["Denominator"],
                                            row["multiplier"], level)
         _close(float(value), row["value"])
@@ -94,7 +97,7 @@ def _mean_cases() -> list[pytest.param]:
 
 @pytest.mark.parametrize(("values", "row"), _mean_cases())
 def test_mean_vectors(values, row):
-    for level, lo, hi in ((95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl")):
+    for level, lo, hi in LEVELS_A:
         mean, lower, upper = stats.mean_ci(values, level)
         _close(mean, row["value"])
         _close(lower, row[lo])

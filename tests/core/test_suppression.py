@@ -25,7 +25,8 @@ def test_secondary_hides_the_smallest_nonzero_sibling():
     # One equation: parent (row 0) = children rows 1..4.
     numerator = np.array([30.0, 3.0, 0.0, 12.0, 15.0])
     hidden = np.array([False, True, False, False, False])
-    out = secondary_mask(hidden, numerator, np.ones(5, bool), child_group=np.array([-1, 0, 0, 0, 0]),
+    out = secondary_mask(hidden, numerator, np.ones(5, bool),
+                         child_group=np.array([-1, 0, 0, 0, 0]),
                          parent_group=np.array([0, -1, -1, -1, -1]), n_groups=1)
     assert list(out) == [False, True, False, True, False]  # 12 hidden, the zero left alone
 

@@ -1,0 +1,35 @@
+"""Display formatting shared by every screen and export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from desktop.core.format import MISSING, format_interval, format_value
+from desktop.core.model import SUPPRESSED, ValueType
+
+
+@pytest.mark.parametrize(("value", "kind", "unit", "expected"), [
+    (12.345, ValueType.PROPORTION, "%", "12.3%"),
+    (1234.56, "rate", "per 10,000", "1,234.6"),
+    (1234567.0, ValueType.COUNT, "", "1,234,567"),
+    (12.5, ValueType.COUNT, "", "12.5"),
+    (23.456, ValueType.SCORE, "", "23.5"),
+    (0.4567, ValueType.MEAN, "", "0.46"),
+    (0.0, ValueType.PROPORTION, "%", "0.0%"),
+])
+def test_values(value, kind, unit, expected):
+    assert format_value(value, kind, unit) == expected
+
+
+def test_suppressed_beats_everything_and_missing_is_a_dash():
+    assert format_value(3.0, ValueType.COUNT, "", suppressed=True) == SUPPRESSED == "*"
+    assert format_value(np.nan, ValueType.COUNT, "", suppressed=True) == SUPPRESSED
+    assert format_value(np.nan, ValueType.RATE) == MISSING == "-"
+    assert format_value(None, ValueType.RATE) == MISSING
+
+
+def test_intervals():
+    assert format_interval(1.234, 5.678, ValueType.RATE) == "1.2 to 5.7"
+    assert format_interval(1.0, np.nan, ValueType.RATE) == MISSING
+    assert format_interval(1.0, 2.0, ValueType.RATE, suppressed=True) == SUPPRESSED
