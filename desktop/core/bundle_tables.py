@@ -72,7 +72,8 @@ def encode_table(table: str, df: pd.DataFrame) -> bytes:
     if table in GEOMETRY_TYPES:
         import geopandas as gpd
 
-        gdf = gpd.GeoDataFrame(typed, geometry="geometry", crs=getattr(df, "crs", None) or model.BUNDLE_CRS)
+        crs = getattr(df, "crs", None) or model.BUNDLE_CRS
+        gdf = gpd.GeoDataFrame(typed, geometry="geometry", crs=crs)
         gdf.to_crs(model.BUNDLE_CRS).to_parquet(buffer, index=False, geometry_encoding="WKB")
     elif table == "values":
         _write_values(typed, buffer)
