@@ -73,26 +73,39 @@ def _codes(column: pd.Series, categories: pd.Index) -> np.ndarray:
     return categories.get_indexer(column.astype(str))
 
 
-def _group_sums(group: np.ndarray, n_groups: int, rows: dict[str, np.ndarray],
-                kind: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-group sums of numerators and denominators, or weighted means; NaN for empty groups."""
+def _group_sums(group: np.ndarray, n_slots: int, rows: dict[str, np.ndarray],
+                kind: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Sums per (indicator-period, cluster) and per indicator-period, in one pass over the rows.
+
+    group is ip * n_slots + slot, where the last slot collects the areas in no cluster; the
+    county is the sum over all slots. Numerators and denominators are summed, means and scores
+    weighted by the denominator (1 where missing); NaN where a group has no rows.
+    """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    inside = group >= 0
     weighted = kind >= _MEAN
+    has_den = member & ~np.isnan(den)
+    weight = np.where(weighted & member, np.where(np.isnan(den), 1.0, den), 0.0)
+    size = int(group.max()) + 1 if group.size else 0
+    size = -(-size // n_slots) * n_slots
 
-    def total(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        mask = mask & inside
-        sums = np.bincount(group[mask], weights[mask], minlength=n_groups)
-        return np.where(np.bincount(group[mask], minlength=n_groups) > 0, sums, np.nan)
+    def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sums = np.bincount(group, weights, minlength=size).reshape(-1, n_slots)
+        return sums, sums.sum(axis=1)
 
-    weight = np.where(np.isnan(den), 1.0, den)
-    den_rows = np.where(kind <= _RATE, member, member & ~np.isnan(den))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (total(member & weighted, weight * np.nan_to_num(val))
-                / total(member & weighted, weight))
-    return {"numerator": total(member & ~weighted, np.nan_to_num(num)),
-            "denominator": total(den_rows, np.nan_to_num(den)), "value": mean,
-            "present": np.bincount(group[member & inside], minlength=n_groups) > 0}
+    members = total(member.astype(float))
+    dens = total(has_den.astype(float))
+    sums = {"numerator": total(np.where(member & ~weighted, num, 0.0)),
+            "denominator": total(np.where(has_den, den, 0.0)),
+            "wv": total(weight * np.where(member & weighted, val, 0.0)), "w": total(weight)}
+    out = []
+    for k in (0, 1):
+        present, den_present = members[k] > 0, dens[k] > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = sums["wv"][k] / sums["w"][k]
+        out.append({"numerator": np.where(present, sums["numerator"][k], np.nan),
+                    "denominator": np.where(den_present, sums["denominator"][k], np.nan),
+                    "value": np.where(present, mean, np.nan), "present": present})
+    return out[0], out[1]
 
 
 def _intervals(cols: dict[str, np.ndarray], kind: np.ndarray, multiplier: np.ndarray,
@@ -123,13 +136,20 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     area = _codes(values["area_code"], area_codes)
     keep = (ind >= 0) & (per >= 0) & (area >= 0)
     ip = ind * n_per + per
-    # Rows of one indicator and period must be contiguous: sort only when the input is not.
-    order = np.flatnonzero(keep)
-    if np.any(ip[order][1:] < ip[order][:-1]):
-        order = order[np.argsort(ip[order], kind="stable")]
-    ind, per, area, ip = ind[order], per[order], area[order], ip[order]
+    # Rows of one indicator and period must be contiguous: sort only when the input is not,
+    # and copy nothing when every row is kept in its order (large bundles usually are).
+    order = None if keep.all() else np.flatnonzero(keep)
+    kept = ip if order is None else ip[order]
+    if np.any(kept[1:] < kept[:-1]):
+        order = np.argsort(kept, kind="stable") if order is None else \
+            order[np.argsort(kept, kind="stable")]
+
+    def take(array: np.ndarray) -> np.ndarray:
+        return array if order is None else array[order]
+
+    ind, per, area, ip = take(ind), take(per), take(area), take(ip)
     kind = meta.kind[ind]
-    num, den, val = (values[c].to_numpy(dtype=float)[order]
+    num, den, val = (take(values[c].to_numpy(dtype=float))
                      for c in ("numerator", "denominator", "value"))
     num = np.where((kind == _COUNT) & np.isnan(num), val, num)
     member = np.select([kind <= _RATE, kind == _COUNT],
@@ -139,9 +159,9 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
         [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]])[area]
 
     task.report(0.2, "Summing clusters and the county")
-    by_cluster = _group_sums(np.where(area_cluster >= 0, ip * n_cl + area_cluster, -1),
-                             n_ind * n_per * n_cl, rows, kind)
-    by_county = _group_sums(ip, n_ind * n_per, rows, kind)
+    slot = np.where(area_cluster >= 0, area_cluster, n_cl)
+    by_slot, by_county = _group_sums(ip * (n_cl + 1) + slot, n_cl + 1, rows, kind)
+    by_cluster = {c: a[:, :n_cl].ravel() for c, a in by_slot.items()}
     cl_groups = np.flatnonzero(by_cluster["present"])
     co_groups = np.flatnonzero(by_county["present"])
     n_agg = cl_groups.size + co_groups.size
@@ -163,8 +183,7 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     hidden = suppression.primary_mask(cols["numerator"], meta.threshold[ind], counted)
     # Equation ip*(n_cl+1)+c sums cluster c over its areas; +n_cl sums the county over the
     # clusters and the areas in no cluster.
-    child_slot = np.concatenate([np.where(area_cluster >= 0, area_cluster, n_cl),
-                                 np.full(n_agg, n_cl)])
+    child_slot = np.concatenate([slot, np.full(n_agg, n_cl)])
     equation = ip * (n_cl + 1)
     hidden = suppression.secondary_mask(
         hidden, cols["numerator"], member & counted,
@@ -176,21 +195,21 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     county_value = np.full(n_ind * n_per, np.nan)
     county_value[ip[level == 2]] = cols["value"][level == 2]
     significance = np.full(level.size, _NOT_COMPARED, dtype=np.int8)
-    polarity = meta.polarity[ind]
+    polarity = np.array([list(Polarity).index(Polarity(p)) for p in meta.polarity])[ind]
     # A cluster's count is part of the county's: comparing the two says nothing, so counts
     # are not compared; ratios, rates and proportions are.
-    for pol in Polarity:
-        rows_ = np.flatnonzero((level < 2) & (kind <= _RATE) & (polarity == pol.value))
+    for code, pol in enumerate(Polarity):
+        rows_ = np.flatnonzero((level < 2) & (kind <= _RATE) & (polarity == code))
         significance[rows_] = compare_with_benchmark(
             cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
     significance[hidden] = _NOT_COMPARED
 
     agg = level > 0
     position = meta.position[ind[agg], per[agg]]
-    slot = np.where(position >= 0, position - (meta.n_periods[ind[agg]] - TREND_PERIODS), -1)
+    window = np.where(position >= 0, position - (meta.n_periods[ind[agg]] - TREND_PERIODS), -1)
     series = ind[agg] * (n_cl + 1) + pos[agg]
     series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
-    trend = window_trends(series, np.where(slot >= 0, slot, -1), cols["numerator"][agg],
+    trend = window_trends(series, window, cols["numerator"][agg],
                           cols["denominator"][agg], ~hidden[agg], series_kind)
     trends = pd.DataFrame({
         "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),

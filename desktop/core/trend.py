@@ -81,7 +81,7 @@ def window_trends(series: np.ndarray, slot: np.ndarray, numerator: np.ndarray,
     """Trend codes of many series from long rows (one row per series and period).
 
     series: series index of each row; slot: 0..4 for the latest five periods of the row's
-    indicator, oldest first, -1 for older periods; usable: False where the row is suppressed;
+    indicator, oldest first, negative for older periods; usable: False where suppressed;
     series_kinds: ValueType value of each series. A series short of five usable periods in its
     window gets CANNOT.
     """
