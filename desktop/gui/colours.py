@@ -1,7 +1,7 @@
 """Significance colours, words and symbols shared by the profile, issues and compare views.
 
-The colours are the Fingertips ones readers of PHE profiles already know. Colour is never the
-only signal: every coloured cell also carries a word or a one-letter symbol, and its tooltip the
+The colours come from desktop.core.palettes, so the tables match the map (colour-blind safe:
+blue for better, vermillion for worse). Colour is never the only signal: every coloured cell also carries a word or a one-letter symbol, and its tooltip the
 full word, so the views work for colour-blind readers and in greyscale prints.
 """
 
@@ -10,15 +10,9 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from desktop.core.model import Significance, Trend
+from desktop.core.palettes import SIGNIFICANCE_COLOURS
 
-SIGNIFICANCE_HEX: dict[str, str] = {
-    Significance.BETTER.value: "#92D050",
-    Significance.SIMILAR.value: "#FFC000",
-    Significance.WORSE.value: "#C00000",
-    Significance.HIGHER.value: "#5555E6",
-    Significance.LOWER.value: "#BED2FF",
-    Significance.NOT_COMPARED.value: "#E6E6E6",
-}
+SIGNIFICANCE_HEX: dict[str, str] = {s.value: SIGNIFICANCE_COLOURS[s.value] for s in Significance}
 SIGNIFICANCE_WORDS: dict[str, str] = {s.value: s.value.capitalize() for s in Significance}
 SIGNIFICANCE_SYMBOLS: dict[str, str] = {
     Significance.BETTER.value: "B",
@@ -79,3 +73,15 @@ def text_colour_on(background: QColor) -> QColor:
            + 0.0722 * channel(background.blueF()))
     # Contrast against black is (L + 0.05) / 0.05, against white 1.05 / (L + 0.05).
     return QColor("#000000") if (lum + 0.05) ** 2 > 0.0525 else QColor("#FFFFFF")
+
+
+def legend_html(with_symbols: bool = False) -> str:
+    """A one-line rich-text legend of the significance categories: coloured chip, (symbol), word."""
+    chips = []
+    for sig in Significance:
+        background = significance_colour(sig)
+        fg = text_colour_on(background).name()
+        label = significance_symbol(sig) if with_symbols else "&nbsp;&nbsp;"
+        chips.append(f'<span style="background-color:{background.name()}; color:{fg};">'
+                     f"&nbsp;{label}&nbsp;</span>&nbsp;{significance_word(sig)}")
+    return "Compared with the county (95%): " + "&nbsp;&nbsp; ".join(chips)

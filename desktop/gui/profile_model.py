@@ -1,0 +1,364 @@
+"""The profile table's item model (themes as parent rows, indicators under them) and its proxy.
+
+Every cell's text, tooltip and sort key is computed once in `set_profile`, so painting, sorting
+and filtering 250+ indicators only read lists. Sorting uses numbers (SORT_ROLE), never the
+formatted text, and stays within each theme so the table is always grouped by theme.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, \
+    QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.core.format import format_interval, format_value
+from desktop.core.model import PROFILE_COLUMNS, SUPPRESSED, SYNTHETIC_LABEL, Polarity
+from desktop.gui import colours
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+INDICATOR_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+SPINE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+COLUMNS = ("Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest", "Highest",
+           "Significance", "Trend", "Spine")
+(COL_TITLE, COL_PERIOD, COL_COUNT, COL_VALUE, COL_CI, COL_COUNTY, COL_LOWEST, COL_HIGHEST,
+ COL_SIGNIFICANCE, COL_TREND, COL_SPINE) = range(len(COLUMNS))
+NUMERIC_COLUMNS = frozenset({COL_COUNT, COL_VALUE, COL_CI, COL_COUNTY, COL_LOWEST, COL_HIGHEST})
+SYNTHETIC_MARK = "†"
+SUPPRESSION_TIP = (f"{SUPPRESSED} Suppressed: the count is small (at or below the disclosure "
+                   "threshold), so it and the values derived from it are not shown, to protect "
+                   "the people counted.")
+HEADER_TIPS = {
+    COL_COUNT: "Numerator for the cluster (the number of children or events)",
+    COL_VALUE: "The cluster's value",
+    COL_CI: "95% confidence interval of the cluster's value",
+    COL_COUNTY: "The county's value, the benchmark",
+    COL_LOWEST: "Lowest value among all clusters",
+    COL_HIGHEST: "Highest value among all clusters",
+    COL_SIGNIFICANCE: "The cluster against the county at 95% confidence",
+    COL_TREND: "Trend over the latest five periods",
+    COL_SPINE: ("Spine chart: the cluster (dot) against the range of all clusters (grey bar), "
+                "county at the centre line; worse or lower to the left, better or higher to "
+                "the right"),
+}
+_SIGNIFICANCE_TIPS = {
+    "better": "Significantly better than the county",
+    "similar": "Not significantly different from the county",
+    "worse": "Significantly worse than the county",
+    "higher": "Significantly higher than the county (neither better nor worse)",
+    "lower": "Significantly lower than the county (neither better nor worse)",
+    "not compared": "Not compared: no confidence interval, a suppressed count or no county value",
+}
+
+
+@dataclass(frozen=True)
+class SpineData:
+    """What the spine delegate draws for one indicator; `reverse` puts high values on the left."""
+
+    value: float
+    county: float
+    lowest: float
+    highest: float
+    colour: QColor
+    reverse: bool
+
+    def half_width(self) -> float:
+        """Half the scale: the widest deviation from the county, so every mark fits."""
+        spread = [abs(v - self.county) for v in (self.value, self.lowest, self.highest)
+                  if math.isfinite(v)]
+        widest = max(spread, default=0.0)
+        return widest if widest > 0 else 1.0
+
+    def position(self, v: float) -> float:
+        """`v` on a -1 (left) to 1 (right) scale, county at 0."""
+        x = (v - self.county) / self.half_width()
+        return -x if self.reverse else x
+
+
+@dataclass(frozen=True)
+class _Row:
+    indicator_id: str
+    theme: str
+    texts: tuple[str, ...]
+    tips: tuple[str, ...]
+    keys: tuple[object, ...]
+    significance: str
+    haystack: str
+    spine: SpineData | None
+
+
+def _num(v: object) -> float:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+    return f
+
+
+def _build_row(rec: dict) -> _Row:
+    """Texts, tooltips and sort keys of one profile row."""
+    vtype, unit = str(rec["value_type"]), str(rec["unit"] or "")
+    suppressed = bool(rec["suppressed"])
+    value, lo, hi = _num(rec["value"]), _num(rec["lower95"]), _num(rec["upper95"])
+    county, c_lo, c_hi = (_num(rec["county_value"]), _num(rec["county_lower95"]),
+                          _num(rec["county_upper95"]))
+    lowest, highest, count = _num(rec["lowest"]), _num(rec["highest"]), _num(rec["count"])
+
+    def fmt(v: float, hidden: bool = False) -> str:
+        return format_value(v, vtype, unit, hidden)
+
+    def interval(a: float, b: float, hidden: bool) -> str:
+        return format_interval(a, b, vtype, hidden)
+
+    sig = colours.normalise_significance(rec["significance"])
+    trend = str(rec["trend"])
+    title = str(rec["title"])
+    synthetic = bool(rec["synthetic"])
+    unit_note = f" ({unit})" if unit else ""
+    title_tip = f"{title}{unit_note}\n{rec['indicator_id']} · {rec['theme']}"
+    if synthetic:
+        title_tip += f"\n{SYNTHETIC_MARK} {SYNTHETIC_LABEL}"
+    value_tip = SUPPRESSION_TIP if suppressed else f"{fmt(value)}{unit_note}"
+    denominator = _num(rec["denominator"])
+    count_tip = format_value(count, "count", "", False)
+    if suppressed:
+        count_tip = SUPPRESSION_TIP
+    elif math.isfinite(count) and math.isfinite(denominator):
+        count_tip += f" of {format_value(denominator, 'count', '', False)}"
+    county_tip = f"County {fmt(county)}{unit_note}, 95% CI {interval(c_lo, c_hi, False)}"
+    reverse = str(rec["polarity"]) == Polarity.HIGHER_IS_WORSE.value
+    spine = None
+    if not suppressed and math.isfinite(value) and math.isfinite(county):
+        spine = SpineData(value, county, lowest, highest, colours.significance_colour(sig),
+                          reverse)
+    texts = (
+        f"{title} {SYNTHETIC_MARK}" if synthetic else title,
+        str(rec["period"]),
+        format_value(count, "count", "", suppressed),
+        fmt(value, suppressed),
+        interval(lo, hi, suppressed),
+        fmt(county),
+        fmt(lowest),
+        fmt(highest),
+        colours.significance_word(sig),
+        colours.TREND_SYMBOLS.get(trend, "–"),
+        "",
+    )
+    tips = (
+        title_tip, str(rec["period"]), count_tip, value_tip,
+        SUPPRESSION_TIP if suppressed else "95% confidence interval",
+        county_tip,
+        f"Lowest cluster: {rec['lowest_cluster']} ({fmt(lowest)})",
+        f"Highest cluster: {rec['highest_cluster']} ({fmt(highest)})",
+        _SIGNIFICANCE_TIPS[sig],
+        f"Trend: {trend}",
+        HEADER_TIPS[COL_SPINE],
+    )
+    spine_key = spine.position(value) if spine else math.nan
+    keys = (title.casefold(), str(rec["period"]), count, value, lo, county, lowest, highest,
+            float(colours.SIGNIFICANCE_RANK[sig]), trend, spine_key)
+    haystack = f"{title}\n{rec['indicator_id']}\n{rec['theme']}".casefold()
+    return _Row(str(rec["indicator_id"]), str(rec["theme"]), texts, tips, keys, sig, haystack,
+                spine)
+
+
+class ProfileModel(QAbstractItemModel):
+    """Theme rows at the top level (spanned by the view), one child row per indicator."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._themes: list[str] = []
+        self._members: list[list[_Row]] = []
+        self._where: dict[str, tuple[int, int]] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._theme_brush = QBrush(QColor(colours.THEME_ROW_HEX))
+
+    def set_profile(self, profile: pd.DataFrame) -> None:
+        """Replace the rows with `profile` (model.PROFILE_COLUMNS, in theme order)."""
+        missing = set(PROFILE_COLUMNS) - set(profile.columns)
+        if missing:
+            raise ValueError(f"profile lacks columns {sorted(missing)}")
+        rows = [_build_row(rec) for rec in profile.to_dict("records")]
+        self.beginResetModel()
+        themes = list(dict.fromkeys(r.theme for r in rows))
+        self._themes = themes
+        self._members = [[r for r in rows if r.theme == t] for t in themes]
+        self._where = {r.indicator_id: (t, k) for t, members in enumerate(self._members)
+                       for k, r in enumerate(members)}
+        self.endResetModel()
+
+    # --- lookups used by the view and the proxy -------------------------------------------
+    @property
+    def themes(self) -> list[str]:
+        return list(self._themes)
+
+    def indicator_count(self) -> int:
+        return len(self._where)
+
+    def index_for_indicator(self, indicator_id: str) -> QModelIndex:
+        where = self._where.get(indicator_id)
+        if where is None:
+            return QModelIndex()
+        return self.createIndex(where[1], 0, where[0] + 1)
+
+    def row_at(self, index: QModelIndex | QPersistentModelIndex) -> _Row | None:
+        """The indicator row at `index`, or None for a theme row or an invalid index."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self._members[index.internalId() - 1][index.row()]
+
+    def theme_at(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        if index.internalId() == 0:
+            return self._themes[index.row()]
+        return self._themes[index.internalId() - 1]
+
+    # --- QAbstractItemModel ---------------------------------------------------------------
+    def index(self, row: int, column: int, parent=QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index=QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._themes)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._members[parent.row()])
+        return 0
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def flags(self, index) -> Qt.ItemFlag:
+        if not index.isValid() or index.internalId() == 0:
+            return Qt.ItemFlag.NoItemFlags  # theme rows: headings, skipped by the keyboard
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        col = index.column()
+        row = self.row_at(index)
+        if row is None:
+            return self._theme_data(index, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_TREND:
+                return row.tips[col]
+            return row.texts[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tips[col]
+        if role == SORT_ROLE:
+            return row.keys[col]
+        if role == INDICATOR_ID_ROLE:
+            return row.indicator_id
+        if role == SPINE_ROLE:
+            return row.spine if col == COL_SPINE else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in NUMERIC_COLUMNS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if col in (COL_SIGNIFICANCE, COL_TREND):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if col == COL_SIGNIFICANCE and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(colours.significance_colour(row.significance))
+        if col == COL_SIGNIFICANCE and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(colours.text_colour_on(colours.significance_colour(row.significance)))
+        return None
+
+    def _theme_data(self, index, role):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if index.column() != COL_TITLE:
+                return None
+            n = len(self._members[index.row()])
+            return f"{self._themes[index.row()]}  ({n})"
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._theme_brush
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#1A1A1A"))  # theme rows are disabled; keep them dark
+        return None
+
+
+class ProfileFilterProxy(QSortFilterProxyModel):
+    """Filters indicators by a search text (title, id, theme) and a theme; sorts within themes.
+
+    Missing numbers sort last in either direction; theme rows keep their order.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+        self._theme: str | None = None
+        self.setRecursiveFilteringEnabled(True)
+        self.setSortRole(SORT_ROLE)
+
+    def set_search_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self._refilter(lambda: setattr(self, "_needle", needle))
+
+    def set_theme(self, theme: str | None) -> None:
+        if theme != self._theme:
+            self._refilter(lambda: setattr(self, "_theme", theme))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
+
+    def visible_indicator_count(self) -> int:
+        root = QModelIndex()
+        return sum(self.rowCount(self.index(r, 0, root)) for r in range(self.rowCount(root)))
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model: ProfileModel = self.sourceModel()  # type: ignore[assignment]
+        if not source_parent.isValid():
+            return False  # a theme row shows when one of its indicators does (recursive filter)
+        row = model.row_at(model.index(source_row, 0, source_parent))
+        if row is None:
+            return False
+        if self._theme is not None and row.theme != self._theme:
+            return False
+        return self._needle in row.haystack
+
+    def lessThan(self, left, right) -> bool:
+        ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+        if not left.parent().isValid():  # theme rows keep the bundle's order
+            return left.row() < right.row() if ascending else left.row() > right.row()
+        model: ProfileModel = self.sourceModel()  # type: ignore[assignment]
+        a = model.row_at(left).keys[left.column()]  # type: ignore[union-attr]
+        b = model.row_at(right).keys[right.column()]  # type: ignore[union-attr]
+        a_missing = isinstance(a, float) and math.isnan(a)
+        b_missing = isinstance(b, float) and math.isnan(b)
+        if a_missing or b_missing:
+            if a_missing and b_missing:
+                return False
+            return a_missing != ascending  # missing values last in either direction
+        return a < b  # type: ignore[operator]
