@@ -98,7 +98,7 @@ class ProfileView(QWidget):
 
         self.search.textChanged.connect(self._on_search)
         self.theme_combo.currentIndexChanged.connect(self._on_theme)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
         for sig in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
             sig.connect(self._regroup)
 
@@ -245,10 +245,12 @@ class ProfileView(QWidget):
                                   | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(index)
 
-    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._quiet:
+    def _on_selection(self, selected, _deselected) -> None:
+        # Selection rather than the current index: a click on the row that is current but not
+        # selected (Qt makes the first row current on focus) is still a choice.
+        if self._quiet or selected.isEmpty():
             return
-        row = self.model.row_at(self.proxy.mapToSource(current))
+        row = self.model.row_at(self.proxy.mapToSource(selected.indexes()[0]))
         if row is None or row.indicator_id == self._current_id:
             return
         self._current_id = row.indicator_id

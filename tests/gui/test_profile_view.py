@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop.gui import colours
@@ -157,6 +157,15 @@ def test_click_and_keys_emit_indicator_selected(view, qtbot):
         qtbot.keyClick(view.table, Qt.Key.Key_Down)
     assert blocker.args == ["obesity_y6"]
     assert view.current_indicator() == "obesity_y6"
+
+
+def test_click_on_the_row_qt_made_current_emits(view, qtbot):
+    first = cell(view, "pop_0_19", 0)
+    view.table.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+    rect = view.table.visualRect(first)
+    with qtbot.waitSignal(view.indicator_selected) as blocker:
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == ["pop_0_19"]
 
 
 def test_set_current_indicator_selects_without_emitting(view, qtbot):
