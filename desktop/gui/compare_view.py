@@ -197,6 +197,10 @@ class CompareView(QWidget):
         finally:
             self._quiet = False
 
+    def clear(self) -> None:
+        """Empty the rug (the window locks or closes the bundle)."""
+        self.set_tartan(pd.DataFrame(), pd.DataFrame(columns=["id", "title", "theme"]))
+
     def set_current(self, cluster: str | None, indicator_id: str | None) -> None:
         """Mark and select the chosen cluster and indicator without emitting."""
         was, self._quiet = self._quiet, True

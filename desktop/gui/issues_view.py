@@ -167,6 +167,13 @@ class IssuesView(QWidget):
         self.issues_table.chosen.connect(self.indicator_selected)
         self.areas_table.chosen.connect(self.area_selected)
 
+    def clear(self) -> None:
+        """Empty both tables (the window locks or closes the bundle)."""
+        self.header_label.setText("No cluster chosen")
+        self.areas_label.setText("Most deprived areas")
+        self.issues_table.fill([], [])
+        self.areas_table.fill([], [])
+
     def set_issues(self, issues: pd.DataFrame, deprived: pd.DataFrame,
                    cluster_name: str) -> None:
         """Show `issues` (profile rows, most different first) and `deprived` areas."""

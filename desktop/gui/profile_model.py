@@ -51,6 +51,12 @@ class ProfileModel(QAbstractItemModel):
                        for k, r in enumerate(members)}
         self.endResetModel()
 
+    def clear(self) -> None:
+        """Drop every row (the window locks or closes the bundle)."""
+        self.beginResetModel()
+        self._themes, self._members, self._where = [], [], {}
+        self.endResetModel()
+
     # --- lookups used by the view and the proxy -------------------------------------------
     @property
     def themes(self) -> list[str]:
@@ -58,6 +64,10 @@ class ProfileModel(QAbstractItemModel):
 
     def indicator_count(self) -> int:
         return len(self._where)
+
+    def column_texts(self, column: int) -> set[str]:
+        """The distinct texts of a column, to size it without asking every cell."""
+        return {r.texts[column] for members in self._members for r in members}
 
     def index_for_indicator(self, indicator_id: str) -> QModelIndex:
         where = self._where.get(indicator_id)

@@ -124,7 +124,9 @@ def build_row(rec: dict) -> ProfileRow:
     county_tip = f"County {fmt(county)}{unit_note}, 95% CI {interval(c_lo, c_hi, False)}"
     reverse = str(rec["polarity"]) == Polarity.HIGHER_IS_WORSE.value
     spine = None
-    if not suppressed and math.isfinite(value) and math.isfinite(county):
+    # A cluster's count against the county's total is no comparison: counts get no spine.
+    if (not suppressed and vtype != "count" and math.isfinite(value)
+            and math.isfinite(county)):
         spine = SpineData(value, county, lowest, highest, colours.significance_colour(sig),
                           reverse)
     texts = (

@@ -22,8 +22,9 @@ from desktop.gui.profile_model import COL_SPINE, COL_TITLE, COLUMNS, ProfileFilt
 from desktop.gui.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
-SPINE_WIDTH = 100
-MIN_TITLE_WIDTH = 170  # below this the table scrolls sideways rather than crush the titles
+SPINE_WIDTH = 90
+MIN_TITLE_WIDTH = 140
+MAX_NUMBER_WIDTH = 120  # below this the table scrolls sideways rather than crush the titles
 
 
 class _ProfileTree(QTreeView):
@@ -142,6 +143,16 @@ class ProfileView(QWidget):
             self._restore_selection()
         self._update_count()
 
+    def clear(self) -> None:
+        """Forget the profile, the search and the choice: nothing of the bundle stays shown."""
+        with self._quietly():
+            self._current_id = None
+            self.model.clear()
+            self.search.clear()
+            self._fill_themes()
+            self.title_label.setText("No cluster chosen")
+        self._update_count()
+
     def set_current_indicator(self, indicator_id: str | None) -> None:
         """Select `indicator_id`'s row (if shown) without emitting `indicator_selected`."""
         with QSignalBlocker(self), self._quietly():
@@ -178,13 +189,16 @@ class ProfileView(QWidget):
                              self.theme_combo.currentText())
 
     def _fit_columns(self) -> None:
-        """Number columns as wide as their widest text or header label, no wider."""
+        """Number columns as wide as their widest text or header label (up to a cap; longer
+        texts elide and show whole in the tooltip)."""
         header = self.table.header()
-        metrics = header.fontMetrics()
+        label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
         for col in range(len(COLUMNS)):
             if col not in (COL_TITLE, COL_SPINE):
-                label = metrics.horizontalAdvance(COLUMNS[col]) + 12
-                header.resizeSection(col, max(self.table.sizeHintForColumn(col) + 8, label))
+                label = label_metrics.horizontalAdvance(COLUMNS[col]) + 10
+                texts = self.model.column_texts(col)
+                widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)
+                header.resizeSection(col, min(max(widest + 12, label), MAX_NUMBER_WIDTH))
         self._share_width()
 
     def _column_menu(self, pos) -> None:

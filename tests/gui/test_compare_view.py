@@ -84,3 +84,8 @@ def test_upright_header_fits_names(view):
 
 def test_screenshot(view):
     assert view.grab().save("/tmp/compare_view.png")
+
+
+def test_clear_empties_the_rug(view):
+    view.clear()
+    assert (view.model.rowCount(), view.model.columnCount()) == (0, 0)

@@ -100,3 +100,10 @@ def test_no_issues(view):
 
 def test_screenshot(view):
     assert view.grab().save("/tmp/issues_view.png")
+
+
+def test_clear_empties_both_tables(view):
+    view.clear()
+    assert view.issues_table.model().rowCount() == 0
+    assert view.areas_table.model().rowCount() == 0
+    assert "Bromsgrove" not in view.header_label.text() + view.areas_label.text()

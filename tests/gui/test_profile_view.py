@@ -235,3 +235,16 @@ def test_spine_puts_better_on_the_right(view):
 def test_screenshot(view):
     view.set_current_indicator("cin")
     assert view.grab().save("/tmp/profile_view.png")
+
+
+def test_clear_drops_everything(view, qtbot):
+    view.set_current_indicator("cin")
+    qtbot.keyClicks(view.search, "child")
+    with qtbot.assertNotEmitted(view.indicator_selected):
+        view.clear()
+    assert (view.model.rowCount(), view.proxy.rowCount()) == (0, 0)
+    assert view.count_label.text() == "0 of 0 indicators"
+    assert view.search.text() == "" and view.current_indicator() is None
+    assert view.theme_combo.count() == 1
+    view.set_profile(make_profile(), "Malvern")
+    assert view.count_label.text() == "18 of 18 indicators"
