@@ -93,7 +93,7 @@ def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
 
 def fisher_jenks_bins(y: np.ndarray, k: int) -> np.ndarray:
     """Upper bounds of the k classes minimising the within-class sum of squared deviations."""
-    x = np.sort(np.asarray(y, dtype="f8"))
+    full = x = np.sort(np.asarray(y, dtype="f8"))
     if x.size > JENKS_SAMPLE:  # deterministic stand-in for sampling: evenly spaced ranks
         x = x[np.linspace(0, x.size - 1, JENKS_SAMPLE).round().astype(int)]
     n = x.size
@@ -116,7 +116,11 @@ def fisher_jenks_bins(y: np.ndarray, k: int) -> np.ndarray:
     end = n - 1
     for start in reversed(starts):
         a_j = int(start[end])
-        bins.append(x[a_j - 1])
+        if full is x:
+            bins.append(x[a_j - 1])
+        else:  # a sampled break moves to the widest gap between the two sampled neighbours
+            between = full[np.searchsorted(full, x[a_j - 1]):np.searchsorted(full, x[a_j]) + 1]
+            bins.append(between[np.diff(between).argmax()] if between.size > 1 else x[a_j - 1])
         end = a_j - 1
     return np.array(bins[::-1])
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
 
 AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
+EDGE_LIMIT = 5000  # above this many areas, area edges are not drawn
 BOUNDARY_COLOUR = "#303030"
 SCHOOL_COLOUR = "#1A1A1A"
 HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]
@@ -105,7 +106,9 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cl
     paths = area_paths(geometries)
     clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
     clusters = np.asarray(clusters.to_numpy(), dtype=object)
-    collection = PathCollection(paths, facecolors=NoData.MISSING_COLOUR, edgecolors=AREA_EDGE,
+    # thousands of area edges would be sub-pixel and cost a third of every repaint
+    edges = AREA_EDGE if len(paths) <= EDGE_LIMIT else "none"
+    collection = PathCollection(paths, facecolors=NoData.MISSING_COLOUR, edgecolors=edges,
                                 linewidths=0.3, zorder=1)
     ax.add_collection(collection, autolim=False)
 
@@ -190,14 +193,17 @@ def set_legend(artists: MapArtists, classification: Classification, class_colour
 
 
 def fit_axes(artists: MapArtists, margin: float = 0.01) -> None:
-    """Shrink the Axes so the legend to its right fits inside the figure."""
+    """Shrink the Axes so the legend to its right fits inside the figure (for the screen and
+    for exports of a fixed size)."""
     ax, legend = artists.ax, artists.legend
     fig = ax.figure
     width = 0.0
     if legend is not None:
         renderer = fig.canvas.get_renderer()
         width = legend.get_window_extent(renderer).width / fig.bbox.width + 0.02
+    view = view_bounds(ax)
     ax.set_position([margin, margin, max(0.2, 1 - width - 2 * margin), 1 - 2 * margin])
+    zoom_to(ax, view, margin=0)  # the same view, widened to the new shape
 
 
 def set_highlight(artists: MapArtists, cluster: str | None) -> None:
@@ -220,7 +226,7 @@ def zoom_to(ax: "Axes", bounds: Bounds, margin: float = 0.03) -> None:
     minx, miny, maxx, maxy = bounds
     pad = margin * max(maxx - minx, maxy - miny, 1.0)
     width, height = maxx - minx + 2 * pad, maxy - miny + 2 * pad
-    box = ax.get_position().transformed(ax.figure.transFigure)
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
     if box.width > 0 and box.height > 0:
         ratio = box.height / box.width
         width, height = max(width, height / ratio), max(height, width * ratio)

@@ -127,8 +127,12 @@ class MapView(QWidget):
 
     # -- view ---------------------------------------------------------------------------------
     def _show_bounds(self, bounds: mapplot.Bounds, margin: float = 0.03) -> None:
-        mapplot.zoom_to(self.ax, bounds, margin)
-        self._requested = mapplot.view_bounds(self.ax)
+        minx, miny, maxx, maxy = bounds
+        pad = margin * max(maxx - minx, maxy - miny)
+        # remember what was asked for, not the view widened to the Axes' shape, so a later
+        # resize or legend change fits the same content again
+        self._requested = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        mapplot.zoom_to(self.ax, self._requested, 0)
         self.canvas.draw_idle()
 
     def reset_view(self) -> None:

@@ -1,0 +1,131 @@
+"""MapView under pytest-qt: recolouring, clicks, hover, wheel zoom, keys and reset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.classify import classify
+from desktop.core.palettes import palette_colours
+from desktop.gui.map_view import MapView
+from tests.core.test_mapplot import squares_frame
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = MapView()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_geometry(squares_frame())
+    values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    c = classify(values, "quantiles", 3)
+    widget.show_values(values, c, palette_colours("Blues", c.k), "Test indicator", period="2024")
+    widget.render_now()
+    return widget
+
+
+def canvas_point(view: MapView, x: float, y: float) -> QPoint:
+    """Widget pixel position of a point in data coordinates."""
+    view.render_now()
+    px, py = view.ax.transData.transform((x, y))
+    ratio = view.canvas.device_pixel_ratio
+    return QPoint(int(round(px / ratio)), int(round(view.canvas.height() - py / ratio)))
+
+
+def test_click_on_a_square_emits_its_code_and_outlines_it(view, qtbot):
+    for index in (1, 4):
+        with qtbot.waitSignal(view.area_clicked, timeout=2000) as blocker:
+            QTest.mouseClick(view.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             canvas_point(view, 2 * index + 0.5, 0.2))
+        assert blocker.args == [f"E0{index}"]
+    assert len(view.artists.selected.get_segments()) == 2  # E04 is in two parts
+
+
+def test_click_between_squares_selects_nothing(view, qtbot):
+    with qtbot.assertNotEmitted(view.area_clicked):
+        QTest.mouseClick(view.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         canvas_point(view, 1.5, 0.5))
+
+
+def test_hover_reports_area_and_default_text(view, qtbot):
+    with qtbot.waitSignal(view.area_hovered, timeout=2000) as blocker:
+        QTest.mouseMove(view.canvas, canvas_point(view, 4.5, 0.5))
+    assert blocker.args == ["E02"]
+    assert view.status.text().startswith("Area 2 · West · 3 (")
+    view.hover_text_for = lambda i: f"custom {i}"
+    with qtbot.waitSignal(view.area_hovered, timeout=2000) as blocker:
+        QTest.mouseMove(view.canvas, canvas_point(view, 6.5, 0.5))
+    assert blocker.args == ["E03"] and view.status.text() == "custom 3"
+
+
+def wheel(view: MapView, pos: QPoint, steps: int) -> None:
+    event = QWheelEvent(QPointF(pos), QPointF(view.canvas.mapToGlobal(pos)), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.canvas, event)
+
+
+def test_wheel_zooms_about_the_cursor_and_reset_restores(view):
+    full = view.ax.get_xlim()
+    point = canvas_point(view, 2.5, 0.5)
+    wheel(view, point, 1)
+    zoomed = view.ax.get_xlim()
+    assert zoomed[1] - zoomed[0] < full[1] - full[0]
+    assert zoomed[0] < 2.5 < zoomed[1]
+    # the point under the cursor stays under the cursor
+    assert abs(canvas_point(view, 2.5, 0.5).x() - point.x()) <= 1
+    view.reset_button.click()
+    np.testing.assert_allclose(view.ax.get_xlim(), full)
+
+
+def test_drag_pans_without_selecting(view, qtbot):
+    before = view.ax.get_xlim()
+    start = canvas_point(view, 4.5, 0.5)
+    with qtbot.assertNotEmitted(view.area_clicked):
+        QTest.mousePress(view.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         start)
+        QTest.mouseMove(view.canvas, start + QPoint(60, 0))
+        QTest.mouseRelease(view.canvas, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier, start + QPoint(60, 0))
+    after = view.ax.get_xlim()
+    assert after[0] < before[0]  # content moved right: the view moved left
+
+
+def test_keyboard_zoom_pan_and_reset(view):
+    full = view.ax.get_xlim()
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    assert np.ptp(view.ax.get_xlim()) < np.ptp(full)
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    assert view.ax.get_xlim()[0] > full[0]
+    QTest.keyClick(view, Qt.Key.Key_0)
+    np.testing.assert_allclose(view.ax.get_xlim(), full)
+
+
+def test_zoom_to_cluster_and_highlight(view):
+    assert not view.cluster_button.isEnabled()
+    view.set_cluster("East")
+    assert view.cluster_button.isEnabled()
+    assert len(view.artists.highlight.get_segments()) == 5  # square, two parts, ring and hole
+    view.cluster_button.click()
+    x0, x1 = view.ax.get_xlim()
+    assert x0 > 4 and x1 > 11  # East spans x 6..11
+    view.set_cluster(None)
+    assert view.artists.highlight.get_segments() == []
+
+
+def test_show_values_recolours_the_same_collection(view):
+    collection = view.artists.areas
+    values = np.array([6.0, 5, 4, 3, 2, 1])
+    c = classify(values, "equal_interval", 3)
+    colours = palette_colours("Oranges", c.k)
+    view.show_values(values, c, colours, "Other")
+    assert view.artists.areas is collection
+    np.testing.assert_allclose(collection.get_facecolor()[0], colours[c.class_index[0]])
+    assert view.artists.legend.get_title().get_text().startswith("Other")
