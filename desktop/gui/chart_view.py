@@ -1,0 +1,184 @@
+"""ChartView: one indicator as bars across clusters, a trend or a distribution, or as a table.
+
+The view keeps one Figure on one canvas (never pyplot) and redraws only the chart on show,
+through the same core functions the exports use. "Show as table" swaps the canvas for a table
+of the same numbers (the product's table alternative to every chart). Clicking a bar emits
+`cluster_clicked` with the cluster's name.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBoxLayout,
+                               QHeaderView, QStackedWidget, QTabBar, QTableView, QVBoxLayout,
+                               QWidget)
+
+from desktop.core.chart_tables import (CHART_TITLES, CHARTS, chart_figure, chart_inputs,
+                                       chart_table, draw_chart)
+from desktop.core.charts import figure_title
+from desktop.core.model import Bundle, Indicator
+from desktop.core.style import export_figure, png_bytes, style_context
+
+KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
+EXPORT_SIZE_CM = (16.0, 10.0)
+_NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class ChartView(QWidget):
+    cluster_clicked = Signal(str)
+    kind_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._inputs: dict[str, dict] = {}
+        self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
+        self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
+
+        self.tabs = QTabBar()
+        for kind in KINDS:
+            self.tabs.addTab(CHART_TITLES[kind])
+        self.tabs.setAccessibleName("Chart type")
+        self.table_toggle = QCheckBox("Show as &table")
+        self.table_toggle.setToolTip("Show the numbers behind the chart as a table")
+        with style_context():
+            self.figure = Figure(layout="constrained")
+            self.axes = self.figure.add_subplot()
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.model = QStandardItemModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.canvas)
+        self.stack.addWidget(self.table)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.tabs, 1)
+        bar.addWidget(self.table_toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.table_toggle.toggled.connect(self._refresh)
+
+    # --- what to show ----------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return KINDS[self.tabs.currentIndex()]
+
+    def set_kind(self, kind: str) -> None:
+        self.tabs.setCurrentIndex(KINDS.index(kind))
+
+    def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
+                 cluster: str | None) -> None:
+        """Take the chart inputs from an open bundle; only the visible chart is computed."""
+        self._source = (bundle, statistics, indicator, period, cluster)
+        self._inputs.clear()
+        self._refresh()
+
+    def show_bars(self, **inputs) -> None:
+        self._set("bars", inputs)
+
+    def show_trend(self, **inputs) -> None:
+        self._set("trend", inputs)
+
+    def show_distribution(self, **inputs) -> None:
+        self._set("distribution", inputs)
+
+    def clear(self) -> None:
+        """Forget every input and blank the chart and table (on close and lock)."""
+        self._source = None
+        self._inputs.clear()
+        self._refresh()
+
+    def inputs(self, kind: str | None = None) -> dict | None:
+        """The inputs of a chart (the current one by default), computing them if needed."""
+        kind = kind or self.kind
+        if kind not in self._inputs and self._source is not None:
+            self._inputs[kind] = chart_inputs(kind, *self._source)
+        return self._inputs.get(kind)
+
+    def table_frame(self) -> pd.DataFrame | None:
+        inputs = self.inputs()
+        return None if inputs is None else chart_table(self.kind, **inputs)
+
+    # --- export and clipboard --------------------------------------------------------------
+    def export(self, path, width_cm: float = EXPORT_SIZE_CM[0],
+               height_cm: float = EXPORT_SIZE_CM[1]) -> None:
+        """The current chart on a fresh print-sized figure, to PNG, SVG or PDF."""
+        inputs = self.inputs()
+        if inputs is None:
+            return
+        figure = chart_figure(self.kind, width_cm, height_cm, **inputs)
+        export_figure(figure, path, width_cm, title=figure_title(figure))
+
+    def copy_to_clipboard(self) -> None:
+        """The table as tab-separated text (for Excel) or the chart as a 300 dpi image (Word)."""
+        if self.table_toggle.isChecked():
+            frame = self.table_frame()
+            if frame is not None:
+                QApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+            return
+        inputs = self.inputs()
+        if inputs is None:
+            return
+        figure = chart_figure(self.kind, *EXPORT_SIZE_CM, **inputs)
+        QApplication.clipboard().setImage(QImage.fromData(png_bytes(figure), "PNG"))
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _set(self, kind: str, inputs: dict) -> None:
+        self._inputs[kind] = inputs
+        if kind == self.kind:
+            self._refresh()
+
+    def _on_tab(self, _index: int) -> None:
+        self.kind_changed.emit(self.kind)
+        self._refresh()
+
+    def _refresh(self, *_args) -> None:
+        as_table = self.table_toggle.isChecked()
+        self.stack.setCurrentWidget(self.table if as_table else self.canvas)
+        if as_table:
+            self._fill_table(self.table_frame())
+        else:
+            self._draw()
+
+    def _draw(self) -> None:
+        inputs = self.inputs()
+        if inputs is None:
+            self.figure.clear()
+            self.axes = self.figure.add_subplot()
+            self.axes.set_axis_off()
+        else:
+            draw_chart(self.kind, self.axes, **inputs)
+        self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
+        with style_context():
+            self.canvas.draw()
+
+    def _fill_table(self, frame: pd.DataFrame | None) -> None:
+        self.model.clear()
+        if frame is None:
+            return
+        self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            items = []
+            for i, value in enumerate(row):
+                item = QStandardItem(str(value))
+                if i > 0:
+                    item.setTextAlignment(_NUMERIC)
+                items.append(item)
+            self.model.appendRow(items)
+
+    def _on_pick(self, event) -> None:
+        name = event.artist.get_gid()
+        if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
+            self.cluster_clicked.emit(name)

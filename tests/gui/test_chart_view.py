@@ -1,0 +1,145 @@
+"""ChartView: switching charts, the table alternative, clicking a bar, export and clearing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+
+from desktop.core.chart_tables import chart_table
+from desktop.core.charts import figure_title
+from desktop.core.model import Indicator, Polarity, ValueType
+from desktop.gui.chart_view import ChartView
+
+IND = Indicator(id="abs", title="Pupil absence", theme="Enjoy and achieve",
+                value_type=ValueType.PROPORTION, polarity=Polarity.HIGHER_IS_WORSE,
+                multiplier=100, unit="%", source="Synthetic", synthetic=True,
+                periods=("2020/21", "2021/22", "2022/23"))
+NAMES = ["Bromsgrove", "Redditch", "Kidderminster", "Evesham"]
+
+
+def bar_inputs(highlight="Redditch") -> dict:
+    values = np.array([5.0, 7.5, np.nan, 4.0])
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": [False, False, True, False],
+                             "significance": ["similar", "worse", "not compared", "better"]},
+                            index=pd.Index(NAMES, name="cluster"))
+    return {"indicator": IND, "period": "2022/23", "clusters": clusters,
+            "county": pd.Series({"value": 5.5, "lower95": 5.3, "upper95": 5.7}),
+            "highlight": highlight}
+
+
+def trend_inputs() -> dict:
+    frame = lambda v: pd.DataFrame(  # noqa: E731
+        {"value": v, "lower95": np.subtract(v, 1), "upper95": np.add(v, 1), "suppressed": False},
+        index=pd.Index(IND.periods, name="period"))
+    return {"indicator": IND, "cluster_name": "Redditch", "series_cluster": frame([7., 7.2, 7.5]),
+            "series_county": frame([5., 5.2, 5.5]), "trend": "increasing"}
+
+
+def dist_inputs() -> dict:
+    return {"indicator": IND, "period": "2022/23", "cluster_name": "Redditch",
+            "cluster_area_values": np.array([6.0, 7.0, 9.0]),
+            "county_area_values": np.array([3.0, 4.0, 6.0, 7.0, 9.0, np.nan]),
+            "county_value": 5.5}
+
+
+@pytest.fixture
+def view(qtbot):
+    v = ChartView()
+    qtbot.addWidget(v)
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitExposed(v)
+    v.show_bars(**bar_inputs())
+    v.show_trend(**trend_inputs())
+    v.show_distribution(**dist_inputs())
+    return v
+
+
+def table_texts(view) -> list[list[str]]:
+    m = view.model
+    return [[m.item(r, c).text() for c in range(m.columnCount())] for r in range(m.rowCount())]
+
+
+def test_tabs_switch_the_drawn_chart(view, qtbot):
+    assert view.kind == "bars"
+    assert {p.get_gid() for p in view.axes.patches if p.get_gid()} == {
+        "Bromsgrove", "Redditch", "Evesham"}
+    with qtbot.waitSignal(view.kind_changed) as signal:
+        view.tabs.setCurrentIndex(1)
+    assert signal.args == ["trend"]
+    lines = {ln.get_gid(): ln for ln in view.axes.lines if ln.get_gid()}
+    assert list(lines["cluster"].get_ydata()) == [7.0, 7.2, 7.5]
+    assert not [p for p in view.axes.patches if p.get_gid()]  # the bars are gone
+    view.set_kind("distribution")
+    assert "points:Redditch" in {c.get_gid() for c in view.axes.collections}
+    assert figure_title(view.figure) == "Pupil absence"
+    assert view.canvas.accessibleName() == "Pupil absence"
+
+
+def test_table_toggle_shows_the_same_numbers(view, qtbot):
+    assert view.stack.currentWidget() is view.canvas
+    qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
+    assert view.stack.currentWidget() is view.table
+    expected = chart_table("bars", **bar_inputs())
+    assert [view.model.horizontalHeaderItem(c).text()
+            for c in range(view.model.columnCount())] == list(expected.columns)
+    assert table_texts(view) == expected.astype(str).values.tolist()
+    assert table_texts(view)[2][1] == "*"  # Kidderminster, suppressed
+    view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
+    assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
+    qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
+    assert view.stack.currentWidget() is view.canvas
+    assert any(ln.get_gid() == "cluster" for ln in view.axes.lines)
+
+
+def test_new_inputs_for_a_hidden_chart_do_not_redraw_the_visible_one(view):
+    view.show_trend(**{**trend_inputs(), "cluster_name": "Evesham"})
+    assert {p.get_gid() for p in view.axes.patches if p.get_gid()} == {
+        "Bromsgrove", "Redditch", "Evesham"}
+    view.set_kind("trend")
+    assert "Evesham" in [t.get_text() for t in view.axes.get_legend().get_texts()]
+
+
+def test_clicking_a_bar_emits_its_cluster(view, qtbot):
+    bar = next(p for p in view.axes.patches if p.get_gid() == "Evesham")
+    x, y = view.axes.transData.transform((bar.get_x() + bar.get_width() / 2,
+                                          bar.get_y() + bar.get_height() / 2))
+    ratio = view.canvas.device_pixel_ratio
+    point = QPoint(int(x / ratio), int(view.canvas.height() - y / ratio))
+    with qtbot.waitSignal(view.cluster_clicked) as signal:
+        qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == ["Evesham"]
+
+
+def test_export_draws_the_current_chart_at_print_size(view, tmp_path):
+    view.set_kind("trend")
+    view.export(tmp_path / "trend.png")
+    with Image.open(tmp_path / "trend.png") as img:
+        assert img.width == 1890
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert img.text["Title"] == "Pupil absence"
+    assert view.figure.get_size_inches()[0] == pytest.approx(view.canvas.width() / 100, rel=0.05)
+
+
+def test_copy_puts_the_table_or_the_chart_on_the_clipboard(view, qtbot):
+    from PySide6.QtWidgets import QApplication
+    view.copy_to_clipboard()
+    image = QApplication.clipboard().image()
+    assert image.width() == 1890
+    view.table_toggle.setChecked(True)
+    view.copy_to_clipboard()
+    text = QApplication.clipboard().text()
+    assert text.splitlines()[0].split("\t") == list(chart_table("bars", **bar_inputs()).columns)
+    assert "Kidderminster\t*\t*\t*" in text
+
+
+def test_clear_forgets_everything(view):
+    view.clear()
+    assert view.inputs() is None
+    assert not view.axes.patches and not view.figure.get_suptitle()
+    view.table_toggle.setChecked(True)
+    assert view.model.rowCount() == 0
