@@ -76,8 +76,12 @@ def bundle_from_zip(data: bytes, name: str, progress: Progress | None = None) ->
 
 
 def check_sizes(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse archives whose central directory promises absurd sizes (ZIP bombs)."""
+    """Refuse archives whose central directory promises absurd sizes (ZIP bombs) or repeats a
+    member name."""
     infos = archive.infolist()
+    if len(archive.NameToInfo) != len(infos):  # two members of one name: which one is meant?
+        raise DamagedBundle(f"{name} holds two archive members with the same name, so it is "
+                            "ambiguous; it was not opened. Ask for a fresh copy.")
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise DamagedBundle(f"{name} claims to hold {total / 1024**3:.1f} GiB of data, more than "

@@ -7,6 +7,8 @@ tested on its own. Unknown keys are ignored so that older readers accept additiv
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +17,7 @@ from desktop.core.errors import BundleContentError, NewerFormat, NotABundle
 from desktop.core.model import Indicator, Manifest, Polarity, ValueType
 
 MANIFEST_FILE = "manifest.json"
+MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mistaken
 _TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description")
 
 
@@ -72,6 +75,9 @@ def decode_manifest(data: bytes, name: str) -> tuple[Manifest, dict[str, Any]]:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise BundleContentError(f"{name}: manifest.json is not valid UTF-8 JSON ({exc}).") from exc
+    except RecursionError:  # a hostile manifest nested thousands of levels deep
+        raise BundleContentError(f"{name}: manifest.json is nested too deeply to be a "
+                                 "manifest.") from None
     if not isinstance(raw, dict) or raw.get("format") != model.FORMAT_NAME:
         raise NotABundle(f"{name} is not a Cluster Atlas bundle: its manifest.json does not say "
                          f'"format": "{model.FORMAT_NAME}".')
@@ -88,8 +94,7 @@ def decode_manifest(data: bytes, name: str) -> tuple[Manifest, dict[str, Any]]:
     if not isinstance(indicators, list):
         raise BundleContentError(f'{where} has no "indicators" list.')
     parsed = tuple(_indicator_from_dict(item, i, where) for i, item in enumerate(indicators))
-    ids = [ind.id for ind in parsed]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(ind.id for ind in parsed).items() if n > 1)
     if duplicates:
         raise BundleContentError(f"{where} lists indicator ids more than once: "
                                  f"{', '.join(duplicates)}.")
@@ -116,8 +121,9 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         raise BundleContentError(f'{label}: "periods" must be a list of text labels.')
     threshold = item.get("disclosure_threshold")
     multiplier = item.get("multiplier", 1.0)
-    if isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
-        raise BundleContentError(f'{label}: "multiplier" must be a number.')
+    if (isinstance(multiplier, bool) or not isinstance(multiplier, int | float)
+            or not math.isfinite(multiplier) or multiplier <= 0):
+        raise BundleContentError(f'{label}: "multiplier" must be a number above 0.')
     return Indicator(
         id=_text(item, "id", label, required=True),
         title=_text(item, "title", label, required=True),
@@ -147,9 +153,9 @@ def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = False) 
 
 
 def _whole(value: Any, key: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BundleContentError(f'{where}: "{key}" must be a whole number 0 or more '
-                                 f"(found {value!r}).")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHOLE:
+        raise BundleContentError(f'{where}: "{key}" must be a whole number from 0 to '
+                                 f"{MAX_WHOLE:,} (found {str(value)[:20]}).")
     return value
 
 
