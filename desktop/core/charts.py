@@ -180,7 +180,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
         county_value = float(pd.Series(county).get("value", np.nan))
         _county_line(ax, indicator, county_value)
         ax.set_yticks(y, labels=names)
-        ax.set_ylim(len(frame) - 0.5, -0.5)
+        ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
         for label in ax.get_yticklabels():
             if label.get_text() == highlight:
                 label.set_fontweight("bold")
@@ -249,7 +249,7 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
         ax.set_xticks(x, labels=periods, rotation=45 if long_labels else 0,
                       ha="right" if long_labels else "center",
                       rotation_mode="anchor" if long_labels else "default")
-        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.set_xlim(-0.5, max(len(periods), 1) - 0.5)
         ax.grid(axis="x", visible=False)
         _nonnegative_axis(ax, np.concatenate([cl.to_numpy(float).ravel(),
                                               co.to_numpy(float).ravel()]), "y")
