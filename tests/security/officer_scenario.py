@@ -1,0 +1,76 @@
+"""An officer's session, run in a child process by test_no_disk_writes and test_no_network.
+
+`python -m tests.security.officer_scenario warm` starts and closes the window with no bundle
+(what the first launch writes: font caches, the settings file). `... use BUNDLE PASSPHRASE`
+opens the bundle, goes through every view, locks and quits, exporting nothing; `unlock`
+does the same and then unlocks before quitting.
+An audit hook records every attempt to open a network socket; the process prints them as JSON
+on its last line and exits 0 only when the session completed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+                  "socket.sendto", "socket.bind", "urllib.Request", "http.client.connect")
+attempts: list[str] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event in NETWORK_EVENTS:
+        attempts.append(f"{event} {args!r}"[:200])
+
+
+def _wait(app, condition, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(argv: list[str]) -> int:
+    sys.addaudithook(_audit)
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["cluster-atlas"])
+    app.setOrganizationName("ClusterAtlas")
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    if argv[0] in ("use", "unlock"):
+        path, passphrase = argv[1], argv[2]
+        window.opener.ask_passphrase = lambda *args: passphrase
+        window.open_bundle(path)
+        _wait(app, lambda: window.session.is_open and not window.opener.busy)
+        session = window.session
+        indicators = [ind.id for ind in session.bundle.manifest.indicators]
+        for i, cluster in enumerate(session.bundle.cluster_names):
+            session.set_cluster(cluster)
+            session.set_indicator(indicators[(i * 37) % len(indicators)])
+            for tab in range(window.tabs.count()):
+                window.tabs.setCurrentIndex(tab)
+                app.processEvents()
+        session.select_area(str(session.bundle.areas["area_code"].iloc[0]))
+        for scheme in ("equal_interval", "natural_breaks", "significance", "quantiles"):
+            session.set_classification(scheme=scheme)
+            app.processEvents()
+        window.lock()
+        app.processEvents()
+        if argv[0] == "unlock":
+            window.cover_button.click()  # asks the passphrase again, decrypts again
+            _wait(app, lambda: window.session.is_open and not window.opener.busy)
+    window.close()
+    app.processEvents()
+    print(json.dumps({"network": attempts}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
