@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 
 from desktop import APP_NAME, __version__
+from desktop.cli_export import EXPORT_COMMANDS
 from desktop.core.errors import AtlasError, Cancelled
 from desktop.core.model import Bundle
 from desktop.core.tasks import Task
@@ -149,6 +150,7 @@ def add_inspect(commands: argparse._SubParsersAction) -> None:
 
 # Each adds one subcommand; add export commands here from their own modules.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_pack, add_inspect]
+COMMANDS += EXPORT_COMMANDS  # export-profile, export-chart (desktop/cli_export.py)
 
 
 def build_parser() -> argparse.ArgumentParser:
