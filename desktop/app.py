@@ -8,33 +8,42 @@ from pathlib import Path
 
 from desktop import APP_NAME, __version__
 
+DEMO_BUNDLE = "data/worcestershire-demo.atlas"
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cluster-atlas-gui", description=APP_NAME)
     parser.add_argument("bundle", nargs="?", help="a .atlas bundle to open (default: the demo)")
     parser.add_argument("--no-demo", action="store_true", help="start without opening a bundle")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the bundled demo offscreen (passphrase from "
+                             "CLUSTER_ATLAS_PASSPHRASE), export a chart and a profile, check "
+                             "them and exit 0 when all is well")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from desktop.selftest import run
+        return run()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from desktop.core.resources import demo_bundle_path, resource_path
+    from desktop.core.resources import base_dir, resources_dir
     from desktop.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("ClusterAtlas")
     app.setApplicationVersion(__version__)
-    icon = resource_path("icons", "cluster-atlas.svg")
+    icon = resources_dir() / "icons" / "cluster-atlas.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow()
     window.show()
-    target = Path(args.bundle) if args.bundle else (None if args.no_demo else demo_bundle_path())
+    target = Path(args.bundle) if args.bundle else (None if args.no_demo else base_dir() / DEMO_BUNDLE)
     if target is not None:
         from PySide6.QtCore import QTimer
         QTimer.singleShot(0, lambda: window.open_bundle(target))

@@ -109,6 +109,17 @@ class MapView(QWidget):
                              note=note)
         self._relayout()
 
+    def clear(self) -> None:
+        """Forget the geometry and values (on lock or close): nothing from a bundle stays."""
+        self.ax.clear()
+        self.ax.set_axis_off()
+        self.artists = None
+        self._index_of, self._names, self._values, self._classification = {}, None, None, None
+        self._cluster, self._requested, self._hovered = None, None, None
+        self.status.setText(" ")
+        self.cluster_button.setEnabled(False)
+        self.canvas.draw_idle()
+
     def set_cluster(self, name: str | None) -> None:
         self._cluster = name or None
         self.cluster_button.setEnabled(self._cluster is not None)

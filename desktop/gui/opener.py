@@ -58,7 +58,7 @@ class BundleOpener(QObject):
             self.finished.emit()
             return
         self.started.emit(f"Opening {path.name}…")
-        self.worker = Worker(lambda task, p=passphrase: _load(path, p, task))
+        self.worker = Worker(lambda task, p=passphrase: _load(path, p, task), self)
         del passphrase
         self.worker.signals.progress.connect(self.progress)
         self.worker.signals.finished.connect(lambda ws: self._done(path, ws))
@@ -71,14 +71,19 @@ class BundleOpener(QObject):
         if self.worker is not None:
             self.worker.cancel()
 
+    def _release(self) -> None:
+        if self.worker is not None:
+            self.worker.dispose()
+            self.worker = None
+
     def _done(self, path: Path, workspace: Workspace) -> None:
-        self.worker = None
+        self._release()
         self.throttle.record_success()
         self.opened.emit(path, workspace)
         self.finished.emit()
 
     def _failed(self, path: Path, exc: AtlasError) -> None:
-        self.worker = None
+        self._release()
         if isinstance(exc, WrongPassphrase):
             self.throttle.record_failure()
             self.open(path, error=str(exc))  # ask again, with the reason shown
@@ -87,11 +92,11 @@ class BundleOpener(QObject):
         self.finished.emit()
 
     def _cancelled(self) -> None:
-        self.worker = None
+        self._release()
         self.finished.emit()
 
     def _crashed(self, trace: str) -> None:
-        self.worker = None
+        self._release()
         self.crashed.emit(trace)
         self.finished.emit()
 

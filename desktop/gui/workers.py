@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from desktop.core.errors import AtlasError, Cancelled
 from desktop.core.tasks import Task
@@ -25,13 +25,20 @@ class WorkerSignals(QObject):
     crashed = Signal(str)  # a programming error: the traceback, shown as a bug to report
 
 
-class Worker(QRunnable):
-    def __init__(self, fn: Callable[[Task], Any]) -> None:
-        super().__init__()
-        self.signals = WorkerSignals()
+class Worker:
+    """One run of `fn(task)` in the global thread pool.
+
+    Not a QRunnable: the pool is handed the bound `run`, which keeps this object (and its
+    signals) alive until the run ends, however soon the owner lets go of it.
+    """
+
+    def __init__(self, fn: Callable[[Task], Any], owner: QObject) -> None:
+        # The signals belong to `owner` (a GUI-thread object), not to this Python object: the
+        # last Python reference may die in the pool's thread, and deleting a QObject there
+        # drops its queued signals. The owner calls dispose() once it has the result.
+        self.signals = WorkerSignals(owner)
         self.task = Task(on_progress=self.signals.progress.emit)
         self._fn = fn
-        self.setAutoDelete(False)
 
     def run(self) -> None:
         try:
@@ -47,9 +54,17 @@ class Worker(QRunnable):
         else:
             self.signals.finished.emit(result)
 
+    def dispose(self) -> None:
+        """Release the signals object; call from the GUI thread after the last signal."""
+        self.signals.deleteLater()
+
     def cancel(self) -> None:
         self.task.cancel()
 
     def start(self) -> "Worker":
-        QThreadPool.globalInstance().start(self)
+        pool = QThreadPool.globalInstance()
+        # Pool threads must outlive what they create: pyproj keeps a PROJ context per thread,
+        # and CRS objects made in a thread that has since expired crash when touched.
+        pool.setExpiryTimeout(-1)
+        pool.start(self.run)
         return self

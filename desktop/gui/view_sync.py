@@ -1,0 +1,135 @@
+"""Keeps the views in step with the session: the only place that turns session changes into
+view updates, and view events into session setters.
+
+An indicator or period switch recolours the kept map collection, moves the profile's
+selection and redraws one chart; the profile itself is rebuilt only when the cluster changes
+(profiles are cached per cluster while the bundle is open).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import QObject
+
+from desktop.core.choropleth import MapLayer, hover_text, map_layer
+from desktop.core.model import COUNTY, SYNTHETIC_LABEL
+from desktop.core.profile import cluster_profile, most_deprived_areas, potential_issues, tartan
+from desktop.gui.session import Session
+
+
+class ViewSync(QObject):
+    def __init__(self, session: Session, map_view, chart_view, profile_view, issues_view,
+                 compare_view, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.map, self.chart, self.profile = map_view, chart_view, profile_view
+        self.issues, self.compare = issues_view, compare_view
+        self._profiles: dict[str, pd.DataFrame] = {}
+        self._area_values: pd.DataFrame | None = None
+        self.layer: MapLayer | None = None
+
+        session.bundle_opened.connect(self._on_opened)
+        session.bundle_closed.connect(self._on_closed)
+        session.cluster_changed.connect(self._on_cluster)
+        session.indicator_changed.connect(self._on_indicator)
+        session.period_changed.connect(self._on_indicator)
+        session.classification_changed.connect(self._refresh_map)
+        session.area_selected.connect(self.map.set_selected_area)
+
+        self.map.area_clicked.connect(session.select_area)
+        self.map.hover_text_for = self._hover_text
+        self.profile.indicator_selected.connect(session.set_indicator)
+        self.issues.indicator_selected.connect(self._issue_chosen)
+        self.issues.area_selected.connect(session.select_area)
+        self.compare.cell_selected.connect(self._cell_chosen)
+        if hasattr(self.chart, "cluster_clicked"):
+            self.chart.cluster_clicked.connect(session.set_cluster)
+
+    # --- session -> views ----------------------------------------------------------------
+    def _on_opened(self) -> None:
+        s = self.session
+        bundle = s.bundle
+        self._profiles.clear()
+        self.map.set_geometry(bundle.areas, bundle.schools)
+        indicators = pd.DataFrame([{"id": i.id, "title": i.title, "theme": i.theme}
+                                   for i in bundle.manifest.indicators])
+        self.compare.set_tartan(tartan(bundle, s.statistics), indicators, s.cluster,
+                                s.indicator_id)
+        self._on_cluster()
+        self._on_indicator()
+        self.map.set_selected_area(s.area_code or None)
+
+    def _on_closed(self) -> None:
+        """Drop everything the views show: after a lock nothing from the bundle stays."""
+        self._profiles.clear()
+        self._area_values = None
+        self.layer = None
+        for view in (self.map, self.chart, self.profile, self.issues, self.compare):
+            view.clear()
+
+    def profile_for(self, cluster: str) -> pd.DataFrame:
+        if cluster not in self._profiles:
+            s = self.session
+            self._profiles[cluster] = cluster_profile(s.bundle, s.statistics, cluster)
+        return self._profiles[cluster]
+
+    def _on_cluster(self, *_args) -> None:
+        s = self.session
+        if s.bundle is None:
+            return
+        profile = self.profile_for(s.cluster)
+        self.profile.set_profile(profile, s.cluster)
+        self.profile.set_current_indicator(s.indicator_id)
+        self.issues.set_issues(potential_issues(profile),
+                               most_deprived_areas(s.bundle, s.statistics, s.cluster), s.cluster)
+        self.compare.set_current(s.cluster, s.indicator_id)
+        self.map.set_cluster(s.cluster)
+        self._refresh_chart()
+
+    def _on_indicator(self, *_args) -> None:
+        s = self.session
+        if s.bundle is None:
+            return
+        self._area_values = s.statistics.area_values(s.indicator_id, s.period)
+        self._refresh_map()
+        self.profile.set_current_indicator(s.indicator_id)
+        self.compare.set_current(s.cluster, s.indicator_id)
+        self._refresh_chart()
+
+    def _refresh_map(self) -> None:
+        s = self.session
+        if s.bundle is None or self._area_values is None:
+            return
+        indicator = s.indicator
+        county = s.statistics.cluster_values(indicator.id, s.period).loc[COUNTY, "value"]
+        self.layer = map_layer(indicator, self._area_values, county, s.scheme, s.classes,
+                               s.palette)
+        title = indicator.title + (f" ({indicator.unit})" if indicator.unit
+                                   and indicator.unit != "%" else "")
+        self.map.show_values(self.layer.values, self.layer.classification,
+                             self.layer.class_colours, title, period=s.period,
+                             note=SYNTHETIC_LABEL if indicator.synthetic else None)
+
+    def _refresh_chart(self) -> None:
+        s = self.session
+        if s.bundle is None:
+            return
+        self.chart.show_for(s.bundle, s.statistics, s.indicator, s.period, s.cluster)
+
+    def _hover_text(self, position: int) -> str:
+        s = self.session
+        if s.bundle is None or self._area_values is None:
+            return ""
+        areas = s.bundle.areas
+        cluster = areas["cluster"].iat[position]
+        return hover_text(s.indicator, self._area_values, position,
+                          str(areas["area_name"].iat[position]),
+                          cluster if isinstance(cluster, str) else None)
+
+    # --- views -> session ----------------------------------------------------------------
+    def _issue_chosen(self, indicator_id: str) -> None:
+        self.session.set_indicator(indicator_id)
+
+    def _cell_chosen(self, cluster: str, indicator_id: str) -> None:
+        self.session.set_cluster(cluster)
+        self.session.set_indicator(indicator_id)
