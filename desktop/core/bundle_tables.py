@@ -8,6 +8,9 @@ column when something is missing or of the wrong kind, and returns the types mod
 
 from __future__ import annotations
 
+import functools
+import json
+
 import io
 from typing import Literal
 
@@ -114,7 +117,7 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
     if table in GEOMETRY_TYPES:
         import geopandas as gpd
 
-        return gpd.GeoDataFrame(df, geometry="geometry", crs=model.BUNDLE_CRS)
+        return gpd.GeoDataFrame(df, geometry="geometry", crs=bundle_crs())
     return df
 
 
@@ -145,16 +148,19 @@ def _check_schema(table: str, schema: pa.Schema, where: str) -> list[str]:
 
 
 def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: str):
-    """GeoParquet through geopandas; plain Parquet with a WKB column is taken as EPSG:27700."""
-    import geopandas as gpd
+    """GeoParquet in EPSG:27700 (or plain Parquet with a WKB column) straight through shapely;
+    GeoParquet in another CRS through geopandas, reprojected."""
     import shapely
 
-    if b"geo" in (parquet.schema_arrow.metadata or {}):
+    geo = (parquet.schema_arrow.metadata or {}).get(b"geo")
+    if geo is not None and not _is_bundle_crs(geo):
+        import geopandas as gpd
+
         gdf = gpd.read_parquet(io.BytesIO(data), columns=columns)
         if gdf.crs is None:
-            gdf = gdf.set_crs(model.BUNDLE_CRS)
+            gdf = gdf.set_crs(bundle_crs())
         elif gdf.crs.to_epsg() != 27700:
-            gdf = gdf.to_crs(model.BUNDLE_CRS)
+            gdf = gdf.to_crs(bundle_crs())
         return pd.DataFrame(gdf)
     df = parquet.read(columns=columns).to_pandas()
     try:
@@ -162,6 +168,30 @@ def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: s
     except shapely.errors.GEOSException as exc:
         raise BundleContentError(f"{where}: column 'geometry' is not valid WKB ({exc}).") from exc
     return df
+
+
+def _is_bundle_crs(geo_metadata: bytes) -> bool:
+    """True when the GeoParquet metadata says EPSG:27700 (read without pyproj)."""
+    try:
+        meta = json.loads(geo_metadata)
+        crs = meta["columns"][meta.get("primary_column", "geometry")].get("crs")
+        ident = (crs or {}).get("id") or {}
+        return ident.get("authority") == "EPSG" and int(ident.get("code")) == 27700
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+@functools.cache
+def bundle_crs():
+    """One CRS object for every table, made once and never freed.
+
+    pyproj keeps a PROJ context per thread; a CRS made while opening a bundle in a worker
+    thread and freed later on the GUI thread races with the next open and can crash. Sharing
+    one immortal object (geopandas keeps it as given) avoids making any while opening.
+    """
+    import pyproj
+
+    return pyproj.CRS(model.BUNDLE_CRS)
 
 
 def _check_rows(table: str, df: pd.DataFrame, where: str) -> None:
