@@ -36,7 +36,7 @@ from demo.real import real_indicators  # noqa: E402
 from demo.synthetic import SOURCE, SYNTHETIC_NOTE, deprivation_z  # noqa: E402
 from demo.synthetic import synthetic_indicators  # noqa: E402
 
-DEMO_PASSPHRASE = "worcestershire-demo"  # published in the README: this is demo data
+DEMO_PASSPHRASE = "orchard-lantern-42"  # published in the README: this is demo data
 OUTPUT = DATA / "worcestershire-demo.atlas"
 INDICATOR_COLUMNS = ("id", "title", "theme", "value_type", "polarity", "multiplier", "unit",
                      "definition", "source", "synthetic")

@@ -13,7 +13,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BUNDLE = ROOT / "data" / "worcestershire-demo.atlas"
-DEMO_PASSPHRASE = "worcestershire-demo"
+DEMO_PASSPHRASE = "orchard-lantern-42"
 
 
 class NetworkAccessBlocked(RuntimeError):
