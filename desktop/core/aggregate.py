@@ -93,6 +93,7 @@ def _group_sums(group: np.ndarray, n_slots: int, rows: dict[str, np.ndarray],
         return sums, sums.sum(axis=1)
 
     members = total(member.astype(float))
+    means = total((member & weighted).astype(float))  # groups of mean/score rows: no count
     dens = total(has_den.astype(float))
     sums = {"numerator": total(np.where(member & ~weighted, num, 0.0)),
             "denominator": total(np.where(has_den, den, 0.0)),
@@ -102,7 +103,8 @@ def _group_sums(group: np.ndarray, n_slots: int, rows: dict[str, np.ndarray],
         present, den_present = members[k] > 0, dens[k] > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = sums["wv"][k] / sums["w"][k]
-        out.append({"numerator": np.where(present, sums["numerator"][k], np.nan),
+        out.append({"numerator": np.where(present & (means[k] == 0), sums["numerator"][k],
+                                          np.nan),
                     "denominator": np.where(den_present, sums["denominator"][k], np.nan),
                     "value": np.where(present, mean, np.nan), "present": present})
     return out[0], out[1]

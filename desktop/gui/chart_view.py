@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBox
 from desktop.core.chart_tables import (CHART_TITLES, CHARTS, chart_figure, chart_inputs,
                                        chart_table, draw_chart)
 from desktop.core.charts import figure_title
-from desktop.core.model import Bundle, Indicator
+from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.style import export_figure, png_bytes, style_context
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
@@ -160,9 +160,21 @@ class ChartView(QWidget):
             self.axes.set_axis_off()
         else:
             draw_chart(self.kind, self.axes, **inputs)
+            self._compact_notes()
         self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
         with style_context():
             self.canvas.draw()
+
+    def _compact_notes(self) -> None:
+        """On screen the notes under the chart become a tooltip, leaving room for the chart;
+        only the synthetic-data label stays visible. Exports keep every note."""
+        label = self.figure._supxlabel  # set by desktop.core.charts.annotate_chart
+        if label is None or not label.get_text():
+            self.canvas.setToolTip("")
+            return
+        lines = label.get_text().splitlines()
+        self.canvas.setToolTip("\n".join(lines))
+        label.set_text("\n".join(line for line in lines if SYNTHETIC_LABEL in line))
 
     def _fill_table(self, frame: pd.DataFrame | None) -> None:
         self.model.clear()

@@ -54,11 +54,11 @@ class MainWindow(QMainWindow):
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.map_view)
         self.left_splitter.addWidget(self.chart_view)
-        self.left_splitter.setSizes([620, 300])
+        self.left_splitter.setSizes([520, 400])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.left_splitter)
         self.main_splitter.addWidget(self.tabs)
-        self.main_splitter.setSizes([640, 760])
+        self.main_splitter.setSizes([600, 1000])
 
         self.cover = self._make_cover()
         self.stack = QStackedWidget()

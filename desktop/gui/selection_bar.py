@@ -127,6 +127,7 @@ class SelectionBar(QToolBar):
             self.cluster_combo.setCurrentIndex(self.cluster_combo.findData(s.cluster))
         with QSignalBlocker(self.indicator_combo):
             self.indicator_combo.setCurrentIndex(self.indicator_combo.findData(s.indicator_id))
+            self.indicator_combo.lineEdit().setCursorPosition(0)  # show the title's start
         with QSignalBlocker(self.period_combo):
             self.period_combo.clear()
             for period in s.indicator.periods:
