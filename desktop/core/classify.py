@@ -73,9 +73,9 @@ def range_labels(lowest: float, bins: np.ndarray) -> tuple[str, ...]:
     """Legend texts "low – high" for classes with upper bounds `bins` starting at `lowest`."""
     edges = np.concatenate([[lowest], bins])
     d = label_decimals(edges)
-    if len(bins) == 1 and lowest == bins[0]:
-        return (format_number(lowest, d),)
-    return tuple(f"{format_number(lo, d)} – {format_number(hi, d)}"
+    # a class holding one value (e.g. every zero) reads as that value, not "0 – 0"
+    return tuple(format_number(hi, d) if format_number(lo, d) == format_number(hi, d)
+                 else f"{format_number(lo, d)} – {format_number(hi, d)}"
                  for lo, hi in zip(edges[:-1], edges[1:]))
 
 

@@ -1,0 +1,67 @@
+"""Screenshots of the real window on the demo bundle, for the README.
+
+Run under Xvfb for a real window manager-free X11 window:
+    xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python docs/make_screenshots.py
+(or with QT_QPA_PLATFORM=offscreen). Writes docs/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.gui import settings  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import DEMO_PASSPHRASE  # the published demo passphrase
+
+    settings.use_settings_file(OUT / ".screenshot-settings.ini")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from desktop.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1600, 960)
+    window.show()
+    window.opener.ask_passphrase = lambda *args: DEMO_PASSPHRASE
+    window.open_bundle(ROOT / "data" / "worcestershire-demo.atlas")
+    while not window.session.is_open:
+        wait(200)
+    s = window.session
+    s.set_cluster("Redditch" if "Redditch" in s.bundle.cluster_names else s.bundle.cluster_names[0])
+    neet = next((i.id for i in s.bundle.manifest.indicators if "neet" in i.id.lower()), s.indicator_id)
+    s.set_indicator(neet)
+    wait(800)
+    window.grab().save(str(OUT / "main-window.png"))
+    window.tabs.setCurrentWidget(window.issues_view)
+    wait(400)
+    window.grab().save(str(OUT / "potential-issues.png"))
+    window.tabs.setCurrentWidget(window.compare_view)
+    wait(400)
+    window.grab().save(str(OUT / "compare-clusters.png"))
+    window.tabs.setCurrentWidget(window.profile_view)
+    s.set_classification(scheme="significance")
+    wait(400)
+    window.grab().save(str(OUT / "significance-map.png"))
+    window.close()
+    (OUT / ".screenshot-settings.ini").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
