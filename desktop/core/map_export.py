@@ -20,6 +20,7 @@ from desktop.core.choropleth import MapLayer, map_layer
 from desktop.core.classify import scheme_title
 from desktop.core.model import COUNTY, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.style import export_figure, new_figure, style_context
+from desktop.core.tables_export import title_with_unit
 
 MAP_HEIGHT_CM = 12.0
 
@@ -34,9 +35,8 @@ class MapOptions:
 
 
 def map_title(indicator: Indicator) -> str:
-    """The indicator's title with its unit when the unit is more than "%"."""
-    unit = indicator.unit
-    return indicator.title + (f" ({unit})" if unit and unit != "%" else "")
+    """The indicator's title with its unit when the unit says more than "%"."""
+    return title_with_unit(indicator.title, indicator.unit)
 
 
 class MapFigure:

@@ -32,7 +32,7 @@ from desktop.core.report_docx import add_bullets, add_picture, add_table, new_do
 from desktop.core.report_figures import Picture, ReportFigures
 from desktop.core.report_text import (cluster_description, cluster_sentence, data_notes,
                                       methods_notes, source_notes, summary_sentence)
-from desktop.core.tables_export import profile_rows, suppression_note
+from desktop.core.tables_export import profile_rows, suppression_note, title_with_unit
 from desktop.core.tasks import Task
 
 MAX_ISSUE_CHARTS = 6
@@ -41,7 +41,7 @@ TREND_WORDS = {Trend.INCREASING.value: "Increasing", Trend.DECREASING.value: "De
                Trend.NO_CHANGE.value: "No change", Trend.CANNOT.value: "-"}
 PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
-PROFILE_WIDTHS = (4.5, 1.25, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
+PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
 Progress = Callable[[float, str], None]
 
 
@@ -58,6 +58,11 @@ def map_indicator(bundle: Bundle) -> Indicator:
         return manifest.indicator(manifest.deprivation_indicator or "")
     except KeyError:
         return manifest.indicators[0]
+
+
+def _intro(doc: DocumentType, text: str) -> None:
+    """A paragraph kept on the page of the table or figure it introduces."""
+    doc.add_paragraph(text).paragraph_format.keep_with_next = True
 
 
 def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
@@ -97,7 +102,7 @@ def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
 
 
 def _issues_table(doc: DocumentType, issues: pd.DataFrame) -> None:
-    rows = [[f"{r['title']} ({r['unit']})" if r["unit"] and r["unit"] != "%" else r["title"],
+    rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              _cell(r, "county_value"), TREND_WORDS.get(str(r["trend"]), str(r["trend"]))]
@@ -112,13 +117,13 @@ def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluste
         doc.add_paragraph("The bundle names no deprivation indicator, so areas are not ranked.")
         return
     indicator = map_indicator(bundle)
-    doc.add_paragraph(f"The {len(areas)} small areas of the cluster with the highest "
-                      f"{indicator.title} (higher means more deprived); national decile 1 is "
-                      "the most deprived tenth of areas in England.")
+    _intro(doc, f"The {len(areas)} small areas of the cluster with the highest "
+           f"{indicator.title} (higher means more deprived); national decile 1 is "
+           "the most deprived tenth of areas in England.")
     rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
              format_value(r.decile, "count")] for r in areas.itertuples()]
     add_table(doc, ("LSOA code", "Name", "Score", "National decile"), rows,
-              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3))
+              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
 
 
 def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
@@ -131,10 +136,9 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
         spread = (f"{format_value(rec['lowest'], kind, unit)} to "
                   f"{format_value(rec['highest'], kind, unit)}"
                   if pd.notna(rec["lowest"]) else "-")
-        rows.append([f"{text['Indicator']} ({text['Unit']})" if text["Unit"] else
-                     text["Indicator"], text["Period"], text["Count"], text["Value"],
-                     text["95% CI"], text["County"], spread, text["significance"].capitalize(),
-                     TREND_WORDS.get(text["Trend"], text["Trend"])])
+        rows.append([title_with_unit(text["Indicator"], text["Unit"]), text["Period"],
+                     text["Count"], text["Value"], text["95% CI"], text["County"], spread,
+                     text["significance"].capitalize(), TREND_WORDS.get(text["Trend"], text["Trend"])])
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
     add_table(doc, PROFILE_HEADER, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
               fills={7: fills}, groups=groups)
@@ -162,15 +166,16 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
     manifest = figures.bundle.manifest
     if issues.empty:
         doc.add_heading("Chart", level=1)
-        doc.add_paragraph("With no potential issues to chart, this chart shows deprivation "
-                          "across the clusters.")
+        _intro(doc, "With no potential issues to chart, this chart shows deprivation across "
+               "the clusters.")
         charted = [map_indicator(figures.bundle)]
     else:
-        doc.add_heading("Charts of the potential issues", level=1)
+        doc.add_heading("Charts of the potential issues", level=1) \
+            .paragraph_format.page_break_before = True
         charted = [manifest.indicator(i) for i in issues["indicator_id"].head(MAX_ISSUE_CHARTS)]
         if len(issues) > len(charted):
-            doc.add_paragraph(f"The first {len(charted)} of the {len(issues)} potential "
-                              "issues, each across all clusters and over time.")
+            _intro(doc, f"The first {len(charted)} of the {len(issues)} potential issues, "
+                   "each across all clusters and over time.")
     for k, indicator in enumerate(charted):
         progress(0.2 + 0.6 * k / len(charted), f"{cluster}: {indicator.title}")
         if not issues.empty:
@@ -200,8 +205,8 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     if issues.empty:
         doc.add_paragraph("No indicator is significantly worse than the county in this cluster.")
     else:
-        doc.add_paragraph("Indicators where the cluster is significantly worse than the county, "
-                          "the largest relative difference first.")
+        _intro(doc, "Indicators where the cluster is significantly worse than the county, "
+               "the largest relative difference first.")
         _issues_table(doc, issues)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
@@ -213,11 +218,11 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     _charts(doc, stats, cluster, issues, figures, progress, counter)
 
     progress(0.85, f"{cluster}: profile table")
-    doc.add_heading("Profile: all indicators", level=1)
-    doc.add_paragraph("Each indicator in its latest period, grouped by theme. \"Against "
-                      "county\" uses the cluster's 95% confidence interval; the range runs "
-                      "from the lowest to the highest cluster; † marks synthetic data; * marks "
-                      "a value suppressed for small numbers; - means no value.")
+    doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
+    _intro(doc, "Each indicator in its latest period, grouped by theme. \"Against "
+           "county\" uses the cluster's 95% confidence interval; the range runs "
+           "from the lowest to the highest cluster; † marks synthetic data; * marks "
+           "a value suppressed for small numbers; - means no value.")
     _profile_table(doc, profile)
     _notes(doc, bundle)
     return doc

@@ -48,6 +48,8 @@ def new_document(title: str, subject: str = "") -> DocumentType:
     styles["Heading 1"].paragraph_format.space_before = Pt(14)
     styles["Caption"].font.color.rgb = RGBColor(0x40, 0x40, 0x40)
     styles["Caption"].font.italic = False
+    styles["Caption"].font.bold = False
+    styles["Caption"].paragraph_format.space_after = Pt(12)
     doc.core_properties.title = title
     doc.core_properties.subject = subject
     footer = section.footer.paragraphs[0]
@@ -134,9 +136,10 @@ def _no_split(row) -> None:
 
 
 def _write(cell: _Cell, text: str, *, bold: bool = False, colour: str | None = None,
-           right: bool = False, size: float = TABLE_FONT_PT) -> None:
+           right: bool = False, size: float = TABLE_FONT_PT, keep_with_next: bool = True) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
@@ -149,11 +152,12 @@ def _write(cell: _Cell, text: str, *, bold: bool = False, colour: str | None = N
 def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[str]],
               widths_cm: Sequence[float], *, right_aligned: Sequence[int] = (),
               fills: dict[int, Sequence[str | None]] | None = None,
-              groups: dict[int, str] | None = None) -> Table:
+              groups: dict[int, str] | None = None, keep_together: bool = False) -> Table:
     """A compact table: 8 pt text, a shaded header row repeated on each page.
 
     `fills` maps a column to one fill colour (or None) per row; `groups` maps a row number to
-    a heading drawn as a full-width shaded row just before it (e.g. a theme).
+    a heading drawn as a full-width shaded row just before it (e.g. a theme);
+    `keep_together` keeps a short table on one page.
     """
     groups = groups or {}
     table = doc.add_table(rows=1, cols=len(header))
@@ -184,7 +188,8 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
             fill = (fills or {}).get(k, [None] * len(rows))[i]
             cell.width = widths[k]
             _write(cell, str(text), right=k in right_aligned,
-                   colour="FFFFFF" if fill and needs_white_text(fill) else None)
+                   colour="FFFFFF" if fill and needs_white_text(fill) else None,
+                   keep_with_next=keep_together and i < len(rows) - 1)
             if fill:
                 shade(cell, fill)
     return table

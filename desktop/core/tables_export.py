@@ -37,6 +37,15 @@ def significance_word(significance: str) -> str:
         return SIGNIFICANCE_LABELS[Significance.NOT_COMPARED]
 
 
+def title_with_unit(title: str, unit: str) -> str:
+    """"Children in need (per 1,000)": the unit after the title unless it is "%" (written with
+    each value) or already said by the title ("IMD score", not "IMD score (score)")."""
+    unit = (unit or "").strip()
+    if not unit or unit == "%" or unit.lower() in title.lower():
+        return title
+    return f"{title} ({unit})"
+
+
 def _count(value: object, value_type: str, suppressed: bool) -> str:
     """Numerators and denominators only where they mean something (not for means and scores),
     and never for a suppressed row."""
