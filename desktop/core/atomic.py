@@ -36,12 +36,19 @@ def atomic_path(destination: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, dest)
     except OSError as exc:
         raise ExportError(f"Cannot write {dest}: {exc.strerror or exc}.") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes_atomic(destination: str | os.PathLike, data: bytes) -> None:
