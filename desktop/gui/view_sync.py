@@ -19,11 +19,12 @@ from desktop.gui.session import Session
 
 class ViewSync(QObject):
     def __init__(self, session: Session, map_view, chart_view, profile_view, issues_view,
-                 compare_view, parent: QObject | None = None) -> None:
+                 compare_view, parent: QObject | None = None, crossborder_view=None) -> None:
         super().__init__(parent)
         self.session = session
         self.map, self.chart, self.profile = map_view, chart_view, profile_view
         self.issues, self.compare = issues_view, compare_view
+        self.crossborder = crossborder_view  # optional: follows the bundle and the cluster
         self._profiles: dict[str, pd.DataFrame] = {}
         self._area_values: pd.DataFrame | None = None
         self.layer: MapLayer | None = None
@@ -51,6 +52,8 @@ class ViewSync(QObject):
         bundle = s.bundle
         self._profiles.clear()
         self.map.set_geometry(bundle.areas, bundle.schools)
+        if self.crossborder is not None:
+            self.crossborder.set_bundle(bundle)
         indicators = pd.DataFrame([{"id": i.id, "title": i.title, "theme": i.theme}
                                    for i in bundle.manifest.indicators])
         self.compare.set_tartan(tartan(bundle, s.statistics), indicators, s.cluster,
@@ -64,8 +67,10 @@ class ViewSync(QObject):
         self._profiles.clear()
         self._area_values = None
         self.layer = None
-        for view in (self.map, self.chart, self.profile, self.issues, self.compare):
-            view.clear()
+        for view in (self.map, self.chart, self.profile, self.issues, self.compare,
+                     self.crossborder):
+            if view is not None:
+                view.clear()
 
     def profile_for(self, cluster: str) -> pd.DataFrame:
         if cluster not in self._profiles:
@@ -84,6 +89,8 @@ class ViewSync(QObject):
                                most_deprived_areas(s.bundle, s.statistics, s.cluster), s.cluster)
         self.compare.set_current(s.cluster, s.indicator_id)
         self.map.set_cluster(s.cluster)
+        if self.crossborder is not None:
+            self.crossborder.set_cluster(s.cluster)
         self._refresh_chart()
 
     def _on_indicator(self, *_args) -> None:
