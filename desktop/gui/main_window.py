@@ -19,6 +19,7 @@ from desktop.gui.about_dialog import AboutDialog
 from desktop.gui.chart_view import ChartView
 from desktop.gui.compare_view import CompareView
 from desktop.gui.crossborder_view import CrossBorderView
+from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
 from desktop.gui.issues_view import IssuesView
 from desktop.gui.map_view import MapView
@@ -74,6 +75,13 @@ class MainWindow(QMainWindow):
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
                              crossborder_view=self.crossborder_view)
+        self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
+        self._make_export_menu()
+        self.exports.started.connect(self._busy)
+        self.exports.progress.connect(self._progress)
+        self.exports.finished.connect(self._export_done)
+        self.exports.failed.connect(self._export_failed)
+        self.exports.crashed.connect(self._export_crashed)
 
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
@@ -112,11 +120,35 @@ class MainWindow(QMainWindow):
         self.progress_bar.setAccessibleName("Progress")
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self.opener.cancel)
+        self.cancel_button.clicked.connect(self._cancel_work)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.cancel_button)
         self.progress_bar.hide()
         self.cancel_button.hide()
+
+    def _make_export_menu(self) -> None:
+        menu, e = self.export_menu, self.exports
+        self.export_actions = [
+            self._action(menu, "&Chart…", e.export_chart, "Ctrl+E",
+                         "The chart as PNG (300 dpi), SVG or PDF"),
+            self._action(menu, "&Map…", e.export_map, "Ctrl+Shift+M",
+                         "The map as PNG (300 dpi), SVG or PDF"),
+            self._action(menu, "Profile &table (Excel or CSV)…", e.export_profile_table,
+                         "Ctrl+Shift+X"),
+            self._action(menu, "Cluster &profile (Word)…", e.export_profile, "Ctrl+Shift+E",
+                         "The whole profile of the chosen cluster as a .docx"),
+            self._action(menu, "&All cluster profiles (Word)…", e.export_all_profiles,
+                         "Ctrl+Shift+A", "One .docx per cluster, into a folder"),
+        ]
+        menu.addSeparator()
+        self.export_actions += [
+            self._action(menu, "Cop&y chart", e.copy_chart, "Ctrl+Shift+C",
+                         "Copy the chart as an image (or its table) to paste into Word"),
+            self._action(menu, "Copy profile ta&ble", e.copy_profile, "Ctrl+Shift+T",
+                         "Copy the profile table to paste into Word or Excel"),
+        ]
+        for action in self.export_actions:
+            action.setEnabled(False)
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -187,6 +219,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         if not self.session.is_open:
             return
+        self.exports.cancel()
         self.session.lock()
         self._show_cover()
 
@@ -223,9 +256,13 @@ class MainWindow(QMainWindow):
         crossborder = self.tabs.indexOf(self.crossborder_view)  # only for bundles with flows
         self.tabs.setTabVisible(crossborder, bundle.flows is not None)
         self.tabs.setTabEnabled(crossborder, bundle.flows is not None)
+        for action in self.export_actions:
+            action.setEnabled(True)
 
     def _on_closed(self) -> None:
         self.status_label.setText("")
+        for action in self.export_actions:
+            action.setEnabled(False)
 
     # --- status ------------------------------------------------------------------------
     def _busy(self, message: str) -> None:
@@ -246,6 +283,22 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(True)
         if not self.session.is_open:
             self.status_label.setText("")
+
+    def _cancel_work(self) -> None:
+        self.opener.cancel()
+        self.exports.cancel()
+
+    def _export_done(self, message: str) -> None:
+        self._idle()
+        self.status_label.setText(message)
+
+    def _export_failed(self, message: str) -> None:
+        self._idle()
+        self._show_error(message)
+
+    def _export_crashed(self, trace: str) -> None:
+        self._idle()
+        self._show_crash(trace)
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_NAME, message)
@@ -320,7 +373,7 @@ class MainWindow(QMainWindow):
         settings.set("palette", self.session.palette)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        self.opener.cancel()
+        self._cancel_work()
         self.save_layout()
         self.session.close()
         super().closeEvent(event)
