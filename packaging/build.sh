@@ -13,12 +13,23 @@ PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 VENV=build/venv
 
+# PyInstaller reads shared-library dependencies with binutils (objdump) and strips with strip.
+if ! command -v objdump >/dev/null 2>&1 || ! command -v strip >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null
+  else
+    echo "packaging/build.sh needs binutils (objdump, strip): install it first." >&2
+    exit 1
+  fi
+fi
+
 echo "== clean virtual environment ($VENV)"
 rm -rf "$VENV" build/pyinstaller dist/ClusterAtlas
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -qq --upgrade pip
 "$VENV/bin/python" -m pip install -qq ".[build]"
 rm -rf build/lib build/bdist.*  # setuptools' wheel-building leftovers
+installed=$(date +%s)
 
 echo "== pyinstaller build.spec"
 "$VENV/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
@@ -32,5 +43,5 @@ finished=$(date +%s)
 
 size=$(du -sh dist/ClusterAtlas | cut -f1)
 files=$(find dist/ClusterAtlas -type f | wc -l)
-echo "== dist/ClusterAtlas: $size in $files files; build $((built - started)) s" \
-     "(venv + pyinstaller), self-test $((finished - built)) s"
+echo "== dist/ClusterAtlas: $size in $files files; venv $((installed - started)) s," \
+     "pyinstaller $((built - installed)) s, self-test $((finished - built)) s"

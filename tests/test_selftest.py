@@ -140,3 +140,10 @@ def test_a_failing_chart_export_is_reported_with_its_cause(monkeypatch, tmp_path
     line = report.results[0][1]
     assert line.startswith("FAIL  chart export: RuntimeError: could not draw at test_selftest.py")
     assert "caused by FileNotFoundError" in line
+
+
+def test_the_app_flag_runs_the_self_test_before_any_window(monkeypatch):
+    from desktop import app
+
+    monkeypatch.setattr(selftest, "run", lambda: 7)
+    assert app.main(["--self-test"]) == 7
