@@ -17,12 +17,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.core.model import PROFILE_COLUMNS
 from desktop.gui import colours
 from desktop.gui.profile_rows import (  # noqa: F401  (re-exported for the views and tests)
-    COL_SIGNIFICANCE, COL_SPINE, COL_TITLE, COL_TREND, COL_VALUE, COLUMNS, HEADER_TIPS,
+    COL_SIGNIFICANCE, COL_SPARKLINE, COL_SPINE, COL_TITLE, COL_TREND, COL_VALUE, COLUMNS, HEADER_TIPS,
     NUMERIC_COLUMNS, SYNTHETIC_MARK, ProfileRow, SpineData, build_row)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 INDICATOR_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SPINE_ROLE = Qt.ItemDataRole.UserRole + 3
+SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 class ProfileModel(QAbstractItemModel):
@@ -144,6 +145,8 @@ class ProfileModel(QAbstractItemModel):
             return row.indicator_id
         if role == SPINE_ROLE:
             return row.spine if col == COL_SPINE else None
+        if role == SPARKLINE_ROLE:
+            return row.sparkline if col == COL_SPARKLINE else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in NUMERIC_COLUMNS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

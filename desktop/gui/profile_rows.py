@@ -16,9 +16,9 @@ from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Polarity
 from desktop.gui import colours
 
 COLUMNS = ("Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest", "Highest",
-           "Significance", "Trend", "Spine")
+           "Significance", "Trend", "Spine", "Over time")
 (COL_TITLE, COL_PERIOD, COL_COUNT, COL_VALUE, COL_CI, COL_COUNTY, COL_LOWEST, COL_HIGHEST,
- COL_SIGNIFICANCE, COL_TREND, COL_SPINE) = range(len(COLUMNS))
+ COL_SIGNIFICANCE, COL_TREND, COL_SPINE, COL_SPARKLINE) = range(len(COLUMNS))
 NUMERIC_COLUMNS = frozenset({COL_COUNT, COL_VALUE, COL_CI, COL_COUNTY, COL_LOWEST, COL_HIGHEST})
 SYNTHETIC_MARK = "†"
 SUPPRESSION_TIP = (f"{SUPPRESSED} Suppressed: the count is small (at or below the disclosure "
@@ -36,6 +36,8 @@ HEADER_TIPS = {
     COL_SPINE: ("Spine chart: the cluster (dot) against the range of all clusters (grey bar), "
                 "county at the centre line; worse or lower to the left, better or higher to "
                 "the right"),
+    COL_SPARKLINE: "The cluster's value over every period, oldest on the left (gaps: "
+                   "suppressed or missing)",
 }
 _SIGNIFICANCE_TIPS = {
     "better": "Significantly better than the county",
@@ -81,6 +83,7 @@ class ProfileRow:
     significance: str
     haystack: str
     spine: SpineData | None
+    sparkline: tuple[float, ...] | None = None  # values over the periods, oldest first
 
 
 def _num(v: object) -> float:
@@ -141,6 +144,7 @@ def build_row(rec: dict) -> ProfileRow:
         colours.significance_word(sig),
         colours.TREND_SYMBOLS.get(trend, "–"),
         "",
+        "",
     )
     tips = (
         title_tip, str(rec["period"]), count_tip, value_tip,
@@ -151,10 +155,13 @@ def build_row(rec: dict) -> ProfileRow:
         _SIGNIFICANCE_TIPS[sig],
         f"Trend: {trend}",
         HEADER_TIPS[COL_SPINE],
+        HEADER_TIPS[COL_SPARKLINE],
     )
     spine_key = spine.position(value) if spine else math.nan
     keys = (title.casefold(), str(rec["period"]), count, value, lo, county, lowest, highest,
-            float(colours.SIGNIFICANCE_RANK[sig]), trend, spine_key)
+            float(colours.SIGNIFICANCE_RANK[sig]), trend, spine_key, trend)
     haystack = f"{title}\n{rec['indicator_id']}\n{rec['theme']}".casefold()
+    line = rec.get("sparkline")
+    sparkline = tuple(float(v) for v in line) if line is not None else None
     return ProfileRow(str(rec["indicator_id"]), str(rec["theme"]), texts, tips, keys, sig, haystack,
-                spine)
+                spine, sparkline)

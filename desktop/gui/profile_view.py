@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeader
     QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from desktop.gui import colours
-from desktop.gui.profile_model import COL_SPINE, COL_TITLE, COLUMNS, ProfileFilterProxy, \
-    ProfileModel, SYNTHETIC_MARK
+from desktop.gui.profile_model import COL_SPARKLINE, COL_SPINE, COL_TITLE, COLUMNS, \
+    ProfileFilterProxy, ProfileModel, SYNTHETIC_MARK
+from desktop.gui.sparkline_delegate import SparklineDelegate
 from desktop.gui.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
 SPINE_WIDTH = 90
+SPARKLINE_WIDTH = 76
 MIN_TITLE_WIDTH = 140
 MAX_NUMBER_WIDTH = 120  # below this the table scrolls sideways rather than crush the titles
 
@@ -118,6 +120,7 @@ class ProfileView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         table.setItemDelegateForColumn(COL_SPINE, SpineDelegate(table))
+        table.setItemDelegateForColumn(COL_SPARKLINE, SparklineDelegate(table))
         header = table.header()
         header.setStretchLastSection(False)
         header.setSectionsMovable(False)
@@ -125,6 +128,8 @@ class ProfileView(QWidget):
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_SPINE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(COL_SPINE, SPINE_WIDTH)
+        header.setSectionResizeMode(COL_SPARKLINE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COL_SPARKLINE, SPARKLINE_WIDTH)
         header.setMinimumSectionSize(36)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in theme order
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -194,7 +199,7 @@ class ProfileView(QWidget):
         header = self.table.header()
         label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
         for col in range(len(COLUMNS)):
-            if col not in (COL_TITLE, COL_SPINE):
+            if col not in (COL_TITLE, COL_SPINE, COL_SPARKLINE):
                 label = label_metrics.horizontalAdvance(COLUMNS[col]) + 10
                 texts = self.model.column_texts(col)
                 widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from desktop.core.choropleth import MapLayer, hover_text, map_layer
 from desktop.core.model import COUNTY, SYNTHETIC_LABEL
 from desktop.core.profile import cluster_profile, most_deprived_areas, potential_issues, tartan
+from desktop.core.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
 
 
@@ -75,7 +76,9 @@ class ViewSync(QObject):
     def profile_for(self, cluster: str) -> pd.DataFrame:
         if cluster not in self._profiles:
             s = self.session
-            self._profiles[cluster] = cluster_profile(s.bundle, s.statistics, cluster)
+            self._profiles[cluster] = with_sparklines(
+                cluster_profile(s.bundle, s.statistics, cluster),
+                cluster_sparklines(s.bundle, s.statistics, cluster))
         return self._profiles[cluster]
 
     def _on_cluster(self, *_args) -> None:

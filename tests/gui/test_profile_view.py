@@ -48,13 +48,13 @@ def test_rows_grouped_by_theme_with_headers(view):
     assert view.proxy.index(0, 0).data(DISPLAY) == "Population  (2)"
     headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
     assert headers == ["Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest",
-                       "Highest", "Significance", "Trend", "Spine"]
+                       "Highest", "Significance", "Trend", "Spine", "Over time"]
     assert view.title_label.text() == "Bromsgrove compared with the county"
 
 
 def test_display_texts_and_suppression(view):
     rows = {r[0]: r[1:] for r in rows_in_view(view)}
-    title, period, count, value, ci, county, lowest, highest, sig, trend, _ = rows["cin"]
+    title, period, count, value, ci, county, lowest, highest, sig, trend, *_ = rows["cin"]
     assert (title, period, count, value, ci, county) == (
         "Children in need †", "2022/23", "412", "289.9", "262.7 to 319.3", "231.4")
     assert (lowest, highest, sig, trend) == ("140.2", "402.6", "Worse", "↑")
