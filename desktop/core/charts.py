@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
+from desktop.core.changes import gap_change
 from desktop.core.format import format_value
 from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Indicator, Significance, Trend
 from desktop.core.palettes import SIGNIFICANCE_COLOURS
@@ -251,6 +252,12 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
                       rotation_mode="anchor" if long_labels else "default")
         ax.set_xlim(-0.5, max(len(periods), 1) - 0.5)
         ax.grid(axis="x", visible=False)
+        if periods:  # the baseline: the first period shown, which later ones are read against
+            ax.axvline(0, color=MUTED_TEXT, linewidth=0.8, linestyle=":", gid="baseline",
+                       zorder=1)
+            ax.annotate("Baseline", xy=(0, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", ha="left", va="top",
+                        fontsize=7, color=MUTED_TEXT, gid="baseline-label")
         _nonnegative_axis(ax, np.concatenate([cl.to_numpy(float).ravel(),
                                               co.to_numpy(float).ravel()]), "y")
         ax.set_ylabel(axis_label(indicator))
@@ -264,6 +271,9 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
         notes = ["Whiskers and band show 95% confidence intervals."]
         if hidden:
             notes.append(f"{SUPPRESSION_NOTE} ({', '.join(hidden)}), not plotted.")
+        gap = gap_change(cl, co)
+        if gap is not None:
+            notes.append(gap.note(indicator))
         annotate_chart(ax, indicator.title, subtitle, notes, indicator.source,
                        indicator.synthetic)
     return ax
