@@ -109,9 +109,9 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
         if table in GEOMETRY_TYPES:
             df = _read_geo(data, parquet, columns, where)
         else:
-            df = parquet.read(columns=columns).to_pandas()
-    except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
-        raise BundleContentError(f"{where} cannot be read ({exc}).") from exc
+            df = _to_pandas(parquet, columns)
+    except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
     df = _typed(table, df.reset_index(drop=True))
     _check_rows(table, df, where)
     if table in GEOMETRY_TYPES:
@@ -147,6 +147,14 @@ def _check_schema(table: str, schema: pa.Schema, where: str) -> list[str]:
     return present
 
 
+def _to_pandas(parquet: pq.ParquetFile, columns: list[str]) -> pd.DataFrame:
+    """Read the columns, ignoring pandas' own metadata: the tables are plain columns, and a
+    damaged metadata block must not decide how they are read."""
+    table = parquet.read(columns=columns)
+    meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
+    return table.replace_schema_metadata(meta).to_pandas()
+
+
 def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: str):
     """GeoParquet in EPSG:27700 (or plain Parquet with a WKB column) straight through shapely;
     GeoParquet in another CRS through geopandas, reprojected."""
@@ -162,7 +170,7 @@ def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: s
         elif gdf.crs.to_epsg() != 27700:
             gdf = gdf.to_crs(bundle_crs())
         return pd.DataFrame(gdf)
-    df = parquet.read(columns=columns).to_pandas()
+    df = _to_pandas(parquet, columns)
     try:
         df["geometry"] = shapely.from_wkb(df["geometry"].to_numpy())
     except shapely.errors.GEOSException as exc:

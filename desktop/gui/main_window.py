@@ -24,6 +24,7 @@ from desktop.gui.idle_lock import IdleLock
 from desktop.gui.issues_view import IssuesView
 from desktop.gui.map_view import MapView
 from desktop.gui.opener import BundleOpener
+from desktop.gui.period_slider import PeriodSlider
 from desktop.gui.profile_view import ProfileView
 from desktop.gui.selection_bar import SelectionBar
 from desktop.gui.session import Session
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
 
         self.selection_bar = SelectionBar(self.session, self)
         self.addToolBar(self.selection_bar)
+        self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
         self.map_view = MapView()
         self.chart_view = ChartView()
         self.profile_view = ProfileView()
@@ -166,6 +168,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.open_action = self._action(file_menu, "&Open…", self.choose_and_open,
                                         QKeySequence.StandardKey.Open, "Open a bundle")
+        self._action(file_menu, "&New bundle…", self.new_bundle, QKeySequence.StandardKey.New,
+                     "Pack a folder of inputs into an encrypted bundle")
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
@@ -202,6 +206,13 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open bundle", start, BUNDLE_FILTER)
         if path:
             self.open_bundle(path)
+
+    def new_bundle(self) -> None:
+        from desktop.gui.new_bundle_dialog import NewBundleDialog
+
+        dialog = NewBundleDialog(self)
+        dialog.packed.connect(lambda path: self.status_label.setText(f"Packed {path}"))
+        dialog.exec()
 
     def open_bundle(self, path: str | Path) -> None:
         if self.session.is_open and Path(path).resolve() != (self.session.path or Path()).resolve():

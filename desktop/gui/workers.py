@@ -55,8 +55,18 @@ class Worker:
             self.signals.finished.emit(result)
 
     def dispose(self) -> None:
-        """Release the signals object; call from the GUI thread after the last signal."""
-        self.signals.deleteLater()
+        """Stop reporting: disconnect every slot once the owner has the result.
+
+        The signals object itself stays a child of the owner until the owner goes: deleting
+        it here (deleteLater) raced with the pool thread releasing its Python wrapper and
+        crashed; a few idle QObjects per session cost nothing.
+        """
+        for signal in (self.signals.progress, self.signals.finished, self.signals.failed,
+                       self.signals.cancelled, self.signals.crashed):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):  # nothing connected
+                pass
 
     def cancel(self) -> None:
         self.task.cancel()
