@@ -24,7 +24,6 @@ class PeriodSlider(QWidget):
         self.label.setMinimumWidth(60)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(QLabel("Period:"))
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)
