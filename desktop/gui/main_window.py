@@ -25,7 +25,6 @@ from desktop.gui.issues_view import IssuesView
 from desktop.gui.map_view import MapView
 from desktop.gui.opener import BundleOpener
 from desktop.gui.period_slider import PeriodSlider
-from desktop.gui.period_slider import PeriodSlider
 from desktop.gui.profile_view import ProfileView
 from desktop.gui.selection_bar import SelectionBar
 from desktop.gui.session import Session
@@ -44,7 +43,6 @@ class MainWindow(QMainWindow):
 
         self.selection_bar = SelectionBar(self.session, self)
         self.addToolBar(self.selection_bar)
-        self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
         self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
         self.map_view = MapView()
         self.chart_view = ChartView()
