@@ -22,6 +22,7 @@ from docx.shared import Pt
 
 from desktop.core.aggregate import Statistics
 from desktop.core.atomic import atomic_path
+from desktop.core.crossborder import crossborder_section_rows
 from desktop.core.errors import ExportError
 from desktop.core.format import format_interval, format_value
 from desktop.core.model import Bundle, Indicator, Trend
@@ -126,6 +127,20 @@ def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluste
               (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
 
 
+def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
+    """Where the cluster's pupils live and where its children go to school (when flows exist)."""
+    if bundle.flows is None or bundle.flows.empty:
+        return
+    inflow, outflow, summary = crossborder_section_rows(bundle, cluster)
+    doc.add_heading("Cross-border pupils", level=1)
+    doc.add_paragraph(summary)
+    for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
+                           (f"Where the children living in {cluster} go to school", outflow)):
+        _intro(doc, caption + ".")
+        add_table(doc, tuple(table.columns), table.astype(str).values.tolist(),
+                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
+
+
 def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
     texts = profile_rows(profile)
     rows, groups = [], {}
@@ -210,6 +225,8 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         _issues_table(doc, issues)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
+
+    _crossborder(doc, bundle, cluster)
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)

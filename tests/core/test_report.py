@@ -58,7 +58,8 @@ def table_after(document, heading: str):
 
 def test_headings_in_order(document):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
-    assert headings == ["Summary", "Potential issues", "Most deprived small areas", "Map",
+    assert headings == ["Summary", "Potential issues", "Most deprived small areas",
+                        "Cross-border pupils", "Map",
                         "Charts of the potential issues", "Profile: all indicators", "Notes"]
     assert document.paragraphs[0].text == f"{CLUSTER} cluster profile"
 
@@ -210,3 +211,14 @@ def test_export_all_writes_one_profile_per_cluster(demo_bundle, stats, tmp_path,
     for path, cluster in zip(paths, demo_bundle.cluster_names):
         assert Document(str(path)).paragraphs[0].text == f"{cluster} cluster profile"
     assert progress[-1] == 1.0
+
+
+def test_crossborder_section_matches_the_flows(document, demo_bundle):
+    from desktop.core.crossborder import crossborder_section_rows
+
+    inflow, outflow, summary = crossborder_section_rows(demo_bundle, CLUSTER)
+    assert any(summary in p.text for p in document.paragraphs)
+    rows = texts(table_after(document, "Cross-border pupils"))
+    assert rows[0] == list(inflow.columns)
+    assert rows[1:] == inflow.astype(str).values.tolist()
+    assert any(r[0] == "Total" for r in rows[1:])
