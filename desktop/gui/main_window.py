@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "Zoom to &cluster", self.map_view.zoom_to_cluster, "Ctrl+K")
         self._action(view_menu, "&Reset map view", self.map_view.reset_view, "Ctrl+0")
         view_menu.addSeparator()
+        self._action(view_menu, "C&hanges since…", self.show_changes, "Ctrl+Shift+H",
+                     "Indicators whose comparison with the county changed between two periods")
+        view_menu.addSeparator()
         self._action(view_menu, "&Next cluster", lambda: self._step_cluster(1), "Ctrl+]")
         self._action(view_menu, "&Previous cluster", lambda: self._step_cluster(-1), "Ctrl+[")
         view_menu.addSeparator()
@@ -344,6 +347,16 @@ class MainWindow(QMainWindow):
         names = self.session.bundle.cluster_names
         i = names.index(self.session.cluster) if self.session.cluster in names else 0
         self.session.set_cluster(names[(i + step) % len(names)])
+
+    def show_changes(self) -> None:
+        if not self.session.is_open:
+            return
+        from desktop.gui.changes_dialog import ChangesDialog
+
+        dialog = ChangesDialog(self.session, self)
+        dialog.indicator_selected.connect(self.session.set_indicator)
+        self.session.bundle_closed.connect(dialog.reject)  # a lock closes it with the data
+        dialog.exec()
 
     def show_about(self) -> None:
         manifest = self.session.bundle.manifest if self.session.bundle is not None else None
