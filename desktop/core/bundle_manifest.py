@@ -57,6 +57,8 @@ def _indicator_to_dict(ind: Indicator) -> dict[str, Any]:
         "disclosure_threshold": (None if ind.disclosure_threshold is None
                                  else int(ind.disclosure_threshold)),
         "periods": list(ind.periods),
+        "basis": ind.basis,
+        "basis_of": ind.basis_of,
     }
 
 
@@ -139,7 +141,18 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         disclosure_threshold=(None if threshold is None
                               else _whole(threshold, "disclosure_threshold", label)),
         periods=tuple(periods),
+        basis=_basis(item, label),
+        basis_of=_text(item, "basis_of", label),
     )
+
+
+def _basis(item: Mapping[str, Any], label: str) -> str:
+    """The indicator's basis: "" (absent, as in older bundles), "residence" or "school"."""
+    basis = _text(item, "basis", label)
+    if basis and basis not in model.BASES:
+        raise BundleContentError(f'{label}: "basis" is {basis!r}; expected one of '
+                                 f'{", ".join(model.BASES)} (or leave it out).')
+    return basis
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = False) -> str:

@@ -21,6 +21,9 @@ BUNDLE_CRS = "EPSG:27700"
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 COUNTY = "County"  # the code used for the whole-area level in aggregated tables
 OUTSIDE = "OUTSIDE"  # home area code for pupils who live outside the bundle's areas
+BASIS_RESIDENCE = "residence"  # pupils counted in the area where they live
+BASIS_SCHOOL = "school"  # pupils counted in the area where their school stands
+BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
 
 SUPPRESSED = "*"  # what is shown in place of a suppressed number, on screen and in exports
 SYNTHETIC_LABEL = "synthetic, for demonstration"
@@ -84,6 +87,10 @@ class Indicator:
     synthetic: bool = False
     disclosure_threshold: int | None = None  # None: the bundle's threshold applies
     periods: tuple[str, ...] = ()
+    # Where pupils are counted: BASIS_RESIDENCE (the area they live in), BASIS_SCHOOL (the area
+    # their school stands in) or "" when the idea does not apply (e.g. area statistics).
+    basis: str = ""
+    basis_of: str = ""  # for a school-basis indicator: the id of its residence-basis twin
 
     @property
     def latest_period(self) -> str | None:

@@ -7,6 +7,7 @@ bundle_from_zip directly; the end-to-end and property tests keep their example c
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -114,6 +115,33 @@ def test_bundle_without_flows_reads_back_none(sample):
     assert "flows.parquet" not in members
     assert "flows" not in _manifest(members)["tables"]
     assert bundle_from_zip(bundle_to_zip(bundle), "x.atlas").flows is None
+
+
+def test_indicator_basis_round_trips_and_old_manifests_read_without_it(sample):
+    fsm = sample.manifest.indicator("fsm")
+    twin = dataclasses.replace(fsm, id="fsm__school", title=fsm.title + " (by school)",
+                               basis=model.BASIS_SCHOOL, basis_of="fsm")
+    values = sample.values[sample.values["indicator_id"] == "fsm"].assign(
+        indicator_id="fsm__school")
+    indicators = tuple(dataclasses.replace(i, basis=model.BASIS_RESIDENCE) if i.id == "fsm"
+                       else i for i in sample.manifest.indicators) + (twin,)
+    bundle = dataclasses.replace(
+        sample, manifest=dataclasses.replace(sample.manifest, indicators=indicators),
+        values=pd.concat([sample.values, values], ignore_index=True))
+    members = _members(bundle)
+    listed = {i["id"]: i for i in _manifest(members)["indicators"]}
+    assert (listed["fsm__school"]["basis"], listed["fsm__school"]["basis_of"]) == ("school", "fsm")
+    opened = bundle_from_zip(bundle_to_zip(bundle), "x.atlas")
+    assert opened.manifest == bundle.manifest
+    assert opened.manifest.indicator("fsm").basis == "residence"
+    # a manifest written before the keys existed reads as "no basis"
+    old = [{k: v for k, v in i.items() if k not in ("basis", "basis_of")}
+           for i in _manifest(members)["indicators"]]
+    read = bundle_from_zip(_zip(_with_manifest(members, indicators=old)), "old.atlas")
+    assert {(i.basis, i.basis_of) for i in read.manifest.indicators} == {("", "")}
+    wrong = [i | {"basis": "home"} if i["id"] == "fsm" else i for i in old]
+    with pytest.raises(BundleContentError, match='"basis" is \'home\''):
+        bundle_from_zip(_zip(_with_manifest(members, indicators=wrong)), "bad.atlas")
 
 
 def test_layout_manifest_and_values_row_groups(sample):
