@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QP
 
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
-from desktop.gui import settings
+from desktop.gui import menus, settings
 from desktop.gui.about_dialog import AboutDialog
 from desktop.gui.chart_view import ChartView
 from desktop.gui.compare_view import CompareView
@@ -73,12 +73,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self._make_status_bar()
-        self._make_menus()
+        menus.build_menus(self)
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
                              crossborder_view=self.crossborder_view)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
-        self._make_export_menu()
+        menus.build_export_menu(self)
         self.exports.started.connect(self._busy)
         self.exports.progress.connect(self._progress)
         self.exports.finished.connect(self._export_done)
@@ -127,81 +127,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
         self.progress_bar.hide()
         self.cancel_button.hide()
-
-    def _make_export_menu(self) -> None:
-        menu, e = self.export_menu, self.exports
-        self.export_actions = [
-            self._action(menu, "&Chart…", e.export_chart, "Ctrl+E",
-                         "The chart as PNG (300 dpi), SVG or PDF"),
-            self._action(menu, "&Map…", e.export_map, "Ctrl+Shift+M",
-                         "The map as PNG (300 dpi), SVG or PDF"),
-            self._action(menu, "Profile &table (Excel or CSV)…", e.export_profile_table,
-                         "Ctrl+Shift+X"),
-            self._action(menu, "Cluster &profile (Word)…", e.export_profile, "Ctrl+Shift+E",
-                         "The whole profile of the chosen cluster as a .docx"),
-            self._action(menu, "&All cluster profiles (Word)…", e.export_all_profiles,
-                         "Ctrl+Shift+A", "One .docx per cluster, into a folder"),
-        ]
-        menu.addSeparator()
-        self.export_actions += [
-            self._action(menu, "Cop&y chart", e.copy_chart, "Ctrl+Shift+C",
-                         "Copy the chart as an image (or its table) to paste into Word"),
-            self._action(menu, "Copy profile ta&ble", e.copy_profile, "Ctrl+Shift+T",
-                         "Copy the profile table to paste into Word or Excel"),
-        ]
-        for action in self.export_actions:
-            action.setEnabled(False)
-
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open…", self.choose_and_open,
-                                        QKeySequence.StandardKey.Open, "Open a bundle")
-        self._action(file_menu, "&New bundle…", self.new_bundle, QKeySequence.StandardKey.New,
-                     "Pack a folder of inputs into an encrypted bundle")
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-        self.close_action = self._action(file_menu, "&Close", self.close_bundle,
-                                         QKeySequence.StandardKey.Close, "Close the bundle")
-        self.lock_action = self._action(file_menu, "&Lock", self.lock, "Ctrl+L",
-                                        "Drop the decrypted data until the passphrase is given")
-        file_menu.addSeparator()
-        self.export_menu = file_menu.addMenu("&Export")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Find indicator", self._find_indicator,
-                     QKeySequence.StandardKey.Find)
-        self._action(view_menu, "Zoom to &cluster", self.map_view.zoom_to_cluster, "Ctrl+K")
-        self._action(view_menu, "&Reset map view", self.map_view.reset_view, "Ctrl+0")
-        view_menu.addSeparator()
-        self._action(view_menu, "C&hanges since…", self.show_changes, "Ctrl+Shift+H",
-                     "Indicators whose comparison with the county changed between two periods")
-        view_menu.addSeparator()
-        self._action(view_menu, "&Next cluster", lambda: self._step_cluster(1), "Ctrl+]")
-        self._action(view_menu, "&Previous cluster", lambda: self._step_cluster(-1), "Ctrl+[")
-        view_menu.addSeparator()
-        for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters",
-                                    "C&ross-border")):
-            self._action(view_menu, f"Show {title}", lambda _=False, i=i: self.tabs.setCurrentIndex(i),
-                         f"Ctrl+{i + 1}")
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Cluster Atlas", self.show_about,
-                     QKeySequence.StandardKey.HelpContents)
 
     # --- opening, closing, locking -----------------------------------------------------
     def choose_and_open(self) -> None:
@@ -326,15 +251,7 @@ class MainWindow(QMainWindow):
 
     # --- menus ---------------------------------------------------------------------------
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = settings.recent_files()
-        for i, path in enumerate(files):
-            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
-            action.setData(path)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_bundle(p))
-        if not files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
+        menus.fill_recent_menu(self)
 
     def _find_indicator(self) -> None:
         if self.session.is_open:

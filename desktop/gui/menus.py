@@ -1,0 +1,103 @@
+"""The window's menus and shortcuts, built onto a MainWindow (kept apart to keep it short)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from desktop.gui import settings
+
+
+def build_export_menu(window) -> None:
+    """File > Export and the copy commands, disabled until a bundle is open."""
+    menu, e = window.export_menu, window.exports
+    window.export_actions = [
+        add_action(window, menu, "&Chart…", e.export_chart, "Ctrl+E",
+                     "The chart as PNG (300 dpi), SVG or PDF"),
+        add_action(window, menu, "&Map…", e.export_map, "Ctrl+Shift+M",
+                     "The map as PNG (300 dpi), SVG or PDF"),
+        add_action(window, menu, "Profile &table (Excel or CSV)…", e.export_profile_table,
+                     "Ctrl+Shift+X"),
+        add_action(window, menu, "Cluster &profile (Word)…", e.export_profile, "Ctrl+Shift+E",
+                     "The whole profile of the chosen cluster as a .docx"),
+        add_action(window, menu, "&All cluster profiles (Word)…", e.export_all_profiles,
+                     "Ctrl+Shift+A", "One .docx per cluster, into a folder"),
+    ]
+    menu.addSeparator()
+    window.export_actions += [
+        add_action(window, menu, "Cop&y chart", e.copy_chart, "Ctrl+Shift+C",
+                     "Copy the chart as an image (or its table) to paste into Word"),
+        add_action(window, menu, "Copy profile ta&ble", e.copy_profile, "Ctrl+Shift+T",
+                     "Copy the profile table to paste into Word or Excel"),
+    ]
+    for action in window.export_actions:
+        action.setEnabled(False)
+
+
+def add_action(window, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    """An action in `menu` whose shortcut also works with the menu bar hidden."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    window.addAction(action)  # shortcuts work even when the menu bar is hidden
+    return action
+
+
+def build_menus(window) -> None:
+    """File, View and Help; every command has a keyboard shortcut."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    window.open_action = add_action(window, file_menu, "&Open…", window.choose_and_open,
+                                    QKeySequence.StandardKey.Open, "Open a bundle")
+    add_action(window, file_menu, "&New bundle…", window.new_bundle, QKeySequence.StandardKey.New,
+                 "Pack a folder of inputs into an encrypted bundle")
+    window.recent_menu = file_menu.addMenu("Open &Recent")
+    window.recent_menu.aboutToShow.connect(window._fill_recent_menu)
+    window._fill_recent_menu()
+    window.close_action = add_action(window, file_menu, "&Close", window.close_bundle,
+                                     QKeySequence.StandardKey.Close, "Close the bundle")
+    window.lock_action = add_action(window, file_menu, "&Lock", window.lock, "Ctrl+L",
+                                    "Drop the decrypted data until the passphrase is given")
+    file_menu.addSeparator()
+    window.export_menu = file_menu.addMenu("&Export")
+    file_menu.addSeparator()
+    add_action(window, file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+    view_menu = bar.addMenu("&View")
+    add_action(window, view_menu, "&Find indicator", window._find_indicator,
+                 QKeySequence.StandardKey.Find)
+    add_action(window, view_menu, "Zoom to &cluster", window.map_view.zoom_to_cluster, "Ctrl+K")
+    add_action(window, view_menu, "&Reset map view", window.map_view.reset_view, "Ctrl+0")
+    view_menu.addSeparator()
+    add_action(window, view_menu, "C&hanges since…", window.show_changes, "Ctrl+Shift+H",
+                 "Indicators whose comparison with the county changed between two periods")
+    view_menu.addSeparator()
+    add_action(window, view_menu, "&Next cluster", lambda: window._step_cluster(1), "Ctrl+]")
+    add_action(window, view_menu, "&Previous cluster", lambda: window._step_cluster(-1), "Ctrl+[")
+    view_menu.addSeparator()
+    for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters",
+                                "C&ross-border")):
+        add_action(window, view_menu, f"Show {title}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
+                     f"Ctrl+{i + 1}")
+
+    help_menu = bar.addMenu("&Help")
+    add_action(window, help_menu, "&About Cluster Atlas", window.show_about,
+                 QKeySequence.StandardKey.HelpContents)
+
+
+def fill_recent_menu(window) -> None:
+    """Open Recent: the last bundles opened (paths only, never passphrases)."""
+    window.recent_menu.clear()
+    files = settings.recent_files()
+    for i, path in enumerate(files):
+        action = window.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+        action.setData(path)
+        action.setToolTip(path)
+        action.triggered.connect(lambda _=False, p=path: window.open_bundle(p))
+    if not files:
+        window.recent_menu.addAction("(none)").setEnabled(False)
