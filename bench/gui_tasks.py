@@ -1,0 +1,162 @@
+"""Benchmark measurements in the real main window (offscreen): open, indicator switch until
+painted, hover/click hit-tests, and the .docx exports when the exporter exists."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.timing import repeat, summary
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+WINDOW_SIZE = (1440, 900)
+
+
+def _app():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _settle(app, canvases, limit: float = 120.0) -> None:
+    """Run the event loop until no canvas has a draw pending, then once more for the paint."""
+    deadline = time.perf_counter() + limit
+    app.processEvents()
+    while any(getattr(c, "_draw_pending", False) for c in canvases):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not finish drawing")
+        app.processEvents()
+    app.processEvents()
+
+
+def open_window(path: Path, passphrase: str):
+    """A shown MainWindow with the bundle open; returns (window, seconds to open)."""
+    from desktop.gui import settings
+    from desktop.gui.main_window import MainWindow
+
+    settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
+    app = _app()
+    window = MainWindow()
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    _settle(app, [])
+    window.opener.ask_passphrase = lambda *_args: passphrase
+    failures: list[str] = []
+    window.opener.failed.connect(failures.append)
+    window.opener.crashed.connect(failures.append)
+    start = time.perf_counter()
+    window.open_bundle(path)
+    while window.session.bundle is None and not failures:
+        app.processEvents()
+        time.sleep(0.002)
+    if failures:
+        raise RuntimeError(failures[0])
+    _settle(app, _canvases(window))
+    return window, time.perf_counter() - start
+
+
+def _canvases(window) -> list:
+    return [window.map_view.canvas, window.chart_view.canvas]
+
+
+def switch_timings(window, runs: int) -> dict:
+    """Indicator switches and period switches, each until the window has painted, plus the
+    map alone (recolour + synchronous draw)."""
+    app = _app()
+    session, canvases = window.session, _canvases(window)
+    ids = [i.id for i in session.bundle.manifest.indicators]
+    picks = [ids[(7 * k + 3) % len(ids)] for k in range(runs + 1)]
+
+    def indicator(i: int) -> None:
+        session.set_indicator(picks[i])
+        _settle(app, canvases)
+
+    indicator(runs)  # warm-up
+    switch = repeat(indicator, runs)
+    periods = session.indicator.periods
+
+    def period(i: int) -> None:
+        session.set_period(periods[(i % (len(periods) - 1))] if i % 2 == 0 else periods[-1])
+        _settle(app, canvases)
+
+    period_switch = repeat(period, runs)
+    map_only = []
+    for i in range(runs):
+        session.indicator_id = picks[i]  # no signal: the map alone is timed below
+        start = time.perf_counter()
+        window.sync._area_values = session.statistics.area_values(picks[i], session.period)
+        window.sync._refresh_map()
+        window.map_view.render_now()
+        map_only.append(time.perf_counter() - start)
+    parts = _breakdown(window, picks[:runs])
+    return {"switch": switch, "period": period_switch, "map": summary(map_only), **parts}
+
+
+def _breakdown(window, picks: list[str]) -> dict:
+    """Where a switch goes: chart draw and profile paint on their own."""
+    app = _app()
+    session = window.session
+    chart = []
+    profile = []
+    for ind in picks:
+        start = time.perf_counter()
+        window.chart_view.show_for(session.bundle, session.statistics,
+                                   session.bundle.manifest.indicator(ind), session.period,
+                                   session.cluster)
+        chart.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        window.profile_view.set_current_indicator(ind)
+        window.tabs.repaint()
+        app.processEvents()
+        profile.append(time.perf_counter() - start)
+    return {"chart": summary(chart), "profile": summary(profile)}
+
+
+def hit_test_timings(window, runs: int) -> dict:
+    """Hover over random points: the area under the pointer and its hover text."""
+    artists = window.map_view.artists
+    rng = np.random.default_rng(11)
+    minx, miny, maxx, maxy = artists.bounds
+    xs, ys = rng.uniform(minx, maxx, runs), rng.uniform(miny, maxy, runs)
+
+    def hover(i: int) -> None:
+        index = artists.area_at(xs[i], ys[i])
+        if index is not None:
+            window.map_view.hover_text(index)
+
+    return {"hover": repeat(hover, runs)}
+
+
+def export_timings(window, all_clusters: bool) -> dict:
+    """The cluster .docx profile, one and all (desktop.core.report), when it exists."""
+    try:
+        from desktop.core.report import export_all_profiles, export_profile_docx
+    except ImportError:
+        return {}
+    session, out = window.session, Path(tempfile.mkdtemp())
+    one = repeat(lambda i: export_profile_docx(session.bundle, session.statistics,
+                                               session.cluster, out / f"one{i}.docx"), 3)
+    result = {"docx_one": one}
+    if all_clusters:
+        def export_all(i: int) -> None:
+            (out / f"all{i}").mkdir()
+            export_all_profiles(session.bundle, session.statistics, out / f"all{i}")
+        result["docx_all"] = repeat(export_all, 1)
+    return result
+
+
+def gui_benchmark(path: Path, passphrase: str, runs: int, exports: bool) -> dict:
+    window, opened = open_window(path, passphrase)
+    result = {"open_in_window": summary([opened]),
+              "map_size_in": [window.map_view.figure.get_figwidth(),
+                              window.map_view.figure.get_figheight()]}
+    result.update(switch_timings(window, runs))
+    result.update(hit_test_timings(window, 200))
+    if exports:
+        result.update(export_timings(window, all_clusters=True))
+    window.close()
+    return result
