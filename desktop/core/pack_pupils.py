@@ -13,8 +13,9 @@ import pandas as pd
 from desktop.core.errors import InputError
 from desktop.core.model import BUNDLE_CRS, FLOW_COLUMNS, OUTSIDE, ValueType
 from desktop.core.pack_geo import locate
-from desktop.core.pack_read import (FILE, fail_first, no_duplicates, require_columns,
+from desktop.core.pack_read import (FILE, ROW, fail_first, no_duplicates, require_columns,
                                     require_text, to_number)
+from desktop.core.pack_tables import SCHOOL_SUFFIX
 
 
 def normalise_postcodes(postcodes: pd.Series) -> pd.Series:
@@ -58,8 +59,51 @@ def flag_columns(frame: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, str
                                  f"value_type is {row['value_type']}; pupil flags can only feed "
                                  "proportion indicators.", file=str(frame[FILE].iloc[0]),
                                  row=1, column=col)
+            twin = row["id"] + SCHOOL_SUFFIX
+            if twin in set(indicators["id"]):
+                clash = indicators.loc[indicators["id"] == twin].iloc[0]
+                raise InputError(f"indicator id {twin!r} is taken by the school-basis values "
+                                 f"of the pupil flag {row['id']!r}; rename it.",
+                                 file=str(clash[FILE]), row=int(clash[ROW]), column="id")
             flags[col] = row["id"]
     return flags
+
+
+def school_areas(schools: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:
+    """school_id -> the area its point stands in; the nearest area for a school outside them.
+
+    Pupils are placed here for the school-basis twins of the flag indicators.
+    """
+    located = locate(schools.geometry, areas)
+    outside = located.isna()
+    if outside.any():
+        lost = gpd.GeoDataFrame(geometry=schools.geometry[outside], crs=schools.crs)
+        near = gpd.sjoin_nearest(lost, areas[["area_code", "geometry"]], how="left")
+        near = near[~near.index.duplicated(keep="first")]["area_code"]
+        located = located.where(~outside, near.reindex(located.index))
+    return pd.Series(located.to_numpy(), index=schools["school_id"].to_numpy(), dtype="str")
+
+
+def _flag_values(records: pd.DataFrame, flags: dict[str, str], multipliers: pd.Series,
+                 suffix: str = "") -> list[pd.DataFrame]:
+    """Values of each flag indicator (id + suffix) from records with period, area_code, flags.
+
+    Per period and area: denominator = records placed there, numerator = sum of the flag.
+    """
+    grouped = records.groupby(["period", "area_code"], sort=False)
+    denominator = grouped.size()
+    parts = []
+    for col, indicator_id in flags.items():
+        numerator = grouped[col].sum().astype("float64")
+        parts.append(pd.DataFrame({
+            "indicator_id": indicator_id + suffix,
+            "area_code": numerator.index.get_level_values("area_code"),
+            "period": numerator.index.get_level_values("period"),
+            "numerator": numerator.to_numpy(),
+            "denominator": denominator.to_numpy(dtype="float64"),
+            "value": (numerator / denominator * multipliers[indicator_id]).to_numpy(),
+        }))
+    return parts
 
 
 def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: pd.DataFrame,
@@ -68,6 +112,8 @@ def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: p
     """(values, flows, flag indicator ids) from pupil records and the postcode lookup.
 
     Per period and area: denominator = records living there, numerator = sum of each 0/1 flag.
+    Each flag also gets a school-basis twin (id + SCHOOL_SUFFIX) counting the records by the
+    area their school stands in, pupils living outside the boundaries included.
     Flows count pupils by their school's cluster and home area (OUTSIDE beyond the boundaries);
     pupils at a school in no cluster are left out of the flows.
     """
@@ -87,21 +133,10 @@ def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: p
     records = pd.DataFrame({"period": frame["period"], "area_code": home})
     for col in flags:
         records[col] = frame[col].astype("int64")
-    inside = records[records["area_code"].ne(OUTSIDE)]
-    grouped = inside.groupby(["period", "area_code"], sort=False)
-    denominator = grouped.size()
     multipliers = indicators.set_index("id")["multiplier"]
-    parts = []
-    for col, indicator_id in flags.items():
-        numerator = grouped[col].sum().astype("float64")
-        parts.append(pd.DataFrame({
-            "indicator_id": indicator_id,
-            "area_code": numerator.index.get_level_values("area_code"),
-            "period": numerator.index.get_level_values("period"),
-            "numerator": numerator.to_numpy(),
-            "denominator": denominator.to_numpy(dtype="float64"),
-            "value": (numerator / denominator * multipliers[indicator_id]).to_numpy(),
-        }))
+    at_school = records.assign(area_code=frame["school_id"].map(school_areas(schools, areas)))
+    parts = (_flag_values(records[records["area_code"].ne(OUTSIDE)], flags, multipliers)
+             + _flag_values(at_school, flags, multipliers, SCHOOL_SUFFIX))
     values = pd.concat(parts, ignore_index=True) if parts else None
 
     school_cluster = frame["school_id"].map(schools.set_index("school_id")["cluster"])

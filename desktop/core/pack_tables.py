@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from desktop.core.errors import InputError
-from desktop.core.model import Indicator, Polarity, ValueType
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Indicator, Polarity, ValueType
 from desktop.core.pack_read import (FILE, ROW, fail_first, natural_key, no_duplicates,
                                     optional_text, require_columns, require_text, to_number)
 
@@ -18,6 +19,8 @@ FALSE_WORDS = frozenset({"false", "no", "n", "0", ""})
 VALUE_TYPES = tuple(v.value for v in ValueType)
 POLARITIES = tuple(p.value for p in Polarity)
 YEAR_FIRST = re.compile(r"^\d{4}")
+SCHOOL_SUFFIX = "__school"  # id of a pupil flag's school-basis twin: fsm -> fsm__school
+SCHOOL_TITLE = " (by school)"
 
 
 def parse_indicators(frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +124,11 @@ def order_periods(labels: list[str]) -> tuple[str, ...]:
 
 
 def build_indicators(spec: pd.DataFrame, values: pd.DataFrame) -> tuple[Indicator, ...]:
-    """Indicator objects in metadata order, each with the periods found in `values`."""
+    """Indicator objects in metadata order, each with the periods found in `values`.
+
+    An indicator whose school-basis twin (id + SCHOOL_SUFFIX) has values is marked as residence
+    basis and followed by the twin, which shares its metadata.
+    """
     by_indicator = values.groupby("indicator_id", sort=False)["period"].unique()
     result = []
     for row in spec.to_dict("records"):
@@ -139,4 +146,11 @@ def build_indicators(spec: pd.DataFrame, values: pd.DataFrame) -> tuple[Indicato
             disclosure_threshold=None if pd.isna(threshold) else int(threshold),
             periods=order_periods(list(by_indicator[row["id"]])),
         ))
+        twin_id = row["id"] + SCHOOL_SUFFIX
+        if twin_id in by_indicator.index:
+            home = replace(result[-1], basis=BASIS_RESIDENCE)
+            result[-1] = home
+            result.append(replace(home, id=twin_id, title=home.title + SCHOOL_TITLE,
+                                  basis=BASIS_SCHOOL, basis_of=home.id,
+                                  periods=order_periods(list(by_indicator[twin_id]))))
     return tuple(result)

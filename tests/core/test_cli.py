@@ -29,7 +29,7 @@ def test_pack_reports_what_it_wrote(tmp_path, monkeypatch, capsys):
     assert cli.main(["pack", str(EXAMPLE), "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert out.exists()
-    assert "6 areas, 2 clusters, 5 indicators" in captured.out
+    assert "6 areas, 2 clusters, 7 indicators" in captured.out  # 5 + 2 school twins
     assert "\r" in captured.err and "[100%]" in captured.err  # progress on one line
     assert PASS not in captured.out + captured.err
 

@@ -20,7 +20,8 @@ from desktop.core.model import BUNDLE_CRS, OUTSIDE, Polarity, ValueType
 from desktop.core.pack import pack, read_inputs
 from desktop.core.pack_tables import order_periods
 from desktop.core.tasks import Task
-from tests.core.pack_helpers import EXAMPLE, copy_example, read_rows, set_cell, write_rows
+from tests.core.pack_helpers import (EXAMPLE, append_row, copy_example, read_rows, set_cell,
+                                    write_rows)
 
 # Where each example postcode lies, checked by hand on the map of the six LSOAs.
 HOME = {"WR5 2AJ": "E01032285", "WR5 2BQ": "E01032285", "WR5 1DH": "E01032294",
@@ -31,6 +32,8 @@ HOME = {"WR5 2AJ": "E01032285", "WR5 2BQ": "E01032285", "WR5 1DH": "E01032294",
 NORTH = {"E01032285", "E01032294", "E01032284"}
 SCHOOL_CLUSTER = {"116859": "Worcester North", "131534": "Worcester North",
                   "148183": "Worcester South"}
+# The LSOA each example school stands in, checked by hand on the same map.
+SCHOOL_AREA = {"116859": "E01032284", "131534": "E01032294", "148183": "E01032283"}
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +127,50 @@ def test_pupil_records_are_aggregated_by_area_and_period(example):
     assert (fsm["numerator"], fsm["denominator"]) == (3, 7)
 
 
+def test_flag_indicators_have_school_basis_twins(example):
+    ind = {i.id: i for i in example.manifest.indicators}
+    ids = [i.id for i in example.manifest.indicators]
+    assert ids.index("fsm__school") == ids.index("fsm") + 1  # the twin follows its indicator
+    twin, home = ind["fsm__school"], ind["fsm"]
+    assert (home.basis, home.basis_of) == ("residence", "")
+    assert (twin.basis, twin.basis_of) == ("school", "fsm")
+    assert twin.title == "Pupils eligible for free school meals (by school)"
+    assert (twin.theme, twin.value_type, twin.polarity, twin.multiplier, twin.periods) == (
+        home.theme, home.value_type, home.polarity, home.multiplier, home.periods)
+    assert ind["imd_score"].basis == ""  # not from pupil records: no basis
+    # one case counted on paper: in 2021/22 Red Hill (116859, standing in E01032284) has 10
+    # pupils, P0021-24, P0026, P0030, P0032, P0035, P0039 and P0040 (who lives outside the
+    # county); free school meals: P0022, P0024; SEN support: P0023, P0024
+    v = example.values.set_index(["indicator_id", "area_code", "period"])
+    fsm = v.loc[("fsm__school", "E01032284", "2021/22")]
+    assert (fsm["numerator"], fsm["denominator"]) == (2, 10)
+    assert fsm["value"] == pytest.approx(20.0)
+    assert v.loc[("sen_support__school", "E01032284", "2021/22"), "numerator"] == 2
+    # every record counts once per period in the school basis, those living outside included
+    twins = example.values[example.values["indicator_id"] == "fsm__school"]
+    assert twins.groupby("period")["denominator"].sum().to_dict() == {"2020/21": 20,
+                                                                      "2021/22": 20}
+    assert set(twins["area_code"]) == set(SCHOOL_AREA.values())
+
+
+def test_school_outside_every_area_counts_in_the_nearest_area(tmp_path):
+    folder = copy_example(tmp_path)
+    set_cell(folder / "schools.csv", 4, "northing", "250000")  # Cherry Orchard, moved south
+    set_cell(folder / "schools.csv", 4, "cluster", "Worcester South")
+    values = read_inputs(folder).values
+    twins = values[values["indicator_id"] == "fsm__school"]
+    # the nearest of the six LSOAs to (385637, 250000) is E01032326, the southernmost
+    assert set(twins["area_code"]) == {"E01032284", "E01032294", "E01032326"}
+
+
+def test_an_indicator_id_taken_by_a_twin_is_refused(tmp_path):
+    folder = copy_example(tmp_path)
+    rows = read_rows(folder / "indicators.csv")
+    append_row(folder / "indicators.csv", ["fsm__school"] + rows[-1][1:])
+    with pytest.raises(InputError, match="'fsm__school' is taken"):
+        read_inputs(folder)
+
+
 def test_flows_count_pupils_by_school_cluster_and_home_area(example):
     expected = Counter((SCHOOL_CLUSTER[r["school_id"]], r["home"], r["period"])
                        for r in pupil_records())
@@ -144,8 +191,10 @@ def test_no_pupil_level_data_enters_the_bundle(example):
         cells = set(table.drop(columns="geometry", errors="ignore").astype(str).to_numpy().ravel())
         assert not (cells & secrets), name
     # rows: 3 file indicators x 6 areas x 3 periods, then 2 flags per (period, home area) met
+    # and their 2 school-basis twins per (period, school area) met
     homes = {(r["period"], r["home"]) for r in records if r["home"] != OUTSIDE}
-    assert len(example.values) == 54 + 2 * len(homes)
+    at_school = {(r["period"], SCHOOL_AREA[r["school_id"]]) for r in records}
+    assert len(example.values) == 54 + 2 * len(homes) + 2 * len(at_school)
 
 
 def test_school_clusters_come_from_the_area_they_stand_in(tmp_path, example):
