@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.aggregate import Statistics
-from desktop.core.model import COUNTY, PROFILE_COLUMNS, Bundle, Indicator, Polarity, Significance
+from desktop.core.model import (BASIS_RESIDENCE, BASIS_SCHOOL, COUNTY, PROFILE_COLUMNS, Bundle,
+                                Indicator, Polarity, Significance)
 
 DEPRIVED_COLUMNS = ("area_code", "area_name", "value", "decile")
 DECILE_INDICATOR = "imd_decile"
@@ -22,6 +23,30 @@ def indicators_in_theme_order(bundle: Bundle) -> list[Indicator]:
     manifest = bundle.manifest
     rank = {theme: k for k, theme in enumerate(manifest.themes)}
     return sorted(manifest.indicators, key=lambda ind: rank[ind.theme])  # sorted() is stable
+
+
+def indicators_for_basis(bundle: Bundle, basis: str = BASIS_RESIDENCE) -> list[Indicator]:
+    """The indicators shown on one basis, in theme order: those without a basis plus those of
+    `basis` ("residence" or "school"), so each pupil flag appears once, on the chosen basis."""
+    if basis not in (BASIS_RESIDENCE, BASIS_SCHOOL):
+        raise ValueError(f"unknown basis {basis!r}")
+    return [ind for ind in indicators_in_theme_order(bundle) if ind.basis in ("", basis)]
+
+
+def twin_for_basis(bundle: Bundle, indicator_id: str, basis: str) -> str:
+    """The id of `indicator_id`'s counterpart on `basis`, or `indicator_id` when it has none."""
+    indicators = bundle.manifest.indicators
+    ind = bundle.manifest.indicator(indicator_id)
+    if basis == BASIS_SCHOOL and ind.basis == BASIS_RESIDENCE:
+        return next((i.id for i in indicators if i.basis_of == ind.id), ind.id)
+    if basis == BASIS_RESIDENCE and ind.basis == BASIS_SCHOOL and ind.basis_of:
+        return ind.basis_of
+    return ind.id
+
+
+def has_school_basis(bundle: Bundle) -> bool:
+    """Whether the bundle carries any indicator by where pupils go to school."""
+    return any(ind.basis == BASIS_SCHOOL for ind in bundle.manifest.indicators)
 
 
 def _period_for(indicator: Indicator, period: str | None) -> str | None:
@@ -53,8 +78,9 @@ def _profile_row(indicator: Indicator, period: str | None, cluster: str, stats: 
 
 
 def cluster_profile(bundle: Bundle, stats: Statistics, cluster: str,
-                    period: str | None = None) -> pd.DataFrame:
-    """One row per indicator in theme order, columns PROFILE_COLUMNS.
+                    period: str | None = None, basis: str = BASIS_RESIDENCE) -> pd.DataFrame:
+    """One row per indicator shown on `basis` (indicators_for_basis), in theme order, columns
+    PROFILE_COLUMNS.
 
     period None takes each indicator's latest period; a period an indicator lacks gives a row
     with no numbers rather than another period's numbers.
@@ -62,7 +88,7 @@ def cluster_profile(bundle: Bundle, stats: Statistics, cluster: str,
     if cluster not in bundle.cluster_names:
         raise KeyError(cluster)
     rows = [_profile_row(ind, _period_for(ind, period), cluster, stats)
-            for ind in indicators_in_theme_order(bundle)]
+            for ind in indicators_for_basis(bundle, basis)]
     frame = pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
     return frame.astype({"suppressed": bool, "synthetic": bool})
 
