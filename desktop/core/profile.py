@@ -49,6 +49,13 @@ def has_school_basis(bundle: Bundle) -> bool:
     return any(ind.basis == BASIS_SCHOOL for ind in bundle.manifest.indicators)
 
 
+def with_basis(bundle: Bundle, profile: pd.DataFrame) -> pd.DataFrame:
+    """The profile plus a "basis" column ("residence", "school" or "" when it does not apply),
+    so a view can say on which basis each value is counted."""
+    basis = {ind.id: ind.basis for ind in bundle.manifest.indicators}
+    return profile.assign(basis=profile["indicator_id"].map(basis).fillna("").astype(object))
+
+
 def _period_for(indicator: Indicator, period: str | None) -> str | None:
     return indicator.latest_period if period is None else period
 

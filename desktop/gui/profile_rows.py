@@ -39,6 +39,10 @@ HEADER_TIPS = {
     COL_SPARKLINE: "The cluster's value over every period, oldest on the left (gaps: "
                    "suppressed or missing)",
 }
+BASIS_TIPS = {
+    "residence": "Basis: where pupils live (each pupil counted in their home area)",
+    "school": "Basis: where pupils go to school (each pupil counted where their school stands)",
+}
 _SIGNIFICANCE_TIPS = {
     "better": "Significantly better than the county",
     "similar": "Not significantly different from the county",
@@ -117,6 +121,10 @@ def build_row(rec: dict) -> ProfileRow:
     title_tip = f"{title}{unit_note}\n{rec['indicator_id']} · {rec['theme']}"
     if synthetic:
         title_tip += f"\n{SYNTHETIC_MARK} {SYNTHETIC_LABEL}"
+    basis_tip = BASIS_TIPS.get(str(rec.get("basis") or ""), "")
+    period_tip = f"{rec['period']}\n{basis_tip}" if basis_tip else str(rec["period"])
+    if basis_tip:
+        title_tip += f"\n{basis_tip}"
     value_tip = SUPPRESSION_TIP if suppressed else f"{fmt(value)}{unit_note}"
     denominator = _num(rec["denominator"])
     count_tip = format_value(count, "count", "", False)
@@ -147,7 +155,7 @@ def build_row(rec: dict) -> ProfileRow:
         "",
     )
     tips = (
-        title_tip, str(rec["period"]), count_tip, value_tip,
+        title_tip, period_tip, count_tip, value_tip,
         SUPPRESSION_TIP if suppressed else "95% confidence interval",
         county_tip,
         f"Lowest cluster: {rec['lowest_cluster']} ({fmt(lowest)})",

@@ -1,4 +1,4 @@
-"""The toolbar of choices: cluster, indicator, period and how the map is classified.
+"""The toolbar of choices: cluster, basis, indicator, period and how the map is classified.
 
 Each widget writes to the session through its setters; session changes come back into the
 widgets inside QSignalBlocker so nothing echoes.
@@ -10,7 +10,9 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QSpinBox, QToolBar, QWidget
 
 from desktop.core.classify import SCHEMES
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL
 from desktop.core.palettes import PALETTES
+from desktop.core.profile import has_school_basis, indicators_for_basis
 from desktop.gui.session import Session
 
 SCHEME_LABELS = {
@@ -19,6 +21,9 @@ SCHEME_LABELS = {
     "natural_breaks": "Natural breaks (Jenks)",
     "significance": "Significance vs county",
 }
+BASIS_LABELS = {BASIS_RESIDENCE: "Where pupils live", BASIS_SCHOOL: "Where pupils go to school"}
+BASIS_TIP = ("Count pupils in the area where they live or where their school stands (for "
+             "indicators the bundle carries both ways)")
 
 
 def _combo(name: str, minimum_chars: int = 0) -> QComboBox:
@@ -39,6 +44,10 @@ class SelectionBar(QToolBar):
         self.setObjectName("selection_bar")
         self.session = session
         self.cluster_combo = _combo("Cluster", 14)
+        self.basis_combo = _combo("Basis")
+        for key, label in BASIS_LABELS.items():
+            self.basis_combo.addItem(label, key)
+        self.basis_combo.setToolTip(BASIS_TIP)
         self.indicator_combo = _combo("Indicator", 36)
         self.indicator_combo.setEditable(True)
         self.indicator_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -58,6 +67,7 @@ class SelectionBar(QToolBar):
             self.palette_combo.addItem(name, name)
 
         for label, widget in (("&Cluster", self.cluster_combo),
+                              ("&Basis", self.basis_combo),
                               ("&Indicator", self.indicator_combo),
                               ("Pe&riod", self.period_combo),
                               ("Cla&sses", self.scheme_combo),
@@ -72,6 +82,8 @@ class SelectionBar(QToolBar):
 
         self.cluster_combo.activated.connect(
             lambda i: session.set_cluster(self.cluster_combo.itemData(i)))
+        self.basis_combo.activated.connect(
+            lambda i: session.set_basis(self.basis_combo.itemData(i)))
         self.indicator_combo.activated.connect(self._indicator_chosen)
         self.period_combo.activated.connect(
             lambda i: session.set_period(self.period_combo.itemData(i)))
@@ -88,6 +100,7 @@ class SelectionBar(QToolBar):
         session.indicator_changed.connect(self.sync)
         session.period_changed.connect(self.sync)
         session.classification_changed.connect(self.sync)
+        session.basis_changed.connect(self._fill_indicators)
         self.clear()
 
     def _indicator_chosen(self, index: int) -> None:
@@ -99,8 +112,9 @@ class SelectionBar(QToolBar):
         for combo in (self.cluster_combo, self.indicator_combo, self.period_combo):
             with QSignalBlocker(combo):
                 combo.clear()
-        for widget in (self.cluster_combo, self.indicator_combo, self.period_combo,
-                       self.scheme_combo, self.classes_spin, self.palette_combo):
+        for widget in (self.cluster_combo, self.basis_combo, self.indicator_combo,
+                       self.period_combo, self.scheme_combo, self.classes_spin,
+                       self.palette_combo):
             widget.setEnabled(False)
 
     def fill(self) -> None:
@@ -110,13 +124,21 @@ class SelectionBar(QToolBar):
             self.cluster_combo.clear()
             for name in bundle.cluster_names:
                 self.cluster_combo.addItem(name, name)
-        with QSignalBlocker(self.indicator_combo):
-            self.indicator_combo.clear()
-            for ind in bundle.manifest.indicators:
-                self.indicator_combo.addItem(f"{ind.title}  [{ind.theme}]", ind.id)
         for widget in (self.cluster_combo, self.indicator_combo, self.period_combo,
                        self.scheme_combo, self.classes_spin, self.palette_combo):
             widget.setEnabled(True)
+        self.basis_combo.setEnabled(has_school_basis(bundle))
+        self._fill_indicators()
+
+    def _fill_indicators(self, *_args) -> None:
+        """The indicators shown on the session's basis (each pupil indicator once)."""
+        s = self.session
+        if s.bundle is None:
+            return
+        with QSignalBlocker(self.indicator_combo):
+            self.indicator_combo.clear()
+            for ind in indicators_for_basis(s.bundle, s.basis):
+                self.indicator_combo.addItem(f"{ind.title}  [{ind.theme}]", ind.id)
         self.sync()
 
     def sync(self, *_args) -> None:
@@ -125,6 +147,8 @@ class SelectionBar(QToolBar):
             return
         with QSignalBlocker(self.cluster_combo):
             self.cluster_combo.setCurrentIndex(self.cluster_combo.findData(s.cluster))
+        with QSignalBlocker(self.basis_combo):
+            self.basis_combo.setCurrentIndex(self.basis_combo.findData(s.basis))
         with QSignalBlocker(self.indicator_combo):
             self.indicator_combo.setCurrentIndex(self.indicator_combo.findData(s.indicator_id))
             self.indicator_combo.lineEdit().setCursorPosition(0)  # show the title's start

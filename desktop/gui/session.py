@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.aggregate import Statistics
-from desktop.core.model import Bundle, Indicator
+from desktop.core.model import BASES, BASIS_RESIDENCE, Bundle, Indicator
+from desktop.core.profile import has_school_basis, twin_for_basis
 
 
 class Session(QObject):
@@ -24,6 +25,7 @@ class Session(QObject):
     period_changed = Signal(str)
     classification_changed = Signal()
     area_selected = Signal(str)
+    basis_changed = Signal(str)  # "residence" or "school": where pupils are counted
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,7 @@ class Session(QObject):
         self.indicator_id: str = ""
         self.period: str = ""
         self.area_code: str = ""
+        self.basis: str = BASIS_RESIDENCE
         self.scheme = "quantiles"
         self.classes = 5
         self.palette = "Blues"
@@ -54,6 +57,10 @@ class Session(QObject):
         ids = [ind.id for ind in bundle.manifest.indicators]
         if self.indicator_id not in ids:
             self.indicator_id = ids[0] if ids else ""
+        if not has_school_basis(bundle):
+            self.basis = BASIS_RESIDENCE
+        if self.indicator_id:  # a reopened bundle keeps the basis chosen before the lock
+            self.indicator_id = twin_for_basis(bundle, self.indicator_id, self.basis)
         if self.indicator_id and self.period not in self.indicator.periods:
             self.period = self.indicator.latest_period or ""
         if self.area_code not in set(bundle.areas["area_code"]):
@@ -71,6 +78,7 @@ class Session(QObject):
         self._drop()
         self.path = None
         self.cluster = self.indicator_id = self.period = self.area_code = ""
+        self.basis = BASIS_RESIDENCE
         if self.locked:
             self.locked = False
             self.locked_changed.emit(False)
@@ -108,6 +116,18 @@ class Session(QObject):
             self.indicator_changed.emit(indicator_id)
         else:
             self.period_changed.emit(self.period)
+
+    def set_basis(self, basis: str) -> None:
+        """Count pupils by where they live ("residence") or go to school ("school"); the
+        current indicator moves to its twin on the new basis when it has one."""
+        if self.bundle is None or basis == self.basis or basis not in BASES:
+            return
+        if basis != BASIS_RESIDENCE and not has_school_basis(self.bundle):
+            return  # the bundle has no values by school: residence is the only basis
+        self.basis = basis
+        self.basis_changed.emit(basis)
+        if self.indicator_id:
+            self.set_indicator(twin_for_basis(self.bundle, self.indicator_id, basis))
 
     def set_period(self, period: str) -> None:
         if self.bundle is None or period == self.period or period not in self.indicator.periods:

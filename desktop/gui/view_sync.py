@@ -2,8 +2,8 @@
 view updates, and view events into session setters.
 
 An indicator or period switch recolours the kept map collection, moves the profile's
-selection and redraws one chart; the profile itself is rebuilt only when the cluster changes
-(profiles are cached per cluster while the bundle is open).
+selection and redraws one chart; the profile itself is rebuilt only when the cluster or the
+basis changes (profiles are cached per cluster and basis while the bundle is open).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from PySide6.QtCore import QObject
 
 from desktop.core.choropleth import MapLayer, hover_text, map_layer
 from desktop.core.model import COUNTY, SYNTHETIC_LABEL
-from desktop.core.profile import cluster_profile, most_deprived_areas, potential_issues, tartan
+from desktop.core.profile import (cluster_profile, most_deprived_areas, potential_issues, tartan,
+                                  with_basis)
 from desktop.core.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
 
@@ -26,13 +27,14 @@ class ViewSync(QObject):
         self.map, self.chart, self.profile = map_view, chart_view, profile_view
         self.issues, self.compare = issues_view, compare_view
         self.crossborder = crossborder_view  # optional: follows the bundle and the cluster
-        self._profiles: dict[str, pd.DataFrame] = {}
+        self._profiles: dict[tuple[str, str], pd.DataFrame] = {}  # by (cluster, basis)
         self._area_values: pd.DataFrame | None = None
         self.layer: MapLayer | None = None
 
         session.bundle_opened.connect(self._on_opened)
         session.bundle_closed.connect(self._on_closed)
         session.cluster_changed.connect(self._on_cluster)
+        session.basis_changed.connect(self._on_cluster)
         session.indicator_changed.connect(self._on_indicator)
         session.period_changed.connect(self._on_indicator)
         session.classification_changed.connect(self._refresh_map)
@@ -73,13 +75,16 @@ class ViewSync(QObject):
             if view is not None:
                 view.clear()
 
-    def profile_for(self, cluster: str) -> pd.DataFrame:
-        if cluster not in self._profiles:
-            s = self.session
-            self._profiles[cluster] = with_sparklines(
-                cluster_profile(s.bundle, s.statistics, cluster),
+    def profile_for(self, cluster: str, basis: str | None = None) -> pd.DataFrame:
+        """The cluster's profile on `basis` (the session's when None), built once."""
+        s = self.session
+        key = (cluster, basis or s.basis)
+        if key not in self._profiles:
+            profile = cluster_profile(s.bundle, s.statistics, cluster, basis=key[1])
+            self._profiles[key] = with_sparklines(
+                with_basis(s.bundle, profile),
                 cluster_sparklines(s.bundle, s.statistics, cluster))
-        return self._profiles[cluster]
+        return self._profiles[key]
 
     def _on_cluster(self, *_args) -> None:
         s = self.session
