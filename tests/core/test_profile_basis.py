@@ -6,7 +6,7 @@ import pytest
 
 from desktop.core.aggregate import compute_statistics
 from desktop.core.profile import (cluster_profile, has_school_basis, indicators_for_basis,
-                                  indicators_in_theme_order, twin_for_basis)
+                                  indicators_in_theme_order, twin_for_basis, with_basis)
 from tests.core.helpers_bundle import sample_bundle
 
 TWINS = {"pupils_sen_support": "pupils_sen_support__school",
@@ -67,3 +67,12 @@ def test_profile_without_twins_is_unchanged_by_the_default_basis():
     assert len(cluster_profile(bundle, stats, "East")) == len(bundle.manifest.indicators)
     assert list(cluster_profile(bundle, stats, "East", basis="school")["indicator_id"]) == \
         [i.id for i in indicators_in_theme_order(bundle)]
+
+
+def test_with_basis_names_each_rows_basis(demo_bundle, demo_stats):
+    cluster = demo_bundle.cluster_names[0]
+    profile = with_basis(demo_bundle, cluster_profile(demo_bundle, demo_stats, cluster,
+                                                      basis="school"))
+    basis = profile.set_index("indicator_id")["basis"]
+    assert basis["pupils_fsm__school"] == "school"
+    assert set(basis.drop(list(TWINS.values()))) == {""}
