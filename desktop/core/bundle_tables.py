@@ -45,6 +45,9 @@ KEY_COLUMNS = {"areas": ("area_code",), "clusters": ("cluster",), "schools": ("s
 UNIQUE_COLUMNS = {"areas": "area_code", "clusters": "cluster", "schools": "school_id"}
 GEOMETRY_TYPES = {"areas": ({3, 6}, "polygons"), "schools": ({0}, "points")}  # shapely type ids
 VALUES_SORT = ["indicator_id", "period", "area_code"]
+# Repetitive key columns read as pandas Categorical of str: tens of millions of rows at England
+# scale would otherwise each hold a Python string (gigabytes, and seconds to make).
+DICTIONARY_COLUMNS = {"values": ("indicator_id", "area_code", "period")}
 
 assert all(tuple(TABLE_SCHEMAS[t]) == cols for t, cols in (
     ("areas", model.AREA_COLUMNS), ("clusters", model.CLUSTER_COLUMNS),
@@ -59,10 +62,16 @@ def _arrow_schema(table: str) -> pa.Schema:
 
 
 def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """The table's columns in order, with the format's dtypes; absent optional columns null."""
+    """The table's columns in order, with the format's dtypes; absent optional columns null.
+
+    Categorical text columns stay categorical, with their categories made str.
+    """
     out = {}
     for col, (kind, _) in TABLE_SCHEMAS[table].items():
         series = df[col] if col in df.columns else pd.Series(np.nan, index=df.index)
+        if kind == "str" and isinstance(series.dtype, pd.CategoricalDtype):
+            out[col] = series.cat.rename_categories(series.cat.categories.astype("str"))
+            continue
         out[col] = series if kind == "geometry" else series.astype(
             "str" if kind == "str" else "float64")
     return pd.DataFrame(out, index=df.index)
@@ -105,11 +114,14 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise BundleContentError(f"{where} is not a readable Parquet file ({exc}).") from exc
     columns = _check_schema(table, schema, where)
+    dictionary = [c for c in DICTIONARY_COLUMNS.get(table, ()) if c in columns]
     try:
+        if dictionary:  # decoded straight into dictionaries, never one string per row
+            parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=dictionary)
         if table in GEOMETRY_TYPES:
             df = _read_geo(data, parquet, columns, where)
         else:
-            df = _to_pandas(parquet, columns)
+            df = _to_pandas(parquet, columns, tuple(dictionary))
     except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
     df = _typed(table, df.reset_index(drop=True))
@@ -147,12 +159,21 @@ def _check_schema(table: str, schema: pa.Schema, where: str) -> list[str]:
     return present
 
 
-def _to_pandas(parquet: pq.ParquetFile, columns: list[str]) -> pd.DataFrame:
+def _to_pandas(parquet: pq.ParquetFile, columns: list[str],
+               dictionary: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read the columns, ignoring pandas' own metadata: the tables are plain columns, and a
-    damaged metadata block must not decide how they are read."""
+    damaged metadata block must not decide how they are read. Text columns in `dictionary`
+    become pandas Categorical (one string per distinct value, not per row)."""
     table = parquet.read(columns=columns)
     meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
-    return table.replace_schema_metadata(meta).to_pandas()
+    table = table.replace_schema_metadata(meta)
+    for col in dictionary:
+        i = table.schema.get_field_index(col)
+        field_type = table.schema.field(i).type if i >= 0 else None
+        if field_type is not None and (pa.types.is_string(field_type)
+                                       or pa.types.is_large_string(field_type)):
+            table = table.set_column(i, col, table.column(i).dictionary_encode())
+    return table.to_pandas()
 
 
 def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: str):

@@ -84,7 +84,9 @@ def _with_manifest(members: dict[str, bytes], **changes) -> dict[str, bytes]:
 
 
 def _sorted_values(df: pd.DataFrame) -> pd.DataFrame:
-    return df.sort_values(["indicator_id", "period", "area_code"], ignore_index=True)
+    """Keys as plain str (the reader gives them as Categorical of str), sorted."""
+    keys = ["indicator_id", "period", "area_code"]
+    return df.astype({k: "str" for k in keys}).sort_values(keys, ignore_index=True)
 
 
 # --- round trip -------------------------------------------------------------------------------
@@ -103,6 +105,9 @@ def test_round_trip_preserves_manifest_tables_crs_and_geometry(sample, written, 
     assert list(opened.areas.index) == list(range(6))
     pd.testing.assert_frame_equal(opened.clusters, sample.clusters)
     pd.testing.assert_frame_equal(_sorted_values(opened.values), _sorted_values(sample.values))
+    for key in ("indicator_id", "area_code", "period"):
+        assert isinstance(opened.values[key].dtype, pd.CategoricalDtype)
+        assert all(isinstance(c, str) for c in opened.values[key].cat.categories)
     pd.testing.assert_frame_equal(opened.flows, sample.flows)
     assert [f for f, _ in progress] == sorted(f for f, _ in progress)
     assert progress[-1][0] == 1.0
