@@ -9,6 +9,8 @@ Everything is vectorised over the whole values table at once.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +40,8 @@ class _Meta:
                              dtype=np.int8)
         self.multiplier = np.array([i.multiplier for i in indicators], dtype=float)
         self.polarity = np.array([Polarity(i.polarity).value for i in indicators], dtype=object)
+        self.polarity_code = np.array([list(Polarity).index(Polarity(i.polarity))
+                                       for i in indicators], dtype=np.int8)
         self.threshold = np.array([manifest.threshold_for(i) for i in indicators], dtype=float)
         declared = pd.Index(list(dict.fromkeys(p for i in indicators for p in i.periods)))
         undeclared = _codes(bundle.values["period"], declared) < 0
@@ -166,53 +170,50 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     by_cluster = {c: a[:, :n_cl].ravel() for c, a in by_slot.items()}
     cl_groups = np.flatnonzero(by_cluster["present"])
     co_groups = np.flatnonzero(by_county["present"])
-    n_agg = cl_groups.size + co_groups.size
-    level = np.concatenate([np.zeros(area.size, np.int8), np.ones(cl_groups.size, np.int8),
-                            np.full(co_groups.size, 2, np.int8)])
-    ind = np.concatenate([ind, cl_groups // (n_per * n_cl), co_groups // n_per])
-    per = np.concatenate([per, (cl_groups // n_cl) % n_per, co_groups % n_per])
-    pos = np.concatenate([area, cl_groups % n_cl, np.full(co_groups.size, n_cl)])
-    cols = {c: np.concatenate([rows[c], by_cluster[c][cl_groups], by_county[c][co_groups]])
+    n_area, n_agg = area.size, cl_groups.size + co_groups.size
+    # Aggregate rows (clusters, then the county) are computed in full now; area rows keep only
+    # what suppression needs, their intervals and significance are made per slice on demand.
+    a_level = np.concatenate([np.ones(cl_groups.size, np.int8), np.full(co_groups.size, 2, np.int8)])
+    a_ind = np.concatenate([cl_groups // (n_per * n_cl), co_groups // n_per])
+    a_per = np.concatenate([(cl_groups // n_cl) % n_per, co_groups % n_per])
+    a_pos = np.concatenate([cl_groups % n_cl, np.full(co_groups.size, n_cl)])
+    a_ip = a_ind * n_per + a_per
+    cols = {c: np.concatenate([by_cluster[c][cl_groups], by_county[c][co_groups]])
             for c in ("numerator", "denominator", "value")}
-    cols.update({c: np.full(level.size, np.nan) for c in _FLOATS[3:]})
-    member = np.concatenate([member, np.ones(n_agg, bool)])
-    kind, ip = meta.kind[ind], ind * n_per + per
+    cols.update({c: np.full(n_agg, np.nan) for c in _FLOATS[3:]})
+    a_kind = meta.kind[a_ind]
 
     task.report(0.4, "Confidence intervals")
-    _intervals(cols, kind, meta.multiplier[ind], member)
+    _intervals(cols, a_kind, meta.multiplier[a_ind], np.ones(n_agg, bool))
     task.report(0.6, "Suppressing small numbers")
-    counted = kind <= _COUNT
-    hidden = suppression.primary_mask(cols["numerator"], meta.threshold[ind], counted)
+    all_ind = np.concatenate([ind, a_ind])
+    counted = meta.kind[all_ind] <= _COUNT
+    all_num = np.concatenate([num, cols["numerator"]])
+    hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
     # Equation ip*(n_cl+1)+c sums cluster c over its areas; +n_cl sums the county over the
     # clusters and the areas in no cluster.
-    child_slot = np.concatenate([slot, np.full(n_agg, n_cl)])
     equation = ip * (n_cl + 1)
+    a_equation = a_ip * (n_cl + 1)
     hidden = suppression.secondary_mask(
-        hidden, cols["numerator"], member & counted,
-        child_group=np.where(level == 2, -1, equation + child_slot),
-        parent_group=np.where(level == 0, -1, equation + pos), n_groups=n_ind * n_per * (n_cl + 1))
-    suppression.blank(cols, hidden)
+        hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+        child_group=np.concatenate([equation + slot, np.where(a_level == 2, -1, a_equation + n_cl)]),
+        parent_group=np.concatenate([np.full(n_area, -1), a_equation + a_pos]),
+        n_groups=n_ind * n_per * (n_cl + 1))
+    del all_ind, counted, all_num, equation
+    a_hidden = hidden[n_area:]
+    suppression.blank(cols, a_hidden)
 
     task.report(0.75, "Significance and trends")
     county_value = np.full(n_ind * n_per, np.nan)
-    county_value[ip[level == 2]] = cols["value"][level == 2]
-    significance = np.full(level.size, _NOT_COMPARED, dtype=np.int8)
-    polarity = np.array([list(Polarity).index(Polarity(p)) for p in meta.polarity])[ind]
-    # A cluster's count is part of the county's: comparing the two says nothing, so counts
-    # are not compared; ratios, rates and proportions are.
-    for code, pol in enumerate(Polarity):
-        rows_ = np.flatnonzero((level < 2) & (kind <= _RATE) & (polarity == code))
-        significance[rows_] = compare_with_benchmark(
-            cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
-    significance[hidden] = _NOT_COMPARED
+    county_value[a_ip[a_level == 2]] = cols["value"][a_level == 2]
+    significance = _significance(cols, a_hidden, a_ind, a_ip, a_level < 2, county_value, meta)
 
-    agg = level > 0
-    position = meta.position[ind[agg], per[agg]]
-    window = np.where(position >= 0, position - (meta.n_periods[ind[agg]] - TREND_PERIODS), -1)
-    series = ind[agg] * (n_cl + 1) + pos[agg]
+    position = meta.position[a_ind, a_per]
+    window = np.where(position >= 0, position - (meta.n_periods[a_ind] - TREND_PERIODS), -1)
+    series = a_ind * (n_cl + 1) + a_pos
     series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
-    trend = window_trends(series, window, cols["numerator"][agg],
-                          cols["denominator"][agg], ~hidden[agg], series_kind)
+    trend = window_trends(series, window, cols["numerator"], cols["denominator"], ~a_hidden,
+                          series_kind)
     trends = pd.DataFrame({
         "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
         "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
@@ -220,59 +221,134 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
         "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})
 
     task.report(0.9, "Indexing")
-    return Statistics._build({**cols, "suppressed": hidden, "significance": significance},
-                             ind, per, level, pos, meta, area_codes, clusters, trends)
+    areas = _AreaRows(num, den, val, member, hidden[:n_area].copy(), area.astype(np.int32),
+                      _bounds(ip), county_value, meta)
+    return Statistics._build({**cols, "suppressed": a_hidden, "significance": significance},
+                             a_ind, a_per, a_level, a_pos, meta, area_codes, clusters, trends,
+                             areas)
+
+
+def _bounds(ip: np.ndarray) -> dict[int, slice]:
+    """Row slice of each indicator-period code in `ip` (rows grouped by code)."""
+    change = np.flatnonzero(ip[1:] != ip[:-1]) + 1
+    edges = np.r_[0, change, ip.size] if ip.size else np.array([0])
+    return {int(ip[a]): slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])}
+
+
+def _significance(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray,
+                  ip: np.ndarray, compared: np.ndarray | bool, county_value: np.ndarray,
+                  meta: _Meta) -> np.ndarray:
+    """Significance codes against the county of each row (hidden rows: not compared).
+
+    A cluster's count is part of the county's: comparing the two says nothing, so counts are
+    not compared; ratios, rates and proportions are.
+    """
+    significance = np.full(ind.size, _NOT_COMPARED, dtype=np.int8)
+    kind, polarity = meta.kind[ind], meta.polarity_code[ind]
+    for code, pol in enumerate(Polarity):
+        rows_ = np.flatnonzero(compared & (kind <= _RATE) & (polarity == code))
+        significance[rows_] = compare_with_benchmark(
+            cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
+    significance[hidden] = _NOT_COMPARED
+    return significance
+
+
+class _AreaRows:
+    """Area rows as the sums and suppression left them; statistics made on demand.
+
+    Intervals and significance depend on one row alone (and the county value) and suppression
+    is already final, so computing them per slice gives exactly the eager result.
+    """
+
+    def __init__(self, num: np.ndarray, den: np.ndarray, val: np.ndarray, member: np.ndarray,
+                 hidden: np.ndarray, pos: np.ndarray, bounds: dict[int, slice],
+                 county_value: np.ndarray, meta: _Meta) -> None:
+        self.num, self.den, self.val, self.member, self.hidden = num, den, val, member, hidden
+        self.pos, self.bounds, self.county_value, self.meta = pos, bounds, county_value, meta
+
+    def columns(self, sl: slice, ind: np.ndarray, per: np.ndarray) -> dict[str, np.ndarray]:
+        """Every statistic column (significance as codes) of rows `sl`, whose indicator and
+        period positions are `ind` and `per` (arrays, or scalars for one slice)."""
+        n = sl.stop - sl.start
+        ind = np.broadcast_to(ind, n)
+        cols = {"numerator": self.num[sl].copy(), "denominator": self.den[sl].copy(),
+                "value": self.val[sl].copy(), **{c: np.full(n, np.nan) for c in _FLOATS[3:]}}
+        _intervals(cols, self.meta.kind[ind], self.meta.multiplier[ind], self.member[sl])
+        hidden = self.hidden[sl]
+        suppression.blank(cols, hidden)
+        ip = ind * len(self.meta.all_periods) + per
+        cols["significance"] = _significance(cols, hidden, ind, np.broadcast_to(ip, n), True,
+                                             self.county_value, self.meta)
+        cols["suppressed"] = hidden.copy()
+        return cols
 
 
 class Statistics:
-    """All statistics of a bundle: `table` (columns STAT_COLUMNS) and `trends`, read-only.
+    """All statistics of a bundle, read-only: cluster and county rows held in full, area rows
+    computed one indicator and period at a time (a few ms for 33,000 areas) and cached.
 
     The accessors are what views call on every indicator switch: each touches only the rows of
-    one indicator and period, found through slices of the table built once.
+    one indicator and period.
     """
 
-    def __init__(self, table: pd.DataFrame, trends: pd.DataFrame, index: dict) -> None:
-        self._table, self._trends, self._index = table, trends, index
-        self._arrays = {c: table[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
-        self._arrays["significance"] = table["significance"].cat.codes.to_numpy()
+    CACHE_SIZE = 16  # area slices kept: a few indicators over all their periods
+
+    def __init__(self, aggregates: pd.DataFrame, trends: pd.DataFrame, index: dict,
+                 areas: _AreaRows) -> None:
+        self._aggregates, self._trends, self._index, self._areas = aggregates, trends, index, areas
+        self._arrays = {c: aggregates[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
+        self._arrays["significance"] = aggregates["significance"].cat.codes.to_numpy()
         self._trend_of = {(i, c): Trend(t) for i, c, t in
                           zip(trends["indicator_id"], trends["code"], trends["trend"])}
+        self._cache: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+        self._table: pd.DataFrame | None = None
 
     @classmethod
     def _build(cls, cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
                level: np.ndarray, pos: np.ndarray, meta: _Meta, area_codes: pd.Index,
-               clusters: pd.Index, trends: pd.DataFrame) -> Statistics:
+               clusters: pd.Index, trends: pd.DataFrame, areas: _AreaRows) -> Statistics:
         n_per = len(meta.all_periods)
-        ip = ind.astype(np.int64) * n_per + per
-        change = np.flatnonzero((ip[1:] != ip[:-1]) | (level[1:] != level[:-1])) + 1
-        bounds = np.r_[0, change, ip.size] if ip.size else np.array([0])
         slices = {}
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            i, p = divmod(int(ip[start]), n_per)
-            slices[(meta.ids[i], meta.all_periods[p], LEVELS[level[start]])] = \
-                slice(int(start), int(stop))
+        for lv in (1, 2):
+            offset = int(np.argmax(level == lv)) if (level == lv).any() else 0
+            for code, sl in _bounds(ind[level == lv].astype(np.int64) * n_per
+                                    + per[level == lv]).items():
+                i, p = divmod(code, n_per)
+                slices[(meta.ids[i], meta.all_periods[p], LEVELS[lv])] = \
+                    slice(sl.start + offset, sl.stop + offset)
         codes = pd.Index(list(dict.fromkeys([*area_codes, *clusters, COUNTY])))
-        code_of = np.concatenate([codes.get_indexer(area_codes),
-                                  codes.get_indexer([*clusters, COUNTY])])
-        table = pd.DataFrame({
-            "indicator_id": pd.Categorical.from_codes(ind, meta.ids),
-            "period": pd.Categorical.from_codes(per, meta.all_periods),
-            "level": pd.Categorical.from_codes(level, LEVELS),
-            "code": pd.Categorical.from_codes(
-                code_of[np.where(level == 0, pos, len(area_codes) + pos)], codes),
-            **{c: cols[c] for c in _FLOATS},
-            "suppressed": cols["suppressed"],
-            "significance": pd.Categorical.from_codes(cols["significance"], SIGNIFICANCE_ORDER)},
-            copy=False)
         index = {"slices": slices, "pos": pos, "areas": area_codes, "clusters": clusters,
-                 "periods": meta.periods}
-        return cls(table, trends, index)
+                 "periods": meta.periods, "codes": codes, "meta": meta,
+                 "area_slices": {(meta.ids[ip // n_per], meta.all_periods[ip % n_per]): sl
+                                 for ip, sl in areas.bounds.items()}}
+        code_of = codes.get_indexer([*clusters, COUNTY])
+        return cls(_long_table(cols, ind, per, level, code_of[pos], meta, codes), trends, index,
+                   areas)
 
     @property
     def table(self) -> pd.DataFrame:
         """The long table, columns STAT_COLUMNS: areas, then clusters, then the county, each
-        grouped by indicator and period. Read-only: its arrays back the accessors."""
+        grouped by indicator and period. Expensive: every area row's statistics are computed
+        on first use (tens of millions of rows at England scale) and then kept; views use the
+        accessors or `aggregate_table` instead."""
+        if self._table is None:
+            meta, areas = self._index["meta"], self._areas
+            n_per = len(meta.all_periods)
+            bounds = sorted(areas.bounds.items(), key=lambda item: item[1].start)
+            ip = np.repeat([b for b, _ in bounds], [sl.stop - sl.start for _, sl in bounds])
+            ind, per = ip // n_per, ip % n_per
+            cols = areas.columns(slice(0, ip.size), ind, per)
+            codes = self._index["codes"]
+            area_table = _long_table(cols, ind, per, np.zeros(ip.size, np.int8),
+                                     codes.get_indexer(self._index["areas"])[areas.pos], meta,
+                                     codes)
+            self._table = pd.concat([area_table, self._aggregates], ignore_index=True)
         return self._table
+
+    @property
+    def aggregate_table(self) -> pd.DataFrame:
+        """The cluster and county rows of `table` (cheap: built when the bundle opened)."""
+        return self._aggregates
 
     @property
     def trends(self) -> pd.DataFrame:
@@ -286,29 +362,46 @@ class Statistics:
         """Trend of a cluster (or COUNTY) over the indicator's latest five periods."""
         return self._trend_of.get((indicator_id, code), Trend.CANNOT)
 
-    def _view(self, rows: list[tuple[slice, np.ndarray]], index: pd.Index) -> pd.DataFrame:
-        """VIEW_COLUMNS for `index`, filled from (table slice, target positions) pairs."""
+    @staticmethod
+    def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
+              index: pd.Index) -> pd.DataFrame:
+        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
         out = {c: np.full(len(index), np.nan) for c in _FLOATS}
         out["suppressed"] = np.zeros(len(index), bool)
         out["significance"] = np.full(len(index), _NOT_COMPARED, np.int8)
-        for sl, target in rows:
+        for arrays, sl, target in rows:
             for c in VIEW_COLUMNS:
-                out[c][target] = self._arrays[c][sl]
+                out[c][target] = arrays[c][sl]
         out["significance"] = pd.Categorical.from_codes(out["significance"], SIGNIFICANCE_ORDER)
         return pd.DataFrame(out, index=index)
 
     def _slice(self, indicator_id: str, period: str, level: str) -> slice | None:
+        if level == "area":
+            return self._index["area_slices"].get((indicator_id, period))
         return self._index["slices"].get((indicator_id, period, level))
+
+    def _area_rows(self, indicator_id: str, period: str, sl: slice) -> dict[str, np.ndarray]:
+        meta = self._index["meta"]
+        return self._areas.columns(sl, np.int64(meta.ids.index(indicator_id)),
+                                   np.int64(meta.all_periods.index(period)))
 
     def area_values(self, indicator_id: str, period: str) -> pd.DataFrame:
         """Every area in bundle order (missing: NaN, not suppressed, not compared)."""
-        sl = self._slice(indicator_id, period, "area")
-        rows = [] if sl is None else [(sl, self._index["pos"][sl])]
-        return self._view(rows, self._index["areas"])
+        key = (indicator_id, period)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
+            sl = self._slice(indicator_id, period, "area")
+            rows = [] if sl is None else [(self._area_rows(indicator_id, period, sl),
+                                           slice(None), self._areas.pos[sl])]
+            self._cache[key] = self._view(rows, self._index["areas"])
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return self._cache[key].copy(deep=False)  # copy-on-write: the cache stays intact
 
     def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
         """Every cluster in display order, then a final COUNTY row."""
-        rows = [(sl, self._index["pos"][sl]) for sl in
+        rows = [(self._arrays, sl, self._index["pos"][sl]) for sl in
                 (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
                 if sl is not None]
         return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
@@ -318,12 +411,32 @@ class Statistics:
         target = {"area": lambda: self._index["areas"].get_loc(code),
                   "cluster": lambda: self._index["clusters"].get_loc(code),
                   "county": lambda: len(self._index["clusters"])}[level]()
+        positions = self._areas.pos if level == "area" else self._index["pos"]
         periods = self.periods(indicator_id)
         rows = []
         for k, period in enumerate(periods):
             sl = self._slice(indicator_id, period, level)
-            if sl is not None:
-                hit = np.flatnonzero(self._index["pos"][sl] == target)
-                if hit.size:
-                    rows.append((slice(sl.start + hit[0], sl.start + hit[0] + 1), np.array([k])))
+            if sl is None:
+                continue
+            hit = np.flatnonzero(positions[sl] == target)
+            if hit.size:
+                one = slice(sl.start + hit[0], sl.start + hit[0] + 1)
+                arrays = self._arrays if level != "area" else \
+                    self._area_rows(indicator_id, period, one)
+                rows.append((arrays, one if level != "area" else slice(None), np.array([k])))
         return self._view(rows, pd.Index(periods, name="period"))
+
+
+def _long_table(cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
+                level: np.ndarray, code: np.ndarray, meta: _Meta, codes: pd.Index
+                ) -> pd.DataFrame:
+    """Rows in STAT_COLUMNS with categorical keys (code: positions in `codes`)."""
+    return pd.DataFrame({
+        "indicator_id": pd.Categorical.from_codes(ind, meta.ids),
+        "period": pd.Categorical.from_codes(per, meta.all_periods),
+        "level": pd.Categorical.from_codes(level, LEVELS),
+        "code": pd.Categorical.from_codes(code, codes),
+        **{c: cols[c] for c in _FLOATS},
+        "suppressed": cols["suppressed"],
+        "significance": pd.Categorical.from_codes(cols["significance"], SIGNIFICANCE_ORDER)},
+        copy=False)

@@ -18,7 +18,7 @@ def cluster_sparklines(bundle: Bundle, stats: Statistics, cluster: str
                        ) -> dict[str, np.ndarray]:
     """{indicator_id: values over the indicator's periods, oldest first} for a cluster;
     only indicators with two or more periods (one point is no line)."""
-    table = stats.table
+    table = stats.aggregate_table  # cluster and county rows: no area statistics computed
     rows = table[(table["level"] == "cluster") & (table["code"] == cluster)]
     lookup = pd.Series(rows["value"].to_numpy(dtype=float),
                        index=pd.MultiIndex.from_arrays([rows["indicator_id"].astype(str),

@@ -171,3 +171,45 @@ def test_progress_is_reported():
     seen = []
     compute_statistics(sample_bundle(), Task(lambda f, m: seen.append(f)))
     assert seen == sorted(seen) and len(seen) >= 4
+
+
+@pytest.mark.parametrize("which", ["sample", "demo"])
+def test_area_values_made_on_demand_equal_the_whole_table_computed_at_once(which, request):
+    """Area rows are computed one indicator and period at a time; every slice must equal the
+    same rows of the long table (computed over all area rows in one pass), suppression and
+    significance included, and the cluster and county rows must sit in the same table."""
+    bundle = sample_bundle() if which == "sample" else request.getfixturevalue("demo_bundle")
+    stats = compute_statistics(bundle)
+    table = stats.table
+    areas = table[table["level"] == "area"]
+    by_key = {k: g for k, g in areas.groupby(["indicator_id", "period"], observed=True)}
+    checked = 0
+    for ind in bundle.manifest.indicators:
+        for period in stats.periods(ind.id):
+            lazy = stats.area_values(ind.id, period)
+            rows = by_key.get((ind.id, period))
+            expected = pd.DataFrame(np.nan, index=lazy.index, columns=VIEW_COLUMNS[:-2])
+            expected["suppressed"] = False
+            expected["significance"] = "not compared"
+            if rows is not None:
+                expected.loc[rows["code"].astype(str), VIEW_COLUMNS] = \
+                    rows[list(VIEW_COLUMNS)].astype({"significance": str}).to_numpy()
+            got = lazy.astype({"significance": str})
+            pd.testing.assert_frame_equal(got, expected.astype(got.dtypes.to_dict()))
+            checked += 1
+    assert checked == sum(len(stats.periods(i.id)) for i in bundle.manifest.indicators)
+    assert table["suppressed"].any()
+    aggregates = stats.aggregate_table
+    assert set(aggregates["level"]) == {"cluster", "county"}
+    pd.testing.assert_frame_equal(table[table["level"] != "area"].reset_index(drop=True),
+                                  aggregates.reset_index(drop=True))
+
+
+def test_area_values_cache_hands_out_copies_that_cannot_change_it():
+    stats = compute_statistics(sample_bundle())
+    ind = stats.trends["indicator_id"].iloc[0]
+    period = stats.periods(ind)[-1]
+    first = stats.area_values(ind, period)
+    before = first.copy()
+    first.loc[:, "value"] = -1.0
+    pd.testing.assert_frame_equal(stats.area_values(ind, period), before)
