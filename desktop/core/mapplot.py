@@ -33,6 +33,7 @@ Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
 
 AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
 EDGE_LIMIT = 5000  # above this many areas, area edges are not drawn
+SIMPLIFY_LIMIT = 5000  # above this many areas, `simplify` applies to the drawn shapes
 BOUNDARY_COLOUR = "#303030"
 SCHOOL_COLOUR = "#1A1A1A"
 HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]
@@ -98,12 +99,28 @@ def cluster_outlines(geometries: np.ndarray, clusters: np.ndarray) -> dict[str, 
     return outlines
 
 
+def display_geometries(geometries: np.ndarray, tolerance: float | None) -> np.ndarray:
+    """The shapes to draw: above SIMPLIFY_LIMIT areas and with a tolerance (metres), a
+    coverage-preserving simplification (no gaps or slivers between neighbours) with far fewer
+    vertices to rasterise on every repaint; otherwise, or if GEOS refuses it, the geometry."""
+    if tolerance is None or len(geometries) <= SIMPLIFY_LIMIT:
+        return geometries
+    try:
+        return np.asarray(shapely.coverage_simplify(geometries, tolerance), dtype=object)
+    except shapely.errors.GEOSException:
+        return geometries
+
+
 def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cluster",
-             code_column: str = "area_code",
-             schools: "gpd.GeoDataFrame | None" = None) -> MapArtists:
-    """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists."""
+             code_column: str = "area_code", schools: "gpd.GeoDataFrame | None" = None,
+             simplify: float | None = None) -> MapArtists:
+    """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists.
+
+    `simplify` (metres, for the screen; exports leave it None) draws simplified shapes of
+    large maps (see display_geometries); hit-tests and bounds always use the full geometry.
+    """
     geometries = np.asarray(areas.geometry.values, dtype=object)
-    paths = area_paths(geometries)
+    paths = area_paths(display_geometries(geometries, simplify))
     clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
     clusters = np.asarray(clusters.to_numpy(), dtype=object)
     # thousands of area edges would be sub-pixel and cost a third of every repaint

@@ -22,6 +22,7 @@ from desktop.core.classify import Classification
 ZOOM_STEP = 1.25
 PAN_STEP = 0.1  # fraction of the view moved by an arrow key
 DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
+SIMPLIFY_METRES = 50.0  # screen maps of over mapplot.SIMPLIFY_LIMIT areas: simplified shapes
 
 
 class MapView(QWidget):
@@ -91,7 +92,8 @@ class MapView(QWidget):
     def set_geometry(self, areas, schools=None) -> None:
         """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
         self.ax.clear()
-        self.artists = mapplot.draw_map(self.ax, areas, schools=schools)
+        self.artists = mapplot.draw_map(self.ax, areas, schools=schools,
+                                        simplify=SIMPLIFY_METRES)
         self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
         self._names = (areas["area_name"].astype(str).to_numpy()
                        if "area_name" in areas.columns else None)

@@ -137,3 +137,48 @@ def test_fit_axes_leaves_room_for_the_legend(drawn):
     renderer = fig.canvas.get_renderer()
     assert drawn.legend.get_window_extent(renderer).x1 <= fig.bbox.x1
     assert drawn.ax.get_position().x1 < 0.9
+
+
+def _wiggly_grid(n: int = 3) -> gpd.GeoDataFrame:
+    """n x n squares of side 1000 m sharing edges, each edge a zigzag of 1 m teeth every 10 m."""
+    def edge(a, b, vertical):
+        t = np.arange(0, 1000, 10.0)
+        wiggle = np.where(np.arange(t.size) % 2, 1.0, 0.0)
+        return [(b + w, a + s) if vertical else (a + s, b + w) for s, w in zip(t, wiggle)]
+    # shared edges must have identical vertices: build every horizontal and vertical edge once
+    h = {(i, j): edge(1000 * i, 1000 * j, False) for i in range(n) for j in range(n + 1)}
+    v = {(i, j): edge(1000 * j, 1000 * i, True) for i in range(n + 1) for j in range(n)}
+    geoms = []
+    for i in range(n):
+        for j in range(n):
+            ring = (h[(i, j)] + [(1000 * (i + 1), 1000 * j)] + v[(i + 1, j)]
+                    + [(1000 * (i + 1), 1000 * (j + 1))] + h[(i, j + 1)][::-1] + v[(i, j)][::-1])
+            geoms.append(shapely.make_valid(shapely.Polygon(ring)))
+    return gpd.GeoDataFrame({"area_code": [f"E{k}" for k in range(n * n)],
+                             "cluster": ["A"] * (n * n)}, geometry=geoms, crs="EPSG:27700")
+
+
+def test_simplify_draws_fewer_vertices_without_gaps_and_keeps_full_geometry(monkeypatch):
+    monkeypatch.setattr(mapplot, "SIMPLIFY_LIMIT", 4)
+    frame = _wiggly_grid()
+    full = mapplot.draw_map(Figure().add_subplot(), frame)
+    simple = mapplot.draw_map(Figure().add_subplot(), frame, simplify=50.0)
+    full_vertices = sum(len(p.vertices) for p in full.paths)
+    simple_vertices = sum(len(p.vertices) for p in simple.paths)
+    assert simple_vertices < full_vertices / 5
+    # hit-tests and bounds use the full geometry, whatever is drawn
+    assert simple.geometries is not None and all(
+        shapely.equals_exact(a, b, 0) for a, b in zip(simple.geometries, frame.geometry))
+    assert simple.bounds == full.bounds
+    assert simple.area_at(1500.5, 1500.5) == full.area_at(1500.5, 1500.5) == 4
+    # coverage-preserving: the drawn shapes tile the same square with no gaps or overlaps
+    drawn = shapely.polygons([shapely.linearrings(p.vertices[:-1]) for p in simple.paths])
+    assert sum(shapely.area(drawn)) == pytest.approx(3000 * 3000, rel=1e-3)
+    assert shapely.area(shapely.union_all(drawn)) == pytest.approx(3000 * 3000, rel=1e-3)
+
+
+def test_small_maps_and_exports_draw_the_full_geometry(monkeypatch):
+    frame = _wiggly_grid()  # 9 areas: under the default limit, so simplify changes nothing
+    plain = mapplot.draw_map(Figure().add_subplot(), frame)
+    asked = mapplot.draw_map(Figure().add_subplot(), frame, simplify=50.0)
+    assert [len(p.vertices) for p in plain.paths] == [len(p.vertices) for p in asked.paths]
