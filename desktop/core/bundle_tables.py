@@ -74,7 +74,7 @@ def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
             continue
         out[col] = series if kind == "geometry" else series.astype(
             "str" if kind == "str" else "float64")
-    return pd.DataFrame(out, index=df.index)
+    return pd.DataFrame(out, index=df.index, copy=False)  # no second copy of big tables
 
 
 def encode_table(table: str, df: pd.DataFrame) -> bytes:
@@ -173,7 +173,8 @@ def _to_pandas(parquet: pq.ParquetFile, columns: list[str],
         if field_type is not None and (pa.types.is_string(field_type)
                                        or pa.types.is_large_string(field_type)):
             table = table.set_column(i, col, table.column(i).dictionary_encode())
-    return table.to_pandas()
+    # Each column's Arrow buffers are freed as it is converted: the peak is one copy, not two.
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: str):
