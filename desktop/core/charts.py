@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
@@ -130,7 +132,7 @@ def _county_line(ax: Axes, indicator: Indicator, value: float) -> None:
     ax.axvline(value, color=COUNTY_COLOUR, linestyle="--", linewidth=1.1, zorder=3, gid="county")
     ax.annotate(f"County {fmt(indicator, value)}", xy=(value, 1), xycoords=("data", "axes fraction"),
                 xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                fontsize="small", color=COUNTY_COLOUR, annotation_clip=False)
+                fontsize="small", color=COUNTY_COLOUR, annotation_clip=False, gid="county-label")
 
 
 def _nonnegative_axis(ax: Axes, values: np.ndarray, axis: str) -> None:
@@ -138,6 +140,11 @@ def _nonnegative_axis(ax: Axes, values: np.ndarray, axis: str) -> None:
     finite = values[np.isfinite(values)]
     if finite.size and finite.min() >= 0:
         (ax.set_xlim if axis == "x" else ax.set_ylim)(0, None)
+
+
+def bar_palette(colours: Mapping | None = None) -> dict[Significance, str]:
+    """Bar colours by significance: `colours` (keys members or their values) or the default."""
+    return {Significance(k): v for k, v in (colours or SIGNIFICANCE_COLOURS).items()}
 
 
 def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
@@ -150,7 +157,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
     but a "*"; the `highlight` cluster gets a bold label and a black edge. Bars carry the
     cluster name as gid and are pickable, so a view can tell which cluster was clicked.
     """
-    palette = {Significance(k): v for k, v in (colours or SIGNIFICANCE_COLOURS).items()}
+    palette = bar_palette(colours)
     frame = ordered_clusters(clusters, order)
     names = [str(name) for name in frame.index]
     y = np.arange(len(frame))
@@ -169,8 +176,9 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 bar.set_edgecolor(HIGHLIGHT_COLOUR)
                 bar.set_linewidth(1.6)
         ci = drawn & np.isfinite(lower) & np.isfinite(upper)
+        whiskers = None
         if ci.any():
-            ax.errorbar(values[ci], y[ci], xerr=[values[ci] - lower[ci], upper[ci] - values[ci]],
+            whiskers = ax.errorbar(values[ci], y[ci], xerr=[values[ci] - lower[ci], upper[ci] - values[ci]],
                         fmt="none", ecolor="#262626", elinewidth=0.9, capsize=2.5, zorder=4)
         for yi, marked in zip(y, frame["suppressed"].to_numpy()):
             if not np.isfinite(values[yi]):
@@ -187,23 +195,54 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        _nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
-        ax.set_xlabel(axis_label(indicator))
-        shown = dict.fromkeys(frame["significance"][drawn])
-        handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
-                         label=SIGNIFICANCE_LABELS[s]) for s in SIGNIFICANCE_LABELS if s in shown]
-        handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
-        notes = []
-        if ci.any():
-            notes.append("Whiskers show 95% confidence intervals.")
-        if any(sig != Significance.NOT_COMPARED for sig in shown):
-            notes.append("Colours compare each cluster with the county at 95% confidence.")
-        if frame["suppressed"].any():
-            notes.append(SUPPRESSION_NOTE)
-        annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
-                       indicator.synthetic)
+        bar_texts(ax, indicator, period, frame, palette, county_value)
+    ax._atlas_bars = BarArtists(bar_structure(frame, county_value, highlight), bars, whiskers)
     return ax
+
+
+def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
+              palette: Mapping[Significance, str], county_value: float) -> None:
+    """The value axis, legend, titles and notes of a bar chart of `ordered_clusters`: the part
+    that follows the numbers, shared by `bar_chart` and the in-place update."""
+    values = frame["value"].to_numpy(float)
+    lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
+    drawn = np.isfinite(values)
+    _nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
+    ax.set_xlabel(axis_label(indicator))
+    shown = dict.fromkeys(frame["significance"][drawn])
+    handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
+                     label=SIGNIFICANCE_LABELS[s]) for s in SIGNIFICANCE_LABELS if s in shown]
+    handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
+    notes = []
+    if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
+        notes.append("Whiskers show 95% confidence intervals.")
+    if any(sig != Significance.NOT_COMPARED for sig in shown):
+        notes.append("Colours compare each cluster with the county at 95% confidence.")
+    if frame["suppressed"].any():
+        notes.append(SUPPRESSION_NOTE)
+    annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
+                   indicator.synthetic)
+
+
+@dataclass(frozen=True, eq=False)
+class BarArtists:
+    """What `bar_chart` drew that a new indicator can update in place (desktop.core.bar_update):
+    the structure it was drawn for, the bars and the whiskers' container (None without any)."""
+    structure: tuple
+    bars: BarContainer
+    whiskers: ErrorbarContainer | None
+
+
+def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None) -> tuple:
+    """Everything but the numbers and texts that shapes a bar chart of `ordered_clusters`:
+    charts with equal structures have the same artists, so one can be updated into the other."""
+    values = frame["value"].to_numpy(float)
+    ci = (np.isfinite(values) & np.isfinite(frame["lower95"].to_numpy(float))
+          & np.isfinite(frame["upper95"].to_numpy(float)))
+    return (tuple(map(str, frame.index)), tuple(np.isfinite(values)),
+            tuple(frame["suppressed"].to_numpy(bool)), tuple(ci), highlight,
+            bool(np.isfinite(county_value)))
 
 
 def trend_periods(indicator: Indicator, *series: pd.DataFrame) -> list[str]:

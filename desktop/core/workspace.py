@@ -22,6 +22,9 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
     task = task or Task()
     bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.7))
     statistics = compute_statistics(bundle, _Scaled(task, 0.7, 1.0))
+    # Warm-up: the first map classification imports mapclassify (and with it scipy and
+    # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.
+    import mapclassify  # noqa: F401
     task.report(1.0, "Ready")
     return Workspace(bundle, statistics)
 

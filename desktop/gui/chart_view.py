@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBox
                                QHeaderView, QStackedWidget, QTabBar, QTableView, QVBoxLayout,
                                QWidget)
 
+from desktop.core.bar_update import update_bar_chart
 from desktop.core.chart_tables import (CHART_TITLES, CHARTS, chart_figure, chart_inputs,
                                        chart_table, draw_chart)
 from desktop.core.charts import figure_title
@@ -50,6 +51,9 @@ class ChartView(QWidget):
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("resize_event", self._on_resize)
+        self._layout_key: tuple | None = None  # what the current layout was computed for
+        self._legend_room = 0.0  # the legend width (px) the current layout makes room for
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -158,12 +162,33 @@ class ChartView(QWidget):
             self.figure.clear()
             self.axes = self.figure.add_subplot()
             self.axes.set_axis_off()
-        else:
+            self._layout_key = None
+        elif not (self.kind == "bars" and update_bar_chart(self.axes, **inputs)):
             draw_chart(self.kind, self.axes, **inputs)
+        if inputs is not None:
             self._compact_notes()
         self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
+        self._choose_layout()
         with style_context():
             self.canvas.draw()
+
+    def _choose_layout(self) -> None:
+        """Constrained layout only when what it lays out changed: a data-only switch keeps the
+        axes where they are and skips the layout pass (a large part of a redraw)."""
+        key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
+               _layout_texts(self.axes))
+        legend = self.axes.get_legend()
+        width = 0.0 if legend is None else legend.get_window_extent().width
+        # the room laid out for the legend serves any legend up to 30 px narrower
+        if key != self._layout_key or not self._legend_room - 30 <= width <= self._legend_room:
+            self._layout_key, self._legend_room = key, width
+            self.figure.set_layout_engine("constrained")
+        else:
+            self.figure.set_layout_engine("none")
+
+    def _on_resize(self, _event) -> None:
+        self._layout_key = None  # the next draw lays the figure out for its new size
+        self.figure.set_layout_engine("constrained")
 
     def _compact_notes(self) -> None:
         """On screen the notes under the chart become a tooltip, leaving room for the chart;
@@ -194,3 +219,15 @@ class ChartView(QWidget):
         name = event.artist.get_gid()
         if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
             self.cluster_clicked.emit(name)
+
+
+def _layout_texts(artist) -> tuple:
+    """What constrained layout makes room for, besides the legend's width: the y tick labels,
+    whether there is a y label, and the lines of titles and notes. The x label and tick labels
+    take the same height whatever they say, so a new indicator needs no new layout."""
+    if hasattr(artist, "get_yticklabels"):
+        return (tuple(t.get_text() for t in artist.get_yticklabels()),
+                bool(artist.get_ylabel()))
+    label = artist._supxlabel
+    return (artist.get_suptitle().count("\n"),
+            0 if label is None else label.get_text().count("\n") + bool(label.get_text()))

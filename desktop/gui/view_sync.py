@@ -61,7 +61,7 @@ class ViewSync(QObject):
                                    for i in bundle.manifest.indicators])
         self.compare.set_tartan(tartan(bundle, s.statistics), indicators, s.cluster,
                                 s.indicator_id)
-        self._on_cluster()
+        self._on_cluster(refresh_chart=False)  # the chart is drawn once, by _on_indicator
         self._on_indicator()
         self.map.set_selected_area(s.area_code or None)
 
@@ -86,7 +86,7 @@ class ViewSync(QObject):
                 cluster_sparklines(s.bundle, s.statistics, cluster))
         return self._profiles[key]
 
-    def _on_cluster(self, *_args) -> None:
+    def _on_cluster(self, *_args, refresh_chart: bool = True) -> None:
         s = self.session
         if s.bundle is None:
             return
@@ -99,7 +99,8 @@ class ViewSync(QObject):
         self.map.set_cluster(s.cluster)
         if self.crossborder is not None:
             self.crossborder.set_cluster(s.cluster)
-        self._refresh_chart()
+        if refresh_chart:
+            self._refresh_chart()
 
     def _on_indicator(self, *_args) -> None:
         s = self.session

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 
-from desktop.core.chart_tables import chart_table
+from desktop.core.chart_tables import chart_figure, chart_table
 from desktop.core.charts import figure_title
 from desktop.core.model import Indicator, Polarity, ValueType
 from desktop.gui.chart_view import ChartView
@@ -143,3 +143,34 @@ def test_clear_forgets_everything(view):
     assert not view.axes.patches and not view.figure.get_suptitle()
     view.table_toggle.setChecked(True)
     assert view.model.rowCount() == 0
+
+
+def test_a_new_indicator_updates_the_same_bars_in_place(view):
+    bars = [p for p in view.axes.patches if p.get_gid()]
+    inputs = bar_inputs()
+    values = np.array([12.0, 3.0, np.nan, 20.0])
+    inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
+                                                   upper95=values + 2)
+    inputs["county"] = pd.Series({"value": 9.0})
+    view.show_bars(**inputs)
+    assert [p for p in view.axes.patches if p.get_gid()] == bars  # the same artists
+    assert [bar.get_width() for bar in bars] == [12.0, 3.0, 20.0]
+    county = next(ln for ln in view.axes.lines if ln.get_gid() == "county")
+    assert list(county.get_xdata()) == [9.0, 9.0]
+    assert "County 9.0%" in [t.get_text() for t in view.axes.texts]
+    updated_xlim = view.axes.get_xlim()
+    # a fresh drawing of the same numbers looks the same: bars, whisker caps and value axis
+    fresh = chart_figure("bars", 16, 10, **inputs).axes[0]
+    assert [p.get_width() for p in fresh.patches if p.get_gid()] == [12.0, 3.0, 20.0]
+    assert updated_xlim == pytest.approx(fresh.get_xlim())
+    caps = lambda ax: sorted(x for ln in ax.lines if ln.get_gid() is None  # noqa: E731
+                             for x in ln.get_xdata())
+    assert caps(view.axes) == caps(fresh) == [1.0, 5.0, 10.0, 14.0, 18.0, 22.0]
+
+
+def test_another_highlighted_cluster_redraws_the_bars(view):
+    bars = [p for p in view.axes.patches if p.get_gid()]
+    view.show_bars(**bar_inputs(highlight="Evesham"))
+    assert not set(bars) & set(view.axes.patches)
+    bold = [t.get_text() for t in view.axes.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["Evesham"]
