@@ -31,10 +31,10 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     artists: BarArtists | None = getattr(ax, "_atlas_bars", None)
     frame = ordered_clusters(clusters, order)
     county_value = float(pd.Series(county).get("value", np.nan))
-    if (artists is None or artists.bars not in ax.containers
-            or artists.structure != bar_structure(frame, county_value, highlight)):
-        return False
     palette = bar_palette(colours)
+    if (artists is None or artists.bars not in ax.containers
+            or artists.structure != bar_structure(frame, county_value, highlight, palette)):
+        return False
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
     drawn = np.isfinite(values)

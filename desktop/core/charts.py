@@ -178,8 +178,10 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
         ci = drawn & np.isfinite(lower) & np.isfinite(upper)
         whiskers = None
         if ci.any():
-            whiskers = ax.errorbar(values[ci], y[ci], xerr=[values[ci] - lower[ci], upper[ci] - values[ci]],
-                        fmt="none", ecolor="#262626", elinewidth=0.9, capsize=2.5, zorder=4)
+            whiskers = ax.errorbar(values[ci], y[ci],
+                                   xerr=[values[ci] - lower[ci], upper[ci] - values[ci]],
+                                   fmt="none", ecolor="#262626", elinewidth=0.9, capsize=2.5,
+                                   zorder=4)
         for yi, marked in zip(y, frame["suppressed"].to_numpy()):
             if not np.isfinite(values[yi]):
                 ax.annotate(SUPPRESSED if marked else "no value", xy=(0, yi),
@@ -196,7 +198,8 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
         bar_texts(ax, indicator, period, frame, palette, county_value)
-    ax._atlas_bars = BarArtists(bar_structure(frame, county_value, highlight), bars, whiskers)
+    structure = bar_structure(frame, county_value, highlight, palette)
+    ax._atlas_bars = BarArtists(structure, bars, whiskers)
     return ax
 
 
@@ -210,10 +213,13 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     _nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
     ax.set_xlabel(axis_label(indicator))
     shown = dict.fromkeys(frame["significance"][drawn])
-    handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
-                     label=SIGNIFICANCE_LABELS[s]) for s in SIGNIFICANCE_LABELS if s in shown]
-    handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
+    labels = [SIGNIFICANCE_LABELS[s] for s in SIGNIFICANCE_LABELS if s in shown] + ["County"]
+    legend = ax.get_legend()
+    if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
+        handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
+                         label=SIGNIFICANCE_LABELS[s]) for s in SIGNIFICANCE_LABELS if s in shown]
+        handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
     notes = []
     if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
         notes.append("Whiskers show 95% confidence intervals.")
@@ -234,7 +240,8 @@ class BarArtists:
     whiskers: ErrorbarContainer | None
 
 
-def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None) -> tuple:
+def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None,
+                  palette: Mapping[Significance, str]) -> tuple:
     """Everything but the numbers and texts that shapes a bar chart of `ordered_clusters`:
     charts with equal structures have the same artists, so one can be updated into the other."""
     values = frame["value"].to_numpy(float)
@@ -242,7 +249,7 @@ def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | Non
           & np.isfinite(frame["upper95"].to_numpy(float)))
     return (tuple(map(str, frame.index)), tuple(np.isfinite(values)),
             tuple(frame["suppressed"].to_numpy(bool)), tuple(ci), highlight,
-            bool(np.isfinite(county_value)))
+            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())))
 
 
 def trend_periods(indicator: Indicator, *series: pd.DataFrame) -> list[str]:
