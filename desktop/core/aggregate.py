@@ -194,11 +194,13 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     # Equation ip*(n_cl+1)+c sums cluster c over its areas; +n_cl sums the county over the
     # clusters and the areas in no cluster.
     equation = ip * (n_cl + 1)
-    a_equation = a_ip * (n_cl + 1)
+    a_equation = (a_ip * (n_cl + 1)).astype(np.int32)  # group codes: int32 like the rows'
     hidden = suppression.secondary_mask(
         hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
-        child_group=np.concatenate([equation + slot, np.where(a_level == 2, -1, a_equation + n_cl)]),
-        parent_group=np.concatenate([np.full(n_area, -1), a_equation + a_pos]),
+        child_group=np.concatenate([equation + slot,
+                                    np.where(a_level == 2, -1, a_equation + n_cl)]),
+        parent_group=np.concatenate([np.full(n_area, -1, np.int32),
+                                     (a_equation + a_pos).astype(np.int32)]),
         n_groups=n_ind * n_per * (n_cl + 1))
     del all_ind, counted, all_num, equation, slot, kind
     a_hidden = hidden[n_area:]
