@@ -3,7 +3,8 @@
 One schema per table (TABLE_SCHEMAS) drives both directions: the writer emits exactly these
 columns and types; the reader checks the file's Arrow schema against it, names the table and
 column when something is missing or of the wrong kind, and returns the types model.py documents
-(text as pandas str, numbers as float64, geometry as a GeoSeries in EPSG:27700).
+(text as pandas str, numbers as float64, geometry as a GeoSeries in EPSG:27700); the values
+table's key columns come as pandas Categorical of str (DICTIONARY_COLUMNS).
 """
 
 from __future__ import annotations
