@@ -38,16 +38,19 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
     drawn = np.isfinite(values)
+    ci = drawn & np.isfinite(lower) & np.isfinite(upper)
     for bar, value, sig in zip(artists.bars, values[drawn], frame["significance"][drawn]):
         bar.set_width(value)
         bar.set_facecolor(palette[sig])
     if artists.whiskers is not None:
-        _move_whiskers(artists.whiskers, drawn & np.isfinite(lower) & np.isfinite(upper),
-                       lower, upper)
+        _move_whiskers(artists.whiskers, ci, lower, upper)
     _move_county(ax, indicator, county_value)
     with style_context():
+        # the x data limits from the numbers (bars start at 0), cheaper than ax.relim()
+        ends = np.concatenate([[0.0, county_value], values, lower[ci], upper[ci]])
+        ends = ends[np.isfinite(ends)]
+        ax.dataLim.intervalx = (ends.min(), ends.max())
         ax.set_autoscalex_on(True)
-        ax.relim()
         ax.autoscale_view(scaley=False)
         bar_texts(ax, indicator, period, frame, palette, county_value)
     return True
