@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.map_export import MapOptions, export_map
@@ -20,6 +19,7 @@ from desktop.core.report import export_all_profiles, export_profile_docx
 from desktop.core.tables_export import (export_profile_csv, export_profile_xlsx,
                                         profile_clipboard)
 from desktop.gui import settings
+from desktop.gui.clipboard import set_rich_text
 from desktop.gui.session import Session
 from desktop.gui.workers import Worker
 
@@ -109,10 +109,7 @@ class ExportActions(QObject):
         if not s.is_open:
             return
         table = profile_clipboard(s.bundle, self.sync.profile_for(s.cluster), s.cluster)
-        mime = QMimeData()
-        mime.setText(table.text)
-        mime.setHtml(table.html)
-        QGuiApplication.clipboard().setMimeData(mime)
+        set_rich_text(table.text, table.html)
         self.finished.emit("Profile table copied: paste it into Word or Excel")
 
     def export_profile_table(self) -> None:

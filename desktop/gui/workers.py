@@ -11,7 +11,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+import threading
+
+from PySide6.QtCore import QObject, Signal
 
 from desktop.core.errors import AtlasError, Cancelled
 from desktop.core.tasks import Task
@@ -26,10 +28,10 @@ class WorkerSignals(QObject):
 
 
 class Worker:
-    """One run of `fn(task)` in the global thread pool.
+    """One run of `fn(task)` in its own background thread.
 
-    Not a QRunnable: the pool is handed the bound `run`, which keeps this object (and its
-    signals) alive until the run ends, however soon the owner lets go of it.
+    The thread holds the bound `run`, which keeps this object (and its signals) alive until
+    the run ends, however soon the owner lets go of it.
     """
 
     def __init__(self, fn: Callable[[Task], Any], owner: QObject) -> None:
@@ -72,9 +74,8 @@ class Worker:
         self.task.cancel()
 
     def start(self) -> "Worker":
-        pool = QThreadPool.globalInstance()
-        # Pool threads must outlive what they create: pyproj keeps a PROJ context per thread,
-        # and CRS objects made in a thread that has since expired crash when touched.
-        pool.setExpiryTimeout(-1)
-        pool.start(self.run)
+        # A Python thread, not Qt's pool: PySide gives a pool thread a new Python thread state
+        # per call, which frees pyproj's per-thread PROJ context while the OS thread keeps a
+        # pointer to it, and the next reprojection in that thread crashed (New bundle).
+        threading.Thread(target=self.run, name="cluster-atlas-worker", daemon=True).start()
         return self
