@@ -43,12 +43,12 @@ class SelectionBar(QToolBar):
         super().__init__("Selection", parent)
         self.setObjectName("selection_bar")
         self.session = session
-        self.cluster_combo = _combo("Cluster", 14)
+        self.cluster_combo = _combo("Cluster", 12)
         self.basis_combo = _combo("Basis")
         for key, label in BASIS_LABELS.items():
             self.basis_combo.addItem(label, key)
         self.basis_combo.setToolTip(BASIS_TIP)
-        self.indicator_combo = _combo("Indicator", 36)
+        self.indicator_combo = _combo("Indicator", 28)
         self.indicator_combo.setEditable(True)
         self.indicator_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.indicator_combo.completer()
