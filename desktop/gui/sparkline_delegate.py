@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
+from desktop.gui.chart_cell import ChartCellDelegate
 from desktop.gui.profile_model import SPARKLINE_ROLE
 
 MARGIN = 6
@@ -39,19 +40,12 @@ def sparkline_points(values, rect: QRectF) -> list[list[QPointF]]:
     return [run for run in runs if run]
 
 
-class SparklineDelegate(QStyledItemDelegate):
+class SparklineDelegate(ChartCellDelegate):
     """Paints the values from SPARKLINE_ROLE; an empty cell when there are none."""
 
-    def sizeHint(self, option, index) -> QSize:
-        hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), 70), hint.height())
+    min_width = 70
 
-    def paint(self, painter: QPainter, option, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+    def paint_chart(self, painter: QPainter, opt: QStyleOptionViewItem, index) -> None:
         values = index.data(SPARKLINE_ROLE)
         if not values:
             return

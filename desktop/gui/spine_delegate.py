@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from desktop.gui import colours
+from desktop.gui.chart_cell import ChartCellDelegate
 from desktop.gui.profile_model import SPINE_ROLE, SpineData
 
 MARGIN = 8  # pixels kept free at each end of the cell
 
 
-class SpineDelegate(QStyledItemDelegate):
+class SpineDelegate(ChartCellDelegate):
     """Paints `SpineData` from SPINE_ROLE; falls back to the plain cell when there is none."""
 
     def __init__(self, parent=None) -> None:
@@ -29,16 +30,9 @@ class SpineDelegate(QStyledItemDelegate):
         self._county = QColor(colours.COUNTY_LINE_HEX)
         self._outline = QPen(QColor("#303030"), 1.0)
 
-    def sizeHint(self, option, index) -> QSize:
-        hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), 120), hint.height())
+    min_width = 120
 
-    def paint(self, painter: QPainter, option, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+    def paint_chart(self, painter: QPainter, opt: QStyleOptionViewItem, index) -> None:
         spine = index.data(SPINE_ROLE)
         if isinstance(spine, SpineData):
             self._draw(painter, QRectF(opt.rect), spine)
