@@ -59,6 +59,7 @@ class MapArtists:
     bounds: Bounds
     cluster_rings: dict[str, list[np.ndarray]] = field(default_factory=dict)
     legend: "Legend | None" = None
+    hatch: bool = True  # hatched no-data overlays (print); flat fills only on screen
     tree: shapely.STRtree | None = None
 
     def area_at(self, x: float, y: float) -> int | None:
@@ -113,11 +114,13 @@ def display_geometries(geometries: np.ndarray, tolerance: float | None) -> np.nd
 
 def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cluster",
              code_column: str = "area_code", schools: "gpd.GeoDataFrame | None" = None,
-             simplify: float | None = None) -> MapArtists:
+             simplify: float | None = None, hatch: bool = True) -> MapArtists:
     """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists.
 
     `simplify` (metres, for the screen; exports leave it None) draws simplified shapes of
     large maps (see display_geometries); hit-tests and bounds always use the full geometry.
+    `hatch=False` (the screen) leaves suppressed and missing areas as flat grey and white:
+    Agg's hatching cost two thirds of every county repaint; exports keep the hatching.
     """
     geometries = np.asarray(areas.geometry.values, dtype=object)
     paths = area_paths(display_geometries(geometries, simplify))
@@ -129,9 +132,10 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cl
                                 linewidths=0.3, zorder=1)
     ax.add_collection(collection, autolim=False)
 
-    def overlay(hatch: str) -> PathCollection:
+    def overlay(pattern: str) -> PathCollection:
         coll = PathCollection([], facecolors="none", edgecolors=NoData.HATCH_COLOUR,
-                              linewidths=0, hatch=hatch, zorder=1.1)
+                              linewidths=0, hatch=pattern if hatch else None, zorder=1.1)
+        coll.set_visible(hatch)
         return ax.add_collection(coll, autolim=False)
 
     outlines = cluster_outlines(geometries, clusters)
@@ -153,7 +157,7 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cl
     artists = MapArtists(ax, collection, paths, areas[code_column].astype(str).to_numpy(),
                          clusters, geometries, boundaries, highlight, selected,
                          overlay(NoData.MISSING_HATCH), overlay(NoData.SUPPRESSED_HATCH),
-                         school_points, bounds, outlines)
+                         school_points, bounds, outlines, hatch=hatch)
     artists.tree = shapely.STRtree(geometries)
     zoom_to(ax, bounds)
     return artists
@@ -190,11 +194,13 @@ def set_legend(artists: MapArtists, classification: Classification, class_colour
                for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
     if classification.n_suppressed:
         handles.append(Patch(facecolor=NoData.SUPPRESSED_COLOUR, edgecolor=NoData.HATCH_COLOUR,
-                             hatch=NoData.SUPPRESSED_HATCH, linewidth=0.5,
+                             hatch=NoData.SUPPRESSED_HATCH if artists.hatch else None,
+                             linewidth=0.5,
                              label=f"Suppressed, small numbers ({classification.n_suppressed:,})"))
     if classification.n_missing:
         handles.append(Patch(facecolor=NoData.MISSING_COLOUR, edgecolor=NoData.HATCH_COLOUR,
-                             hatch=NoData.MISSING_HATCH, linewidth=0.5,
+                             hatch=NoData.MISSING_HATCH if artists.hatch else None,
+                             linewidth=0.5,
                              label=f"No data ({classification.n_missing:,})"))
     if artists.cluster_rings:
         handles.append(Line2D([], [], color=BOUNDARY_COLOUR, lw=0.9, label="Cluster boundary"))

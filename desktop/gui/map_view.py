@@ -93,7 +93,7 @@ class MapView(QWidget):
         """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
         self.ax.clear()
         self.artists = mapplot.draw_map(self.ax, areas, schools=schools,
-                                        simplify=SIMPLIFY_METRES)
+                                        simplify=SIMPLIFY_METRES, hatch=False)
         self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
         self._names = (areas["area_name"].astype(str).to_numpy()
                        if "area_name" in areas.columns else None)

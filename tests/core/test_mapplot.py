@@ -182,3 +182,22 @@ def test_small_maps_and_exports_draw_the_full_geometry(monkeypatch):
     plain = mapplot.draw_map(Figure().add_subplot(), frame)
     asked = mapplot.draw_map(Figure().add_subplot(), frame, simplify=50.0)
     assert [len(p.vertices) for p in plain.paths] == [len(p.vertices) for p in asked.paths]
+
+
+def test_screen_maps_use_flat_no_data_fills_and_exports_hatch(drawn):
+    """Hatching is for print; on screen it cost two thirds of a repaint, so it is off there."""
+    c = classify(VALUES, "equal_interval", 3, suppressed=SUPPRESSED)
+    fig = Figure(figsize=(6, 3))
+    FigureCanvasAgg(fig)
+    screen = mapplot.draw_map(fig.add_subplot(), squares_frame(), hatch=False)
+    for artists in (drawn, screen):
+        mapplot.show_classes(artists, c, palette_colours("Greens", c.k), "Title")
+    suppressed_face = screen.areas.get_facecolors()[3]
+    assert np.allclose(suppressed_face, NoData.SUPPRESSED_COLOUR)  # still told apart by fill
+    assert not screen.suppressed_overlay.get_visible()
+    assert drawn.suppressed_overlay.get_visible()
+    assert drawn.suppressed_overlay.get_hatch() == NoData.SUPPRESSED_HATCH
+    hatches = {p.get_label(): p.get_hatch() for p in screen.legend.get_patches()}
+    assert hatches["Suppressed, small numbers (1)"] is None
+    hatches = {p.get_label(): p.get_hatch() for p in drawn.legend.get_patches()}
+    assert hatches["Suppressed, small numbers (1)"] == NoData.SUPPRESSED_HATCH
