@@ -46,8 +46,7 @@ class ViewSync(QObject):
         self.issues.indicator_selected.connect(self._issue_chosen)
         self.issues.area_selected.connect(session.select_area)
         self.compare.cell_selected.connect(self._cell_chosen)
-        if hasattr(self.chart, "cluster_clicked"):
-            self.chart.cluster_clicked.connect(session.set_cluster)
+        self.chart.cluster_clicked.connect(session.set_cluster)
 
     # --- session -> views ----------------------------------------------------------------
     def _on_opened(self) -> None:

@@ -17,6 +17,7 @@ from desktop.gui.passphrase_dialog import PassphraseDialog
 from desktop.core.workspace import load_workspace
 from tests.conftest import DEMO_PASSPHRASE
 from tests.gui.conftest import scripted, temporary_settings  # noqa: F401 - fixtures
+from tests.gui.test_main_window import open_with
 from tests.security.test_no_disk_writes import FOLDERS, run_scenario
 
 TIMEOUT = 60_000
@@ -43,11 +44,7 @@ def window(qtbot, monkeypatch, workspace):
     w.opener.cancel()
 
 
-def _open(qtbot, window, path, ask):
-    window.opener.ask_passphrase = ask
-    with qtbot.waitSignal(window.opener.finished, timeout=TIMEOUT):
-        window.open_bundle(path)
-    qtbot.waitUntil(lambda: not window.opener.busy, timeout=TIMEOUT)
+_open = open_with  # the main-window tests' helper: scripted passphrases, wait until done
 
 
 def _visible_texts(window) -> str:
