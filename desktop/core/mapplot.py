@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
@@ -112,20 +113,57 @@ def display_geometries(geometries: np.ndarray, tolerance: float | None) -> np.nd
         return geometries
 
 
-def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cluster",
-             code_column: str = "area_code", schools: "gpd.GeoDataFrame | None" = None,
-             simplify: float | None = None, hatch: bool = True) -> MapArtists:
+@dataclass(eq=False)
+class MapGeometry:
+    """Everything draw_map derives from the areas before drawing (display paths, cluster
+    outlines, the hit-test tree): seconds at England scale, so built in the opening worker."""
+
+    source: "gpd.GeoDataFrame"  # the areas frame it was built from (identity check)
+    geometries: np.ndarray
+    paths: list[Path]
+    area_codes: np.ndarray
+    clusters: np.ndarray
+    outlines: dict[str, list[np.ndarray]]
+    tree: shapely.STRtree
+    bounds: Bounds
+    school_xy: np.ndarray | None
+    schools_source: "gpd.GeoDataFrame | None" = None
+
+
+def prepare_geometry(areas: "gpd.GeoDataFrame", schools: "gpd.GeoDataFrame | None" = None, *,
+                     cluster_column: str = "cluster", code_column: str = "area_code",
+                     simplify: float | None = None) -> MapGeometry:
+    """The drawable form of the areas and schools (no matplotlib figure needed)."""
+    geometries = np.asarray(areas.geometry.values, dtype=object)
+    clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
+    clusters = np.asarray(clusters.to_numpy(), dtype=object)
+    school_xy = None
+    if schools is not None and len(schools):
+        school_xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
+    return MapGeometry(areas, geometries, area_paths(display_geometries(geometries, simplify)),
+                       areas[code_column].astype(str).to_numpy(), clusters,
+                       cluster_outlines(geometries, clusters), shapely.STRtree(geometries),
+                       tuple(float(b) for b in shapely.total_bounds(geometries)), school_xy,
+                       schools)
+
+
+def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame | MapGeometry", *,
+             cluster_column: str = "cluster", code_column: str = "area_code",
+             schools: "gpd.GeoDataFrame | None" = None, simplify: float | None = None,
+             hatch: bool = True) -> MapArtists:
     """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists.
 
+    `areas` is a GeoDataFrame or a MapGeometry prepared earlier (then `schools`, `simplify`
+    and the column names were given to prepare_geometry).
     `simplify` (metres, for the screen; exports leave it None) draws simplified shapes of
     large maps (see display_geometries); hit-tests and bounds always use the full geometry.
     `hatch=False` (the screen) leaves suppressed and missing areas as flat grey and white:
     Agg's hatching cost two thirds of every county repaint; exports keep the hatching.
     """
-    geometries = np.asarray(areas.geometry.values, dtype=object)
-    paths = area_paths(display_geometries(geometries, simplify))
-    clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
-    clusters = np.asarray(clusters.to_numpy(), dtype=object)
+    g = areas if isinstance(areas, MapGeometry) else prepare_geometry(
+        areas, schools, cluster_column=cluster_column, code_column=code_column,
+        simplify=simplify)
+    paths, clusters, outlines = g.paths, g.clusters, g.outlines
     # thousands of area edges would be sub-pixel and cost a third of every repaint
     edges = AREA_EDGE if len(paths) <= EDGE_LIMIT else "none"
     collection = PathCollection(paths, facecolors=NoData.MISSING_COLOUR, edgecolors=edges,
@@ -138,7 +176,6 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cl
         coll.set_visible(hatch)
         return ax.add_collection(coll, autolim=False)
 
-    outlines = cluster_outlines(geometries, clusters)
     boundaries = LineCollection([r for rings in outlines.values() for r in rings],
                                 colors=BOUNDARY_COLOUR, linewidths=0.9, zorder=2)
     highlight = LineCollection([], colors="black", linewidths=2.4, zorder=3, path_effects=HALO)
@@ -147,19 +184,16 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame", *, cluster_column: str = "cl
     for lines in (boundaries, highlight, selected):
         ax.add_collection(lines, autolim=False)
     school_points = None
-    if schools is not None and len(schools):
-        xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
-        school_points = ax.scatter(xy[:, 0], xy[:, 1], s=16, c=SCHOOL_COLOUR,
+    if g.school_xy is not None:
+        school_points = ax.scatter(g.school_xy[:, 0], g.school_xy[:, 1], s=16, c=SCHOOL_COLOUR,
                                    edgecolors="white", linewidths=0.6, zorder=5)
-    bounds = tuple(float(b) for b in shapely.total_bounds(geometries))
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_axis_off()
-    artists = MapArtists(ax, collection, paths, areas[code_column].astype(str).to_numpy(),
-                         clusters, geometries, boundaries, highlight, selected,
-                         overlay(NoData.MISSING_HATCH), overlay(NoData.SUPPRESSED_HATCH),
-                         school_points, bounds, outlines, hatch=hatch)
-    artists.tree = shapely.STRtree(geometries)
-    zoom_to(ax, bounds)
+    artists = MapArtists(ax, collection, paths, g.area_codes, clusters, g.geometries,
+                         boundaries, highlight, selected, overlay(NoData.MISSING_HATCH),
+                         overlay(NoData.SUPPRESSED_HATCH), school_points, g.bounds, outlines,
+                         hatch=hatch, tree=g.tree)
+    zoom_to(ax, g.bounds)
     return artists
 
 
@@ -169,50 +203,87 @@ def recolour(artists: MapArtists, facecolors: np.ndarray) -> None:
 
 
 def show_classes(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
-                 title: str, *, period: str = "", note: str | None = None) -> None:
-    """Recolour by a classification and update the hatching and the legend to match."""
+                 title: str, *, period: str = "", note: str | None = None,
+                 legend: bool = True) -> None:
+    """Recolour by a classification and update the hatching and (unless `legend` is False:
+    the screen shows its own legend widget) the matplotlib legend to match."""
     recolour(artists, face_colours(classification, class_colours))
-    index = classification.class_index
-    artists.missing_overlay.set_paths([artists.paths[i] for i in np.flatnonzero(index == MISSING)])
-    artists.suppressed_overlay.set_paths(
-        [artists.paths[i] for i in np.flatnonzero(index == SUPPRESSED)])
-    set_legend(artists, classification, class_colours, title, period=period, note=note)
+    if artists.hatch:  # the overlays are hidden on the screen: nothing to keep in step
+        index = classification.class_index
+        artists.missing_overlay.set_paths(
+            [artists.paths[i] for i in np.flatnonzero(index == MISSING)])
+        artists.suppressed_overlay.set_paths(
+            [artists.paths[i] for i in np.flatnonzero(index == SUPPRESSED)])
+    if legend:
+        set_legend(artists, classification, class_colours, title, period=period, note=note)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a filled patch, a line or a point marker, with its colour and text."""
+
+    kind: str  # "patch", "line" or "marker"
+    label: str
+    colour: tuple[float, float, float, float]
+    edge: str = "#9A9A9A"
+    hatch: str | None = None  # the print hatch of a no-data patch
+
+
+def legend_entries(classification: Classification, class_colours: np.ndarray, *,
+                   boundaries: bool, schools: bool) -> list[LegendEntry]:
+    """Class patches "range (count)", the no-data entries that occur, then the map symbols:
+    the one source of legend rows for the screen widget and the exported figure."""
+    entries = [LegendEntry("patch", f"{lab} ({n:,})", tuple(float(v) for v in to_rgba(c)))
+               for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
+    if classification.n_suppressed:
+        entries.append(LegendEntry(
+            "patch", f"Suppressed, small numbers ({classification.n_suppressed:,})",
+            NoData.SUPPRESSED_COLOUR, NoData.HATCH_COLOUR, NoData.SUPPRESSED_HATCH))
+    if classification.n_missing:
+        entries.append(LegendEntry("patch", f"No data ({classification.n_missing:,})",
+                                   NoData.MISSING_COLOUR, NoData.HATCH_COLOUR,
+                                   NoData.MISSING_HATCH))
+    if boundaries:
+        entries.append(LegendEntry("line", "Cluster boundary", to_rgba(BOUNDARY_COLOUR)))
+    if schools:
+        entries.append(LegendEntry("marker", "School", to_rgba(SCHOOL_COLOUR), "white"))
+    return entries
+
+
+def legend_heading(title: str, period: str, scheme: str, note: str | None) -> tuple[str, str, str]:
+    """The legend's title, its "period · scheme" line and the bracketed note ("" if none)."""
+    return title, " · ".join(p for p in (period, scheme) if p), f"({note})" if note else ""
 
 
 def legend_title(title: str, period: str, scheme: str, note: str | None) -> str:
-    lines = textwrap.wrap(title, 30) or [""]
-    lines.append(" · ".join(p for p in (period, scheme) if p))
-    if note:
-        lines.append(f"({note})")
-    return "\n".join(lines)
+    """The export legend's title: the wrapped title, the period and scheme, the note."""
+    title, detail, note_line = legend_heading(title, period, scheme, note)
+    lines = [*(textwrap.wrap(title, 30) or [""]), detail]
+    return "\n".join(lines + [note_line] if note_line else lines)
 
 
 def set_legend(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
                title: str, *, period: str = "", note: str | None = None) -> "Legend":
     """Class patches "range (count)", the no-data entries that occur, and the map symbols."""
-    handles = [Patch(facecolor=c, edgecolor="#9A9A9A", linewidth=0.5, label=f"{lab} ({n:,})")
-               for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
-    if classification.n_suppressed:
-        handles.append(Patch(facecolor=NoData.SUPPRESSED_COLOUR, edgecolor=NoData.HATCH_COLOUR,
-                             hatch=NoData.SUPPRESSED_HATCH if artists.hatch else None,
-                             linewidth=0.5,
-                             label=f"Suppressed, small numbers ({classification.n_suppressed:,})"))
-    if classification.n_missing:
-        handles.append(Patch(facecolor=NoData.MISSING_COLOUR, edgecolor=NoData.HATCH_COLOUR,
-                             hatch=NoData.MISSING_HATCH if artists.hatch else None,
-                             linewidth=0.5,
-                             label=f"No data ({classification.n_missing:,})"))
-    if artists.cluster_rings:
-        handles.append(Line2D([], [], color=BOUNDARY_COLOUR, lw=0.9, label="Cluster boundary"))
-    if artists.schools is not None:
-        handles.append(Line2D([], [], ls="", marker="o", ms=4.5, mfc=SCHOOL_COLOUR, mec="white",
-                              label="School"))
+    handles = [_handle(e, artists.hatch) for e in legend_entries(
+        classification, class_colours, boundaries=bool(artists.cluster_rings),
+        schools=artists.schools is not None)]
     legend = artists.ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
         frameon=False, fontsize=8, title_fontsize=8.5, alignment="left", handlelength=1.6,
         title=legend_title(title, period, scheme_title(classification.scheme), note))
     artists.legend = legend
     return legend
+
+
+def _handle(entry: LegendEntry, hatch: bool) -> "Patch | Line2D":
+    if entry.kind == "line":
+        return Line2D([], [], color=entry.colour, lw=0.9, label=entry.label)
+    if entry.kind == "marker":
+        return Line2D([], [], ls="", marker="o", ms=4.5, mfc=entry.colour, mec=entry.edge,
+                      label=entry.label)
+    return Patch(facecolor=entry.colour, edgecolor=entry.edge, linewidth=0.5, label=entry.label,
+                 hatch=entry.hatch if hatch else None)
 
 
 def fit_axes(artists: MapArtists, margin: float = 0.01) -> None:
