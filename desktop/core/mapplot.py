@@ -35,6 +35,7 @@ Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
 AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
 EDGE_LIMIT = 5000  # above this many areas, area edges are not drawn
 SIMPLIFY_LIMIT = 5000  # above this many areas, `simplify` applies to the drawn shapes
+SCREEN_SIMPLIFY_METRES = 50.0  # the screen's `simplify` tolerance
 BOUNDARY_COLOUR = "#303030"
 SCHOOL_COLOUR = "#1A1A1A"
 HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]

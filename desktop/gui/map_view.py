@@ -1,8 +1,12 @@
 """MapView: the interactive choropleth (zoom, pan, hover, click) around desktop.core.mapplot.
 
-The geometry is drawn once by `set_geometry`; `show` only recolours. Mouse: wheel zooms about
-the cursor, left-drag pans, a click without movement selects an area. Keyboard: +/- zoom,
-0 resets, arrow keys pan.
+The geometry is drawn once by `set_geometry`; `show_values` only recolours, and the legend is a
+Qt widget beside the canvas (map_legend), so a switch redraws the map collections alone. Above
+map_raster.RASTER_LIMIT areas the map is an area-id raster rendered once per settled view and
+recoloured by a lookup table (one image instead of tens of thousands of paths per repaint);
+cluster outlines, the selected area and schools stay vectors on top.
+Mouse: wheel zooms about the cursor, left-drag pans, a click without movement selects an area.
+Keyboard: +/- zoom, 0 resets, arrow keys pan.
 """
 
 from __future__ import annotations
@@ -12,17 +16,20 @@ from collections.abc import Callable
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QPoint, Qt, Signal
+from matplotlib.image import AxesImage
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
 
-from desktop.core import mapplot
-from desktop.core.classify import Classification
+from desktop.core import map_raster, mapplot
+from desktop.core.classify import Classification, scheme_title
+from desktop.gui.map_legend import MapLegend
 
 ZOOM_STEP = 1.25
 PAN_STEP = 0.1  # fraction of the view moved by an arrow key
 DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
-SIMPLIFY_METRES = 50.0  # screen maps of over mapplot.SIMPLIFY_LIMIT areas: simplified shapes
+SIMPLIFY_METRES = mapplot.SCREEN_SIMPLIFY_METRES  # large screen maps: simplified shapes
+SETTLE_MS = 120  # the id raster is rendered again this long after the view stops changing
 
 
 class MapView(QWidget):
@@ -30,6 +37,7 @@ class MapView(QWidget):
 
     area_clicked = Signal(str)  # area code
     area_hovered = Signal(str)  # area code, or "" when the pointer leaves the areas
+    raster_limit = map_raster.RASTER_LIMIT  # above this many areas: the id-raster mode
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,8 +45,9 @@ class MapView(QWidget):
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the view itself
         self.canvas.setMinimumSize(200, 150)
-        self.ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
+        self.ax = self.figure.add_axes((0, 0, 1, 1))  # the legend is beside, not in, the canvas
         self.ax.set_axis_off()
+        self.legend = MapLegend(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Map")
         self.hover_text_for: Callable[[int], str] | None = None
@@ -52,6 +61,15 @@ class MapView(QWidget):
         self._press: tuple[float, float, tuple, tuple, object] | None = None
         self._dragging = False
         self._hovered: int | None = None
+        self._prepared: mapplot.MapGeometry | None = None
+        self.raster: map_raster.IdRaster | None = None  # the id raster of raster mode, if any
+        self.image: AxesImage | None = None
+        self._lut: np.ndarray | None = None
+        self._pixels: np.ndarray | None = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._render_raster)
 
         self.status = QLabel(" ")
         self.status.setAccessibleName("Map hover details")
@@ -69,7 +87,11 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
-        layout.addWidget(self.canvas, 1)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.canvas, 1)
+        body.addWidget(self.legend)
+        layout.addLayout(body, 1)
         self.cluster_button.setEnabled(False)
 
         self.canvas.mpl_connect("button_press_event", self._on_press)
@@ -89,16 +111,37 @@ class MapView(QWidget):
         return button
 
     # -- content ------------------------------------------------------------------------------
+    def use_prepared(self, geometry: mapplot.MapGeometry | None) -> None:
+        """Offer geometry prepared off the GUI thread (workspace.load_workspace); the next
+        set_geometry of the same areas frame draws it instead of deriving it again."""
+        self._prepared = geometry
+
     def set_geometry(self, areas, schools=None) -> None:
         """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
+        self._drop_raster()
         self.ax.clear()
-        self.artists = mapplot.draw_map(self.ax, areas, schools=schools,
-                                        simplify=SIMPLIFY_METRES, hatch=False)
+        prepared, self._prepared = self._prepared, None
+        if (prepared is not None and prepared.source is areas
+                and prepared.schools_source is schools):
+            source = prepared
+        else:
+            source = mapplot.prepare_geometry(areas, schools, simplify=SIMPLIFY_METRES)
+        self.artists = mapplot.draw_map(self.ax, source, hatch=False)
         self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
         self._names = (areas["area_name"].astype(str).to_numpy()
                        if "area_name" in areas.columns else None)
         self._values, self._classification, self._hovered = None, None, None
+        if self.raster_mode:
+            self.artists.areas.set_visible(False)
+            self.image = AxesImage(self.ax, interpolation="nearest", origin="upper", zorder=1)
+            self.image.set_visible(False)
+            self.ax.add_image(self.image)
         self.reset_view()
+
+    @property
+    def raster_mode(self) -> bool:
+        """Whether the areas are shown as a recoloured id raster rather than vector paths."""
+        return self.artists is not None and len(self.artists.paths) > self.raster_limit
 
     def show_values(self, values: np.ndarray, classification: Classification,
                     colours: np.ndarray,
@@ -108,19 +151,68 @@ class MapView(QWidget):
             return
         self._values, self._classification = np.asarray(values, float), classification
         mapplot.show_classes(self.artists, classification, colours, title, period=period,
-                             note=note)
-        self._relayout()
+                             note=note, legend=False)
+        self.legend.set_entries(
+            mapplot.legend_heading(title, period, scheme_title(classification.scheme), note),
+            mapplot.legend_entries(classification, colours,
+                                   boundaries=bool(self.artists.cluster_rings),
+                                   schools=self.artists.schools is not None))
+        if self.raster_mode:
+            self._lut = map_raster.colour_lut(self.artists.areas.get_facecolor(),
+                                              self.figure.get_facecolor())
+            self._paint_raster()
+        self.canvas.draw_idle()
 
     def clear(self) -> None:
         """Forget the geometry and values (on lock or close): nothing from a bundle stays."""
+        self._drop_raster()
         self.ax.clear()
         self.ax.set_axis_off()
-        self.artists = None
+        self.artists, self._prepared = None, None
         self._index_of, self._names, self._values, self._classification = {}, None, None, None
         self._cluster, self._requested, self._hovered = None, None, None
         self.status.setText(" ")
+        self.legend.clear()
         self.cluster_button.setEnabled(False)
         self.canvas.draw_idle()
+
+    # -- raster mode ----------------------------------------------------------------------------
+    def _drop_raster(self) -> None:
+        self._settle.stop()
+        self.raster, self.image, self._lut, self._pixels = None, None, None, None
+
+    def _view_changed(self) -> None:
+        """The view moved: the image follows the data coordinates now; the id raster is
+        rendered again once the view has settled, never per mouse event."""
+        if self.raster_mode:
+            self._settle.start()
+
+    def _render_raster(self) -> None:
+        """Render the id raster of the current view at the canvas' pixel size, and paint it."""
+        self._settle.stop()
+        if not self.raster_mode or self.image is None:
+            return
+        self.ax.apply_aspect()
+        box = self.ax.get_window_extent()
+        width, height = int(round(box.width)), int(round(box.height))
+        if width < 2 or height < 2:
+            return
+        view = mapplot.view_bounds(self.ax)
+        edges = map_raster.edges_fit(self.artists.tree, view, width * height)
+        self.raster = map_raster.render_ids(self.artists.paths, view, width, height,
+                                            edges=edges)
+        self._pixels = None
+        self._paint_raster()
+        self.canvas.draw_idle()
+
+    def _paint_raster(self) -> None:
+        if self.raster is None or self._lut is None or self.image is None:
+            return
+        self._pixels = map_raster.paint(self.raster, self._lut, out=self._pixels)
+        x0, y0, x1, y1 = self.raster.extent
+        self.image.set_data(self._pixels)
+        self.image.set_extent((x0, x1, y0, y1))
+        self.image.set_visible(True)
 
     def set_cluster(self, name: str | None) -> None:
         self._cluster = name or None
@@ -135,7 +227,10 @@ class MapView(QWidget):
             self.canvas.draw_idle()
 
     def render_now(self) -> None:
-        """Draw synchronously (tests and benchmarks); the screen otherwise draws when idle."""
+        """Draw synchronously (tests and benchmarks), with a pending id raster rendered first;
+        the screen otherwise draws when idle."""
+        if self._settle.isActive() or (self.raster_mode and self.raster is None):
+            self._render_raster()
         self.canvas.draw()
 
     # -- view ---------------------------------------------------------------------------------
@@ -146,6 +241,7 @@ class MapView(QWidget):
         # resize or legend change fits the same content again
         self._requested = (minx - pad, miny - pad, maxx + pad, maxy + pad)
         mapplot.zoom_to(self.ax, self._requested, 0)
+        self._view_changed()
         self.canvas.draw_idle()
 
     def reset_view(self) -> None:
@@ -172,11 +268,12 @@ class MapView(QWidget):
         self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
 
     def _relayout(self) -> None:
+        """After a resize: the same requested content, fitted to the canvas' new shape."""
         if self.artists is None:
             return
-        mapplot.fit_axes(self.artists)
         if self._requested is not None:
             mapplot.zoom_to(self.ax, self._requested, 0)
+        self._view_changed()
         self.canvas.draw_idle()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
@@ -217,6 +314,7 @@ class MapView(QWidget):
             (ax0, ay0), (ax1, ay1) = inverse.transform([(px, py), (event.x, event.y)])
             self.ax.set_xlim(xlim[0] - (ax1 - ax0), xlim[1] - (ax1 - ax0))
             self.ax.set_ylim(ylim[0] - (ay1 - ay0), ylim[1] - (ay1 - ay0))
+            self._view_changed()
             self.canvas.draw_idle()
             return
         inside = event.inaxes is self.ax and self.artists is not None

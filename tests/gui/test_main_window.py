@@ -111,7 +111,7 @@ def test_officer_journey(qtbot, window, demo_bundle_path, scripted):
 
     # classification and palette: legend texts and face colours
     window.session.set_classification(scheme="equal_interval", classes=4, palette="Greens")
-    legend_texts = [t.get_text() for t in window.map_view.artists.legend.get_texts()]
+    legend_texts = window.map_view.legend.labels()
     labels = window.sync.layer.classification.labels
     assert len(labels) == 4
     for label, count in zip(labels, window.sync.layer.classification.counts):
@@ -119,7 +119,7 @@ def test_officer_journey(qtbot, window, demo_bundle_path, scripted):
     greens = window.sync.layer.class_colours
     assert greens[-1][1] > greens[-1][0]  # dark green: more green than red
     window.session.set_classification(scheme="significance")
-    legend_texts = " ".join(t.get_text() for t in window.map_view.artists.legend.get_texts())
+    legend_texts = " ".join(window.map_view.legend.labels())
     assert any(word in legend_texts.lower() for word in ("better", "worse", "similar", "higher"))
 
 

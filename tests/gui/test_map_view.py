@@ -9,7 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.classify import classify
+from desktop.core.classify import classify, scheme_title
 from desktop.core.palettes import palette_colours
 from desktop.gui.map_view import MapView
 from tests.core.test_mapplot import squares_frame
@@ -128,4 +128,30 @@ def test_show_values_recolours_the_same_collection(view):
     view.show_values(values, c, colours, "Other")
     assert view.artists.areas is collection
     np.testing.assert_allclose(collection.get_facecolor()[0], colours[c.class_index[0]])
-    assert view.artists.legend.get_title().get_text().startswith("Other")
+    assert view.legend.title.text() == "Other"
+    assert view.artists.legend is None  # the screen legend is the Qt widget, not matplotlib's
+
+
+def test_legend_widget_shows_the_classification_labels_and_colours(view):
+    values = np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])
+    suppressed = np.array([0, 1, 0, 0, 0, 0], bool)
+    c = classify(values, "equal_interval", 3, suppressed=suppressed)
+    colours = palette_colours("Purples", c.k)
+    view.show_values(values, c, colours, "Rate per 1,000", period="2023", note="synthetic")
+    legend = view.legend
+    assert legend.title.text() == "Rate per 1,000"
+    assert legend.detail.text() == f"2023 · {scheme_title('equal_interval')}"
+    assert legend.note.text() == "(synthetic)" and not legend.note.isHidden()
+    expected = [f"{lab} ({n:,})" for lab, n in zip(c.labels, c.counts)]
+    assert legend.labels() == [*expected, "Suppressed, small numbers (1)", "No data (1)",
+                               "Cluster boundary"]
+    # each class swatch is filled with its class colour
+    for (symbol, _text), colour in zip(legend._rows, colours):
+        image = symbol.pixmap().toImage()
+        centre = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert [centre.red(), centre.green(), centre.blue()] == [
+            round(v * 255) for v in colour[:3]]
+    # fewer rows later: the extra rows are hidden, the note goes
+    c3 = classify(np.arange(6.0), "quantiles", 3)
+    view.show_values(np.arange(6.0), c3, palette_colours("Blues", 3), "Other")
+    assert len(legend.labels()) == 4 and legend.note.isHidden()

@@ -1,0 +1,124 @@
+"""MapView's raster mode (forced on small maps by a low threshold): the id raster is rendered
+once per view, an indicator switch only recolours it, a view change renders it again after
+the view settles, and what reaches the screen is each area's own colour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from desktop.core import map_raster
+from desktop.core.classify import classify
+from desktop.core.palettes import face_colours, palette_colours
+from desktop.gui import map_view as map_view_module
+from desktop.gui.map_view import MapView
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = []
+    real = map_raster.render_ids
+
+    def render_ids(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(map_raster, "render_ids", render_ids)
+    return calls
+
+
+@pytest.fixture
+def raster_view(qtbot, demo_bundle, counted):
+    view = MapView()
+    view.raster_limit = 10  # the demo's ~300 areas are drawn as a raster
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_geometry(demo_bundle.areas, demo_bundle.schools)
+    show(view, np.arange(len(demo_bundle.areas), dtype=float), "Blues")
+    view.render_now()
+    return view
+
+
+def show(view: MapView, values: np.ndarray, palette: str):
+    c = classify(values, "quantiles", 5)
+    colours = palette_colours(palette, c.k)
+    view.show_values(values, c, colours, "Indicator", period="2024")
+    return face_colours(c, colours)
+
+
+def test_raster_mode_hides_the_vector_areas_and_shows_one_image(raster_view):
+    view = raster_view
+    assert view.raster_mode and view.raster is not None
+    assert not view.artists.areas.get_visible() and view.image.get_visible()
+    assert view.artists.boundaries.get_visible() and view.artists.schools.get_visible()
+    assert list(view.ax.images) == [view.image]
+
+
+def test_a_switch_recolours_without_rendering_the_raster_again(raster_view, counted):
+    view = raster_view
+    assert len(counted) == 1
+    collection, raster = view.artists.areas, view.raster
+    n = len(view.artists.paths)
+    faces = show(view, np.arange(n, dtype=float)[::-1], "Oranges")
+    view.render_now()
+    assert len(counted) == 1 and view.raster is raster and view.artists.areas is collection
+    np.testing.assert_allclose(collection.get_facecolor(), faces)
+    # the image is the new colours gathered through the kept ids
+    image = view.image.get_array()
+    code = int(raster.ids[raster.ids.shape[0] // 2, raster.ids.shape[1] // 2])
+    assert 0 < code <= n
+    np.testing.assert_array_equal(image[raster.ids.shape[0] // 2, raster.ids.shape[1] // 2],
+                                  np.round(faces[code - 1] * 255).astype(np.uint8))
+
+
+def test_a_view_change_renders_the_raster_once_it_settles(raster_view, counted, qtbot):
+    view = raster_view
+    before = view.raster.extent
+    view.zoom(0.5)
+    view.pan(0.1, 0)
+    assert len(counted) == 1  # not per step: only once the view has settled
+    assert view._settle.isActive()
+    qtbot.waitUntil(lambda: len(counted) == 2, timeout=2000)
+    assert view.raster.extent != before
+    np.testing.assert_allclose(view.raster.extent, _bounds(view))
+    qtbot.wait(map_view_module.SETTLE_MS * 2)
+    assert len(counted) == 2
+
+
+def _bounds(view: MapView) -> tuple:
+    (x0, x1), (y0, y1) = view.ax.get_xlim(), view.ax.get_ylim()
+    return (x0, y0, x1, y1)
+
+
+def test_each_area_interior_reaches_the_screen_in_its_own_colour(raster_view, demo_bundle):
+    view = raster_view
+    faces = show(view, np.sin(np.arange(len(demo_bundle.areas), dtype=float)), "Greens")
+    view.set_cluster(None)
+    view.render_now()
+    raster = view.raster
+    geometries = np.asarray(demo_bundle.areas.geometry.values, dtype=object)
+    pixel = (raster.extent[2] - raster.extent[0]) / raster.ids.shape[1]
+    circles = shapely.maximum_inscribed_circle(geometries, pixel / 4)
+    inside = shapely.length(circles) > 4 * pixel  # well inside, clear of edges and outlines
+    assert inside.sum() >= 80  # areas at least eight pixels across somewhere
+    points = shapely.get_coordinates(shapely.get_point(circles, 0))
+    # the id under each interior point decodes to the area itself
+    x0, y0, x1, y1 = raster.extent
+    height, width = raster.ids.shape
+    cols = np.floor((points[:, 0] - x0) / (x1 - x0) * width).astype(int)
+    rows = np.floor((y1 - points[:, 1]) / (y1 - y0) * height).astype(int)
+    np.testing.assert_array_equal(raster.ids[rows, cols][inside], np.flatnonzero(inside) + 1)
+    # and the canvas shows the area's face colour there
+    screen = np.asarray(view.canvas.buffer_rgba())
+    display = view.ax.transData.transform(points)
+    sx = np.floor(display[:, 0]).astype(int)
+    sy = (screen.shape[0] - 1 - np.floor(display[:, 1])).astype(int)
+    school_xy = shapely.get_coordinates(np.asarray(demo_bundle.schools.geometry.values))
+    near_school = np.array([np.hypot(*(school_xy - p).T).min() < 6 * pixel for p in points])
+    check = inside & ~near_school
+    got = screen[sy[check], sx[check], :3].astype(int)
+    want = np.round(faces[check, :3] * 255).astype(int)
+    assert np.abs(got - want).max() <= 1
