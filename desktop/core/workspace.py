@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core import mapplot
 from desktop.core.aggregate import Statistics, compute_statistics
 from desktop.core.bundle import read_bundle
 from desktop.core.model import Bundle
@@ -15,18 +16,26 @@ from desktop.core.tasks import Task
 class Workspace:
     bundle: Bundle
     statistics: Statistics
+    # the screen map's drawable geometry (simplified paths, outlines, hit-test tree): seconds
+    # at England scale, so built here in the opening worker rather than on the GUI thread
+    map_geometry: mapplot.MapGeometry | None = None
 
 
 def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) -> Workspace:
-    """Decrypt and read the bundle (in memory), then compute every aggregate once."""
+    """Decrypt and read the bundle (in memory), compute every aggregate once and prepare the
+    map's geometry."""
     task = task or Task()
-    bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.7))
-    statistics = compute_statistics(bundle, _Scaled(task, 0.7, 1.0))
+    bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.6))
+    statistics = compute_statistics(bundle, _Scaled(task, 0.6, 0.9))
+    task.report(0.9, "Preparing the map")
+    geometry = mapplot.prepare_geometry(bundle.areas, bundle.schools,
+                                        simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+    task.check()
     # Warm-up: the first map classification imports mapclassify (and with it scipy and
     # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.
     import mapclassify  # noqa: F401
     task.report(1.0, "Ready")
-    return Workspace(bundle, statistics)
+    return Workspace(bundle, statistics, geometry)
 
 
 class _Scaled(Task):

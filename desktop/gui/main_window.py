@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.opener.open(path)
 
     def _install(self, path: Path, workspace: Workspace) -> None:
+        self.map_view.use_prepared(workspace.map_geometry)  # drawn, not derived, on opening
         self.session.open(path, workspace.bundle, workspace.statistics)
         settings.add_recent_file(path)
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from desktop.core import mapplot
 from desktop.core.classify import classify, scheme_title
 from desktop.core.palettes import palette_colours
 from desktop.gui.map_view import MapView
@@ -155,3 +156,20 @@ def test_legend_widget_shows_the_classification_labels_and_colours(view):
     c3 = classify(np.arange(6.0), "quantiles", 3)
     view.show_values(np.arange(6.0), c3, palette_colours("Blues", 3), "Other")
     assert len(legend.labels()) == 4 and legend.note.isHidden()
+
+
+def test_set_geometry_draws_geometry_prepared_off_the_gui_thread(view, monkeypatch):
+    areas = squares_frame()
+    prepared = mapplot.prepare_geometry(areas, simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("prepare_geometry ran on the GUI thread")
+
+    monkeypatch.setattr(mapplot, "prepare_geometry", forbidden)
+    view.use_prepared(prepared)
+    view.set_geometry(areas)
+    assert view.artists.paths is prepared.paths and view.artists.tree is prepared.tree
+    # geometry prepared for another frame is not used for this one
+    view.use_prepared(prepared)
+    with pytest.raises(AssertionError, match="GUI thread"):
+        view.set_geometry(squares_frame())
