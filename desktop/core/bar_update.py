@@ -52,7 +52,13 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         ax.dataLim.intervalx = (ends.min(), ends.max())
         ax.set_autoscalex_on(True)
         ax.autoscale_view(scaley=False)
+        fig = ax.get_figure(root=True)
+        # the layout placed the title and footnote; setting their texts puts them back at
+        # matplotlib's defaults, and no layout runs on an in-place update to place them again
+        placed = [(t, t.get_position()) for t in (fig._suptitle, fig._supxlabel) if t is not None]
         bar_texts(ax, indicator, period, frame, palette, county_value)
+        for text, position in placed:
+            text.set_position(position)
     return True
 
 

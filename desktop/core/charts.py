@@ -29,7 +29,8 @@ from matplotlib.text import Annotation
 
 from desktop.core.changes import gap_change
 from desktop.core.format import format_value
-from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Indicator, Significance, Trend
+from desktop.core.model import (SUPPRESSED, SYNTHETIC_LABEL, Indicator, Polarity, Significance,
+                                 Trend)
 from desktop.core.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.style import (CLUSTER_COLOUR, COUNTY_COLOUR, HIGHLIGHT_COLOUR, MUTED_TEXT,
                                 prepare_axes, style_context)
@@ -213,11 +214,12 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     _nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
     ax.set_xlabel(axis_label(indicator))
     shown = dict.fromkeys(frame["significance"][drawn])
-    labels = [SIGNIFICANCE_LABELS[s] for s in SIGNIFICANCE_LABELS if s in shown] + ["County"]
+    keys = [s for s in legend_categories(indicator, shown) if s in palette]
+    labels = [SIGNIFICANCE_LABELS[s] for s in keys] + ["County"]
     legend = ax.get_legend()
     if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
         handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
-                         label=SIGNIFICANCE_LABELS[s]) for s in SIGNIFICANCE_LABELS if s in shown]
+                         label=SIGNIFICANCE_LABELS[s]) for s in keys]
         handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
     notes = []
@@ -229,6 +231,23 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
         notes.append(SUPPRESSION_NOTE)
     annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
                    indicator.synthetic)
+
+
+def legend_categories(indicator: Indicator, shown: Iterable) -> list[Significance]:
+    """The comparison colours a bar chart's legend explains: all three of the indicator's
+    polarity whenever any cluster was compared (as Fingertips does), so the key reads the same
+    for every indicator of that kind and does not change as the numbers do; "Not compared"
+    when some cluster was not."""
+    shown = {Significance(s) for s in shown}
+    compared = shown - {Significance.NOT_COMPARED}
+    if compared and Polarity(indicator.polarity) == Polarity.NO_JUDGEMENT:
+        keys = [Significance.HIGHER, Significance.SIMILAR, Significance.LOWER]
+    elif compared:
+        keys = [Significance.BETTER, Significance.SIMILAR, Significance.WORSE]
+    else:
+        keys = []
+    keys += [s for s in SIGNIFICANCE_LABELS if s in shown and s not in keys]
+    return keys
 
 
 @dataclass(frozen=True, eq=False)

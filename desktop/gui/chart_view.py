@@ -23,9 +23,11 @@ from desktop.core.chart_tables import (CHART_TITLES, CHARTS, chart_figure, chart
 from desktop.core.charts import figure_title
 from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.style import export_figure, png_bytes, style_context
+from desktop.gui.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
 EXPORT_SIZE_CM = (16.0, 10.0)
+SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -54,6 +56,8 @@ class ChartView(QWidget):
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
         self._legend_room = 0.0  # the legend width (px) the current layout makes room for
+        self.blitter = Blitter(self.canvas,
+                               lambda: bar_chart_static_key(self.figure, self.axes))
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -158,23 +162,31 @@ class ChartView(QWidget):
 
     def _draw(self) -> None:
         inputs = self.inputs()
+        updated = False
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
             self.axes.set_axis_off()
             self._layout_key = None
-        elif not (self.kind == "bars" and update_bar_chart(self.axes, **inputs)):
-            draw_chart(self.kind, self.axes, **inputs)
-        if inputs is not None:
+        else:
+            updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
+            if not updated:
+                draw_chart(self.kind, self.axes, **inputs)
             self._compact_notes()
+            self._steady_title()
         self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
-        self._choose_layout()
+        relayout = self._choose_layout()
         with style_context():
-            self.canvas.draw()
+            # bars: only what follows the numbers is redrawn over a kept background
+            self.blitter.set_dynamic(bar_chart_dynamic(self.figure, self.axes)
+                                     if inputs is not None and self.kind == "bars" else ())
+            if not (updated and not relayout and self.blitter.refresh()):
+                self.canvas.draw()
 
-    def _choose_layout(self) -> None:
+    def _choose_layout(self) -> bool:
         """Constrained layout only when what it lays out changed: a data-only switch keeps the
-        axes where they are and skips the layout pass (a large part of a redraw)."""
+        axes where they are and skips the layout pass (a large part of a redraw). True when
+        the next draw lays the figure out afresh."""
         key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
                _layout_texts(self.axes))
         legend = self.axes.get_legend()
@@ -183,8 +195,9 @@ class ChartView(QWidget):
         if key != self._layout_key or not self._legend_room - 30 <= width <= self._legend_room:
             self._layout_key, self._legend_room = key, width
             self.figure.set_layout_engine("constrained")
-        else:
-            self.figure.set_layout_engine("none")
+            return True
+        self.figure.set_layout_engine("none")
+        return False
 
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
@@ -200,6 +213,17 @@ class ChartView(QWidget):
         lines = label.get_text().splitlines()
         self.canvas.setToolTip("\n".join(lines))
         label.set_text("\n".join(line for line in lines if SYNTHETIC_LABEL in line))
+
+    def _steady_title(self) -> None:
+        """On screen the title block keeps the height of a two-line title (blank lines above a
+        shorter one), so switching between short and long titles needs no new layout and the
+        bars stay where they are."""
+        title = self.figure._suptitle
+        if title is None or not title.get_text():
+            return
+        text = title.get_text().lstrip("\n")
+        lines = text.count("\n") + 1
+        title.set_text("\n" * max(0, SCREEN_TITLE_LINES - lines) + text)
 
     def _fill_table(self, frame: pd.DataFrame | None) -> None:
         self.model.clear()

@@ -14,7 +14,7 @@ from PIL import Image
 
 from desktop.core import resources
 from desktop.core.chart_tables import chart_table, draw_chart
-from desktop.core.charts import bar_chart, distribution_chart, trend_chart
+from desktop.core.charts import bar_chart, distribution_chart, legend_categories, trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
 from desktop.core.model import (SYNTHETIC_LABEL, Indicator, Polarity, Significance, ValueType)
@@ -311,3 +311,21 @@ def test_notes_only_claim_what_the_chart_shows():
     assert "confidence intervals" not in notes and "Colours compare" not in notes
     assert "suppressed" not in notes
     assert not [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+
+
+@pytest.mark.parametrize(("polarity", "shown", "expected"), [
+    (Polarity.HIGHER_IS_WORSE, ["similar"], ["better", "similar", "worse"]),
+    (Polarity.HIGHER_IS_BETTER, ["worse", "not compared"],
+     ["better", "similar", "worse", "not compared"]),
+    (Polarity.NO_JUDGEMENT, ["similar", "higher"], ["higher", "similar", "lower"]),
+    (Polarity.NO_JUDGEMENT, ["not compared"], ["not compared"]),  # counts: nothing compared
+])
+def test_the_legend_explains_every_colour_of_the_indicators_polarity(polarity, shown, expected):
+    """The key is the same for every indicator of a polarity, whichever colours the clusters
+    happen to take, and claims no comparison when none was made."""
+    indicator = Indicator(**{**IND.__dict__, "polarity": polarity})
+    assert [s.value for s in legend_categories(indicator, shown)] == expected
+    clusters = clusters_frame().assign(significance=(shown * 6)[:len(clusters_frame())])
+    ax = bar_chart(new_figure().add_subplot(), indicator, "2023", clusters, {"value": 5.0})
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1] == "County" and len(labels) == len(expected) + 1

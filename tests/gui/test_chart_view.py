@@ -174,3 +174,70 @@ def test_another_highlighted_cluster_redraws_the_bars(view):
     assert not set(bars) & set(view.axes.patches)
     bold = [t.get_text() for t in view.axes.get_yticklabels() if t.get_fontweight() == "bold"]
     assert bold == ["Evesham"]
+
+
+def _pixels(view) -> np.ndarray:
+    return np.asarray(view.canvas.buffer_rgba()).copy()
+
+
+def test_a_switch_redraws_only_the_changing_artists_and_looks_like_a_full_draw(view, qtbot,
+                                                                             monkeypatch):
+    """The fast path restores the kept background (cluster names, legend, footnote) and draws
+    the bars, whiskers, value axis and titles over it: the picture must be the one a full draw
+    of the same numbers makes, and the cluster names must not be drawn again."""
+    view.show_bars(**bar_inputs())  # a full draw keeps the background for the next switch
+    inputs = bar_inputs()
+    values = np.array([12.0, 3.0, np.nan, 20.0])
+    inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
+                                                   upper95=values + 2)
+    inputs["county"] = pd.Series({"value": 9.0})
+    inputs["indicator"] = IND.__class__(**{**IND.__dict__, "title": "Another title"})
+    full_draws = []
+    monkeypatch.setattr(view.canvas, "draw", lambda: full_draws.append(1))
+    names_drawn = []
+    label = view.axes.get_yticklabels()[0]
+    original = type(label).draw
+    monkeypatch.setattr(type(label), "draw", lambda self, renderer: (
+        names_drawn.append(self.get_text()), original(self, renderer))[1])
+    view.show_bars(**inputs)
+    assert full_draws == []
+    assert not set(names_drawn) & set(NAMES)  # cluster names came from the background
+    assert any("Another title" in t for t in names_drawn)  # the title was redrawn
+    fast = _pixels(view)
+    monkeypatch.undo()
+    view.blitter.forget()
+    view.figure.set_layout_engine("constrained")  # a fresh full draw, laid out
+    view.canvas.draw()
+    full = _pixels(view)
+    assert fast.shape == full.shape
+    differing = np.any(fast != full, axis=2).mean()
+    assert differing == 0, f"{differing:.2%} of the pixels differ from a full draw"
+
+
+def test_a_full_draw_still_shows_the_dynamic_artists(view, qtbot):
+    """Bars are `animated` for blitting; a plain draw (resize, draw_idle) must still show them."""
+    view.show_bars(**bar_inputs())
+    before = _pixels(view)
+    view.blitter.forget()
+    view.canvas.draw()
+    assert np.array_equal(before, _pixels(view))
+    bar_colour = np.array([int(view.axes.patches[0].get_facecolor()[i] * 255) for i in range(3)])
+    assert (np.abs(before[..., :3].astype(int) - bar_colour).sum(axis=2) < 6).sum() > 200
+
+
+def test_short_and_long_titles_keep_the_bars_in_place(view):
+    """On screen the title block is always two lines high, so a switch between a short and a
+    long title needs no new layout and the bars do not jump."""
+    short = bar_inputs()
+    long = bar_inputs()
+    long["indicator"] = IND.__class__(**{**IND.__dict__, "title": "A much longer indicator "
+                                         "title that wraps onto a second line of the chart " * 2})
+    view.show_bars(**short)
+    view.canvas.draw()
+    position = view.axes.get_position().bounds
+    view.show_bars(**long)
+    view.canvas.draw()
+    assert view.axes.get_position().bounds == pytest.approx(position)
+    assert view.figure.get_suptitle().count("\n") == 2 and "wraps" in view.figure.get_suptitle()
+    view.show_bars(**short)
+    assert view.figure.get_suptitle().startswith("\n")  # the short title sits a line lower
