@@ -2,8 +2,8 @@
 colour, so an indicator switch recolours every pixel with one lookup-table gather
 (`lut[ids]`) instead of rasterising tens of thousands of paths again.
 
-Codes: 0 is the background, area i is i + 1 and n + 1 (n areas) is an area edge. Rendering is
-done without antialiasing, so every pixel holds exactly one code.
+Codes: 0 is the background, area i is i + 1, n + 1 (n areas) is an area edge and n + 2 a
+cluster boundary. Rendering is done without antialiasing, so every pixel holds exactly one code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.path import Path
@@ -37,6 +37,10 @@ class IdRaster:
     @property
     def edge_code(self) -> int:
         return self.n_areas + 1
+
+    @property
+    def boundary_code(self) -> int:
+        return self.n_areas + 2
 
     def area_index(self, row: int, col: int) -> int | None:
         """The area a pixel belongs to (None for background and edges)."""
@@ -65,9 +69,10 @@ def edges_fit(tree: shapely.STRtree, view: Bounds, pixels: int) -> bool:
 
 
 def render_ids(paths: list[Path], view: Bounds, width: int, height: int, *,
-               edges: bool = False) -> IdRaster:
+               edges: bool = False, boundaries: list[np.ndarray] | None = None) -> IdRaster:
     """Render the areas' paths over `view` (data coordinates) into width x height pixels,
-    each area filled with its code; `edges` outlines them in the edge code, one pixel wide."""
+    each area filled with its code; `edges` outlines them in the edge code, one pixel wide,
+    and `boundaries` (cluster outline rings) are drawn over them in the boundary code."""
     fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=(0, 0, 0, 1))
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -78,6 +83,10 @@ def render_ids(paths: list[Path], view: Bounds, width: int, height: int, *,
         edgecolors=encode([n + 1]) if edges else "none",
         linewidths=72.0 / DPI, antialiaseds=False)
     ax.add_collection(collection, autolim=False)
+    if boundaries:
+        ax.add_collection(LineCollection(boundaries, colors=encode([n + 2]),
+                                         linewidths=72.0 / DPI, antialiaseds=False),
+                          autolim=False)
     x0, y0, x1, y1 = view
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -87,10 +96,11 @@ def render_ids(paths: list[Path], view: Bounds, width: int, height: int, *,
 
 
 def colour_lut(facecolors: np.ndarray, background: object = "white",
-               edge: object = EDGE_COLOUR) -> np.ndarray:
-    """One packed RGBA (uint32) per code: background, the areas' face colours, the edge."""
-    rgba = to_rgba_array(np.concatenate([to_rgba_array(background), to_rgba_array(facecolors),
-                                         to_rgba_array(edge)]))
+               edge: object = EDGE_COLOUR, boundary: object = "black") -> np.ndarray:
+    """One packed RGBA (uint32) per code: background, the areas' face colours, the edge and
+    the cluster boundary."""
+    rgba = np.concatenate([to_rgba_array(background), to_rgba_array(facecolors),
+                           to_rgba_array(edge), to_rgba_array(boundary)])
     return np.ascontiguousarray(np.round(rgba * 255).astype(np.uint8)).view(np.uint32)[:, 0]
 
 

@@ -141,9 +141,12 @@ def prepare_geometry(areas: "gpd.GeoDataFrame", schools: "gpd.GeoDataFrame | Non
     school_xy = None
     if schools is not None and len(schools):
         school_xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
-    return MapGeometry(areas, geometries, area_paths(display_geometries(geometries, simplify)),
+    # outlines of the drawn (possibly simplified) shapes: the full ones have so many vertices
+    # that stroking England's cluster boundaries cost ~80 ms a repaint
+    display = display_geometries(geometries, simplify)
+    return MapGeometry(areas, geometries, area_paths(display),
                        areas[code_column].astype(str).to_numpy(), clusters,
-                       cluster_outlines(geometries, clusters), shapely.STRtree(geometries),
+                       cluster_outlines(display, clusters), shapely.STRtree(geometries),
                        tuple(float(b) for b in shapely.total_bounds(geometries)), school_xy,
                        schools)
 

@@ -132,7 +132,10 @@ class MapView(QWidget):
                        if "area_name" in areas.columns else None)
         self._values, self._classification, self._hovered = None, None, None
         if self.raster_mode:
+            # areas and cluster boundaries are both in the raster (England's outlines alone
+            # cost ~80 ms to stroke); the highlighted cluster and selection stay vectors
             self.artists.areas.set_visible(False)
+            self.artists.boundaries.set_visible(False)
             self.image = AxesImage(self.ax, interpolation="nearest", origin="upper", zorder=1)
             self.image.set_visible(False)
             self.ax.add_image(self.image)
@@ -159,7 +162,8 @@ class MapView(QWidget):
                                    schools=self.artists.schools is not None))
         if self.raster_mode:
             self._lut = map_raster.colour_lut(self.artists.areas.get_facecolor(),
-                                              self.figure.get_facecolor())
+                                              self.figure.get_facecolor(),
+                                              boundary=mapplot.BOUNDARY_COLOUR)
             self._paint_raster()
         self.canvas.draw_idle()
 
@@ -199,8 +203,9 @@ class MapView(QWidget):
             return
         view = mapplot.view_bounds(self.ax)
         edges = map_raster.edges_fit(self.artists.tree, view, width * height)
+        boundaries = [r for rings in self.artists.cluster_rings.values() for r in rings]
         self.raster = map_raster.render_ids(self.artists.paths, view, width, height,
-                                            edges=edges)
+                                            edges=edges, boundaries=boundaries)
         self._pixels = None
         self._paint_raster()
         self.canvas.draw_idle()

@@ -53,7 +53,10 @@ def test_raster_mode_hides_the_vector_areas_and_shows_one_image(raster_view):
     view = raster_view
     assert view.raster_mode and view.raster is not None
     assert not view.artists.areas.get_visible() and view.image.get_visible()
-    assert view.artists.boundaries.get_visible() and view.artists.schools.get_visible()
+    # cluster boundaries are drawn into the raster; the highlight and schools stay vectors
+    assert not view.artists.boundaries.get_visible()
+    assert view.artists.highlight.get_visible() and view.artists.schools.get_visible()
+    assert (view.raster.ids == view.raster.boundary_code).sum() > 500
     assert list(view.ax.images) == [view.image]
 
 
