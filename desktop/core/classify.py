@@ -79,10 +79,41 @@ def range_labels(lowest: float, bins: np.ndarray) -> tuple[str, ...]:
                  for lo, hi in zip(edges[:-1], edges[1:]))
 
 
+def _tie_aware_labels(y: np.ndarray, classes: np.ndarray, bins: np.ndarray,
+                      lowest: float) -> tuple[str, ...]:
+    """`range_labels`, except that a class of one repeated value reads as that value ("0",
+    "100.0") and the class after it starts at its own smallest value ("2 – 6", not "0 – 6",
+    which would seem to include the zeros)."""
+    labels = list(range_labels(lowest, bins))
+    d = label_decimals(np.concatenate([[lowest], bins]))
+    single = [False] * len(bins)
+    for c in range(len(bins)):
+        members = y[classes == c]
+        if not members.size:
+            continue
+        single[c] = members.min() == members.max()
+        if single[c]:
+            labels[c] = format_number(float(members[0]), d)
+        elif c and single[c - 1]:
+            labels[c] = f"{format_number(float(members.min()), d)} – {format_number(bins[c], d)}"
+    return tuple(labels)
+
+
 def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Quantile classes; a value so common that it fills whole quantiles (every zero of a rare
+    event, every 100% of a near-universal one) takes a class of its own and the other values
+    share the remaining classes, instead of collapsing the map to two classes."""
     import mapclassify
 
-    return mapclassify.Quantiles(y, k=k).bins
+    bins = np.unique(mapclassify.Quantiles(y, k=k).bins)
+    if bins.size >= k or k < 2:
+        return bins
+    low, high = y.min(), y.max()
+    for tied, rest, own_first in ((low, y[y > low], True), (high, y[y < high], False)):
+        if (y == tied).sum() * k >= y.size and np.unique(rest).size >= 2:
+            others = _quantile_bins(rest, k - 1)
+            return np.concatenate([[tied], others] if own_first else [others, [tied]])
+    return bins
 
 
 def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
@@ -174,7 +205,8 @@ def classify(values: np.ndarray, scheme: str, k: int, significance: Sequence[str
                 bins = np.unique(SCHEMES[scheme][1](y, min(int(k), distinct.size)))
         bins[-1] = max(bins[-1], distinct[-1])  # guard against rounding below the maximum
         index[valid] = np.searchsorted(bins, y, side="left")
-        labels = range_labels(float(distinct[0]), bins)
+        labels = (_tie_aware_labels(y, index[valid], bins, float(distinct[0]))
+                  if scheme == "quantiles" else range_labels(float(distinct[0]), bins))
     counts = np.bincount(index[valid], minlength=len(labels)) if labels else np.empty(0, int)
     return Classification(scheme, index, labels, tuple(int(c) for c in counts),
                           bins=tuple(float(b) for b in bins),

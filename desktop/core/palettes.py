@@ -31,7 +31,7 @@ SIGNIFICANCE_COLOURS: dict[str, str] = {
     "worse": "#D55E00",
     "higher": "#5555E6",
     "lower": "#BED2FF",
-    "not compared": "#C9C9C9",
+    "not compared": "#E4E4E4",  # lighter than the suppressed fill (#BDBDBD) on every map
 }
 
 

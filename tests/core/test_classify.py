@@ -171,3 +171,33 @@ def test_polarity_colours_centre_on_county():
     np.testing.assert_allclose(better_high[0], worse_high[4])  # equal steps on both sides
     fallback = polarity_colours(c, float("nan"), Polarity.HIGHER_IS_BETTER)
     np.testing.assert_allclose(fallback, palette_colours("Blues", 5))
+
+
+def test_a_value_filling_whole_quantiles_gets_a_class_of_its_own():
+    """140 areas with no event and 9 with some (NEET-like): five informative classes, not
+    "0" and "0 - 18"; the class after the zeros starts at its own smallest value."""
+    values = np.r_[np.zeros(140), np.arange(1, 10) * 2.0, [np.nan] * 5]
+    c = classify(values, "quantiles", 5)
+    assert c.labels == ("0", "2 – 6", "6 – 10", "10 – 14", "14 – 18")
+    assert c.counts == (140, 3, 2, 2, 2) and c.n_missing == 5
+    top = classify(np.r_[np.full(50, 100.0), np.linspace(80, 99, 30)], "quantiles", 5)
+    assert top.labels[-1] == "100.0" and top.counts[-1] == 50 and top.k == 5
+    even = classify(np.linspace(0, 1, 100), "quantiles", 5)
+    assert even.counts == (20,) * 5 and even.labels[0] == "0.00 – 0.20"
+
+
+def test_the_greys_of_a_significance_map_can_be_told_apart():
+    """Suppressed, not compared and no data are three different things; on the screen map
+    (no hatching) their fills must differ clearly, not by a shade."""
+    from matplotlib.colors import to_rgb
+
+    from desktop.core.palettes import SIGNIFICANCE_COLOURS
+
+    def lightness(colour) -> float:
+        r, g, b = to_rgb(colour)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    greys = sorted([lightness(NoData.SUPPRESSED_COLOUR),
+                    lightness(SIGNIFICANCE_COLOURS["not compared"]),
+                    lightness(NoData.MISSING_COLOUR)])
+    assert min(np.diff(greys)) >= 0.1
