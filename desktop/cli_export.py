@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from desktop.core.errors import AtlasError, ExportError
+from desktop.core.model import BASES, BASIS_RESIDENCE
 
 CHART_KINDS = ("bars", "trend", "distribution", "map")
 CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
@@ -52,9 +53,9 @@ def _run_export_profile(args: argparse.Namespace) -> int:
     task = cli.progress_task()
     try:
         if args.all_clusters:
-            paths = export_all_profiles(bundle, stats, args.output, task)
+            paths = export_all_profiles(bundle, stats, args.output, task, args.basis)
         else:
-            export_profile_docx(bundle, stats, args.cluster, args.output, task)
+            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis)
             paths = [Path(args.output)]
     finally:
         sys.stderr.write("\n")
@@ -121,6 +122,9 @@ def add_export_profile(commands: argparse._SubParsersAction) -> None:
                        help="profile every cluster; -o is then an existing folder")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
+    p.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
+                   help="count pupils where they live (residence, the default) or where they "
+                   "go to school (school)")
     p.set_defaults(run=_run_export_profile)
 
 

@@ -143,11 +143,13 @@ def most_deprived_areas(bundle: Bundle, stats: Statistics, cluster: str,
         drop=True)
 
 
-def tartan(bundle: Bundle, stats: Statistics, period: str | None = None) -> pd.DataFrame:
-    """Significance of every cluster (columns) for every indicator (rows, theme order)."""
+def tartan(bundle: Bundle, stats: Statistics, period: str | None = None,
+           basis: str = BASIS_RESIDENCE) -> pd.DataFrame:
+    """Significance of every cluster (columns) for every indicator shown on `basis` (rows,
+    theme order): each pupil indicator once, counted where pupils live or go to school."""
     clusters = list(bundle.cluster_names)
     rows = {}
-    for ind in indicators_in_theme_order(bundle):
+    for ind in indicators_for_basis(bundle, basis):
         chosen = _period_for(ind, period)
         if chosen is None:
             rows[ind.id] = [Significance.NOT_COMPARED.value] * len(clusters)

@@ -25,10 +25,10 @@ from desktop.core.atomic import atomic_path
 from desktop.core.crossborder import crossborder_section_rows
 from desktop.core.errors import ExportError
 from desktop.core.format import format_interval, format_value
-from desktop.core.model import Bundle, Indicator, Trend
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator, Trend
 from desktop.core.palettes import SIGNIFICANCE_COLOURS
-from desktop.core.profile import (cluster_profile, most_deprived_areas, potential_issues,
-                                  summary_counts)
+from desktop.core.profile import (cluster_profile, has_school_basis, most_deprived_areas,
+                                  potential_issues, summary_counts)
 from desktop.core.report_docx import add_bullets, add_picture, add_table, new_document
 from desktop.core.report_figures import Picture, ReportFigures
 from desktop.core.report_text import (cluster_description, cluster_sentence, data_notes,
@@ -44,6 +44,14 @@ PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
 PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
 Progress = Callable[[float, str], None]
+BASIS_NOTES = {
+    BASIS_RESIDENCE: "Indicators made from pupil records count each pupil in the small area "
+                     "where they live, so a cluster's figures describe the children living in "
+                     "its areas, wherever they go to school.",
+    BASIS_SCHOOL: "Indicators made from pupil records count each pupil at their school, so a "
+                  "cluster's figures describe the children attending its schools, wherever "
+                  "they live.",
+}
 
 
 def profile_filename(cluster: str) -> str:
@@ -159,9 +167,12 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
               fills={7: fills}, groups=groups)
 
 
-def _notes(doc: DocumentType, bundle: Bundle) -> None:
+def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
     manifest = bundle.manifest
     doc.add_heading("Notes", level=1)
+    if has_school_basis(bundle):
+        doc.add_heading("Where pupils are counted", level=2)
+        doc.add_paragraph(BASIS_NOTES[basis])
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
     doc.add_heading("Methods", level=2)
@@ -201,12 +212,14 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
-                  progress: Progress) -> DocumentType:
-    """The whole document for one cluster; `progress(fraction, message)` may cancel."""
+                  progress: Progress, basis: str = BASIS_RESIDENCE) -> DocumentType:
+    """The whole document for one cluster; `progress(fraction, message)` may cancel. Pupil
+    indicators are counted on `basis` (where pupils live, or where they go to school), as in
+    the window the export was made from."""
     if cluster not in bundle.cluster_names:
         raise ExportError(f"There is no cluster called {cluster!r} in this bundle; choose one "
                           f"of {', '.join(bundle.cluster_names)}.")
-    profile = cluster_profile(bundle, stats, cluster)
+    profile = cluster_profile(bundle, stats, cluster, basis=basis)
     issues = potential_issues(profile)
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
     counter = [0]
@@ -241,7 +254,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
            "from the lowest to the highest cluster; † marks synthetic data; * marks "
            "a value suppressed for small numbers; - means no value.")
     _profile_table(doc, profile)
-    _notes(doc, bundle)
+    _notes(doc, bundle, basis)
     return doc
 
 
@@ -253,13 +266,14 @@ def _save(doc: DocumentType, path: Path) -> None:
 
 
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
-                        path: str | os.PathLike, task: Task | None = None) -> None:
+                        path: str | os.PathLike, task: Task | None = None,
+                        basis: str = BASIS_RESIDENCE) -> None:
     """Write one cluster's profile to `path` (.docx), atomically."""
     task = task or Task()
     figures = ReportFigures(bundle, statistics)
     try:
         with atomic_path(path) as tmp:
-            doc = build_profile(bundle, statistics, cluster, figures, task.report)
+            doc = build_profile(bundle, statistics, cluster, figures, task.report, basis)
             task.report(0.95, f"Writing {Path(path).name}")
             _save(doc, tmp)
         task.report(1.0, "Done")
@@ -268,7 +282,7 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
-                        task: Task | None = None) -> list[Path]:
+                        task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
     """One profile per cluster into `folder`; all files appear together at the end, and a
     cancelled or failed export leaves none of them behind."""
     task = task or Task()
@@ -286,7 +300,7 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
                 def progress(fraction: float, message: str, k: int = k) -> None:
                     task.report((k + fraction) / len(clusters), message)
 
-                _save(build_profile(bundle, statistics, cluster, figures, progress), tmp)
+                _save(build_profile(bundle, statistics, cluster, figures, progress, basis), tmp)
             task.report(1.0, f"Saving {len(paths)} profiles")
     finally:
         figures.close()

@@ -132,9 +132,10 @@ class ExportActions(QObject):
         path = self.ask_path("Export cluster profile", f"{safe_name(s.cluster)}-profile.docx",
                              "Word document (*.docx)")
         if path:
-            bundle, stats, cluster = s.bundle, s.statistics, s.cluster
+            bundle, stats, cluster, basis = s.bundle, s.statistics, s.cluster, s.basis
             self._start(f"Exporting the {cluster} profile…", path,
-                        lambda task: export_profile_docx(bundle, stats, cluster, path, task),
+                        lambda task: export_profile_docx(bundle, stats, cluster, path, task,
+                                                         basis),
                         lambda _r: f"Exported {Path(path).name}")
 
     def export_all_profiles(self) -> None:
@@ -143,9 +144,9 @@ class ExportActions(QObject):
             return
         folder = self.ask_folder("Export every cluster profile into a folder")
         if folder:
-            bundle, stats = s.bundle, s.statistics
+            bundle, stats, basis = s.bundle, s.statistics, s.basis
             self._start("Exporting every cluster profile…", folder,
-                        lambda task: export_all_profiles(bundle, stats, folder, task),
+                        lambda task: export_all_profiles(bundle, stats, folder, task, basis),
                         lambda files: f"Exported {len(files)} profiles to {folder}")
 
     @property

@@ -34,7 +34,7 @@ class ViewSync(QObject):
         session.bundle_opened.connect(self._on_opened)
         session.bundle_closed.connect(self._on_closed)
         session.cluster_changed.connect(self._on_cluster)
-        session.basis_changed.connect(self._on_cluster)
+        session.basis_changed.connect(self._on_basis)
         session.indicator_changed.connect(self._on_indicator)
         session.period_changed.connect(self._on_indicator)
         session.classification_changed.connect(self._refresh_map)
@@ -56,10 +56,7 @@ class ViewSync(QObject):
         self.map.set_geometry(bundle.areas, bundle.schools)
         if self.crossborder is not None:
             self.crossborder.set_bundle(bundle)
-        indicators = pd.DataFrame([{"id": i.id, "title": i.title, "theme": i.theme}
-                                   for i in bundle.manifest.indicators])
-        self.compare.set_tartan(tartan(bundle, s.statistics), indicators, s.cluster,
-                                s.indicator_id)
+        self._refresh_tartan()
         self._on_cluster(refresh_chart=False)  # the chart is drawn once, by _on_indicator
         self._on_indicator()
         self.map.set_selected_area(s.area_code or None)
@@ -84,6 +81,19 @@ class ViewSync(QObject):
                 with_basis(s.bundle, profile),
                 cluster_sparklines(s.bundle, s.statistics, cluster))
         return self._profiles[key]
+
+    def _refresh_tartan(self) -> None:
+        """The compare-clusters rug on the session's basis: each pupil indicator once."""
+        s = self.session
+        indicators = pd.DataFrame([{"id": i.id, "title": i.title, "theme": i.theme}
+                                   for i in s.bundle.manifest.indicators])
+        self.compare.set_tartan(tartan(s.bundle, s.statistics, basis=s.basis), indicators,
+                                s.cluster, s.indicator_id)
+
+    def _on_basis(self, *_args) -> None:
+        if self.session.bundle is not None:
+            self._refresh_tartan()
+            self._on_cluster()
 
     def _on_cluster(self, *_args, refresh_chart: bool = True) -> None:
         s = self.session

@@ -108,3 +108,19 @@ def test_wrong_extensions_are_refused(opened, tmp_path, capsys):
 def test_cluster_or_all_clusters_is_required(opened, capsys):
     assert cli.main(["export-profile", "demo.atlas", "-o", "x.docx"]) == cli.EXIT_ERROR
     assert "--cluster" in capsys.readouterr().err
+
+
+def test_export_profile_on_the_school_basis(opened, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "MAX_ISSUE_CHARTS", 0)
+    out = tmp_path / "bewdley.docx"
+    assert cli.main(["export-profile", "demo.atlas", "--cluster", "Bewdley", "--basis",
+                     "school", "-o", str(out)]) == 0
+    body = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert report.BASIS_NOTES["school"] in body
+
+
+def test_an_unknown_basis_is_refused_by_name(opened, tmp_path, capsys):
+    assert cli.main(["export-profile", "demo.atlas", "--cluster", "Bewdley", "--basis", "home",
+                     "-o", str(tmp_path / "x.docx")]) != 0
+    assert "invalid choice: 'home' (choose from 'residence', 'school')" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

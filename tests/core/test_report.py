@@ -222,3 +222,30 @@ def test_crossborder_section_matches_the_flows(document, demo_bundle):
     assert rows[0] == list(inflow.columns)
     assert rows[1:] == inflow.astype(str).values.tolist()
     assert any(r[0] == "Total" for r in rows[1:])
+
+
+def test_the_profile_counts_pupils_on_the_basis_chosen(demo_bundle, stats, document, tmp_path):
+    """Exported from the window on "where pupils go to school", the table holds the school
+    twins (their own numbers) instead of the residence ones, and the notes say which basis."""
+    out = tmp_path / "school.docx"
+    report.export_profile_docx(demo_bundle, stats, CLUSTER, out, basis="school")
+    school = Document(str(out))
+
+    def rows(doc) -> dict[str, list[str]]:
+        table = table_after(doc, "Profile: all indicators")
+        return {r[0]: r for r in texts(table)[1:]}
+
+    by_school, by_home = rows(school), rows(document)
+    twin = demo_bundle.manifest.indicator("pupils_fsm__school")
+    home = demo_bundle.manifest.indicator("pupils_fsm")
+    school_row = next(r for title, r in by_school.items() if title.startswith(twin.title))
+    home_row = next(r for title, r in by_home.items() if title.startswith(home.title))
+    assert not any(t.startswith(twin.title) for t in by_home)
+    expected = cluster_profile(demo_bundle, stats, CLUSTER, basis="school").set_index(
+        "indicator_id").loc[twin.id]
+    assert school_row[3] == format_value(expected["value"], twin.value_type, twin.unit,
+                                         bool(expected["suppressed"]))
+    assert school_row[3] != home_row[3]
+    body = "\n".join(p.text for p in school.paragraphs)
+    assert report.BASIS_NOTES["school"] in body
+    assert report.BASIS_NOTES["residence"] in "\n".join(p.text for p in document.paragraphs)

@@ -29,6 +29,12 @@ def cell(view, indicator_id: str, column: int, role=Qt.ItemDataRole.DisplayRole)
     return model.data(model.index(index.row(), column, index.parent()), role)
 
 
+def rug_ids(window) -> list[str]:
+    """The indicators of the compare-clusters rug's rows."""
+    model = window.compare_view.model
+    return [model.cell_key(model.index(r, 0))[1] for r in range(model.rowCount())]
+
+
 def choose_basis(bar, basis: str) -> None:
     combo = bar.basis_combo
     combo.setCurrentIndex(combo.findData(basis))
@@ -42,6 +48,7 @@ def test_switching_basis_moves_indicator_profile_and_values_to_the_twins(
     bundle = s.bundle
     assert bar.basis_combo.isEnabled() and s.basis == "residence"
     assert profile_ids(view) == [i.id for i in indicators_for_basis(bundle, "residence")]
+    assert sorted(rug_ids(window)) == sorted(profile_ids(view))  # the rug: one row per shown
     assert "where pupils live" in cell(view, "pupils_fsm", COL_PERIOD,
                                        Qt.ItemDataRole.ToolTipRole)
     s.set_indicator("pupils_fsm")
@@ -54,6 +61,7 @@ def test_switching_basis_moves_indicator_profile_and_values_to_the_twins(
     ids = profile_ids(view)
     assert ids == [i.id for i in indicators_for_basis(bundle, "school")]
     assert "pupils_fsm__school" in ids and "pupils_fsm" not in ids
+    assert sorted(rug_ids(window)) == sorted(ids)
     assert view.current_indicator() == "pupils_fsm__school"
     # the value shown is the core's cluster value for the twin, and the row says its basis
     twin = bundle.manifest.indicator("pupils_fsm__school")

@@ -6,6 +6,7 @@ import docx
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 
+from desktop.core import report
 from tests.conftest import DEMO_PASSPHRASE
 from tests.gui.test_main_window import open_with, window  # noqa: F401 - fixture
 
@@ -14,6 +15,7 @@ def test_exports_from_the_window(qtbot, window, demo_bundle_path, scripted, tmp_
     open_with(qtbot, window, demo_bundle_path, scripted(DEMO_PASSPHRASE))
     s = window.session
     s.set_cluster(s.bundle.cluster_names[1])
+    s.set_basis("school")  # the Word profile counts pupils as the window does
     exports = window.exports
     assert all(a.isEnabled() for a in window.export_actions)
 
@@ -33,6 +35,7 @@ def test_exports_from_the_window(qtbot, window, demo_bundle_path, scripted, tmp_
     document = docx.Document(str(tmp_path / "profile.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
     assert s.cluster in text
+    assert report.BASIS_NOTES["school"] in text
     assert window.status_label.text().startswith("Exported profile.docx")
 
     exports.copy_profile()
