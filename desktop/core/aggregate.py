@@ -4,29 +4,42 @@ Areas are summed to clusters and the county from numerators and denominators (ne
 averaging percentages); means and scores are denominator-weighted (weight 1 where the
 denominator is missing). Every row gets its 95% and 99.8% intervals, small-number suppression
 and significance against the county at 95%; trends are computed for clusters and the county.
-Everything is vectorised over the whole values table at once.
+
+The values table is read in place through its integer key codes, in blocks of whole
+indicator-periods (about a million rows each): every sum and suppression equation lies inside
+one indicator-period, so each block is summed and suppressed on its own, vectorised, and only
+small temporaries exist beside the bundle (41 M rows at England scale).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import itertools
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
 from desktop.core import suppression
-from desktop.core.model import COUNTY, STAT_COLUMNS, Bundle, Polarity, Trend, ValueType
-from desktop.core.stats import SIGNIFICANCE_ORDER, ci_for, compare_with_benchmark
+from desktop.core.area_stats import (
+    COUNT,
+    FLOATS,
+    KINDS,
+    LEVELS,
+    MEAN,
+    VIEW_COLUMNS,
+    AreaRows,
+    counted_inputs,
+    intervals,
+    significance,
+)
+from desktop.core.model import COUNTY, Bundle, Polarity, ValueType
+from desktop.core.stat_table import Statistics
 from desktop.core.tasks import Task
 from desktop.core.trend import TREND_CODES, TREND_PERIODS, window_trends
 
-LEVELS = ("area", "cluster", "county")
-VIEW_COLUMNS = STAT_COLUMNS[4:]  # numerator .. significance: what the accessors return
+__all__ = ["LEVELS", "TREND_COLUMNS", "VIEW_COLUMNS", "Statistics", "compute_statistics"]
 TREND_COLUMNS = ("indicator_id", "level", "code", "trend")
-KINDS = tuple(v.value for v in ValueType)
-_PROPORTION, _RATE, _COUNT, _MEAN, _SCORE = range(5)
-_FLOATS = STAT_COLUMNS[4:11]
-_NOT_COMPARED = SIGNIFICANCE_ORDER.index("not compared")
+BLOCK_ROWS = 1 << 20  # rows summed and suppressed at once: whole indicator-periods, ~1 M rows
 
 
 class _Meta:
@@ -44,8 +57,10 @@ class _Meta:
                                        for i in indicators], dtype=np.int8)
         self.threshold = np.array([manifest.threshold_for(i) for i in indicators], dtype=float)
         declared = pd.Index(list(dict.fromkeys(p for i in indicators for p in i.periods)))
-        undeclared = _codes(bundle.values["period"], declared) < 0
-        found = _found_periods(bundle.values) if undeclared.any() else {}
+        codes, position = _key(bundle.values["period"], declared)
+        stray = np.flatnonzero(position[:-1] < 0)  # codes of periods no indicator declares
+        undeclared = (codes < 0).any() or (stray.size > 0 and np.isin(codes, stray).any())
+        found = _found_periods(bundle.values) if undeclared else {}
         self.periods: dict[str, tuple[str, ...]] = {
             i.id: tuple(dict.fromkeys([*i.periods, *found.get(i.id, ())])) for i in indicators}
         self.all_periods = tuple(dict.fromkeys(p for ps in self.periods.values() for p in ps))
@@ -69,31 +84,85 @@ def _found_periods(values: pd.DataFrame) -> dict[str, list[str]]:
     return {str(name): list(labels[present[i]]) for i, name in enumerate(ind_names)}
 
 
-def _codes(column: pd.Series, categories: pd.Index) -> np.ndarray:
-    """Positions of column values in `categories` (-1 where absent), cheap for categoricals."""
-    if isinstance(column.dtype, pd.CategoricalDtype):  # int32: 41 M rows at England scale
-        mapping = np.append(categories.get_indexer(column.cat.categories.astype(str)), -1)
-        return mapping.astype(np.int32)[column.cat.codes.to_numpy()]
-    return categories.get_indexer(column.astype(str)).astype(np.int32)
+def _key(column: pd.Series, labels: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a key column and the position in `labels` of each code, with a final
+    -1 so that missing values (code -1) map to -1 too."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, names = column.array.codes, column.cat.categories
+    else:
+        codes, names = pd.factorize(column)
+    mapping = labels.get_indexer(pd.Index(names).astype(str))
+    return codes, np.append(mapping, -1).astype(np.int32)
 
 
-def _group_sums(group: np.ndarray, n_slots: int, rows: dict[str, np.ndarray],
+class _Rows:
+    """The values table as views and integer keys, in runs of rows of one indicator-period.
+
+    Bundles are written grouped by indicator and period with every row known, and are used in
+    place. Otherwise (rows of an unknown area, an indicator-period split in several runs) the
+    known rows are copied out in indicator-period order once.
+    """
+
+    def __init__(self, values: pd.DataFrame, meta: _Meta, area_codes: pd.Index) -> None:
+        n_per = len(meta.all_periods)
+        ind_codes, ind_map = _key(values["indicator_id"], pd.Index(meta.ids))
+        per_codes, per_map = _key(values["period"], pd.Index(meta.all_periods))
+        self.area_codes, self.area_map = _key(values["area_code"], area_codes)
+        self.num, self.den, self.val = (values[c].to_numpy(dtype=float)
+                                        for c in ("numerator", "denominator", "value"))
+        change = np.ones(len(values), dtype=bool)
+        change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
+        starts = np.flatnonzero(change)
+        ind, per = ind_map[ind_codes[starts]], per_map[per_codes[starts]]
+        self.ip = np.where((ind >= 0) & (per >= 0), ind.astype(np.int64) * n_per + per, -1)
+        self.edges = np.append(starts, len(values))
+        unknown_area = np.flatnonzero(self.area_map[:-1] < 0)
+        if ((self.ip < 0).any() or np.unique(self.ip).size != self.ip.size
+                or (self.area_codes < 0).any()
+                or (unknown_area.size and np.isin(self.area_codes, unknown_area).any())):
+            self._reorder()
+
+    def _reorder(self) -> None:
+        """Keep the rows with a known indicator, period and area, in indicator-period order."""
+        ip = np.repeat(self.ip, np.diff(self.edges))
+        known = np.flatnonzero((ip >= 0) & (self.area_map[self.area_codes] >= 0))
+        order = known[np.argsort(ip[known], kind="stable")]
+        ip = ip[order]
+        self.num, self.den, self.val, self.area_codes = (
+            a[order] for a in (self.num, self.den, self.val, self.area_codes))
+        starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]]) if ip.size else np.array([], int)
+        self.ip, self.edges = ip[starts], np.append(starts, ip.size)
+
+    def blocks(self) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+        """(first row, end row, indicator-period of each run, run lengths) of consecutive runs
+        of about BLOCK_ROWS rows together."""
+        edges = self.edges
+        cuts = np.unique(np.r_[0, np.searchsorted(edges, np.arange(BLOCK_ROWS, edges[-1],
+                                                                   BLOCK_ROWS)), self.ip.size])
+        for k0, k1 in itertools.pairwise(cuts):
+            yield int(edges[k0]), int(edges[k1]), self.ip[k0:k1], np.diff(edges[k0:k1 + 1])
+
+    def bounds(self) -> dict[int, slice]:
+        """Row slice of each indicator-period code."""
+        return {int(ip): slice(int(a), int(b))
+                for ip, a, b in zip(self.ip, self.edges[:-1], self.edges[1:])}
+
+
+def _group_sums(group: np.ndarray, n_slots: int, n_runs: int, rows: dict[str, np.ndarray],
                 kind: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Sums per (indicator-period, cluster) and per indicator-period, in one pass over the rows.
+    """Sums per (run, slot) and per run, in one pass over the rows.
 
-    group is ip * n_slots + slot, where the last slot collects the areas in no cluster; the
+    group is run * n_slots + slot, where the last slot collects the areas in no cluster; the
     county is the sum over all slots. Numerators and denominators are summed, means and scores
     weighted by the denominator (1 where missing); NaN where a group has no rows.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    weighted = kind >= _MEAN
+    weighted = kind >= MEAN
     has_den = member & ~np.isnan(den)
     weight = np.where(weighted & member, np.where(np.isnan(den), 1.0, den), 0.0)
-    size = int(group.max()) + 1 if group.size else 0
-    size = -(-size // n_slots) * n_slots
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sums = np.bincount(group, weights, minlength=size).reshape(-1, n_slots)
+        sums = np.bincount(group, weights, minlength=n_runs * n_slots).reshape(-1, n_slots)
         return sums, sums.sum(axis=1)
 
     members = total(member.astype(float))
@@ -114,17 +183,58 @@ def _group_sums(group: np.ndarray, n_slots: int, rows: dict[str, np.ndarray],
     return out[0], out[1]
 
 
-def _intervals(cols: dict[str, np.ndarray], kind: np.ndarray, multiplier: np.ndarray,
-               member: np.ndarray) -> None:
-    """Fill value and both intervals for counted rows that enter the sums (in place)."""
-    for k in (_PROPORTION, _RATE, _COUNT):
-        rows = np.flatnonzero((kind == k) & member)
-        if rows.size == 0:
-            continue
-        for confidence, lo, hi in ((0.95, "lower95", "upper95"), (0.998, "lower998", "upper998")):
-            value, lower, upper = ci_for(KINDS[k], cols["numerator"][rows],
-                                         cols["denominator"][rows], multiplier[rows], confidence)
-            cols["value"][rows], cols[lo][rows], cols[hi][rows] = value, lower, upper
+class _Sums:
+    """Cluster (by slot) and county sums and suppression of every indicator-period, filled
+    block by block; rows are indicator-period codes."""
+
+    def __init__(self, n_ip: int, n_slots: int, n_rows: int) -> None:
+        self.slot = {c: np.full((n_ip, n_slots), np.nan) for c in ("numerator", "denominator",
+                                                                  "value")}
+        self.county = {c: np.full(n_ip, np.nan) for c in ("numerator", "denominator", "value")}
+        self.slot["present"], self.county["present"] = (np.zeros((n_ip, n_slots), bool),
+                                                        np.zeros(n_ip, bool))
+        self.slot_hidden, self.county_hidden = np.zeros((n_ip, n_slots), bool), np.zeros(n_ip, bool)
+        self.area_hidden = np.zeros(n_rows, bool)
+
+    def add_block(self, rows: _Rows, block: tuple[int, int, np.ndarray, np.ndarray],
+                  slot_of_code: np.ndarray, meta: _Meta) -> None:
+        """Sum one block of runs and suppress it: its areas, clusters and county together."""
+        start, stop, run_ip, lengths = block
+        n_slots, n_runs, n_per = self.slot_hidden.shape[1], run_ip.size, len(meta.all_periods)
+        n_cl = n_slots - 1
+        run_ind = run_ip // n_per
+        ind = np.repeat(run_ind, lengths)
+        kind = meta.kind[ind]
+        den, val = rows.den[start:stop], rows.val[start:stop]
+        num, member = counted_inputs(rows.num[start:stop], den, val, kind)
+        slot = slot_of_code[rows.area_codes[start:stop]]
+        # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
+        # clusters and the areas in no cluster.
+        equation = np.repeat(np.arange(n_runs, dtype=np.int64) * n_slots, lengths)
+        by_slot, by_county = _group_sums(equation + slot, n_slots, n_runs,
+                                         {"numerator": num, "denominator": den, "value": val,
+                                          "member": member}, kind)
+        for c, array in by_slot.items():
+            self.slot[c][run_ip] = array
+            self.county[c][run_ip] = by_county[c]
+        cl_run, cl_pos = np.divmod(np.flatnonzero(by_slot["present"][:, :n_cl].ravel()), n_cl)
+        co_run = np.flatnonzero(by_county["present"])
+        n_agg = cl_run.size + co_run.size
+        all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
+        counted = meta.kind[all_ind] <= COUNT
+        all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
+                                  by_county["numerator"][co_run]])
+        hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
+        hidden = suppression.secondary_mask(
+            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+            child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
+                                        np.full(co_run.size, -1)]),
+            parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,
+                                         co_run * n_slots + n_cl]),
+            n_groups=n_runs * n_slots)
+        self.area_hidden[start:stop] = hidden[:stop - start]
+        self.slot_hidden[run_ip[cl_run], cl_pos] = hidden[stop - start:stop - start + cl_run.size]
+        self.county_hidden[run_ip[co_run]] = hidden[stop - start + cl_run.size:]
 
 
 def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
@@ -135,311 +245,64 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     clusters = pd.Index([str(c) for c in bundle.cluster_names], name="cluster")
     n_ind, n_per, n_cl = len(meta.ids), len(meta.all_periods), len(clusters)
     task.report(0.05, "Reading values")
-
-    values = bundle.values
-    ind = _codes(values["indicator_id"], pd.Index(meta.ids))
-    per = _codes(values["period"], pd.Index(meta.all_periods))
-    area = _codes(values["area_code"], area_codes)
-    keep = (ind >= 0) & (per >= 0) & (area >= 0)
-    ip = ind * n_per + per
-    # Rows of one indicator and period must be contiguous: sort only when the input is not,
-    # and copy nothing when every row is kept in its order (large bundles usually are).
-    order = None if keep.all() else np.flatnonzero(keep)
-    kept = ip if order is None else ip[order]
-    if np.any(kept[1:] < kept[:-1]):
-        order = np.argsort(kept, kind="stable") if order is None else \
-            order[np.argsort(kept, kind="stable")]
-
-    def take(array: np.ndarray) -> np.ndarray:
-        return array if order is None else array[order]
-
-    ind, area, ip = take(ind), take(area), take(ip)
-    del per, keep
-    kind = meta.kind[ind]
-    num, den, val = (take(values[c].to_numpy(dtype=float))
-                     for c in ("numerator", "denominator", "value"))
-    num = np.where((kind == _COUNT) & np.isnan(num), val, num)
-    member = np.select([kind <= _RATE, kind == _COUNT],
-                       [~np.isnan(num) & ~np.isnan(den), ~np.isnan(num)], ~np.isnan(val))
-    rows = {"numerator": num, "denominator": den, "value": val, "member": member}
+    rows = _Rows(bundle.values, meta, area_codes)
     area_cluster = clusters.get_indexer(
         [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]]).astype(np.int32)
+    slot_of_code = np.where(area_cluster >= 0, area_cluster, n_cl).astype(np.int32)[rows.area_map]
 
-    task.report(0.2, "Summing clusters and the county")
-    slot = np.where(area_cluster >= 0, area_cluster, n_cl).astype(np.int32)[area]
-    by_slot, by_county = _group_sums(ip * (n_cl + 1) + slot, n_cl + 1, rows, kind)
-    by_cluster = {c: a[:, :n_cl].ravel() for c, a in by_slot.items()}
+    sums = _Sums(n_ind * n_per, n_cl + 1, rows.num.size)
+    blocks = list(rows.blocks())
+    for k, block in enumerate(blocks):
+        task.report(0.1 + 0.6 * k / len(blocks), "Summing and suppressing small numbers")
+        sums.add_block(rows, block, slot_of_code, meta)
+    by_cluster = {c: a[:, :n_cl].ravel() for c, a in sums.slot.items()}
     cl_groups = np.flatnonzero(by_cluster["present"])
-    co_groups = np.flatnonzero(by_county["present"])
-    n_area, n_agg = area.size, cl_groups.size + co_groups.size
+    co_groups = np.flatnonzero(sums.county["present"])
+    n_agg = cl_groups.size + co_groups.size
     # Aggregate rows (clusters, then the county) are computed in full now; area rows keep only
-    # what suppression needs, their intervals and significance are made per slice on demand.
-    a_level = np.concatenate([np.ones(cl_groups.size, np.int8), np.full(co_groups.size, 2, np.int8)])
+    # what suppression decided, their statistics are made per slice on demand (AreaRows).
+    a_level = np.concatenate([np.ones(cl_groups.size, np.int8),
+                              np.full(co_groups.size, 2, np.int8)])
     a_ind = np.concatenate([cl_groups // (n_per * n_cl), co_groups // n_per])
     a_per = np.concatenate([(cl_groups // n_cl) % n_per, co_groups % n_per])
     a_pos = np.concatenate([cl_groups % n_cl, np.full(co_groups.size, n_cl)])
     a_ip = a_ind * n_per + a_per
-    cols = {c: np.concatenate([by_cluster[c][cl_groups], by_county[c][co_groups]])
+    cols = {c: np.concatenate([by_cluster[c][cl_groups], sums.county[c][co_groups]])
             for c in ("numerator", "denominator", "value")}
-    cols.update({c: np.full(n_agg, np.nan) for c in _FLOATS[3:]})
-    a_kind = meta.kind[a_ind]
+    cols.update({c: np.full(n_agg, np.nan) for c in FLOATS[3:]})
 
-    task.report(0.4, "Confidence intervals")
-    _intervals(cols, a_kind, meta.multiplier[a_ind], np.ones(n_agg, bool))
-    task.report(0.6, "Suppressing small numbers")
-    all_ind = np.concatenate([ind, a_ind])
-    counted = meta.kind[all_ind] <= _COUNT
-    all_num = np.concatenate([num, cols["numerator"]])
-    hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
-    # Equation ip*(n_cl+1)+c sums cluster c over its areas; +n_cl sums the county over the
-    # clusters and the areas in no cluster.
-    equation = ip * (n_cl + 1)
-    a_equation = (a_ip * (n_cl + 1)).astype(np.int32)  # group codes: int32 like the rows'
-    hidden = suppression.secondary_mask(
-        hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
-        child_group=np.concatenate([equation + slot,
-                                    np.where(a_level == 2, -1, a_equation + n_cl)]),
-        parent_group=np.concatenate([np.full(n_area, -1, np.int32),
-                                     (a_equation + a_pos).astype(np.int32)]),
-        n_groups=n_ind * n_per * (n_cl + 1))
-    del all_ind, counted, all_num, equation, slot, kind
-    a_hidden = hidden[n_area:]
+    task.report(0.75, "Confidence intervals")
+    intervals(cols, meta.kind[a_ind], meta.multiplier[a_ind], np.ones(n_agg, bool))
+    a_hidden = np.concatenate([sums.slot_hidden[:, :n_cl].ravel()[cl_groups],
+                               sums.county_hidden[co_groups]])
     suppression.blank(cols, a_hidden)
 
-    task.report(0.75, "Significance and trends")
+    task.report(0.85, "Significance and trends")
     county_value = np.full(n_ind * n_per, np.nan)
     county_value[a_ip[a_level == 2]] = cols["value"][a_level == 2]
-    significance = _significance(cols, a_hidden, a_ind, a_ip, a_level < 2, county_value, meta)
+    codes = significance(cols, a_hidden, a_ind, a_ip, a_level < 2, county_value, meta)
+    trends = _trends(cols, a_hidden, a_ind, a_per, a_pos, meta, clusters)
 
-    position = meta.position[a_ind, a_per]
-    window = np.where(position >= 0, position - (meta.n_periods[a_ind] - TREND_PERIODS), -1)
-    series = a_ind * (n_cl + 1) + a_pos
-    series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
-    trend = window_trends(series, window, cols["numerator"], cols["denominator"], ~a_hidden,
-                          series_kind)
-    trends = pd.DataFrame({
-        "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
-        "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
-        "code": np.tile(np.array([*clusters, COUNTY], dtype=object), n_ind),
-        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})
-
-    task.report(0.9, "Indexing")
-    areas = _AreaRows(num, den, val, member, hidden[:n_area].copy(), area,
-                      _bounds(ip), county_value, meta)
-    return Statistics._build({**cols, "suppressed": a_hidden, "significance": significance},
+    task.report(0.95, "Indexing")
+    areas = AreaRows(rows.num, rows.den, rows.val, rows.area_codes, rows.area_map,
+                     sums.area_hidden, rows.bounds(), county_value, meta)
+    return Statistics._build({**cols, "suppressed": a_hidden, "significance": codes},
                              a_ind, a_per, a_level, a_pos, meta, area_codes, clusters, trends,
                              areas)
 
 
-def _bounds(ip: np.ndarray) -> dict[int, slice]:
-    """Row slice of each indicator-period code in `ip` (rows grouped by code)."""
-    change = np.flatnonzero(ip[1:] != ip[:-1]) + 1
-    edges = np.r_[0, change, ip.size] if ip.size else np.array([0])
-    return {int(ip[a]): slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])}
-
-
-def _significance(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray,
-                  ip: np.ndarray, compared: np.ndarray | bool, county_value: np.ndarray,
-                  meta: _Meta) -> np.ndarray:
-    """Significance codes against the county of each row (hidden rows: not compared).
-
-    A cluster's count is part of the county's: comparing the two says nothing, so counts are
-    not compared; ratios, rates and proportions are.
-    """
-    significance = np.full(ind.size, _NOT_COMPARED, dtype=np.int8)
-    kind, polarity = meta.kind[ind], meta.polarity_code[ind]
-    for code, pol in enumerate(Polarity):
-        rows_ = np.flatnonzero(compared & (kind <= _RATE) & (polarity == code))
-        significance[rows_] = compare_with_benchmark(
-            cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
-    significance[hidden] = _NOT_COMPARED
-    return significance
-
-
-class _AreaRows:
-    """Area rows as the sums and suppression left them; statistics made on demand.
-
-    Intervals and significance depend on one row alone (and the county value) and suppression
-    is already final, so computing them per slice gives exactly the eager result.
-    """
-
-    def __init__(self, num: np.ndarray, den: np.ndarray, val: np.ndarray, member: np.ndarray,
-                 hidden: np.ndarray, pos: np.ndarray, bounds: dict[int, slice],
-                 county_value: np.ndarray, meta: _Meta) -> None:
-        self.num, self.den, self.val, self.member, self.hidden = num, den, val, member, hidden
-        self.pos, self.bounds, self.county_value, self.meta = pos, bounds, county_value, meta
-
-    def columns(self, sl: slice, ind: np.ndarray, per: np.ndarray) -> dict[str, np.ndarray]:
-        """Every statistic column (significance as codes) of rows `sl`, whose indicator and
-        period positions are `ind` and `per` (arrays, or scalars for one slice)."""
-        n = sl.stop - sl.start
-        ind = np.broadcast_to(ind, n)
-        cols = {"numerator": self.num[sl].copy(), "denominator": self.den[sl].copy(),
-                "value": self.val[sl].copy(), **{c: np.full(n, np.nan) for c in _FLOATS[3:]}}
-        _intervals(cols, self.meta.kind[ind], self.meta.multiplier[ind], self.member[sl])
-        hidden = self.hidden[sl]
-        suppression.blank(cols, hidden)
-        ip = ind * len(self.meta.all_periods) + per
-        cols["significance"] = _significance(cols, hidden, ind, np.broadcast_to(ip, n), True,
-                                             self.county_value, self.meta)
-        cols["suppressed"] = hidden.copy()
-        return cols
-
-
-class Statistics:
-    """All statistics of a bundle, read-only: cluster and county rows held in full, area rows
-    computed one indicator and period at a time (a few ms for 33,000 areas) and cached.
-
-    The accessors are what views call on every indicator switch: each touches only the rows of
-    one indicator and period.
-    """
-
-    CACHE_SIZE = 16  # area slices kept: a few indicators over all their periods
-
-    def __init__(self, aggregates: pd.DataFrame, trends: pd.DataFrame, index: dict,
-                 areas: _AreaRows) -> None:
-        self._aggregates, self._trends, self._index, self._areas = aggregates, trends, index, areas
-        self._arrays = {c: aggregates[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
-        self._arrays["significance"] = aggregates["significance"].cat.codes.to_numpy()
-        self._trend_of = {(i, c): Trend(t) for i, c, t in
-                          zip(trends["indicator_id"], trends["code"], trends["trend"])}
-        self._cache: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
-        self._table: pd.DataFrame | None = None
-
-    @classmethod
-    def _build(cls, cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
-               level: np.ndarray, pos: np.ndarray, meta: _Meta, area_codes: pd.Index,
-               clusters: pd.Index, trends: pd.DataFrame, areas: _AreaRows) -> Statistics:
-        n_per = len(meta.all_periods)
-        slices = {}
-        for lv in (1, 2):
-            offset = int(np.argmax(level == lv)) if (level == lv).any() else 0
-            for code, sl in _bounds(ind[level == lv].astype(np.int64) * n_per
-                                    + per[level == lv]).items():
-                i, p = divmod(code, n_per)
-                slices[(meta.ids[i], meta.all_periods[p], LEVELS[lv])] = \
-                    slice(sl.start + offset, sl.stop + offset)
-        codes = pd.Index(list(dict.fromkeys([*area_codes, *clusters, COUNTY])))
-        index = {"slices": slices, "pos": pos, "areas": area_codes, "clusters": clusters,
-                 "periods": meta.periods, "codes": codes, "meta": meta,
-                 "area_slices": {(meta.ids[ip // n_per], meta.all_periods[ip % n_per]): sl
-                                 for ip, sl in areas.bounds.items()}}
-        code_of = codes.get_indexer([*clusters, COUNTY])
-        return cls(_long_table(cols, ind, per, level, code_of[pos], meta, codes), trends, index,
-                   areas)
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The long table, columns STAT_COLUMNS: areas, then clusters, then the county, each
-        grouped by indicator and period. Expensive: every area row's statistics are computed
-        on first use (tens of millions of rows at England scale) and then kept; views use the
-        accessors or `aggregate_table` instead."""
-        if self._table is None:
-            meta, areas = self._index["meta"], self._areas
-            n_per = len(meta.all_periods)
-            bounds = sorted(areas.bounds.items(), key=lambda item: item[1].start)
-            ip = np.repeat([b for b, _ in bounds], [sl.stop - sl.start for _, sl in bounds])
-            ind, per = ip // n_per, ip % n_per
-            cols = areas.columns(slice(0, ip.size), ind, per)
-            codes = self._index["codes"]
-            area_table = _long_table(cols, ind, per, np.zeros(ip.size, np.int8),
-                                     codes.get_indexer(self._index["areas"])[areas.pos], meta,
-                                     codes)
-            self._table = pd.concat([area_table, self._aggregates], ignore_index=True)
-        return self._table
-
-    @property
-    def aggregate_table(self) -> pd.DataFrame:
-        """The cluster and county rows of `table` (cheap: built when the bundle opened)."""
-        return self._aggregates
-
-    @property
-    def trends(self) -> pd.DataFrame:
-        """One row per indicator and cluster (and the county), columns TREND_COLUMNS."""
-        return self._trends
-
-    def periods(self, indicator_id: str) -> tuple[str, ...]:
-        return self._index["periods"][indicator_id]
-
-    def trend(self, indicator_id: str, code: str) -> Trend:
-        """Trend of a cluster (or COUNTY) over the indicator's latest five periods."""
-        return self._trend_of.get((indicator_id, code), Trend.CANNOT)
-
-    @staticmethod
-    def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
-              index: pd.Index) -> pd.DataFrame:
-        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
-        out = {c: np.full(len(index), np.nan) for c in _FLOATS}
-        out["suppressed"] = np.zeros(len(index), bool)
-        out["significance"] = np.full(len(index), _NOT_COMPARED, np.int8)
-        for arrays, sl, target in rows:
-            for c in VIEW_COLUMNS:
-                out[c][target] = arrays[c][sl]
-        out["significance"] = pd.Categorical.from_codes(out["significance"], SIGNIFICANCE_ORDER)
-        return pd.DataFrame(out, index=index)
-
-    def _slice(self, indicator_id: str, period: str, level: str) -> slice | None:
-        if level == "area":
-            return self._index["area_slices"].get((indicator_id, period))
-        return self._index["slices"].get((indicator_id, period, level))
-
-    def _area_rows(self, indicator_id: str, period: str, sl: slice) -> dict[str, np.ndarray]:
-        meta = self._index["meta"]
-        return self._areas.columns(sl, np.int64(meta.ids.index(indicator_id)),
-                                   np.int64(meta.all_periods.index(period)))
-
-    def area_values(self, indicator_id: str, period: str) -> pd.DataFrame:
-        """Every area in bundle order (missing: NaN, not suppressed, not compared)."""
-        key = (indicator_id, period)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-        else:
-            sl = self._slice(indicator_id, period, "area")
-            rows = [] if sl is None else [(self._area_rows(indicator_id, period, sl),
-                                           slice(None), self._areas.pos[sl])]
-            self._cache[key] = self._view(rows, self._index["areas"])
-            if len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return self._cache[key].copy(deep=False)  # copy-on-write: the cache stays intact
-
-    def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
-        """Every cluster in display order, then a final COUNTY row."""
-        rows = [(self._arrays, sl, self._index["pos"][sl]) for sl in
-                (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
-                if sl is not None]
-        return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
-
-    def series(self, indicator_id: str, code: str, level: str) -> pd.DataFrame:
-        """One area, cluster or the county (code COUNTY) over the indicator's periods."""
-        target = {"area": lambda: self._index["areas"].get_loc(code),
-                  "cluster": lambda: self._index["clusters"].get_loc(code),
-                  "county": lambda: len(self._index["clusters"])}[level]()
-        positions = self._areas.pos if level == "area" else self._index["pos"]
-        periods = self.periods(indicator_id)
-        rows = []
-        for k, period in enumerate(periods):
-            sl = self._slice(indicator_id, period, level)
-            if sl is None:
-                continue
-            hit = np.flatnonzero(positions[sl] == target)
-            if hit.size:
-                one = slice(sl.start + hit[0], sl.start + hit[0] + 1)
-                arrays = self._arrays if level != "area" else \
-                    self._area_rows(indicator_id, period, one)
-                rows.append((arrays, one if level != "area" else slice(None), np.array([k])))
-        return self._view(rows, pd.Index(periods, name="period"))
-
-
-def _long_table(cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
-                level: np.ndarray, code: np.ndarray, meta: _Meta, codes: pd.Index
-                ) -> pd.DataFrame:
-    """Rows in STAT_COLUMNS with categorical keys (code: positions in `codes`)."""
+def _trends(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray, per: np.ndarray,
+            pos: np.ndarray, meta: _Meta, clusters: pd.Index) -> pd.DataFrame:
+    """Trend of every cluster and the county over each indicator's latest periods."""
+    n_ind, n_cl = len(meta.ids), len(clusters)
+    position = meta.position[ind, per]
+    window = np.where(position >= 0, position - (meta.n_periods[ind] - TREND_PERIODS), -1)
+    series = ind * (n_cl + 1) + pos
+    series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
+    trend = window_trends(series, window, cols["numerator"], cols["denominator"], ~hidden,
+                          series_kind)
     return pd.DataFrame({
-        "indicator_id": pd.Categorical.from_codes(ind, meta.ids),
-        "period": pd.Categorical.from_codes(per, meta.all_periods),
-        "level": pd.Categorical.from_codes(level, LEVELS),
-        "code": pd.Categorical.from_codes(code, codes),
-        **{c: cols[c] for c in _FLOATS},
-        "suppressed": cols["suppressed"],
-        "significance": pd.Categorical.from_codes(cols["significance"], SIGNIFICANCE_ORDER)},
-        copy=False)
+        "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
+        "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
+        "code": np.tile(np.array([*clusters, COUNTY], dtype=object), n_ind),
+        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})

@@ -8,10 +8,12 @@ directory and are checked before anything is inflated, and every member is read 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -25,6 +27,9 @@ MAX_TOTAL_UNCOMPRESSED = 4 * 1024**3  # a county bundle is tens of MB, England a
 MAX_RATIO = 200  # deflate tops out near 1032:1; Parquet inside a ZIP rarely exceeds 10:1
 RATIO_CHECK_FROM = 16 * 1024**2  # small members (the manifest) may compress well, harmlessly
 _READ_CHUNK = 1024**2
+# ZIP local file header: signature, (version), flags, method, (time, date, crc, sizes), name
+# and extra-field lengths; the sizes and CRC come from the central directory instead.
+_LOCAL_HEADER = struct.Struct("<4s2xHH16xHH")
 
 Progress = Callable[[float, str], None]
 
@@ -39,7 +44,9 @@ def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
         for i, (name, file_name) in enumerate(present.items()):
             if progress:
                 progress(i / len(present), f"Writing {name}")
-            archive.writestr(file_name, encode_table(name, tables[name]))
+            # Parquet is compressed already: stored, a member is read in place, with no inflate
+            archive.writestr(file_name, encode_table(name, tables[name]),
+                             compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 
@@ -67,8 +74,11 @@ def bundle_from_zip(data: bytes, name: str, progress: Progress | None = None) ->
             if file_name not in archive.NameToInfo:
                 raise BundleContentError(f"{name} has no {file_name} table; the {table} table "
                                          "is required. Rebuild the bundle with cluster-atlas pack.")
-            tables[table] = decode_table(table, read_member(archive, file_name, name),
-                                         f"{name}: {file_name}")
+            member = stored_member(data, archive, file_name)
+            if member is None:
+                member = read_member(archive, file_name, name)
+            tables[table] = decode_table(table, member, f"{name}: {file_name}")
+            del member  # inflated bytes go before the next member is inflated
     _check_indicators(tables["values"], manifest, name)
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
@@ -92,6 +102,31 @@ def check_sizes(archive: zipfile.ZipFile, name: str) -> None:
         if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
             raise DamagedBundle(f"{name}: {info.filename} would inflate {ratio:.0f} times "
                                 "(a ZIP bomb or a damaged archive); it was not opened.")
+
+
+def stored_member(data: bytes, archive: zipfile.ZipFile, member: str) -> memoryview | None:
+    """A stored (uncompressed) member as a view into `data`, without copying, once its local
+    header matches the central directory and its CRC-32 is right; None for anything else
+    (deflated, encrypted, odd or damaged members), which `read_member` then reads or refuses
+    with its own message."""
+    info = archive.getinfo(member)
+    start = info.header_offset
+    header = data[start:start + _LOCAL_HEADER.size]
+    if (info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 1
+            or info.compress_size != info.file_size or len(header) != _LOCAL_HEADER.size):
+        return None
+    magic, flags, method, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    begin = start + _LOCAL_HEADER.size
+    encoding = "utf-8" if flags & 0x800 else "cp437"
+    if (magic != b"PK\x03\x04" or method != zipfile.ZIP_STORED or flags & 1
+            or data[begin:begin + name_length].decode(encoding, "replace")
+            != info.orig_filename):
+        return None
+    begin += name_length + extra_length
+    view = memoryview(data)[begin:begin + info.file_size]
+    if len(view) != info.file_size or zlib.crc32(view) != info.CRC:
+        return None
+    return view
 
 
 def read_member(archive: zipfile.ZipFile, member: str, name: str) -> bytes:
@@ -130,13 +165,24 @@ def _table_files(raw: dict, name: str) -> dict[str, str]:
 
 
 def _check_indicators(values: pd.DataFrame, manifest: model.Manifest, name: str) -> None:
-    """Every value must belong to an indicator and period the manifest lists."""
+    """Every value must belong to an indicator and period the manifest lists.
+
+    Works on runs of equal (indicator, period) codes: the writer groups rows by indicator and
+    period, so 41 M rows make a few thousand runs, and an unsorted table is still right.
+    """
+    ind_codes, ind_names = _factorized(values["indicator_id"])
+    per_codes, per_names = _factorized(values["period"])
+    change = np.ones(len(values), dtype=bool)
+    change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
+    starts = np.flatnonzero(change)  # every code that occurs starts a run
     known = {ind.id for ind in manifest.indicators}
-    unknown = sorted(set(values["indicator_id"].dropna().unique()) - known)
+    used = np.unique(ind_codes[starts])
+    unknown = sorted(set(ind_names[used[used >= 0]]) - known)
     if unknown:
         raise BundleContentError(f"{name}: values.parquet has values for indicators that "
                                  f"manifest.json does not list: {', '.join(unknown[:5])}.")
-    pairs = values[["indicator_id", "period"]].drop_duplicates()
+    pairs = pd.DataFrame({"indicator_id": ind_names.take(ind_codes[starts]),
+                          "period": per_names.take(per_codes[starts])}).drop_duplicates()
     listed = pd.MultiIndex.from_arrays(
         [[ind.id for ind in manifest.indicators for _ in ind.periods],
          [p for ind in manifest.indicators for p in ind.periods]])
@@ -146,6 +192,14 @@ def _check_indicators(values: pd.DataFrame, manifest: model.Manifest, name: str)
         raise BundleContentError(
             f"{name}: values.parquet has period {first['period']!r} for indicator "
             f"{first['indicator_id']!r}, which manifest.json does not list in its periods.")
+
+
+def _factorized(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) and labels of a key column, free for a Categorical."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array.codes, column.cat.categories
+    codes, labels = pd.factorize(column)
+    return codes, pd.Index(labels)
 
 
 def parquet_row_groups(data: bytes) -> int:

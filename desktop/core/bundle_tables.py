@@ -10,9 +10,8 @@ table's key columns come as pandas Categorical of str (DICTIONARY_COLUMNS).
 from __future__ import annotations
 
 import functools
-import json
-
 import io
+import json
 from typing import Literal
 
 import numpy as np
@@ -21,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from desktop.core import model
+from desktop.core.bundle_columns import read_columns, to_pandas
 from desktop.core.errors import BundleContentError
 
 Kind = Literal["str", "float", "geometry"]
@@ -71,7 +71,9 @@ def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for col, (kind, _) in TABLE_SCHEMAS[table].items():
         series = df[col] if col in df.columns else pd.Series(np.nan, index=df.index)
         if kind == "str" and isinstance(series.dtype, pd.CategoricalDtype):
-            out[col] = series.cat.rename_categories(series.cat.categories.astype("str"))
+            categories = series.cat.categories
+            out[col] = series if categories.dtype == "str" else \
+                series.cat.rename_categories(categories.astype("str"))
             continue
         out[col] = series if kind == "geometry" else series.astype(
             "str" if kind == "str" else "float64")
@@ -110,7 +112,7 @@ def _write_values(df: pd.DataFrame, buffer: io.BytesIO) -> None:
 def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
     """Parse one table's Parquet bytes; `where` ("bundle: file") prefixes every message."""
     try:
-        parquet = pq.ParquetFile(io.BytesIO(data))
+        parquet = pq.ParquetFile(pa.BufferReader(data))
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise BundleContentError(f"{where} is not a readable Parquet file ({exc}).") from exc
@@ -118,11 +120,13 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
     dictionary = [c for c in DICTIONARY_COLUMNS.get(table, ()) if c in columns]
     try:
         if dictionary:  # decoded straight into dictionaries, never one string per row
-            parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=dictionary)
+            parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=dictionary)
         if table in GEOMETRY_TYPES:
             df = _read_geo(data, parquet, columns, where)
         else:
-            df = _to_pandas(parquet, columns, tuple(dictionary))
+            df = read_columns(parquet, columns, tuple(dictionary)) if dictionary else None
+            if df is None:
+                df = to_pandas(parquet, columns, tuple(dictionary))
     except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
     df = _typed(table, df.reset_index(drop=True))
@@ -160,23 +164,6 @@ def _check_schema(table: str, schema: pa.Schema, where: str) -> list[str]:
     return present
 
 
-def _to_pandas(parquet: pq.ParquetFile, columns: list[str],
-               dictionary: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read the columns one at a time, so the Arrow copy of only one column is alive beside
-    the pandas table (41 M-row tables at England scale), and without pandas' own metadata: the
-    tables are plain columns, and a damaged metadata block must not decide how they are read.
-    Text columns in `dictionary` become pandas Categorical (one string per distinct value)."""
-    out = {}
-    for col in columns:
-        column = parquet.read(columns=[col]).column(0)
-        if col in dictionary and (pa.types.is_string(column.type)
-                                  or pa.types.is_large_string(column.type)):
-            column = column.dictionary_encode()
-        out[col] = column.to_pandas()
-        del column
-    return pd.DataFrame(out, copy=False)
-
-
 def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: str):
     """GeoParquet in EPSG:27700 (or plain Parquet with a WKB column) straight through shapely;
     GeoParquet in another CRS through geopandas, reprojected."""
@@ -192,7 +179,7 @@ def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: s
         elif gdf.crs.to_epsg() != 27700:
             gdf = gdf.to_crs(bundle_crs())
         return pd.DataFrame(gdf)
-    df = _to_pandas(parquet, columns)
+    df = to_pandas(parquet, columns)
     try:
         df["geometry"] = shapely.from_wkb(df["geometry"].to_numpy())
     except shapely.errors.GEOSException as exc:
