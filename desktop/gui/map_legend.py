@@ -55,6 +55,12 @@ class MapLegend(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Map legend")
         self.setFixedWidth(WIDTH)  # a fixed width: a new title never resizes the map canvas
+        # white like the map's canvas, so map and legend read as one picture
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), QColor("white"))
+        palette.setColor(self.foregroundRole(), QColor("black"))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
