@@ -14,6 +14,7 @@ Suppressed values never reach an artist: they are drawn as "*" with a footnote.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer, ErrorbarContainer
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
@@ -44,6 +46,8 @@ SIGNIFICANCE_LABELS: dict[Significance, str] = {
     Significance.LOWER: "Lower than county",
     Significance.NOT_COMPARED: "Not compared",
 }
+LABEL_LINE = 1.8  # the height of one cluster name down a bar chart, in font sizes
+LINES_AROUND = 9  # lines of text above and below a bar chart's Axes
 LEFT_MARGIN = 0.012  # figure fraction before the title and notes
 ORDERS = ("bundle", "value")
 
@@ -191,7 +195,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                             gid="suppressed" if marked else "missing")
         county_value = float(pd.Series(county).get("value", np.nan))
         _county_line(ax, indicator, county_value)
-        ax.set_yticks(y, labels=names)
+        ax.set_yticks(y, labels=thinned_names(ax, names, highlight))
         ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
         for label in ax.get_yticklabels():
             if label.get_text() == highlight:
@@ -202,6 +206,28 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
     structure = bar_structure(frame, county_value, highlight, palette)
     ax._atlas_bars = BarArtists(structure, bars, whiskers)
     return ax
+
+
+def thinned_names(ax: Axes, names: list[str], highlight: str | None = None) -> list[str]:
+    """Cluster names for the bars, every n-th one blanked when more bars than lines of text fit
+    down the Axes (150 clusters on a screen chart): the chosen cluster is always named, and
+    the names nearest it give way to it. Each bar keeps its name for clicks and the table."""
+    fig = ax.get_figure(root=True)
+    figure_pt = fig.get_figheight() * 72
+    # the layout has not run yet: the Axes get at most the figure less the lines of text
+    # around them (title block, value axis and its label, footnote)
+    base = matplotlib.rcParams["font.size"]
+    height_pt = min(ax.get_position().height * figure_pt, figure_pt - LINES_AROUND * base * 1.3)
+    size = FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points()
+    fits = max(1, int(height_pt / (size * LABEL_LINE)))
+    if len(names) <= fits:
+        return list(names)
+    step = math.ceil(len(names) / fits)
+    keep = set(range(0, len(names), step))
+    if highlight in names:
+        chosen = names.index(highlight)
+        keep = {i for i in keep if abs(i - chosen) >= step} | {chosen}
+    return [name if i in keep else "" for i, name in enumerate(names)]
 
 
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,

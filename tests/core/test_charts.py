@@ -329,3 +329,25 @@ def test_the_legend_explains_every_colour_of_the_indicators_polarity(polarity, s
     ax = bar_chart(new_figure().add_subplot(), indicator, "2023", clusters, {"value": 5.0})
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[-1] == "County" and len(labels) == len(expected) + 1
+
+
+def test_many_clusters_are_named_only_as_far_as_the_names_fit():
+    """150 clusters (England scale) on a print-sized chart: names thinned to what fits, the
+    highlighted cluster always named, every bar still carrying its name for clicks."""
+    names = [f"Cluster {i:03d}" for i in range(150)]
+    values = np.linspace(5, 20, 150)
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": False, "significance": "similar"},
+                            index=pd.Index(names, name="cluster"))
+    fig = new_figure(16, 10)
+    ax = bar_chart(fig.add_subplot(), IND, "2023", clusters, {"value": 10.0},
+                   highlight="Cluster 077")
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "Cluster 077" in shown and 5 <= len(shown) <= 40
+    FigureCanvasAgg(fig).draw()
+    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()),
+                   key=lambda b: b.y0)
+    assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))  # no two names overlap
+    assert sorted(p.get_gid() for p in ax.patches if p.get_gid()) == names
+    few = bar_chart(new_figure().add_subplot(), IND, "2023", clusters_frame(), {"value": 5.0})
+    assert all(t.get_text() for t in few.get_yticklabels())  # a county's dozen: all named
