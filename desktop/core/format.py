@@ -14,11 +14,13 @@ MISSING = "-"
 
 
 def _is_missing(value: object) -> bool:
+    """No number to show: None, NaN, text, or an infinity (an overflow from absurd inputs,
+    which no reader should take for a value)."""
     if value is None:
         return True
     try:
-        return math.isnan(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return not math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -33,3 +35,14 @@ def test_intervals():
     assert format_interval(1.234, 5.678, ValueType.RATE) == "1.2 to 5.7"
     assert format_interval(1.0, np.nan, ValueType.RATE) == MISSING
     assert format_interval(1.0, 2.0, ValueType.RATE, suppressed=True) == SUPPRESSED
+
+
+@pytest.mark.parametrize("kind", list(ValueType))
+def test_an_overflowed_value_reads_as_missing_not_inf(kind):
+    """Absurd inputs (1e308 counts in a hostile bundle) overflow to infinity: shown as "-",
+    never as "inf%" or "-inf to inf"."""
+    assert format_value(math.inf, kind, "%") == MISSING
+    assert format_value(-math.inf, kind) == MISSING
+    assert format_interval(-math.inf, math.inf, kind) == MISSING
+    assert format_interval(1.0, math.inf, kind) == MISSING
+    assert format_value(10**400, kind) == MISSING  # an int too large for a float
