@@ -11,6 +11,7 @@ Keyboard: +/- zoom, 0 resets, arrow keys pan.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -37,6 +38,7 @@ class MapView(QWidget):
 
     area_clicked = Signal(str)  # area code
     area_hovered = Signal(str)  # area code, or "" when the pointer leaves the areas
+    _rendered = Signal(int, object)  # (generation, IdRaster) from the rendering thread
     raster_limit = map_raster.RASTER_LIMIT  # above this many areas: the id-raster mode
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -69,7 +71,9 @@ class MapView(QWidget):
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
-        self._settle.timeout.connect(self._render_raster)
+        self._settle.timeout.connect(lambda: self._render_raster(wait=False))
+        self._generation = 0  # of id rasters asked for; a late one of an older view is dropped
+        self._rendered.connect(self._install_raster)
 
         self.status = QLabel(" ")
         self.status.setAccessibleName("Map hover details")
@@ -183,6 +187,7 @@ class MapView(QWidget):
     # -- raster mode ----------------------------------------------------------------------------
     def _drop_raster(self) -> None:
         self._settle.stop()
+        self._generation += 1  # a render still running belongs to what was dropped
         self.raster, self.image, self._lut, self._pixels = None, None, None, None
 
     def _view_changed(self) -> None:
@@ -191,8 +196,12 @@ class MapView(QWidget):
         if self.raster_mode:
             self._settle.start()
 
-    def _render_raster(self) -> None:
-        """Render the id raster of the current view at the canvas' pixel size, and paint it."""
+    def _render_raster(self, wait: bool = True) -> None:
+        """Render the id raster of the current view at the canvas' pixel size, and paint it.
+
+        Without `wait` the rendering (about 0.1 s at England scale) runs in a thread and the
+        raster is installed when it arrives, unless the view was dropped meanwhile: the GUI
+        thread is never blocked for it after a zoom or pan."""
         self._settle.stop()
         if not self.raster_mode or self.image is None:
             return
@@ -204,9 +213,31 @@ class MapView(QWidget):
         view = mapplot.view_bounds(self.ax)
         edges = map_raster.edges_fit(self.artists.tree, view, width * height)
         boundaries = [r for rings in self.artists.cluster_rings.values() for r in rings]
-        self.raster = map_raster.render_ids(self.artists.paths, view, width, height,
-                                            edges=edges, boundaries=boundaries)
-        self._pixels = None
+        paths = self.artists.paths
+        self._generation += 1
+        generation = self._generation
+
+        def render() -> map_raster.IdRaster:
+            return map_raster.render_ids(paths, view, width, height, edges=edges,
+                                         boundaries=boundaries)
+
+        if wait:
+            self._install_raster(generation, render())
+            return
+
+        def work() -> None:
+            raster = render()
+            try:
+                self._rendered.emit(generation, raster)  # queued to the GUI thread
+            except RuntimeError:  # the view was deleted while rendering
+                pass
+
+        threading.Thread(target=work, name="cluster-atlas-raster", daemon=True).start()
+
+    def _install_raster(self, generation: int, raster: map_raster.IdRaster) -> None:
+        if generation != self._generation or not self.raster_mode or self.image is None:
+            return
+        self.raster, self._pixels = raster, None
         self._paint_raster()
         self.canvas.draw_idle()
 

@@ -4,6 +4,8 @@ the view settles, and what reaches the screen is each area's own colour."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import shapely
@@ -15,16 +17,24 @@ from desktop.gui import map_view as map_view_module
 from desktop.gui.map_view import MapView
 
 
+class Calls(list):
+    threads: list
+
+
 @pytest.fixture
 def counted(monkeypatch):
-    calls = []
+    calls = Calls()
     real = map_raster.render_ids
 
     def render_ids(*args, **kwargs):
         calls.append(args[1])
+        threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
+    threads = []
+
     monkeypatch.setattr(map_raster, "render_ids", render_ids)
+    calls.threads = threads
     return calls
 
 
@@ -84,8 +94,10 @@ def test_a_view_change_renders_the_raster_once_it_settles(raster_view, counted, 
     view.pan(0.1, 0)
     assert len(counted) == 1  # not per step: only once the view has settled
     assert view._settle.isActive()
-    qtbot.waitUntil(lambda: len(counted) == 2, timeout=2000)
-    assert view.raster.extent != before
+    qtbot.waitUntil(lambda: view.raster.extent != before, timeout=3000)
+    assert len(counted) == 2
+    # rendered away from the GUI thread (about 0.1 s at England scale)
+    assert counted.threads[-1] is not threading.main_thread()
     np.testing.assert_allclose(view.raster.extent, _bounds(view))
     qtbot.wait(map_view_module.SETTLE_MS * 2)
     assert len(counted) == 2
@@ -125,3 +137,15 @@ def test_each_area_interior_reaches_the_screen_in_its_own_colour(raster_view, de
     got = screen[sy[check], sx[check], :3].astype(int)
     want = np.round(faces[check, :3] * 255).astype(int)
     assert np.abs(got - want).max() <= 1
+
+
+def test_a_raster_rendered_for_a_dropped_view_is_not_installed(raster_view, qtbot, counted):
+    """A lock (or a new bundle) while a raster renders: the late result is thrown away."""
+    view = raster_view
+    raster = view.raster
+    view.zoom(0.5)
+    view._settle.timeout.emit()  # the settled view starts rendering in its thread
+    view._generation += 1  # ...and is dropped before it arrives
+    qtbot.waitUntil(lambda: len(counted) == 2, timeout=3000)
+    qtbot.wait(200)
+    assert view.raster is raster
