@@ -6,7 +6,7 @@ denominator is missing). Every row gets its 95% and 99.8% intervals, small-numbe
 and significance against the county at 95%; trends are computed for clusters and the county.
 
 The values table is read in place through its integer key codes, in blocks of whole
-indicator-periods (about a million rows each): every sum and suppression equation lies inside
+indicator-periods (about 130,000 rows each): every sum and suppression equation lies inside
 one indicator-period, so each block is summed and suppressed on its own, vectorised, and only
 small temporaries exist beside the bundle (41 M rows at England scale).
 """
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from desktop.core import suppression
+from desktop.core import bigarrays, suppression
 from desktop.core.area_stats import (
     COUNT,
     FLOATS,
@@ -39,7 +39,8 @@ from desktop.core.trend import TREND_CODES, TREND_PERIODS, window_trends
 
 __all__ = ["LEVELS", "TREND_COLUMNS", "VIEW_COLUMNS", "Statistics", "compute_statistics"]
 TREND_COLUMNS = ("indicator_id", "level", "code", "trend")
-BLOCK_ROWS = 1 << 20  # rows summed and suppressed at once: whole indicator-periods, ~1 M rows
+BLOCK_ROWS = 1 << 17  # rows summed and suppressed at once (whole indicator-periods): small
+# enough that temporaries stay under the 4 MB where numpy asks for huge pages (see bigarrays)
 
 
 class _Meta:
@@ -148,13 +149,16 @@ class _Rows:
                 for ip, a, b in zip(self.ip, self.edges[:-1], self.edges[1:])}
 
 
-def _group_sums(group: np.ndarray, n_slots: int, n_runs: int, rows: dict[str, np.ndarray],
-                kind: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
+                rows: dict[str, np.ndarray], kind: np.ndarray
+                ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Sums per (run, slot) and per run, in one pass over the rows.
 
     group is run * n_slots + slot, where the last slot collects the areas in no cluster; the
     county is the sum over all slots. Numerators and denominators are summed, means and scores
-    weighted by the denominator (1 where missing); NaN where a group has no rows.
+    (runs where `run_weighted`) weighted by the denominator (1 where missing); NaN where a group
+    has no rows. A run is of one indicator, so a weighted run's numerator sums and an unweighted
+    run's weighted values are zero: one pass over the rows sums both.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
     weighted = kind >= MEAN
@@ -162,22 +166,21 @@ def _group_sums(group: np.ndarray, n_slots: int, n_runs: int, rows: dict[str, np
     weight = np.where(weighted & member, np.where(np.isnan(den), 1.0, den), 0.0)
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sums = np.bincount(group, weights, minlength=n_runs * n_slots).reshape(-1, n_slots)
+        sums = np.bincount(group, weights, minlength=run_weighted.size * n_slots)
+        sums = sums.reshape(-1, n_slots)
         return sums, sums.sum(axis=1)
 
     members = total(member.astype(float))
-    means = total((member & weighted).astype(float))  # groups of mean/score rows: no count
     dens = total(has_den.astype(float))
-    sums = {"numerator": total(np.where(member & ~weighted, num, 0.0)),
-            "denominator": total(np.where(has_den, den, 0.0)),
-            "wv": total(weight * np.where(member & weighted, val, 0.0)), "w": total(weight)}
+    both = total(np.where(member & ~weighted, num, weight * np.where(member & weighted, val,
+                                                                     0.0)))
+    sums = {"denominator": total(np.where(has_den, den, 0.0)), "w": total(weight)}
     out = []
-    for k in (0, 1):
+    for k, flag in ((0, run_weighted[:, None]), (1, run_weighted)):
         present, den_present = members[k] > 0, dens[k] > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = sums["wv"][k] / sums["w"][k]
-        out.append({"numerator": np.where(present & (means[k] == 0), sums["numerator"][k],
-                                          np.nan),
+            mean = np.where(flag, both[k], 0.0) / sums["w"][k]
+        out.append({"numerator": np.where(present & ~flag, both[k], np.nan),
                     "denominator": np.where(den_present, sums["denominator"][k], np.nan),
                     "value": np.where(present, mean, np.nan), "present": present})
     return out[0], out[1]
@@ -194,7 +197,7 @@ class _Sums:
         self.slot["present"], self.county["present"] = (np.zeros((n_ip, n_slots), bool),
                                                         np.zeros(n_ip, bool))
         self.slot_hidden, self.county_hidden = np.zeros((n_ip, n_slots), bool), np.zeros(n_ip, bool)
-        self.area_hidden = np.zeros(n_rows, bool)
+        self.area_hidden = bigarrays.zeros(n_rows, np.bool_)
 
     def add_block(self, rows: _Rows, block: tuple[int, int, np.ndarray, np.ndarray],
                   slot_of_code: np.ndarray, meta: _Meta) -> None:
@@ -211,7 +214,7 @@ class _Sums:
         # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
         # clusters and the areas in no cluster.
         equation = np.repeat(np.arange(n_runs, dtype=np.int64) * n_slots, lengths)
-        by_slot, by_county = _group_sums(equation + slot, n_slots, n_runs,
+        by_slot, by_county = _group_sums(equation + slot, n_slots, meta.kind[run_ind] >= MEAN,
                                          {"numerator": num, "denominator": den, "value": val,
                                           "member": member}, kind)
         for c, array in by_slot.items():

@@ -16,6 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from desktop.core import bigarrays
+
 _CODE_TYPES = (np.int8, np.int16, np.int32)  # what pandas keeps for Categorical codes
 
 
@@ -38,7 +40,7 @@ class _Codes:
     first appearance across row groups (each row group has its own Parquet dictionary)."""
 
     def __init__(self, n_rows: int) -> None:
-        self.codes = np.empty(n_rows, dtype=np.int8)
+        self.codes = bigarrays.zeros(n_rows, np.int8)
         self.categories = pa.array([], pa.string())
         self._last: tuple[pa.Array, np.ndarray] | None = None
         self._filled = 0  # rows are filled in order
@@ -57,7 +59,7 @@ class _Codes:
         found = pc.fill_null(found, -1)  # a null dictionary entry is a missing key
         wanted = _code_type(len(self.categories))
         if wanted != self.codes.dtype:  # widen, copying only the rows filled so far
-            wider = np.empty(self.codes.size, dtype=wanted)
+            wider = bigarrays.zeros(self.codes.size, wanted)
             wider[:self._filled] = self.codes[:self._filled]
             self.codes = wider
         mapping = np.append(found.to_numpy(zero_copy_only=False), -1).astype(wanted)
@@ -91,7 +93,8 @@ def read_columns(parquet: pq.ParquetFile, columns: list[str],
         return None
     n_rows = parquet.metadata.num_rows
     keys = {col: _Codes(n_rows) for col in columns if col in dictionary}
-    numbers = {col: np.empty(n_rows) for col in columns if col not in dictionary}
+    numbers = {col: bigarrays.zeros(n_rows, np.float64) for col in columns
+               if col not in dictionary}
     start = 0
     for group in range(parquet.num_row_groups):
         table = parquet.read_row_group(group, columns=columns)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from desktop.core import aggregate
+from desktop.core import aggregate, bigarrays
 from desktop.core.aggregate import compute_statistics
 from desktop.core.bundle_columns import read_columns, to_pandas
 from desktop.core.bundle_io import bundle_from_zip, bundle_to_zip, stored_member
@@ -51,6 +51,14 @@ def test_row_group_reader_equals_the_plain_reader_across_changing_dictionaries()
     np.testing.assert_array_equal(fast["x"].to_numpy(), table["x"].to_numpy())
     assert fast["i"].dtype == np.float64 and fast["i"].iloc[-1] == n - 1
     assert fast["nothing"].isna().all() and fast["nothing"].dtype == np.float64
+
+
+@pytest.mark.parametrize(("n", "dtype"), [(0, np.float64), (3, np.int8), (1_000_000, np.bool_)])
+def test_big_arrays_are_zeroed_and_writable(n, dtype):
+    array = bigarrays.zeros(n, dtype)
+    assert array.shape == (n,) and array.dtype == dtype and not array.any()
+    array[-1:] = 1
+    assert array.sum() == min(n, 1)
 
 
 def test_row_group_reader_leaves_other_column_kinds_to_the_plain_reader():
