@@ -14,10 +14,12 @@ import mmap
 
 import numpy as np
 
+HUGE_PAGE_FROM = 4 * 1024**2  # numpy's threshold; smaller arrays are made as usual
+
 
 def zeros(n: int, dtype: np.dtype | type) -> np.ndarray:
     """A writable 1-D array of `n` zeros (the mapping starts zeroed, pages made on first use)."""
     dtype = np.dtype(dtype)
-    if n * dtype.itemsize < mmap.PAGESIZE:
+    if n * dtype.itemsize < HUGE_PAGE_FROM:
         return np.zeros(n, dtype)
     return np.frombuffer(mmap.mmap(-1, n * dtype.itemsize), dtype=dtype)

@@ -53,7 +53,7 @@ def test_row_group_reader_equals_the_plain_reader_across_changing_dictionaries()
     assert fast["nothing"].isna().all() and fast["nothing"].dtype == np.float64
 
 
-@pytest.mark.parametrize(("n", "dtype"), [(0, np.float64), (3, np.int8), (1_000_000, np.bool_)])
+@pytest.mark.parametrize(("n", "dtype"), [(0, np.float64), (3, np.int8), (5_000_000, np.bool_)])
 def test_big_arrays_are_zeroed_and_writable(n, dtype):
     array = bigarrays.zeros(n, dtype)
     assert array.shape == (n,) and array.dtype == dtype and not array.any()
