@@ -70,8 +70,13 @@ class _Codes:
         if not pa.types.is_dictionary(chunk.type):
             chunk = chunk.dictionary_encode()
         mapping = self._mapping(chunk.dictionary)
-        indices = pc.fill_null(chunk.indices, len(mapping) - 1).to_numpy()
-        self.codes[start:start + len(chunk)] = mapping[indices]
+        out = self.codes[start:start + len(chunk)]
+        if chunk.null_count == 0 and mapping.size == 2:  # one key in the whole chunk
+            out[:] = mapping[0]
+        elif chunk.null_count == 0 and np.array_equal(mapping[:-1], np.arange(mapping.size - 1)):
+            out[:] = chunk.indices.to_numpy()  # the dictionary is the categories so far
+        else:
+            out[:] = mapping[pc.fill_null(chunk.indices, mapping.size - 1).to_numpy()]
         self._filled = start + len(chunk)
 
     def result(self) -> pd.Categorical:
