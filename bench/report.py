@@ -32,11 +32,14 @@ def rows(report: dict, scale: str) -> list[tuple[str, dict | None, dict | None, 
     naive_switch = _get(s, "naive", "switch")
     out = [
         ("Key derivation alone (scrypt, same in both)", _get(s, "open", "kdf"), None, None),
-        ("Open beyond key derivation: decrypt + parse + aggregate", _get(s, "open", "beyond"),
+        ("Open beyond key derivation: decrypt + parse + aggregate + map geometry",
+         _get(s, "open", "beyond"),
          _get(s, "open", "naive"), "open"),
         ("  of which decrypt (beyond scrypt)", _get(s, "open", "decrypt"), None, None),
         ("  of which parse (ZIP + Parquet, checks)", _get(s, "open", "parse"), None, None),
         ("  of which statistics (compute_statistics)", _get(s, "open", "aggregate"), None, None),
+        ("  of which map geometry (prepare_geometry: simplify, paths, outlines)",
+         _get(s, "open", "geometry"), None, None),
         ("Open in the window, passphrase to painted (incl. scrypt)",
          _get(s, "gui", "open_in_window"), None, None),
         ("Indicator switch until painted (map, profile, chart)", _get(s, "gui", "switch"),
@@ -157,10 +160,13 @@ def render_markdown(report: dict) -> str:
         "take minutes to write and parse and exercises nothing the county pack does not).", "",
         "- *Indicator switch until painted*: `session.set_indicator` in the real MainWindow, "
         "then the event loop runs until no canvas has a draw pending and the window has "
-        "painted: map recolour and legend, profile row, chart redraw. Naive: `ax.clear(); "
+        "painted: map recolour (above 5,000 areas: the id raster recoloured) and legend, "
+        "profile row, chart redraw (blitted over a kept background). Naive: `ax.clear(); "
         "gdf.plot(column=..., legend=True)` and a draw on a figure the size of the window's "
         "map.",
-        "- *Open*: reading, decrypting, parsing and `compute_statistics`, with the key "
+        "- *Open*: reading, decrypting, parsing, `compute_statistics` and preparing the "
+        "screen map's geometry (`mapplot.prepare_geometry`, which the opening worker does "
+        "since the GUI thread no longer may), with the key "
         "derivation measured alone in each run (age-decrypting the bundle cut after its "
         "first payload chunk: scrypt at the bundle's own work factor, then a failure on the "
         "missing end) and subtracted from that run (clamped at zero: scrypt's swing on a "
