@@ -59,7 +59,8 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
         stats = compute_statistics(bundle)
         t_agg = time.perf_counter()
         geometry = mapplot.prepare_geometry(bundle.areas, bundle.schools,
-                                            simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+                                            simplify=mapplot.SCREEN_SIMPLIFY_METRES,
+                                            display=bundle.display)
         t_geo = time.perf_counter()
         del bundle, stats, geometry
         # scrypt's own run-to-run swing is larger than the payload's decryption: clamp at 0

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from desktop.core import model
 from desktop.core.bundle_manifest import MANIFEST_FILE, decode_manifest, encode_manifest
 from desktop.core.bundle_tables import decode_table, encode_table
+from desktop.core.display_geometry import display_table, stored_display
 from desktop.core.errors import BundleContentError, DamagedBundle, NotABundle
 from desktop.core.model import Bundle
 
@@ -38,6 +39,8 @@ Progress = Callable[[float, str], None]
 def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
     """Serialise a bundle to ZIP bytes (manifest.json first, then the tables)."""
     tables = {name: getattr(bundle, name) for name in model.TABLE_FILES}
+    if tables["display"] is None:  # seconds at England scale: done once here, not every open
+        tables["display"] = display_table(bundle.areas)
     present = {name: model.TABLE_FILES[name] for name, df in tables.items() if df is not None}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -86,7 +89,17 @@ def bundle_from_zip(data: bytes, name: str, progress: Progress | None = None) ->
     _check_indicators(tables["values"], manifest, name)
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
-                  flows=tables.get("flows"))
+                  flows=tables.get("flows"), display=_matching_display(tables, name))
+
+
+def _matching_display(tables: dict, name: str):
+    """The display table, which must hold the areas' codes in the areas' order."""
+    display = tables.get("display")
+    if display is not None and stored_display(tables["areas"], display) is None:
+        raise BundleContentError(f"{name}: the display table does not list the same areas, in "
+                                 "the same order, as the areas table. Rebuild the bundle with "
+                                 "cluster-atlas pack.")
+    return display
 
 
 def check_sizes(archive: zipfile.ZipFile, name: str) -> None:

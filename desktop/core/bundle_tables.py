@@ -38,13 +38,17 @@ TABLE_SCHEMAS: dict[str, dict[str, tuple[Kind, bool]]] = {
                "denominator": ("float", False), "value": ("float", False)},
     "flows": {"school_cluster": ("str", True), "home_area_code": ("str", True),
               "period": ("str", True), "pupils": ("float", True)},
+    "display": {"area_code": ("str", True), "geometry": ("geometry", True)},
 }
 # Columns that identify a row: never null; UNIQUE ones may not repeat either.
 KEY_COLUMNS = {"areas": ("area_code",), "clusters": ("cluster",), "schools": ("school_id",),
                "values": ("indicator_id", "area_code", "period"),
-               "flows": ("school_cluster", "home_area_code", "period")}
-UNIQUE_COLUMNS = {"areas": "area_code", "clusters": "cluster", "schools": "school_id"}
-GEOMETRY_TYPES = {"areas": ({3, 6}, "polygons"), "schools": ({0}, "points")}  # shapely type ids
+               "flows": ("school_cluster", "home_area_code", "period"),
+               "display": ("area_code",)}
+UNIQUE_COLUMNS = {"areas": "area_code", "clusters": "cluster", "schools": "school_id",
+                  "display": "area_code"}
+GEOMETRY_TYPES = {"areas": ({3, 6}, "polygons"), "schools": ({0}, "points"),  # shapely type ids
+                  "display": ({3, 6}, "polygons")}
 VALUES_SORT = ["indicator_id", "period", "area_code"]
 # Repetitive key columns read as pandas Categorical of str: tens of millions of rows at England
 # scale would otherwise each hold a Python string (gigabytes, and seconds to make).
@@ -53,7 +57,7 @@ DICTIONARY_COLUMNS = {"values": ("indicator_id", "area_code", "period")}
 assert all(tuple(TABLE_SCHEMAS[t]) == cols for t, cols in (
     ("areas", model.AREA_COLUMNS), ("clusters", model.CLUSTER_COLUMNS),
     ("schools", model.SCHOOL_COLUMNS), ("values", model.VALUE_COLUMNS),
-    ("flows", model.FLOW_COLUMNS)))
+    ("flows", model.FLOW_COLUMNS), ("display", model.DISPLAY_COLUMNS)))
 
 
 def _arrow_schema(table: str) -> pa.Schema:

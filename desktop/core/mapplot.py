@@ -23,6 +23,8 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from desktop.core.classify import MISSING, SUPPRESSED, Classification, scheme_title
+from desktop.core.display_geometry import (SCREEN_SIMPLIFY_METRES, display_geometries,  # noqa: F401
+                                           stored_display)
 from desktop.core.palettes import NoData, face_colours
 
 if TYPE_CHECKING:
@@ -34,8 +36,6 @@ Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
 
 AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
 EDGE_LIMIT = 5000  # above this many areas, area edges are not drawn
-SIMPLIFY_LIMIT = 5000  # above this many areas, `simplify` applies to the drawn shapes
-SCREEN_SIMPLIFY_METRES = 50.0  # the screen's `simplify` tolerance
 BOUNDARY_COLOUR = "#303030"
 SCHOOL_COLOUR = "#1A1A1A"
 HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]
@@ -92,26 +92,29 @@ def area_paths(geometries: np.ndarray) -> list[Path]:
     return [Path(v, c) for v, c in zip(np.split(xy, cuts), np.split(codes, cuts))]
 
 
-def cluster_outlines(geometries: np.ndarray, clusters: np.ndarray) -> dict[str, list[np.ndarray]]:
-    """The rings of each cluster's dissolved outline, keyed by cluster name."""
+def _dissolve(geometries: np.ndarray, coverage: bool):
+    """The union of some areas: the coverage union when they should form a clean coverage
+    (GEOS refuses one that is not exactly noded, e.g. generalised real boundaries), otherwise
+    or then the general union."""
+    if coverage:
+        try:
+            return shapely.coverage_union_all(geometries)
+        except shapely.errors.GEOSException:
+            pass
+    return shapely.union_all(geometries)
+
+
+def cluster_outlines(geometries: np.ndarray, clusters: np.ndarray,
+                     coverage: bool = False) -> dict[str, list[np.ndarray]]:
+    """The rings of each cluster's dissolved outline, keyed by cluster name. `coverage` says
+    the shapes should be a coverage (coverage_simplify's output), which dissolves ten times
+    faster when it is exactly noded (see _dissolve)."""
     outlines = {}
     for name in dict.fromkeys(c for c in clusters if isinstance(c, str) and c):
-        union = shapely.union_all(geometries[clusters == name])
+        union = _dissolve(geometries[clusters == name], coverage)
         rings = shapely.get_rings(shapely.get_parts(union))
         outlines[name] = [shapely.get_coordinates(r) for r in rings]
     return outlines
-
-
-def display_geometries(geometries: np.ndarray, tolerance: float | None) -> np.ndarray:
-    """The shapes to draw: above SIMPLIFY_LIMIT areas and with a tolerance (metres), a
-    coverage-preserving simplification (no gaps or slivers between neighbours) with far fewer
-    vertices to rasterise on every repaint; otherwise, or if GEOS refuses it, the geometry."""
-    if tolerance is None or len(geometries) <= SIMPLIFY_LIMIT:
-        return geometries
-    try:
-        return np.asarray(shapely.coverage_simplify(geometries, tolerance), dtype=object)
-    except shapely.errors.GEOSException:
-        return geometries
 
 
 @dataclass(eq=False)
@@ -133,8 +136,11 @@ class MapGeometry:
 
 def prepare_geometry(areas: "gpd.GeoDataFrame", schools: "gpd.GeoDataFrame | None" = None, *,
                      cluster_column: str = "cluster", code_column: str = "area_code",
-                     simplify: float | None = None) -> MapGeometry:
-    """The drawable form of the areas and schools (no matplotlib figure needed)."""
+                     simplify: float | None = None,
+                     display: "gpd.GeoDataFrame | None" = None) -> MapGeometry:
+    """The drawable form of the areas and schools (no matplotlib figure needed). With
+    `simplify`, large maps draw simplified shapes: the bundle's stored `display` table when it
+    matches the areas, else simplified here (seconds at England scale)."""
     geometries = np.asarray(areas.geometry.values, dtype=object)
     clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
     clusters = np.asarray(clusters.to_numpy(), dtype=object)
@@ -143,10 +149,13 @@ def prepare_geometry(areas: "gpd.GeoDataFrame", schools: "gpd.GeoDataFrame | Non
         school_xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
     # outlines of the drawn (possibly simplified) shapes: the full ones have so many vertices
     # that stroking England's cluster boundaries cost ~80 ms a repaint
-    display = display_geometries(geometries, simplify)
-    return MapGeometry(areas, geometries, area_paths(display),
+    shown = stored_display(areas, display) if simplify is not None else None
+    if shown is None:
+        shown = display_geometries(geometries, simplify)
+    return MapGeometry(areas, geometries, area_paths(shown),
                        areas[code_column].astype(str).to_numpy(), clusters,
-                       cluster_outlines(display, clusters), shapely.STRtree(geometries),
+                       cluster_outlines(shown, clusters, coverage=shown is not geometries),
+                       shapely.STRtree(geometries),
                        tuple(float(b) for b in shapely.total_bounds(geometries)), school_xy,
                        schools)
 

@@ -157,8 +157,10 @@ TABLE_FILES = {
     "schools": "schools.parquet",
     "values": "values.parquet",
     "flows": "flows.parquet",  # optional
+    "display": "display.parquet",  # optional: simplified shapes for the screen map
 }
-OPTIONAL_TABLES = frozenset({"flows"})
+OPTIONAL_TABLES = frozenset({"flows", "display"})
+DISPLAY_COLUMNS = ("area_code", "geometry")
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,6 +175,9 @@ class Bundle:
         missing); period is a string label listed in the indicator's `periods`.
     flows: pupils by the cluster of their school and their home area (OUTSIDE for outside the
         bundle's areas), or None when the bundle carries no flows.
+    display: GeoDataFrame (DISPLAY_COLUMNS) of the areas' shapes simplified for the screen
+        map, in the areas' order (desktop.core.display_geometry), or None: only large maps
+        carry one, and write_bundle makes it when it is missing.
     """
 
     manifest: Manifest
@@ -181,6 +186,7 @@ class Bundle:
     schools: "gpd.GeoDataFrame"
     values: "pd.DataFrame"
     flows: "pd.DataFrame | None" = None
+    display: "gpd.GeoDataFrame | None" = None
     extras: dict = field(default_factory=dict)
 
     @property

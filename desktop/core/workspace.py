@@ -29,7 +29,8 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
     statistics = compute_statistics(bundle, _Scaled(task, 0.6, 0.9))
     task.report(0.9, "Preparing the map")
     geometry = mapplot.prepare_geometry(bundle.areas, bundle.schools,
-                                        simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+                                        simplify=mapplot.SCREEN_SIMPLIFY_METRES,
+                                        display=bundle.display)
     task.check()
     # Warm-up: the first map classification imports mapclassify (and with it scipy and
     # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.

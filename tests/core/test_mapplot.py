@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -9,7 +11,7 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from desktop.core import mapplot
+from desktop.core import display_geometry, mapplot
 from desktop.core.classify import classify
 from desktop.core.palettes import NoData, palette_colours
 
@@ -159,7 +161,7 @@ def _wiggly_grid(n: int = 3) -> gpd.GeoDataFrame:
 
 
 def test_simplify_draws_fewer_vertices_without_gaps_and_keeps_full_geometry(monkeypatch):
-    monkeypatch.setattr(mapplot, "SIMPLIFY_LIMIT", 4)
+    monkeypatch.setattr(display_geometry, "SIMPLIFY_LIMIT", 4)
     frame = _wiggly_grid()
     full = mapplot.draw_map(Figure().add_subplot(), frame)
     simple = mapplot.draw_map(Figure().add_subplot(), frame, simplify=50.0)
@@ -201,3 +203,41 @@ def test_screen_maps_use_flat_no_data_fills_and_exports_hatch(drawn):
     assert hatches["Suppressed, small numbers (1)"] is None
     hatches = {p.get_label(): p.get_hatch() for p in drawn.legend.get_patches()}
     assert hatches["Suppressed, small numbers (1)"] == NoData.SUPPRESSED_HATCH
+
+
+def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeypatch,
+                                                                          demo_bundle):
+    """write_bundle simplifies a large map's shapes once and stores them; prepare_geometry
+    then draws the stored shapes (no simplification at open) and dissolves cluster outlines
+    from them; a bundle whose display table lists other areas is refused by name."""
+    from desktop.core import bundle_io
+    from desktop.core.errors import BundleContentError
+
+    monkeypatch.setattr(display_geometry, "SIMPLIFY_LIMIT", 100)  # the demo's 364 areas
+    opened = bundle_io.bundle_from_zip(bundle_io.bundle_to_zip(demo_bundle), "demo.atlas")
+    display = opened.display
+    assert display is not None and list(display["area_code"]) == list(opened.areas["area_code"])
+    full_vertices = shapely.get_num_coordinates(opened.areas.geometry.values).sum()
+    # (the demo's boundaries are generalised already: 50 m removes a few vertices only)
+    assert shapely.get_num_coordinates(display.geometry.values).sum() < full_vertices
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("simplified again at open")
+
+    monkeypatch.setattr(shapely, "coverage_simplify", refuse)
+    prepared = mapplot.prepare_geometry(opened.areas, simplify=50.0, display=display)
+    drawn = [len(p.vertices) for p in prepared.paths]
+    stored = [len(shapely.get_coordinates(g)) for g in display.geometry.values]
+    assert sum(drawn) <= sum(stored) + 4 * len(stored)  # the stored shapes (+ closing codes)
+    # outlines of every cluster, dissolved from the stored coverage, cover their areas
+    for name in opened.cluster_names:
+        rings = prepared.outlines[name]
+        assert rings and all(len(r) >= 4 for r in rings)
+    # hit-tests still use the full geometry
+    assert prepared.geometries[0] is not None and shapely.equals(
+        prepared.geometries[0], opened.areas.geometry.values[0])
+
+    wrong = display.assign(area_code=display["area_code"].iloc[::-1].to_numpy())
+    bad = bundle_io.bundle_to_zip(dataclasses.replace(demo_bundle, display=wrong))
+    with pytest.raises(BundleContentError, match="display table"):
+        bundle_io.bundle_from_zip(bad, "demo.atlas")
