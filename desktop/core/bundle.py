@@ -54,7 +54,7 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     if not passphrase:
         raise WrongPassphrase(f"Enter the passphrase for {name}.")
     task.report(0.05, "Deriving key and decrypting")
-    payload = decrypt(binary, passphrase, name)
+    payload = [decrypt(binary, passphrase, name)]  # handed over: parsing lets it go early
     del data, binary  # the encrypted copy is not needed while the tables are parsed
     task.report(0.5, "Reading tables")
     bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))

@@ -469,3 +469,29 @@ def test_geo_tables_are_geodataframes(sample):
     assert isinstance(opened.areas, gpd.GeoDataFrame)
     assert isinstance(opened.schools, gpd.GeoDataFrame)
     assert opened.areas.geometry.name == "geometry"
+
+
+def test_the_decrypted_payload_goes_once_the_values_are_read(sample, monkeypatch):
+    """Handed over in a list, the payload is let go before the geometry tables are decoded,
+    so at England scale it never sits beside the decoded geometry and the values at once."""
+    from desktop.core import bundle_io
+
+    events: list[str] = []
+
+    class Payload(bytes):
+        def __del__(self) -> None:
+            events.append("payload freed")
+
+    real = bundle_io.decode_table
+
+    def decode(table, data, where):
+        events.append(table)
+        return real(table, data, where)
+
+    monkeypatch.setattr(bundle_io, "decode_table", decode)
+    box = [Payload(bundle_to_zip(sample))]
+    opened = bundle_from_zip(box, "x.atlas")
+    assert box == []
+    assert events.index("values") < events.index("payload freed") < events.index("areas")
+    assert_geodataframe_equal(opened.areas, bundle_from_zip(bundle_to_zip(sample),
+                                                            "x.atlas").areas)
