@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from desktop.core.charts import (BarArtists, bar_palette, bar_structure, bar_texts, fmt,
-                                 ordered_clusters)
+                                 ordered_clusters, thinned_names)
 from desktop.core.model import Indicator
 from desktop.core.style import style_context
 
@@ -33,8 +33,10 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     county_value = float(pd.Series(county).get("value", np.nan))
     palette = bar_palette(colours)
     if (artists is None or artists.bars not in ax.containers
-            or artists.structure != bar_structure(frame, county_value, highlight, palette)):
-        return False
+            or artists.structure != bar_structure(frame, county_value, highlight, palette)
+            or [t.get_text() for t in ax.get_yticklabels()]
+            != thinned_names(ax, [str(n) for n in frame.index], highlight)):
+        return False  # (the names shown depend on the chart's size: a resized chart redraws)
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
     drawn = np.isfinite(values)

@@ -46,7 +46,7 @@ SIGNIFICANCE_LABELS: dict[Significance, str] = {
     Significance.LOWER: "Lower than county",
     Significance.NOT_COMPARED: "Not compared",
 }
-LABEL_LINE = 1.8  # the height of one cluster name down a bar chart, in font sizes
+LABEL_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
 LINES_AROUND = 9  # lines of text above and below a bar chart's Axes
 LEFT_MARGIN = 0.012  # figure fraction before the title and notes
 ORDERS = ("bundle", "value")

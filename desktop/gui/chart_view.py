@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBoxLayout,
                                QHeaderView, QStackedWidget, QTabBar, QTableView, QVBoxLayout,
@@ -202,6 +202,9 @@ class ChartView(QWidget):
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
+        if self.kind == "bars" and self._inputs.get("bars") is not None:
+            # how many cluster names fit depends on the height: draw the bars again for it
+            QTimer.singleShot(0, self._refresh)
 
     def _compact_notes(self) -> None:
         """On screen the notes under the chart become a tooltip, leaving room for the chart;

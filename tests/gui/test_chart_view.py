@@ -241,3 +241,28 @@ def test_short_and_long_titles_keep_the_bars_in_place(view):
     assert view.figure.get_suptitle().count("\n") == 2 and "wraps" in view.figure.get_suptitle()
     view.show_bars(**short)
     assert view.figure.get_suptitle().startswith("\n")  # the short title sits a line lower
+
+
+def test_a_resized_chart_names_as_many_clusters_as_now_fit(view, qtbot):
+    """150 clusters: the names shown follow the chart's height, recomputed after a resize,
+    and never run into each other."""
+    names = [f"Cluster {i:03d}" for i in range(150)]
+    values = np.linspace(5, 20, 150)
+    inputs = bar_inputs(highlight="Cluster 010")
+    inputs["clusters"] = pd.DataFrame(
+        {"value": values, "lower95": values - 1, "upper95": values + 1, "suppressed": False,
+         "significance": "similar"}, index=pd.Index(names, name="cluster"))
+    view.resize(700, 300)
+    view.show_bars(**inputs)
+
+    def named() -> list:
+        view.canvas.draw()
+        return [t for t in view.axes.get_yticklabels() if t.get_text()]
+
+    small = len(named())
+    view.resize(700, 900)
+    qtbot.waitUntil(lambda: len(named()) > small, timeout=3000)
+    shown = named()
+    assert "Cluster 010" in [t.get_text() for t in shown]
+    boxes = sorted((t.get_window_extent() for t in shown), key=lambda b: b.y0)
+    assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))
