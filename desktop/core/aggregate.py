@@ -31,6 +31,7 @@ from desktop.core.area_stats import (
     counted_inputs,
     intervals,
     significance,
+    widen,
 )
 from desktop.core.model import COUNTY, Bundle, Polarity, ValueType
 from desktop.core.stat_table import Statistics
@@ -96,6 +97,12 @@ def _key(column: pd.Series, labels: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.append(mapping, -1).astype(np.int32)
 
 
+def _float_view(column: pd.Series) -> np.ndarray:
+    """A column's numbers without a copy when they are float32 or float64 already."""
+    array = column.to_numpy()
+    return array if array.dtype in (np.float32, np.float64) else array.astype(np.float64)
+
+
 class _Rows:
     """The values table as views and integer keys, in runs of rows of one indicator-period.
 
@@ -109,7 +116,9 @@ class _Rows:
         ind_codes, ind_map = _key(values["indicator_id"], pd.Index(meta.ids))
         per_codes, per_map = _key(values["period"], pd.Index(meta.all_periods))
         self.area_codes, self.area_map = _key(values["area_code"], area_codes)
-        self.num, self.den, self.val = (values[c].to_numpy(dtype=float)
+        # views of the table's columns, float64 or (large bundles, see bundle_columns._Floats)
+        # exact float32, widened a block at a time by `widen`
+        self.num, self.den, self.val = (_float_view(values[c])
                                         for c in ("numerator", "denominator", "value"))
         change = np.ones(len(values), dtype=bool)
         change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
@@ -208,8 +217,8 @@ class _Sums:
         run_ind = run_ip // n_per
         ind = np.repeat(run_ind, lengths)
         kind = meta.kind[ind]
-        den, val = rows.den[start:stop], rows.val[start:stop]
-        num, member = counted_inputs(rows.num[start:stop], den, val, kind)
+        den, val = widen(rows.den[start:stop]), widen(rows.val[start:stop])
+        num, member = counted_inputs(widen(rows.num[start:stop]), den, val, kind)
         slot = slot_of_code[rows.area_codes[start:stop]]
         # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
         # clusters and the areas in no cluster.

@@ -65,6 +65,11 @@ def significance(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarra
     return codes
 
 
+def widen(array: np.ndarray) -> np.ndarray:
+    """float64 numbers of a slice of the values table (a view when they are float64)."""
+    return array.astype(np.float64, copy=False)
+
+
 class AreaRows:
     """Area rows as the bundle holds them (views of its values table, nothing copied) and the
     suppression decided when it opened; statistics made on demand.
@@ -90,9 +95,10 @@ class AreaRows:
         n = sl.stop - sl.start
         ind = np.broadcast_to(ind, n)
         kind = self.meta.kind[ind]
-        num, member = counted_inputs(self.num[sl], self.den[sl], self.val[sl], kind)
-        cols = {"numerator": num, "denominator": self.den[sl].copy(),
-                "value": self.val[sl].copy(), **{c: np.full(n, np.nan) for c in FLOATS[3:]}}
+        den, val = widen(self.den[sl]), widen(self.val[sl])
+        num, member = counted_inputs(widen(self.num[sl]), den, val, kind)
+        cols = {"numerator": num, "denominator": den.copy(),
+                "value": val.copy(), **{c: np.full(n, np.nan) for c in FLOATS[3:]}}
         intervals(cols, kind, self.meta.multiplier[ind], member)
         hidden = self.hidden[sl]
         suppression.blank(cols, hidden)

@@ -5,7 +5,8 @@ Arrow table, then `to_pandas`, then retype) holds two or three copies of it and 
 of fresh memory. `read_columns` instead allocates each final numpy column once and fills it one
 row group at a time, so only one row group of Arrow data is alive beside the result. Text key
 columns become pandas Categorical straight from the Parquet dictionaries (integer codes, one
-Python string per distinct value), number columns float64 with NaN for nulls.
+Python string per distinct value), number columns float64 with NaN for nulls, or float32 in
+tables of COMPACT_FROM rows or more where that is exact (see _Floats).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 from desktop.core import bigarrays
 
 _CODE_TYPES = (np.int8, np.int16, np.int32)  # what pandas keeps for Categorical codes
+COMPACT_FROM = 5_000_000  # rows from which number columns exact in float32 are kept so
 
 
 def _code_type(n_categories: int) -> type[np.signedinteger]:
@@ -85,6 +87,31 @@ class _Codes:
                                          validate=False)
 
 
+class _Floats:
+    """One number column being filled: float64, or (large tables) float32 for as long as every
+    number comes back from float32 bit for bit (whole counts below 2**24, halves, NaN). The
+    first chunk that would round widens the column to float64, copying the rows filled so far,
+    so the result always holds exactly the numbers of the file; readers widen float32 slices
+    before any arithmetic. At 41 M rows a float32 column is 165 MB instead of 330 MB."""
+
+    def __init__(self, n_rows: int, compact: bool) -> None:
+        self.values = bigarrays.zeros(n_rows, np.float32 if compact else np.float64)
+
+    def fill(self, start: int, chunk: pa.Array) -> None:
+        stop = start + len(chunk)
+        if self.values.dtype == np.float64:
+            _fill_floats(self.values[start:stop], chunk)
+            return
+        wide = np.empty(len(chunk))
+        _fill_floats(wide, chunk)
+        narrow = wide.astype(np.float32)
+        if not np.array_equal(narrow.astype(np.float64).view(np.int64), wide.view(np.int64)):
+            wider = bigarrays.zeros(self.values.size, np.float64)
+            wider[:start] = self.values[:start]  # rows are filled in order
+            self.values, narrow = wider, wide
+        self.values[start:stop] = narrow
+
+
 def read_columns(parquet: pq.ParquetFile, columns: list[str],
                  dictionary: tuple[str, ...]) -> pd.DataFrame | None:
     """The columns as a DataFrame (those in `dictionary` Categorical, the rest float64), read
@@ -98,7 +125,7 @@ def read_columns(parquet: pq.ParquetFile, columns: list[str],
         return None
     n_rows = parquet.metadata.num_rows
     keys = {col: _Codes(n_rows) for col in columns if col in dictionary}
-    numbers = {col: bigarrays.zeros(n_rows, np.float64) for col in columns
+    numbers = {col: _Floats(n_rows, n_rows >= COMPACT_FROM) for col in columns
                if col not in dictionary}
     start = 0
     for group in range(parquet.num_row_groups):
@@ -109,13 +136,13 @@ def read_columns(parquet: pq.ParquetFile, columns: list[str],
                 if col in keys:
                     keys[col].fill(offset, chunk)
                 else:
-                    _fill_floats(numbers[col][offset:offset + len(chunk)], chunk)
+                    numbers[col].fill(offset, chunk)
                 offset += len(chunk)
         start += table.num_rows
         del table
     if start != n_rows:
         raise ValueError(f"the row groups hold {start} rows where the footer says {n_rows}")
-    out = {col: keys[col].result() if col in keys else numbers[col] for col in columns}
+    out = {col: keys[col].result() if col in keys else numbers[col].values for col in columns}
     return pd.DataFrame(out, copy=False)
 
 

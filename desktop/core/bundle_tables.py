@@ -4,7 +4,8 @@ One schema per table (TABLE_SCHEMAS) drives both directions: the writer emits ex
 columns and types; the reader checks the file's Arrow schema against it, names the table and
 column when something is missing or of the wrong kind, and returns the types model.py documents
 (text as pandas str, numbers as float64, geometry as a GeoSeries in EPSG:27700); the values
-table's key columns come as pandas Categorical of str (DICTIONARY_COLUMNS).
+table's key columns come as pandas Categorical of str (DICTIONARY_COLUMNS), and in large
+tables its number columns may be float32 where that holds them exactly (bundle_columns).
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
             out[col] = series if categories.dtype == "str" else \
                 series.cat.rename_categories(categories.astype("str"))
             continue
-        out[col] = series if kind == "geometry" else series.astype(
-            "str" if kind == "str" else "float64")
+        keep = kind == "geometry" or (kind == "float" and series.dtype == np.float32)
+        out[col] = series if keep else series.astype("str" if kind == "str" else "float64")
     return pd.DataFrame(out, index=df.index, copy=False)  # no second copy of big tables
 
 

@@ -172,7 +172,9 @@ class Bundle:
     clusters: one row per cluster, columns CLUSTER_COLUMNS, in display order.
     schools: GeoDataFrame of points in EPSG:27700, columns SCHOOL_COLUMNS.
     values: long table, columns VALUE_COLUMNS; numerator/denominator/value are float (NaN when
-        missing); period is a string label listed in the indicator's `periods`.
+        missing): float64, or float32 in tables of millions of rows where that holds every
+        number exactly (widen before arithmetic); period is a string label listed in the
+        indicator's `periods`.
     flows: pupils by the cluster of their school and their home area (OUTSIDE for outside the
         bundle's areas), or None when the bundle carries no flows.
     display: GeoDataFrame (DISPLAY_COLUMNS) of the areas' shapes simplified for the screen

@@ -133,3 +133,46 @@ def test_rows_of_unknown_areas_and_split_indicator_periods_are_handled():
     a, b = compute_statistics(bundle), compute_statistics(other)
     for x, y in zip(_all_views(a, bundle), _all_views(b, bundle)):
         pd.testing.assert_frame_equal(x, y)
+
+
+def test_exact_float32_columns_give_the_same_statistics(monkeypatch, demo_bundle):
+    """Large bundles keep whole-number columns as float32 (half the memory); every number
+    widened back is the original, so every statistic is identical to the float64 reading.
+    A column with a value float32 cannot hold exactly stays float64."""
+    from desktop.core import bundle_columns
+
+    payload = bundle_to_zip(demo_bundle)
+    wide = bundle_from_zip(payload, "demo.atlas")
+    monkeypatch.setattr(bundle_columns, "COMPACT_FROM", 0)
+    narrow = bundle_from_zip(payload, "demo.atlas")
+    dtypes = narrow.values[["numerator", "denominator", "value"]].dtypes.tolist()
+    assert dtypes[0] == np.float32  # the demo's numerators are whole counts
+    assert dtypes[2] == np.float64  # its means and scores are not exact in float32
+    for column in ("numerator", "denominator", "value"):
+        np.testing.assert_array_equal(narrow.values[column].to_numpy(np.float64),
+                                      wide.values[column].to_numpy())
+    a, b = compute_statistics(wide), compute_statistics(narrow)
+    for x, y in zip(_all_views(a, demo_bundle), _all_views(b, demo_bundle)):
+        pd.testing.assert_frame_equal(x, y)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    pd.testing.assert_frame_equal(a.trends, b.trends)
+
+
+def test_a_column_widens_to_float64_at_the_first_number_float32_would_round(monkeypatch):
+    """Row groups of whole numbers, then one that is not: the column ends float64 with every
+    number exact, the earlier rows included; all-whole columns stay float32."""
+    from desktop.core import bundle_columns
+
+    monkeypatch.setattr(bundle_columns, "COMPACT_FROM", 0)
+    exact = np.array([0.0, 1.0, 16_777_216.0, np.nan, 0.5, -3.0])
+    for inexact in (0.1, 16_777_217.0, 1e40):
+        rounding = np.r_[exact, exact, exact[:-1], inexact]
+        table = pa.table({"k": pa.array(["a"] * rounding.size).dictionary_encode(),
+                          "n": rounding, "m": np.r_[exact, exact, exact]})
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer, row_group_size=6)
+        frame = read_columns(pq.ParquetFile(io.BytesIO(buffer.getvalue())), ["k", "n", "m"],
+                             ("k",))
+        assert frame["n"].dtype == np.float64 and frame["m"].dtype == np.float32
+        np.testing.assert_array_equal(frame["n"].to_numpy(), rounding)
+        np.testing.assert_array_equal(frame["m"].to_numpy(np.float64), table["m"].to_numpy())
