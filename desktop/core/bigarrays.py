@@ -23,4 +23,3 @@ def zeros(n: int, dtype: np.dtype | type) -> np.ndarray:
     if n * dtype.itemsize < HUGE_PAGE_FROM:
         return np.zeros(n, dtype)
     return np.frombuffer(mmap.mmap(-1, n * dtype.itemsize), dtype=dtype)
-
