@@ -34,9 +34,8 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     palette = bar_palette(colours)
     if (artists is None or artists.bars not in ax.containers
             or artists.structure != bar_structure(frame, county_value, highlight, palette)
-            or [t.get_text() for t in ax.get_yticklabels()]
-            != thinned_names(ax, [str(n) for n in frame.index], highlight)):
-        return False  # (the names shown depend on the chart's size: a resized chart redraws)
+            or not _same_names(ax, frame, highlight)):
+        return False
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
     drawn = np.isfinite(values)
@@ -62,6 +61,14 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         for text, position in placed:
             text.set_position(position)
     return True
+
+
+def _same_names(ax: Axes, frame: pd.DataFrame, highlight: str | None) -> bool:
+    """Whether the cluster names shown are still those that fit (they depend on the chart's
+    height, in the chart style's font size: a resized chart draws afresh)."""
+    with style_context():
+        wanted = thinned_names(ax, [str(n) for n in frame.index], highlight)
+    return [t.get_text() for t in ax.get_yticklabels()] == wanted
 
 
 def _move_whiskers(whiskers, ci: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:

@@ -213,11 +213,11 @@ def thinned_names(ax: Axes, names: list[str], highlight: str | None = None) -> l
     down the Axes (150 clusters on a screen chart): the chosen cluster is always named, and
     the names nearest it give way to it. Each bar keeps its name for clicks and the table."""
     fig = ax.get_figure(root=True)
-    figure_pt = fig.get_figheight() * 72
-    # the layout has not run yet: the Axes get at most the figure less the lines of text
-    # around them (title block, value axis and its label, footnote)
+    # from the figure's height alone (not the Axes', which the layout moves), so the same
+    # figure names the same clusters and a switch can update the bars in place: the Axes
+    # get about the figure less the lines of text around them (titles, value axis, footnote)
     base = matplotlib.rcParams["font.size"]
-    height_pt = min(ax.get_position().height * figure_pt, figure_pt - LINES_AROUND * base * 1.3)
+    height_pt = fig.get_figheight() * 72 - LINES_AROUND * base * 1.3
     size = FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points()
     fits = max(1, int(height_pt / (size * LABEL_LINE)))
     if len(names) <= fits:

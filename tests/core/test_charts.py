@@ -351,3 +351,24 @@ def test_many_clusters_are_named_only_as_far_as_the_names_fit():
     assert sorted(p.get_gid() for p in ax.patches if p.get_gid()) == names
     few = bar_chart(new_figure().add_subplot(), IND, "2023", clusters_frame(), {"value": 5.0})
     assert all(t.get_text() for t in few.get_yticklabels())  # a county's dozen: all named
+
+
+@pytest.mark.parametrize("size_cm", [(16, 10), (14, 8), (10, 6)])
+@pytest.mark.parametrize("n", [12, 40, 150])
+def test_new_numbers_update_a_drawn_bar_chart_in_place_at_any_size(size_cm, n):
+    """The indicator switch's fast path: whatever the chart's size and however many names
+    fit, the same clusters with new numbers update the drawn bars rather than redraw."""
+    from desktop.core.bar_update import update_bar_chart
+
+    names = [f"Cluster {i:03d}" for i in range(n)]
+    values = np.linspace(5, 20, n)
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": False, "significance": "similar"},
+                            index=pd.Index(names, name="cluster"))
+    ax = bar_chart(new_figure(*size_cm).add_subplot(), IND, "2023", clusters, {"value": 9.0},
+                   highlight=names[n // 2])
+    bars = list(ax.patches)
+    moved = clusters.assign(value=values[::-1], lower95=values[::-1] - 1,
+                            upper95=values[::-1] + 1)
+    assert update_bar_chart(ax, IND, "2024", moved, {"value": 10.0}, highlight=names[n // 2])
+    assert list(ax.patches) == bars and bars[0].get_width() == pytest.approx(20.0)
