@@ -73,7 +73,10 @@ def render_ids(paths: list[Path], view: Bounds, width: int, height: int, *,
     """Render the areas' paths over `view` (data coordinates) into width x height pixels,
     each area filled with its code; `edges` outlines them in the edge code, one pixel wide,
     and `boundaries` (cluster outline rings) are drawn over them in the boundary code."""
-    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=(0, 0, 0, 1))
+    # everything explicit: this runs in a thread, beside whatever style another thread has
+    # put in the global rcParams
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=(0, 0, 0, 1),
+                 layout="none")
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -42,10 +43,16 @@ def style_params() -> dict:
                                                use_default_template=False))
 
 
+# rcParams are one global dict: an export worker and the GUI thread each entering rc_context
+# would save and restore each other's values, and could leave the style in force for good.
+# One thread at a time applies the style (re-entrant: style blocks nest).
+_STYLE_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def style_context() -> Iterator[None]:
     """Apply the shared style for the artists created (and figures drawn) inside the block."""
-    with matplotlib.rc_context(style_params()):
+    with _STYLE_LOCK, matplotlib.rc_context(style_params()):
         yield
 
 

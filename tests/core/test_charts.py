@@ -372,3 +372,33 @@ def test_new_numbers_update_a_drawn_bar_chart_in_place_at_any_size(size_cm, n):
                             upper95=values[::-1] + 1)
     assert update_bar_chart(ax, IND, "2024", moved, {"value": 10.0}, highlight=names[n // 2])
     assert list(ax.patches) == bars and bars[0].get_width() == pytest.approx(20.0)
+
+
+def test_the_style_applied_from_two_threads_is_undone_afterwards():
+    """An export worker drawing while the GUI thread draws: each applies the chart style to
+    matplotlib's one global rcParams. Interleaved (A in, B in, A out, B out), B would restore
+    the style A set, leaving it in force for every later figure; one at a time, it is undone."""
+    import threading
+
+    import matplotlib
+
+    from desktop.core.style import style_context
+
+    before = matplotlib.rcParams["figure.constrained_layout.use"]
+    a_inside, b_inside, a_left = threading.Event(), threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with style_context():
+            a_inside.set()
+            b_inside.wait(0.5)  # B cannot come in while A is in: A leaves after the timeout
+        a_left.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    a_inside.wait(5)
+    with style_context():
+        b_inside.set()
+        a_left.wait(5)  # B leaves last
+        assert matplotlib.rcParams["figure.constrained_layout.use"] is True
+    thread.join(5)
+    assert matplotlib.rcParams["figure.constrained_layout.use"] == before is False
