@@ -155,7 +155,9 @@ def tartan(bundle: Bundle, stats: Statistics, period: str | None = None,
             rows[ind.id] = [Significance.NOT_COMPARED.value] * len(clusters)
             continue
         sig = stats.cluster_values(ind.id, chosen)["significance"]
-        rows[ind.id] = [str(sig[c]) for c in clusters]
+        # one vectorised lookup per indicator: 150 clusters x 250 indicators of scalar
+        # lookups took half a second of the GUI thread at England scale
+        rows[ind.id] = sig.reindex(clusters).astype(str).tolist()
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=clusters)
     frame.index.name = "indicator_id"
     return frame
