@@ -104,7 +104,8 @@ class _Floats:
             return
         wide = np.empty(len(chunk))
         _fill_floats(wide, chunk)
-        narrow = wide.astype(np.float32)
+        with np.errstate(over="ignore"):  # a number beyond float32 fails the check below
+            narrow = wide.astype(np.float32)
         if not np.array_equal(narrow.astype(np.float64).view(np.int64), wide.view(np.int64)):
             wider = bigarrays.zeros(self.values.size, np.float64)
             wider[:start] = self.values[:start]  # rows are filled in order
