@@ -45,6 +45,7 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
     from desktop.core.bundle_io import bundle_from_zip
 
     from desktop.core import mapplot
+    from desktop.core.workspace import derive
 
     steps: dict[str, list[float]] = {k: [] for k in ("kdf", "decrypt", "parse", "aggregate",
                                                      "geometry", "beyond", "naive")}
@@ -56,6 +57,11 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
         t_dec = time.perf_counter()
         bundle = bundle_from_zip(payload, path.name)
         t_parse = time.perf_counter()
+        derived = derive(bundle)  # statistics and map geometry side by side, as the app does
+        t_derive = time.perf_counter()
+        del derived
+        # each on its own, for the breakdown rows
+        t0 = time.perf_counter()
         stats = compute_statistics(bundle)
         t_agg = time.perf_counter()
         geometry = mapplot.prepare_geometry(bundle.areas, bundle.schools,
@@ -67,9 +73,9 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
         steps["kdf"].append(kdf)
         steps["decrypt"].append(max(0.0, t_dec - start - kdf))
         steps["parse"].append(t_parse - t_dec)
-        steps["aggregate"].append(t_agg - t_parse)
+        steps["aggregate"].append(t_agg - t0)
         steps["geometry"].append(t_geo - t_agg)
-        steps["beyond"].append(steps["decrypt"][-1] + t_geo - t_dec)
+        steps["beyond"].append(steps["decrypt"][-1] + t_derive - t_dec)
         start = time.perf_counter()
         _naive_open(payload)  # the same decrypted bytes: decryption costs both the same
         steps["naive"].append(steps["decrypt"][-1] + time.perf_counter() - start)
