@@ -41,7 +41,7 @@ def wilson_ci(numerator: ArrayLike, denominator: ArrayLike,
     """Wilson score interval of numerator/denominator, as proportions of 1."""
     x, n = np.broadcast_arrays(_floats(numerator), _floats(denominator))
     z = z_value(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         valid = (n > 0) & (x >= 0) & (x <= n)
         spread = z * np.sqrt(z * z + 4.0 * x * (1.0 - x / n))
         lower = (2.0 * x + z * z - spread) / (2.0 * (n + z * z))
@@ -57,7 +57,7 @@ def byar_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, Flo
     """
     x = _floats(count)
     z = z_value(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
         lower = np.where((x > 0) & (base >= 0), x * base**3, np.nan)
         x1 = x + 1.0
@@ -75,7 +75,7 @@ def exact_poisson_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatA
     lower, upper = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
     valid = x >= 0
     distinct, inverse = np.unique(x[valid], return_inverse=True)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         lo = _sp.chi2.ppf(alpha / 2.0, 2.0 * np.where(distinct > 0, distinct, 1.0)) / 2.0
         hi = _sp.chi2.ppf(1.0 - alpha / 2.0, 2.0 * distinct + 2.0) / 2.0
     lower[valid] = np.where(distinct > 0, lo, 0.0)[inverse]
@@ -98,7 +98,7 @@ def mean_ci_from_summary(value_sum: ArrayLike, value_count: ArrayLike, stdev: Ar
     """Mean and Student's t interval from per-group sums, counts and standard deviations."""
     total, n, sd = np.broadcast_arrays(_floats(value_sum), _floats(value_count), _floats(stdev))
     level = as_fraction(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         mean = np.where(n > 0, total / n, np.nan)
         t = _sp.t.ppf(level + (1.0 - level) / 2.0, np.where(n > 1, n - 1.0, np.nan))
         half = t * sd / np.sqrt(n)
@@ -124,7 +124,7 @@ def ci_for(value_type: ValueType | str, numerator: ArrayLike, denominator: Array
     kind = ValueType(value_type)
     x, n, m = np.broadcast_arrays(_floats(numerator), _floats(denominator), _floats(multiplier))
     nan = np.full(x.shape, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if kind is ValueType.PROPORTION:
             lower, upper = wilson_ci(x, n, confidence)
             ratio = np.where(n > 0, x / n, np.nan)
