@@ -75,3 +75,11 @@ def demo_bundle(demo_bundle_path):
     from desktop.core.bundle import read_bundle
 
     return read_bundle(demo_bundle_path, DEMO_PASSPHRASE)
+
+
+@pytest.fixture(scope="session")
+def stats(demo_bundle):
+    """The demo bundle's statistics, computed once for every test that reads them."""
+    from desktop.core.aggregate import compute_statistics
+
+    return compute_statistics(demo_bundle)

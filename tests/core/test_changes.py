@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from desktop.core.aggregate import compute_statistics
 from desktop.core.changes import changes_between, common_periods, gap_change
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 def test_changes_between_lists_exactly_the_changed_indicators(demo_bundle, stats):

@@ -9,23 +9,21 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from desktop.core import report
-from desktop.core.aggregate import compute_statistics
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value
 from desktop.core.model import SUPPRESSED
 from desktop.core.palettes import SIGNIFICANCE_COLOURS
-from desktop.core.profile import (cluster_profile, most_deprived_areas, potential_issues,
-                                  summary_counts)
+from desktop.core.profile import (
+    cluster_profile,
+    most_deprived_areas,
+    potential_issues,
+    summary_counts,
+)
 from desktop.core.report_text import summary_sentence
 from desktop.core.tasks import Task
 from tests.core.test_tables_export import SUPPRESSED_ID, forbidden_texts
 
 CLUSTER = "Stourport"
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 @pytest.fixture(scope="module")

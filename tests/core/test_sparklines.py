@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from desktop.core.aggregate import compute_statistics
 from desktop.core.profile import cluster_profile
 from desktop.core.sparklines import cluster_sparklines, with_sparklines
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 def test_sparklines_equal_series(demo_bundle, stats):

@@ -9,23 +9,23 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from desktop.core.aggregate import compute_statistics
 from desktop.core.errors import ExportError
 from desktop.core.format import format_interval, format_value
 from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL
 from desktop.core.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.profile import cluster_profile
-from desktop.core.tables_export import (COLUMNS, clipboard_table, export_profile_csv,
-                                        export_profile_xlsx, header_lines, profile_clipboard,
-                                        profile_rows)
+from desktop.core.tables_export import (
+    COLUMNS,
+    clipboard_table,
+    export_profile_csv,
+    export_profile_xlsx,
+    header_lines,
+    profile_clipboard,
+    profile_rows,
+)
 
 CLUSTER = "Stourport"
 SUPPRESSED_ID = "low_birth_weight"  # 9 births of 243 in Stourport: hidden (secondary)
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
 
-from desktop.core.aggregate import compute_statistics
 from desktop.core.model import Trend
 from desktop.core.profile import cluster_profile, indicators_for_basis
 from desktop.core.sparklines import cluster_sparklines, with_sparklines
@@ -19,11 +18,6 @@ from desktop.gui.profile_view import ProfileView
 from desktop.gui.sparkline_delegate import SparklineDelegate, sparkline_points
 
 CLUSTER = "Redditch"
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 @pytest.fixture

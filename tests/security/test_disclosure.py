@@ -25,18 +25,12 @@ import pandas as pd
 import pytest
 
 from desktop.core import tables_export
-from desktop.core.aggregate import compute_statistics
 from desktop.core.chart_tables import chart_inputs, chart_table
 from desktop.core.model import COUNTY, SUPPRESSED, Bundle, ValueType
 from desktop.core.profile import cluster_profile
 from desktop.core.suppression import BLANKED
 
 COUNTED = {ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT}
-
-
-@pytest.fixture(scope="module")
-def stats(demo_bundle):
-    return compute_statistics(demo_bundle)
 
 
 @pytest.fixture(scope="module")
