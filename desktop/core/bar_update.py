@@ -63,9 +63,15 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     return True
 
 
+def names_still_fit(ax: Axes, clusters: pd.DataFrame, highlight: str | None = None,
+                    order: str = "bundle", **_ignored) -> bool:
+    """Whether the bar chart on `ax` names the clusters that fit its figure now (the names
+    depend on the height, in the chart style's font size: a resized chart draws afresh).
+    Takes the same keyword arguments as `bar_chart`."""
+    return _same_names(ax, ordered_clusters(clusters, order), highlight)
+
+
 def _same_names(ax: Axes, frame: pd.DataFrame, highlight: str | None) -> bool:
-    """Whether the cluster names shown are still those that fit (they depend on the chart's
-    height, in the chart style's font size: a resized chart draws afresh)."""
     with style_context():
         wanted = thinned_names(ax, [str(n) for n in frame.index], highlight)
     return [t.get_text() for t in ax.get_yticklabels()] == wanted

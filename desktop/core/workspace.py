@@ -38,8 +38,8 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
 def derive(bundle: Bundle, task: Task | None = None
            ) -> tuple[Statistics, mapplot.MapGeometry]:
     """The statistics and the screen map's geometry of a bundle, side by side on two cores:
-    they share nothing, and both spend most of their time in numpy and GEOS, which release
-    the GIL (about 0.4 s of England's opening)."""
+    they share nothing, and both spend much of their time in numpy and GEOS, which release
+    the GIL (measured at England scale: 1.45 s together against 1.6 s one after the other)."""
     task = task or Task()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cluster-atlas-map") as pool:
         geometry = pool.submit(mapplot.prepare_geometry, bundle.areas, bundle.schools,

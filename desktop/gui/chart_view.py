@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBox
                                QHeaderView, QStackedWidget, QTabBar, QTableView, QVBoxLayout,
                                QWidget)
 
-from desktop.core.bar_update import update_bar_chart
+from desktop.core.bar_update import names_still_fit, update_bar_chart
 from desktop.core.chart_tables import (CHART_TITLES, CHARTS, chart_figure, chart_inputs,
                                        chart_table, draw_chart)
 from desktop.core.charts import figure_title
@@ -58,6 +58,10 @@ class ChartView(QWidget):
         self._legend_room = 0.0  # the legend width (px) the current layout makes room for
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
+        self._resized = QTimer(self)
+        self._resized.setSingleShot(True)
+        self._resized.setInterval(0)
+        self._resized.timeout.connect(self._refit_names)
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -202,9 +206,15 @@ class ChartView(QWidget):
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
-        if self.kind == "bars" and self._inputs.get("bars") is not None:
-            # how many cluster names fit depends on the height: draw the bars again for it
-            QTimer.singleShot(0, self._refresh)
+        self._resized.start()  # once the resizing events of this pass are handled
+
+    def _refit_names(self) -> None:
+        """How many cluster names fit depends on the chart's height: after a resize, draw the
+        bars again when the names shown are no longer those that fit."""
+        inputs = self._inputs.get("bars")
+        if (self.kind == "bars" and inputs is not None and not self.table_toggle.isChecked()
+                and not names_still_fit(self.axes, **inputs)):
+            self._refresh()
 
     def _compact_notes(self) -> None:
         """On screen the notes under the chart become a tooltip, leaving room for the chart;
