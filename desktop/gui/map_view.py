@@ -29,7 +29,6 @@ from desktop.gui.map_legend import MapLegend
 ZOOM_STEP = 1.25
 PAN_STEP = 0.1  # fraction of the view moved by an arrow key
 DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
-SIMPLIFY_METRES = mapplot.SCREEN_SIMPLIFY_METRES  # large screen maps: simplified shapes
 SETTLE_MS = 120  # the id raster is rendered again this long after the view stops changing
 
 
@@ -129,7 +128,8 @@ class MapView(QWidget):
                 and prepared.schools_source is schools):
             source = prepared
         else:
-            source = mapplot.prepare_geometry(areas, schools, simplify=SIMPLIFY_METRES)
+            source = mapplot.prepare_geometry(areas, schools,
+                                              simplify=mapplot.SCREEN_SIMPLIFY_METRES)
         self.artists = mapplot.draw_map(self.ax, source, hatch=False)
         self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
         self._names = (areas["area_name"].astype(str).to_numpy()
