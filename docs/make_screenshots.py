@@ -48,15 +48,12 @@ def main() -> int:
     s.set_indicator(neet)
     wait(800)
     window.grab().save(str(OUT / "main-window.png"))
-    window.tabs.setCurrentWidget(window.issues_view)
-    wait(400)
-    window.grab().save(str(OUT / "potential-issues.png"))
-    window.tabs.setCurrentWidget(window.compare_view)
-    wait(400)
-    window.grab().save(str(OUT / "compare-clusters.png"))
-    window.tabs.setCurrentWidget(window.crossborder_view)
-    wait(600)
-    window.grab().save(str(OUT / "cross-border.png"))
+    for tab, name, ms in ((window.issues_view, "potential-issues", 400),
+                          (window.compare_view, "compare-clusters", 400),
+                          (window.crossborder_view, "cross-border", 600)):
+        window.tabs.setCurrentWidget(tab)
+        wait(ms)
+        window.grab().save(str(OUT / f"{name}.png"))
     window.tabs.setCurrentWidget(window.profile_view)
     s.set_classification(scheme="significance")
     wait(400)
