@@ -40,11 +40,10 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
     of the same decrypted bytes (pandas/geopandas read of the tables, groupby sums, no
     intervals). Scrypt is timed alone in each run just before the open and subtracted from
     that run's decryption."""
-    from desktop.core.aggregate import compute_statistics
-    from desktop.core.bundle import check_age_header, decrypt
-    from desktop.core.bundle_io import bundle_from_zip
-
-    from desktop.core import mapplot
+    from desktop.core.bundle.archive import bundle_from_zip
+    from desktop.core.bundle.encrypted import check_age_header, decrypt
+    from desktop.core.maps import mapplot
+    from desktop.core.stats.aggregate import compute_statistics
     from desktop.core.workspace import derive
 
     steps: dict[str, list[float]] = {k: [] for k in ("kdf", "decrypt", "parse", "aggregate",
@@ -99,7 +98,7 @@ def _naive_open(payload: bytes) -> pd.DataFrame:
 
 def _value_columns(path: Path, passphrase: str, n: int):
     """The areas and the first n indicators' latest values as plain columns (naive maps)."""
-    from desktop.core.bundle import read_bundle
+    from desktop.core.bundle.encrypted import read_bundle
 
     bundle = read_bundle(path, passphrase)
     inds = bundle.manifest.indicators[:n]

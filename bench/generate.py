@@ -1,9 +1,9 @@
 """Write the benchmark bundles to bench/out/: `python bench/generate.py [--scale county|england]`.
 
 County scale goes the way a research officer's bundle goes: an input folder (CSV, GeoJSON,
-bundle.toml as docs/input-format.md describes) packed by desktop.core.pack.pack. England scale
+bundle.toml as docs/input-format.md describes) packed by desktop.core.pack.build.pack. England scale
 (41 million value rows) is written from the Bundle built in code through
-desktop.core.bundle.write_bundle, the writer pack itself ends with: a 41-million-row CSV would
+desktop.core.bundle.encrypted.write_bundle, the writer pack itself ends with: a 41-million-row CSV would
 take minutes to write and parse and proves nothing pack's county run does not.
 """
 
@@ -64,8 +64,8 @@ def write_input_folder(bundle: Bundle, folder: Path) -> None:
 
 def generate(scale: Scale, log=print) -> dict[str, float]:
     """Write bench/out/<scale>.atlas; returns timings in seconds by step."""
-    from desktop.core.bundle import write_bundle
-    from desktop.core.pack import pack
+    from desktop.core.bundle.encrypted import write_bundle
+    from desktop.core.pack.build import pack
 
     OUT.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}

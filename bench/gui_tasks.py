@@ -132,9 +132,9 @@ def hit_test_timings(window, runs: int) -> dict:
 
 
 def export_timings(window, all_clusters: bool) -> dict:
-    """The cluster .docx profile, one and all (desktop.core.report), when it exists."""
+    """The cluster .docx profile, one and all (desktop.core.report.document), when it exists."""
     try:
-        from desktop.core.report import export_all_profiles, export_profile_docx
+        from desktop.core.report.document import export_all_profiles, export_profile_docx
     except ImportError:
         return {}
     session, out = window.session, Path(tempfile.mkdtemp())

@@ -155,9 +155,9 @@ def render_markdown(report: dict) -> str:
         "(from `os.wait4`). The bundles are synthetic (`bench/synthetic.py`): Voronoi areas "
         "with about 100 vertices each, k-means clusters, 250 indicators of every value type. "
         "County scale: 364 areas, 12 clusters, 10 periods (910,000 value rows), written as "
-        "an input folder and packed with `desktop.core.pack.pack`. England scale: 33,000 "
+        "an input folder and packed with `desktop.core.pack.build.pack`. England scale: 33,000 "
         "areas, 150 clusters, 5 periods (41.25 million value rows), written from the Bundle "
-        "built in code with `desktop.core.bundle.write_bundle` (a 41-million-row CSV would "
+        "built in code with `desktop.core.bundle.encrypted.write_bundle` (a 41-million-row CSV would "
         "take minutes to write and parse and exercises nothing the county pack does not).", "",
         "- *Indicator switch until painted*: `session.set_indicator` in the real MainWindow, "
         "then the event loop runs until no canvas has a draw pending and the window has "

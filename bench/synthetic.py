@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from bench.geometry import Box, kmeans_labels, seed_points, voronoi_areas
-from desktop.core.model import (BUNDLE_CRS, Bundle, Indicator, Manifest, Polarity, ValueType)
+from desktop.core.model import BUNDLE_CRS, Bundle, Indicator, Manifest, Polarity, ValueType
 
 THEMES = ("Population", "Deprivation", "Be healthy", "Stay safe", "Enjoy and achieve",
           "Make a positive contribution", "Achieve economic well-being")

@@ -27,14 +27,19 @@ for _path in (str(DATA), str(ROOT)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from demo import SEED  # noqa: E402
-from demo import sources  # noqa: E402
+from demo import (
+    SEED,  # noqa: E402
+    sources,  # noqa: E402
+)
 from demo.clusters import assign_clusters, cluster_table, school_clusters  # noqa: E402
-from demo.pupils import (flag_indicators, outside_points, postcodes_in_areas,  # noqa: E402
-                         pupil_records)
+from demo.pupils import flag_indicators, outside_points, postcodes_in_areas, pupil_records  # noqa: E402
 from demo.real import real_indicators  # noqa: E402
-from demo.synthetic import SOURCE, SYNTHETIC_NOTE, deprivation_z  # noqa: E402
-from demo.synthetic import synthetic_indicators  # noqa: E402
+from demo.synthetic import (  # noqa: E402
+    SOURCE,
+    SYNTHETIC_NOTE,
+    deprivation_z,
+    synthetic_indicators,  # noqa: E402
+)
 
 DEMO_PASSPHRASE = "orchard-lantern-42"  # published in the README: this is demo data
 OUTPUT = DATA / "worcestershire-demo.atlas"
@@ -120,7 +125,7 @@ def build_inputs(folder: Path, source_dir: Path = sources.SOURCES) -> dict[str, 
 
 def build_bundle(output: Path = OUTPUT) -> Path:
     """Generate the inputs in a temporary folder and pack them into `output`."""
-    from desktop.core.pack import pack
+    from desktop.core.pack.build import pack
 
     with tempfile.TemporaryDirectory(prefix="cluster-atlas-demo-") as tmp:
         counts = build_inputs(Path(tmp))

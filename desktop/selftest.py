@@ -65,8 +65,8 @@ class Report:
 # --- Qt-free checks ------------------------------------------------------------------------
 def check_installation(report: Report) -> Path | None:
     """Resources and the demo bundle where base_dir() says, and caches outside the build."""
+    from desktop.core.plotting.style import STYLE_FILE
     from desktop.core.resources import base_dir, resource_path
-    from desktop.core.style import STYLE_FILE
 
     frozen = bool(getattr(sys, "frozen", False))
     base = base_dir()
@@ -120,7 +120,7 @@ def check_png(report: Report, path: Path) -> None:
 def docx_exporter() -> Callable | None:
     """The profile exporter, export_profile_docx(bundle, statistics, cluster, path), if built in."""
     try:
-        from desktop.core.report import export_profile_docx
+        from desktop.core.report.document import export_profile_docx
     except ImportError:
         return None
     return export_profile_docx

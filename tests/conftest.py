@@ -72,7 +72,7 @@ def demo_bundle_path() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_bundle(demo_bundle_path):
-    from desktop.core.bundle import read_bundle
+    from desktop.core.bundle.encrypted import read_bundle
 
     return read_bundle(demo_bundle_path, DEMO_PASSPHRASE)
 
@@ -80,6 +80,6 @@ def demo_bundle(demo_bundle_path):
 @pytest.fixture(scope="session")
 def stats(demo_bundle):
     """The demo bundle's statistics, computed once for every test that reads them."""
-    from desktop.core.aggregate import compute_statistics
+    from desktop.core.stats.aggregate import compute_statistics
 
     return compute_statistics(demo_bundle)

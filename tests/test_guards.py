@@ -25,7 +25,7 @@ def test_core_imports_without_qt():
     # and the walk really found the modules (a broken walk would pass vacuously)
     import desktop.core as core
     names = {m.name for m in pkgutil.walk_packages(core.__path__, "desktop.core.")}
-    assert {"desktop.core.model", "desktop.core.errors", "desktop.core.bundle"} <= names
+    assert {"desktop.core.model", "desktop.core.errors", "desktop.core.bundle.encrypted"} <= names
 
 
 def test_network_guard_blocks_inet_connections():

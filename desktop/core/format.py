@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from desktop.core.model import SUPPRESSED, ValueType
+from desktop.core.model import SUPPRESSED, Significance, ValueType
 
 MISSING = "-"
 
@@ -60,3 +60,22 @@ def format_interval(lower: object, upper: object, value_type: ValueType | str,
         return MISSING
     return (f"{format_value(lower, value_type)} to "
             f"{format_value(upper, value_type)}")
+
+
+SIGNIFICANCE_LABELS: dict[Significance, str] = {
+    Significance.BETTER: "Better than county",
+    Significance.SIMILAR: "Similar to county",
+    Significance.WORSE: "Worse than county",
+    Significance.HIGHER: "Higher than county",
+    Significance.LOWER: "Lower than county",
+    Significance.NOT_COMPARED: "Not compared",
+}
+
+
+def title_with_unit(title: str, unit: str) -> str:
+    """"Children in need (per 1,000)": the unit after the title unless it is "%" (written with
+    each value) or already said by the title ("IMD score", not "IMD score (score)")."""
+    unit = (unit or "").strip()
+    if not unit or unit == "%" or unit.lower() in title.lower():
+        return title
+    return f"{title} ({unit})"

@@ -139,13 +139,13 @@ SCHOOL_COLUMNS = ("school_id", "name", "cluster", "phase", "school_type", "pupil
 VALUE_COLUMNS = ("indicator_id", "area_code", "period", "numerator", "denominator", "value")
 FLOW_COLUMNS = ("school_cluster", "home_area_code", "period", "pupils")
 
-# The statistics table (desktop.core.aggregate): one row per indicator, period, level and code.
+# The statistics table (desktop.core.stats.aggregate): one row per indicator, period, level and code.
 # level is "area", "cluster" or "county" (code COUNTY). Suppressed rows have every number
 # blanked (NaN) except the denominator, so no consumer can leak them by accident.
 STAT_COLUMNS = ("indicator_id", "period", "level", "code", "numerator", "denominator", "value",
                 "lower95", "upper95", "lower998", "upper998", "suppressed", "significance")
 
-# A cluster profile (desktop.core.profile): one row per indicator, in theme order.
+# A cluster profile (desktop.core.stats.profile): one row per indicator, in theme order.
 PROFILE_COLUMNS = ("indicator_id", "theme", "title", "period", "unit", "value_type", "polarity",
                    "count", "denominator", "value", "lower95", "upper95", "county_value",
                    "county_lower95", "county_upper95", "lowest", "lowest_cluster", "highest",
@@ -178,7 +178,7 @@ class Bundle:
     flows: pupils by the cluster of their school and their home area (OUTSIDE for outside the
         bundle's areas), or None when the bundle carries no flows.
     display: GeoDataFrame (DISPLAY_COLUMNS) of the areas' shapes simplified for the screen
-        map, in the areas' order (desktop.core.display_geometry), or None: only large maps
+        map, in the areas' order (desktop.core.geometry.display), or None: only large maps
         carry one, and write_bundle makes it when it is missing.
     """
 

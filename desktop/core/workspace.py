@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core import mapplot
-from desktop.core.aggregate import Statistics, compute_statistics
-from desktop.core.bundle import read_bundle
+from desktop.core.bundle.encrypted import read_bundle
+from desktop.core.maps import mapplot
 from desktop.core.model import Bundle
+from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.tasks import Task
 
 

@@ -1,6 +1,6 @@
 """Significance colours, words and symbols shared by the profile, issues and compare views.
 
-The colours come from desktop.core.palettes, so the tables match the map (colour-blind safe:
+The colours come from desktop.core.plotting.palettes, so the tables match the map (colour-blind safe:
 blue for better, vermillion for worse). Colour is never the only signal: every coloured cell also carries a word or a one-letter symbol, and its tooltip the
 full word, so the views work for colour-blind readers and in greyscale prints.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from desktop.core.model import Significance, Trend
-from desktop.core.palettes import SIGNIFICANCE_COLOURS
+from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 
 SIGNIFICANCE_HEX: dict[str, str] = {s.value: SIGNIFICANCE_COLOURS[s.value] for s in Significance}
 SIGNIFICANCE_WORDS: dict[str, str] = {s.value: s.value.capitalize() for s in Significance}

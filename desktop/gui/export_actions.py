@@ -14,10 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop.core.map_export import MapOptions, export_map
-from desktop.core.report import export_all_profiles, export_profile_docx
-from desktop.core.tables_export import (export_profile_csv, export_profile_xlsx,
-                                        profile_clipboard)
+from desktop.core.maps.export import MapOptions, export_map
+from desktop.core.report.document import export_all_profiles, export_profile_docx
+from desktop.core.report.tables import export_profile_csv, export_profile_xlsx, profile_clipboard
 from desktop.gui import settings
 from desktop.gui.clipboard import set_rich_text
 from desktop.gui.session import Session

@@ -8,27 +8,38 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QTabWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
 from desktop.gui import menus, settings
-from desktop.gui.about_dialog import AboutDialog
-from desktop.gui.chart_view import ChartView
-from desktop.gui.compare_view import CompareView
-from desktop.gui.crossborder_view import CrossBorderView
+from desktop.gui.dialogs.about_dialog import AboutDialog
 from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
-from desktop.gui.issues_view import IssuesView
-from desktop.gui.map_view import MapView
 from desktop.gui.opener import BundleOpener
-from desktop.gui.period_slider import PeriodSlider
-from desktop.gui.profile_view import ProfileView
-from desktop.gui.selection_bar import SelectionBar
 from desktop.gui.session import Session
 from desktop.gui.view_sync import ViewSync
+from desktop.gui.views.chart_view import ChartView
+from desktop.gui.views.compare_view import CompareView
+from desktop.gui.views.crossborder_view import CrossBorderView
+from desktop.gui.views.issues_view import IssuesView
+from desktop.gui.views.map_view import MapView
+from desktop.gui.views.period_slider import PeriodSlider
+from desktop.gui.views.profile_view import ProfileView
+from desktop.gui.views.selection_bar import SelectionBar
 
 BUNDLE_FILTER = "Cluster Atlas bundles (*.atlas);;All files (*)"
 
@@ -136,7 +147,7 @@ class MainWindow(QMainWindow):
             self.open_bundle(path)
 
     def new_bundle(self) -> None:
-        from desktop.gui.new_bundle_dialog import NewBundleDialog
+        from desktop.gui.dialogs.new_bundle_dialog import NewBundleDialog
 
         dialog = NewBundleDialog(self)
         dialog.packed.connect(lambda path: self.status_label.setText(f"Packed {path}"))
@@ -269,7 +280,7 @@ class MainWindow(QMainWindow):
     def show_changes(self) -> None:
         if not self.session.is_open:
             return
-        from desktop.gui.changes_dialog import ChangesDialog
+        from desktop.gui.dialogs.changes_dialog import ChangesDialog
 
         dialog = ChangesDialog(self.session, self)
         dialog.indicator_selected.connect(self.session.set_indicator)

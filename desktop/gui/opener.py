@@ -2,7 +2,7 @@
 
 The passphrase lives only in the closure handed to the worker; it is never stored in the
 session, the settings or a log. Wrong passphrases are counted and, after five in a row, each
-further attempt waits longer (desktop.core.throttle).
+further attempt waits longer (desktop.core.bundle.throttle).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.core.bundle.throttle import AttemptThrottle
 from desktop.core.errors import AtlasError, WrongPassphrase
 from desktop.core.tasks import Task
-from desktop.core.throttle import AttemptThrottle
 from desktop.core.workspace import Workspace, load_workspace
-from desktop.gui.passphrase_dialog import ask_passphrase
+from desktop.gui.dialogs.passphrase_dialog import ask_passphrase
 from desktop.gui.workers import Worker
 
 AskPassphrase = Callable[[QWidget | None, str, str, float], "str | None"]

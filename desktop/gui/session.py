@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.aggregate import Statistics
 from desktop.core.model import BASES, BASIS_RESIDENCE, Bundle, Indicator
-from desktop.core.profile import has_school_basis, twin_for_basis
+from desktop.core.stats.aggregate import Statistics
+from desktop.core.stats.profile import has_school_basis, twin_for_basis
 
 
 class Session(QObject):

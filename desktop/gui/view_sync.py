@@ -11,11 +11,16 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import QObject
 
-from desktop.core.choropleth import MapLayer, hover_text, map_layer
+from desktop.core.maps.choropleth import MapLayer, hover_text, map_layer
 from desktop.core.model import COUNTY, SYNTHETIC_LABEL
-from desktop.core.profile import (cluster_profile, most_deprived_areas, potential_issues, tartan,
-                                  with_basis)
-from desktop.core.sparklines import cluster_sparklines, with_sparklines
+from desktop.core.stats.profile import (
+    cluster_profile,
+    most_deprived_areas,
+    potential_issues,
+    tartan,
+    with_basis,
+)
+from desktop.core.stats.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
 
 

@@ -7,11 +7,10 @@ delivers on the GUI thread.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
-
-import threading
 
 from PySide6.QtCore import QObject, Signal
 

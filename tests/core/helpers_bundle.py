@@ -13,8 +13,15 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from desktop.core.model import (BUNDLE_CRS, Bundle, Indicator, Manifest, Polarity, ValueType,
-                                VALUE_COLUMNS)
+from desktop.core.model import (
+    BUNDLE_CRS,
+    VALUE_COLUMNS,
+    Bundle,
+    Indicator,
+    Manifest,
+    Polarity,
+    ValueType,
+)
 
 # (area_code, area_name, cluster); A9 belongs to no cluster but counts towards the county.
 AREAS: tuple[tuple[str, str, str | None], ...] = (

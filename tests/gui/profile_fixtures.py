@@ -1,6 +1,6 @@
 """Realistic profile, issues, deprived-areas and tartan tables, built in code for the GUI tests.
 
-The numbers follow the shapes desktop.core.profile produces (model.PROFILE_COLUMNS): a
+The numbers follow the shapes desktop.core.stats.profile produces (model.PROFILE_COLUMNS): a
 proportion with Wilson intervals, rates per 1,000, an IMD score with no interval, a suppressed
 small count and synthetic indicators, across the Every Child Matters themes.
 """

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.core.bundle import write_bundle
+from desktop.core.bundle.encrypted import write_bundle
 from desktop.core.format import format_value
-from desktop.core.profile import indicators_for_basis
-from desktop.gui.profile_rows import COL_PERIOD, COL_TITLE, COL_VALUE
+from desktop.core.stats.profile import indicators_for_basis
+from desktop.gui.views.profile_rows import COL_PERIOD, COL_TITLE, COL_VALUE
 from tests.conftest import DEMO_PASSPHRASE
 from tests.core.bundle_factory import make_bundle
 from tests.gui.test_main_window import open_with, window  # noqa: F401  (the fixture)

@@ -6,7 +6,7 @@ import docx
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 
-from desktop.core import report
+from desktop.core.report import document as report
 from tests.conftest import DEMO_PASSPHRASE
 from tests.gui.test_main_window import open_with, window  # noqa: F401 - fixture
 

@@ -7,12 +7,12 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-import desktop.core.aggregate
-import desktop.core.bundle
-import desktop.core.mapplot
+import desktop.core.bundle.encrypted
+import desktop.core.maps.mapplot
+import desktop.core.stats.aggregate
 import desktop.core.workspace
-from desktop.core.bundle import write_bundle
-from desktop.core.palettes import face_colours
+from desktop.core.bundle.encrypted import write_bundle
+from desktop.core.maps.colours import face_colours
 from desktop.gui.main_window import MainWindow
 from tests.core.bundle_factory import PERIODS, make_bundle
 
@@ -51,13 +51,13 @@ def test_switches_only_recolour_the_kept_collection(opened, monkeypatch):
     artists = window.map_view.artists
     collection, paths = artists.areas, artists.paths
     path_objects = list(collection.get_paths())
-    for target, name in ((desktop.core.bundle, "read_bundle"),
+    for target, name in ((desktop.core.bundle.encrypted, "read_bundle"),
                          (desktop.core.workspace, "read_bundle"),
                          (desktop.core.workspace, "load_workspace"),
-                         (desktop.core.aggregate, "compute_statistics"),
+                         (desktop.core.stats.aggregate, "compute_statistics"),
                          (desktop.core.workspace, "compute_statistics"),
-                         (desktop.core.mapplot, "draw_map"),
-                         (desktop.core.mapplot, "area_paths"),
+                         (desktop.core.maps.mapplot, "draw_map"),
+                         (desktop.core.maps.mapplot, "area_paths"),
                          (gpd.GeoDataFrame, "plot")):
         monkeypatch.setattr(target, name, _forbid(f"{target.__name__}.{name}"))
 

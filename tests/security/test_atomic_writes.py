@@ -17,12 +17,12 @@ import pyrage
 import pytest
 
 from desktop.core import atomic
-from desktop.core.bundle import write_bundle
-from desktop.core.chart_tables import chart_figure
+from desktop.core.bundle.encrypted import write_bundle
+from desktop.core.charts.tables import chart_figure
 from desktop.core.errors import ExportError
-from desktop.core.pack import pack
-from desktop.core.style import export_figure
-from desktop.core.tables_export import export_profile_csv, export_profile_xlsx
+from desktop.core.pack.build import pack
+from desktop.core.plotting.style import export_figure
+from desktop.core.report.tables import export_profile_csv, export_profile_xlsx
 from tests.core.bundle_factory import make_bundle
 from tests.core.pack_helpers import EXAMPLE
 
@@ -35,15 +35,15 @@ def fast_encryption(monkeypatch):
 
 
 def _profile():
-    from desktop.core.aggregate import compute_statistics
-    from desktop.core.profile import cluster_profile
+    from desktop.core.stats.aggregate import compute_statistics
+    from desktop.core.stats.profile import cluster_profile
 
     return cluster_profile(SAMPLE, compute_statistics(SAMPLE), SAMPLE.cluster_names[0])
 
 
 def _figure():
-    from desktop.core.aggregate import compute_statistics
-    from desktop.core.chart_tables import chart_inputs
+    from desktop.core.charts.tables import chart_inputs
+    from desktop.core.stats.aggregate import compute_statistics
 
     ind = SAMPLE.manifest.indicators[0]
     inputs = chart_inputs("bars", SAMPLE, compute_statistics(SAMPLE), ind, ind.latest_period,

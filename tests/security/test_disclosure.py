@@ -6,7 +6,7 @@
    would: the sums "cluster = its areas" and "county = clusters + areas in no cluster" form a
    linear system in the hidden counts; a hidden count is recoverable exactly when its unit
    vector lies in the row space of that system (rank test). The true counts come from the raw
-   values, summed here with pandas, independently of desktop.core.aggregate.
+   values, summed here with pandas, independently of desktop.core.stats.aggregate.
 2. Exports: each export format, for every cluster, writes "*" wherever the statistics hide a
    row, and never a count from 1 to the threshold. A new format is one entry in EXPORTS.
 """
@@ -24,11 +24,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from desktop.core import tables_export
-from desktop.core.chart_tables import chart_inputs, chart_table
+from desktop.core.charts.tables import chart_inputs, chart_table
 from desktop.core.model import COUNTY, SUPPRESSED, Bundle, ValueType
-from desktop.core.profile import cluster_profile
-from desktop.core.suppression import BLANKED
+from desktop.core.report import tables as tables_export
+from desktop.core.stats.profile import cluster_profile
+from desktop.core.stats.suppression import BLANKED
 
 COUNTED = {ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT}
 

@@ -1,4 +1,4 @@
-"""Hostile bundles beyond tests/core/test_bundle.py: re-zipped archives with altered members,
+"""Hostile bundles beyond tests/core/bundle/test_bundle.py: re-zipped archives with altered members,
 archives whose size records lie, manifests built to crash or stall the reader, and a property
 test over random re-zip mutations. Every case must end in an AtlasError (or a valid bundle,
 when a mutation happens to be harmless) within the time and memory budget: never a traceback,
@@ -6,7 +6,7 @@ a hang or a runaway allocation.
 
 These work on the decrypted ZIP layer (bundle_from_zip): age authenticates the ciphertext, so
 these are the files a passphrase holder could hand-make, or a bug could write. Truncation and
-bit flips of the encrypted file are in tests/core/test_bundle.py.
+bit flips of the encrypted file are in tests/core/bundle/test_bundle.py.
 """
 
 from __future__ import annotations
@@ -21,12 +21,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import model
-from desktop.core.aggregate import compute_statistics
-from desktop.core.bundle_io import bundle_from_zip, bundle_to_zip
+from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.errors import BundleContentError, DamagedBundle, NewerFormat, NotABundle
+from desktop.core.stats.aggregate import compute_statistics
 from tests.core.bundle_factory import make_bundle
-from tests.security.hostile import (members_of, outcome_within_budget, rezip,
-                                    set_declared_size, set_method)
+from tests.security.hostile import (
+    members_of,
+    outcome_within_budget,
+    rezip,
+    set_declared_size,
+    set_method,
+)
 
 SAMPLE = make_bundle(flows=True)
 ZIP = bundle_to_zip(SAMPLE)
@@ -232,6 +237,6 @@ def test_hostile_numbers_in_an_opened_bundle_never_crash_the_statistics(data):
 
 
 def _values_parquet(values: pd.DataFrame) -> bytes:
-    from desktop.core.bundle_tables import encode_table
+    from desktop.core.bundle.tables import encode_table
 
     return encode_table("values", values)

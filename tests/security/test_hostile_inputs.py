@@ -1,7 +1,7 @@
 """Malformed pack inputs, generated: every case ends in an InputError naming the file, within
 the time and memory budget, and leaves no output file (nor a temporary one) behind.
 
-tests/core/test_pack_errors.py checks each hand-written bad input's exact message; here
+tests/core/pack/test_pack_errors.py checks each hand-written bad input's exact message; here
 hypothesis combines corruptions (wrong encodings, random bytes, wrong types, duplicate keys,
 unknown area codes, negative counts, numerators above denominators, empty files, XLSX with
 dates, booleans and formulas) on real files of the example folder and runs the whole `pack`.
@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.errors import InputError
-from desktop.core.pack import pack
+from desktop.core.pack.build import pack
 from tests.core.pack_helpers import EXAMPLE
 from tests.security.hostile import outcome_within_budget
 

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 
 from desktop.core.errors import WrongPassphrase
-from desktop.gui import opener as opener_module
-from desktop.gui.main_window import MainWindow
-from desktop.gui.passphrase_dialog import PassphraseDialog
 from desktop.core.workspace import load_workspace
+from desktop.gui import opener as opener_module
+from desktop.gui.dialogs.passphrase_dialog import PassphraseDialog
+from desktop.gui.main_window import MainWindow
 from tests.conftest import DEMO_PASSPHRASE
 from tests.gui.conftest import scripted, temporary_settings  # noqa: F401 - fixtures
 from tests.gui.test_main_window import open_with

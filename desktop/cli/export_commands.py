@@ -1,0 +1,150 @@
+"""`cluster-atlas export-profile` and `export-chart`: Word profiles and print-ready charts
+without a window (for automation, scheduled reports and tests).
+
+Put together with the other commands by desktop/cli/main.py. The passphrase comes from
+CLUSTER_ATLAS_PASSPHRASE or a prompt, as for every command that reads a bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.cli.common import EXIT_OK, PASSPHRASE_ENV, open_bundle, progress_task
+from desktop.core.errors import AtlasError, ExportError
+from desktop.core.model import BASES, BASIS_RESIDENCE
+
+CHART_KINDS = ("bars", "trend", "distribution", "map")
+CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
+
+
+def _open(path: str):
+    """The bundle and its statistics; imports kept here so `--help` stays fast."""
+    from desktop.core.stats.aggregate import compute_statistics
+
+    bundle = open_bundle(path)
+    return bundle, compute_statistics(bundle)
+
+
+def _check_suffix(path: str, allowed: tuple[str, ...]) -> None:
+    if Path(path).suffix.lower() not in allowed:
+        raise AtlasError(f"Cannot write {path}: choose a file name ending in "
+                         f"{' or '.join(allowed)}.")
+
+
+def _check_cluster(bundle, cluster: str | None) -> None:
+    if cluster is not None and cluster not in bundle.cluster_names:
+        raise AtlasError(f"There is no cluster called {cluster!r}; the bundle's clusters are: "
+                         f"{', '.join(bundle.cluster_names)}.")
+
+
+def _run_export_profile(args: argparse.Namespace) -> int:
+    from desktop.core.report.document import export_all_profiles, export_profile_docx
+
+    if not args.all_clusters:
+        _check_suffix(args.output, (".docx",))
+    folder = Path(args.output) if args.all_clusters else Path(args.output).parent
+    if not folder.is_dir():  # before the slow decryption, not after it
+        raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
+    bundle, stats = _open(args.bundle)
+    _check_cluster(bundle, args.cluster)
+    task = progress_task()
+    try:
+        if args.all_clusters:
+            paths = export_all_profiles(bundle, stats, args.output, task, args.basis)
+        else:
+            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis)
+            paths = [Path(args.output)]
+    finally:
+        sys.stderr.write("\n")
+    for path in paths:
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _run_export_chart(args: argparse.Namespace) -> int:
+    from desktop.core.plotting.style import EXPORT_FORMATS
+
+    _check_suffix(args.output, tuple(EXPORT_FORMATS))
+    if args.width_cm <= 0 or args.width_cm > 100:
+        raise AtlasError(f"--width-cm must be between 0 and 100, not {args.width_cm}.")
+    bundle, stats = _open(args.bundle)
+    _check_cluster(bundle, args.cluster)
+    try:
+        indicator = bundle.manifest.indicator(args.indicator)
+    except KeyError:
+        raise AtlasError(f"There is no indicator {args.indicator!r} in this bundle; "
+                         "`cluster-atlas inspect BUNDLE` lists them.") from None
+    periods = stats.periods(indicator.id)
+    period = args.period or indicator.latest_period
+    if period not in periods:
+        raise AtlasError(f"{indicator.id} has no period {period!r}; its periods are: "
+                         f"{', '.join(periods)}.")
+    if args.chart == "map":
+        from desktop.core.maps.export import export_map
+
+        export_map(bundle, stats, indicator.id, args.output, period=period,
+                   cluster=args.cluster, width_cm=args.width_cm)
+    else:
+        from desktop.core.charts.tables import chart_figure, chart_inputs, chart_table
+        from desktop.core.plotting.style import export_figure
+        from desktop.core.report.figures import chart_alt_text
+
+        inputs = chart_inputs(args.chart, bundle, stats, indicator, period, args.cluster)
+        figure = chart_figure(args.chart, args.width_cm,
+                              args.width_cm * CHART_HEIGHT_RATIO[args.chart], **inputs)
+        export_figure(figure, args.output, args.width_cm, title=indicator.title,
+                      description=chart_alt_text(args.chart, indicator,
+                                                 chart_table(args.chart, **inputs)))
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def _passphrase_note() -> str:
+
+    return f"The passphrase is read from {PASSPHRASE_ENV} or asked for."
+
+
+def add_export_profile(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "export-profile", help="write a cluster's profile as a Word document",
+        description="Write a cluster's profile (summary, potential issues, map, charts, the "
+        "full table and notes) as a .docx, or one per cluster into a folder. "
+        + _passphrase_note())
+    p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cluster", metavar="NAME", help="the cluster to profile")
+    which.add_argument("--all-clusters", action="store_true",
+                       help="profile every cluster; -o is then an existing folder")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
+                   help="the .docx to write (or the folder, with --all-clusters)")
+    p.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
+                   help="count pupils where they live (residence, the default) or where they "
+                   "go to school (school)")
+    p.set_defaults(run=_run_export_profile)
+
+
+def add_export_chart(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "export-chart", help="write one chart or the map as PNG, SVG or PDF",
+        description="Write one indicator's chart or map at print size: PNG at 300 dpi (the "
+        "dpi recorded in the file), SVG or PDF by the output's extension. "
+        + _passphrase_note())
+    p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
+    p.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
+    p.add_argument("--chart", required=True, choices=CHART_KINDS,
+                   help="bars: all clusters; trend: a cluster over time; distribution: its "
+                   "small areas; map: the small areas on a map")
+    p.add_argument("--cluster", metavar="NAME",
+                   help="the cluster to highlight, chart or zoom to (trend and distribution "
+                   "take the first cluster when none is given)")
+    p.add_argument("--period", metavar="P", help="the period (default: the latest)")
+    p.add_argument("--width-cm", type=float, default=16.0, metavar="CM",
+                   help="printed width in centimetres (default 16, a Word page)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png|svg|pdf",
+                   help="the file to write")
+    p.set_defaults(run=_run_export_chart)
+
+
+EXPORT_COMMANDS = [add_export_profile, add_export_chart]

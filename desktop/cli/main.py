@@ -1,0 +1,52 @@
+"""The `cluster-atlas` command line: pack, inspect and export bundles without a window.
+
+Thin by design: each command parses its arguments and calls the core. A command is a function
+that adds its subparser and sets `run`; each module of commands lists its own (BUNDLE_COMMANDS,
+EXPORT_COMMANDS) and this module only puts them together and runs one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from desktop import APP_NAME, __version__
+from desktop.cli.bundle_commands import BUNDLE_COMMANDS
+from desktop.cli.common import EXIT_CANCELLED, EXIT_ERROR
+from desktop.cli.export_commands import EXPORT_COMMANDS
+from desktop.core.errors import AtlasError, Cancelled
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [*BUNDLE_COMMANDS,
+                                                                *EXPORT_COMMANDS]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cluster-atlas",
+                                     description=f"{APP_NAME}: school cluster bundles.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 2 user error, 130 cancelled)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
+    try:
+        return args.run(args)
+    except (Cancelled, KeyboardInterrupt):
+        print("\ncancelled: nothing was written.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except AtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""Encrypted bundles: write and read the one-file dataset format (docs/bundle-format.md).
+
+A bundle is a ZIP (manifest.json and Parquet tables, see bundle_io) encrypted with age v1 in
+passphrase (scrypt) mode through pyrage, so anyone holding the passphrase can check it with
+`age -d`. Decrypted bytes live only in memory. Every failure a person can meet (wrong
+passphrase, damaged copy, not a bundle, newer format) becomes an AtlasError with a message
+saying what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from pathlib import Path
+from typing import Any
+
+import pyrage
+
+from desktop.core.atomic import write_bytes_atomic
+from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
+from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
+from desktop.core.model import Bundle
+from desktop.core.tasks import Task
+
+AGE_MAGIC = b"age-encryption.org/v1\n"
+ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
+_WRONG_PASSPHRASE_ERRORS = ("Decryption failed",)  # pyrage's text when no stanza unwraps
+
+
+def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
+                 task: Task | None = None) -> None:
+    """Serialise, encrypt to `passphrase` and write atomically (nothing half-written is left)."""
+    task = task or Task()
+    if not passphrase:
+        raise AtlasError("Choose a passphrase to protect the bundle; it cannot be empty.")
+    task.report(0.0, "Writing tables")
+    payload = bundle_to_zip(bundle, lambda f, msg: task.report(0.6 * f, msg))
+    task.report(0.6, "Deriving key and encrypting")
+    encrypted = pyrage.passphrase.encrypt(payload, passphrase)
+    task.report(0.95, "Saving")
+    write_bytes_atomic(path, encrypted)
+    task.report(1.0, "Saved")
+
+
+def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None) -> Bundle:
+    """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem."""
+    task = task or Task()
+    name = Path(path).name
+    task.report(0.0, "Reading file")
+    data = _read_file(Path(path))
+    binary = check_age_header(data, name)
+    if not passphrase:
+        raise WrongPassphrase(f"Enter the passphrase for {name}.")
+    task.report(0.05, "Deriving key and decrypting")
+    payload = [decrypt(binary, passphrase, name)]  # handed over: parsing lets it go early
+    del data, binary  # the encrypted copy is not needed while the tables are parsed
+    task.report(0.5, "Reading tables")
+    bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
+    task.report(1.0, "Opened")
+    return bundle
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AtlasError(f"Cannot open {path}: there is no such file.") from None
+    except IsADirectoryError:
+        raise AtlasError(f"Cannot open {path}: it is a folder, not a bundle file.") from None
+    except OSError as exc:
+        raise AtlasError(f"Cannot open {path}: {exc.strerror or exc}.") from exc
+
+
+def check_age_header(data: bytes, name: str) -> bytes:
+    """Return the binary age file, or raise NotABundle / DamagedBundle saying why it is not one.
+
+    ASCII-armored files (`age -a`) are accepted and unwrapped; armor is only base64.
+    """
+    not_bundle = f"{name} is not a Cluster Atlas bundle"
+    if not data:
+        raise NotABundle(f"{not_bundle}: the file is empty.")
+    if data.lstrip().startswith(ARMOR_BEGIN):
+        data = _dearmor(data, name)
+    if not data.startswith(AGE_MAGIC):
+        hint = (" It is an unencrypted ZIP archive: encrypt it with `age -p`."
+                if data.startswith(b"PK\x03\x04") else "")
+        raise NotABundle(f"{not_bundle}: it is not an age-encrypted file.{hint}")
+    end = data.find(b"\n--- ")
+    if end < 0:
+        raise DamagedBundle(_damaged(name))
+    types = [line[3:].split(b" ", 1)[0] for line in data[len(AGE_MAGIC):end].split(b"\n")
+             if line.startswith(b"-> ")]
+    if b"scrypt" not in types:
+        kinds = ", ".join(t.decode("ascii", "replace") for t in types) or "no recipient"
+        raise NotABundle(f"{not_bundle}: it is encrypted to a key ({kinds}), not with a "
+                         "passphrase. Bundles are made with a passphrase (`age -p`).")
+    return data
+
+
+def _dearmor(data: bytes, name: str) -> bytes:
+    body = data.strip()
+    if not body.endswith(ARMOR_END):
+        raise DamagedBundle(_damaged(name))
+    try:
+        return base64.b64decode(b"".join(body[len(ARMOR_BEGIN):-len(ARMOR_END)].split()),
+                                validate=True)
+    except (binascii.Error, ValueError):
+        raise DamagedBundle(_damaged(name)) from None
+
+
+def decrypt(data: bytes, passphrase: str, name: str) -> bytes:
+    """age-decrypt with a passphrase, telling a wrong passphrase from a damaged file.
+
+    pyrage raises DecryptError for both. A wrong passphrase is the only way the scrypt stanza
+    fails to unwrap ("Decryption failed"); a bad header MAC, an incomplete header or a payload
+    chunk that fails authentication all mean the bytes were altered or cut short.
+    """
+    try:
+        return pyrage.passphrase.decrypt(data, passphrase)
+    except pyrage.DecryptError as exc:
+        if str(exc).strip() in _WRONG_PASSPHRASE_ERRORS:
+            raise WrongPassphrase(f"The passphrase is not right for {name}. Check it and try "
+                                  "again.") from None
+        raise DamagedBundle(_damaged(name)) from None
+
+
+def _damaged(name: str) -> str:
+    return (f"{name} is damaged or incomplete (it may have been truncated while copying). "
+            "Ask for a fresh copy.")
+
+
+def bundle_summary(bundle: Bundle) -> dict[str, Any]:
+    """What `cluster-atlas inspect --json` prints: counts and indicator metadata, no values."""
+    manifest = bundle.manifest
+    areas_per = bundle.areas["cluster"].value_counts()
+    schools_per = bundle.schools["cluster"].value_counts()
+    return {
+        "format_version": manifest.format_version,
+        "title": manifest.title,
+        "area_name": manifest.area_name,
+        "created": manifest.created,
+        "areas": int(len(bundle.areas)),
+        "clusters": [{"name": c, "areas": int(areas_per.get(c, 0)),
+                      "schools": int(schools_per.get(c, 0))} for c in bundle.cluster_names],
+        "indicators": [{"id": ind.id, "title": ind.title, "theme": ind.theme,
+                        "value_type": ind.value_type.value, "periods": list(ind.periods),
+                        "synthetic": ind.synthetic} for ind in manifest.indicators],
+        "themes": list(manifest.themes),
+        "schools": int(len(bundle.schools)),
+        "flows": None if bundle.flows is None else int(len(bundle.flows)),
+    }

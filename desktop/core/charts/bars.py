@@ -1,0 +1,209 @@
+"""Every cluster as a bar with its 95% interval, coloured by significance against the county,
+with the county value as a line; clusters in bundle order (the same place for every indicator,
+so a reader finds their cluster at once) unless `order="value"`. The switch's fast path updates
+a drawn chart in place (desktop.core.charts.bar_update); the numbers behind it come from
+desktop.core.charts.tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer, ErrorbarContainer
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from desktop.core.charts.common import (
+    SUPPRESSION_NOTE,
+    axis_label,
+    county_line,
+    nonnegative_axis,
+    significance_of,
+)
+from desktop.core.format import SIGNIFICANCE_LABELS
+from desktop.core.model import SUPPRESSED, Indicator, Polarity, Significance
+from desktop.core.plotting.annotate import annotate_chart
+from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
+from desktop.core.plotting.style import (
+    COUNTY_COLOUR,
+    HIGHLIGHT_COLOUR,
+    MUTED_TEXT,
+    prepare_axes,
+    style_context,
+)
+
+LABEL_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
+LINES_AROUND = 9  # lines of text above and below a bar chart's Axes
+ORDERS = ("bundle", "value")
+
+
+def ordered_clusters(clusters: pd.DataFrame, order: str = "bundle") -> pd.DataFrame:
+    """Clusters with a boolean `suppressed` and `significance` members, in the chart's order."""
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    suppressed = (clusters["suppressed"].fillna(False).astype(bool)
+                  if "suppressed" in clusters else pd.Series(False, index=clusters.index))
+    sig = clusters["significance"] if "significance" in clusters else [None] * len(clusters)
+    frame = clusters.assign(suppressed=suppressed.to_numpy(),
+                            significance=significance_of(sig))
+    frame.loc[frame["suppressed"], ["value", "lower95", "upper95"]] = np.nan
+    if order == "value":
+        frame = frame.sort_values("value", ascending=False, na_position="last", kind="stable")
+    return frame
+
+
+def bar_palette(colours: Mapping | None = None) -> dict[Significance, str]:
+    """Bar colours by significance: `colours` (keys members or their values) or the default."""
+    return {Significance(k): v for k, v in (colours or SIGNIFICANCE_COLOURS).items()}
+
+
+def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
+              county: Mapping | pd.Series, highlight: str | None = None,
+              colours: Mapping | None = None, order: str = "bundle") -> Axes:
+    """Horizontal bars of every cluster with 95% whiskers, coloured by significance.
+
+    `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
+    significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
+    but a "*"; the `highlight` cluster gets a bold label and a black edge. Bars carry the
+    cluster name as gid and are pickable, so a view can tell which cluster was clicked.
+    """
+    palette = bar_palette(colours)
+    frame = ordered_clusters(clusters, order)
+    names = [str(name) for name in frame.index]
+    y = np.arange(len(frame))
+    values = frame["value"].to_numpy(float)
+    lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
+    drawn = np.isfinite(values)
+    prepare_axes(ax)
+    with style_context():
+        bars = ax.barh(y[drawn], values[drawn], height=0.68, zorder=2,
+                       color=[palette[s] for s in frame["significance"][drawn]],
+                       edgecolor="#7f7f7f", linewidth=0.4)
+        for bar, name in zip(bars, np.asarray(names)[drawn]):
+            bar.set_gid(name)
+            bar.set_picker(True)
+            if name == highlight:
+                bar.set_edgecolor(HIGHLIGHT_COLOUR)
+                bar.set_linewidth(1.6)
+        ci = drawn & np.isfinite(lower) & np.isfinite(upper)
+        whiskers = None
+        if ci.any():
+            whiskers = ax.errorbar(values[ci], y[ci],
+                                   xerr=[values[ci] - lower[ci], upper[ci] - values[ci]],
+                                   fmt="none", ecolor="#262626", elinewidth=0.9, capsize=2.5,
+                                   zorder=4)
+        for yi, marked in zip(y, frame["suppressed"].to_numpy()):
+            if not np.isfinite(values[yi]):
+                ax.annotate(SUPPRESSED if marked else "no value", xy=(0, yi),
+                            xycoords=("axes fraction", "data"), xytext=(4, 0),
+                            textcoords="offset points", va="center", color=MUTED_TEXT,
+                            gid="suppressed" if marked else "missing")
+        county_value = float(pd.Series(county).get("value", np.nan))
+        county_line(ax, indicator, county_value)
+        ax.set_yticks(y, labels=thinned_names(ax, names, highlight))
+        ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
+        for label in ax.get_yticklabels():
+            if label.get_text() == highlight:
+                label.set_fontweight("bold")
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        bar_texts(ax, indicator, period, frame, palette, county_value)
+    structure = bar_structure(frame, county_value, highlight, palette)
+    ax._atlas_bars = BarArtists(structure, bars, whiskers)
+    return ax
+
+
+def thinned_names(ax: Axes, names: list[str], highlight: str | None = None) -> list[str]:
+    """Cluster names for the bars, every n-th one blanked when more bars than lines of text fit
+    down the Axes (150 clusters on a screen chart): the chosen cluster is always named, and
+    the names nearest it give way to it. Each bar keeps its name for clicks and the table."""
+    fig = ax.get_figure(root=True)
+    # from the figure's height alone (not the Axes', which the layout moves), so the same
+    # figure names the same clusters and a switch can update the bars in place: the Axes
+    # get about the figure less the lines of text around them (titles, value axis, footnote)
+    base = matplotlib.rcParams["font.size"]
+    height_pt = fig.get_figheight() * 72 - LINES_AROUND * base * 1.3
+    size = FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points()
+    fits = max(1, int(height_pt / (size * LABEL_LINE)))
+    if len(names) <= fits:
+        return list(names)
+    step = math.ceil(len(names) / fits)
+    keep = set(range(0, len(names), step))
+    if highlight in names:
+        chosen = names.index(highlight)
+        keep = {i for i in keep if abs(i - chosen) >= step} | {chosen}
+    return [name if i in keep else "" for i, name in enumerate(names)]
+
+
+def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
+              palette: Mapping[Significance, str], county_value: float) -> None:
+    """The value axis, legend, titles and notes of a bar chart of `ordered_clusters`: the part
+    that follows the numbers, shared by `bar_chart` and the in-place update."""
+    values = frame["value"].to_numpy(float)
+    lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
+    drawn = np.isfinite(values)
+    nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
+    ax.set_xlabel(axis_label(indicator))
+    shown = dict.fromkeys(frame["significance"][drawn])
+    keys = [s for s in legend_categories(indicator, shown) if s in palette]
+    labels = [SIGNIFICANCE_LABELS[s] for s in keys] + ["County"]
+    legend = ax.get_legend()
+    if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
+        handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
+                         label=SIGNIFICANCE_LABELS[s]) for s in keys]
+        handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
+    notes = []
+    if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
+        notes.append("Whiskers show 95% confidence intervals.")
+    if any(sig != Significance.NOT_COMPARED for sig in shown):
+        notes.append("Colours compare each cluster with the county at 95% confidence.")
+    if frame["suppressed"].any():
+        notes.append(SUPPRESSION_NOTE)
+    annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
+                   indicator.synthetic)
+
+
+def legend_categories(indicator: Indicator, shown: Iterable) -> list[Significance]:
+    """The comparison colours a bar chart's legend explains: all three of the indicator's
+    polarity whenever any cluster was compared (as Fingertips does), so the key reads the same
+    for every indicator of that kind and does not change as the numbers do; "Not compared"
+    when some cluster was not."""
+    shown = {Significance(s) for s in shown}
+    compared = shown - {Significance.NOT_COMPARED}
+    if compared and Polarity(indicator.polarity) == Polarity.NO_JUDGEMENT:
+        keys = [Significance.HIGHER, Significance.SIMILAR, Significance.LOWER]
+    elif compared:
+        keys = [Significance.BETTER, Significance.SIMILAR, Significance.WORSE]
+    else:
+        keys = []
+    keys += [s for s in SIGNIFICANCE_LABELS if s in shown and s not in keys]
+    return keys
+
+
+@dataclass(frozen=True, eq=False)
+class BarArtists:
+    """What `bar_chart` drew that a new indicator can update in place (desktop.core.charts.bar_update):
+    the structure it was drawn for, the bars and the whiskers' container (None without any)."""
+    structure: tuple
+    bars: BarContainer
+    whiskers: ErrorbarContainer | None
+
+
+def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None,
+                  palette: Mapping[Significance, str]) -> tuple:
+    """Everything but the numbers and texts that shapes a bar chart of `ordered_clusters`:
+    charts with equal structures have the same artists, so one can be updated into the other."""
+    values = frame["value"].to_numpy(float)
+    ci = (np.isfinite(values) & np.isfinite(frame["lower95"].to_numpy(float))
+          & np.isfinite(frame["upper95"].to_numpy(float)))
+    return (tuple(map(str, frame.index)), tuple(np.isfinite(values)),
+            tuple(frame["suppressed"].to_numpy(bool)), tuple(ci), highlight,
+            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())))

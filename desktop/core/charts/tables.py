@@ -1,0 +1,127 @@
+"""The numbers behind each chart, as a table: the table alternative on screen and in exports.
+
+Each `*_table` function takes the same arguments as its chart (without the Axes), so one set of
+inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind.
+Numbers are formatted with `format_value`, so suppressed values read "*" here as on the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from desktop.core.charts.bars import bar_chart, ordered_clusters
+from desktop.core.charts.common import fmt
+from desktop.core.charts.distribution import distribution_chart, finite_values
+from desktop.core.charts.trend import series_values, trend_chart, trend_periods
+from desktop.core.format import SIGNIFICANCE_LABELS
+from desktop.core.model import COUNTY, Bundle, Indicator
+from desktop.core.plotting.style import new_figure
+
+if TYPE_CHECKING:
+    from desktop.core.stats.aggregate import Statistics
+
+INTERVAL = ("Lower 95% CI", "Upper 95% CI")
+QUARTILES = (25, 50, 75)  # as matplotlib's box plot, so the table matches the boxes
+
+
+def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
+              county: Mapping | pd.Series, highlight: str | None = None,
+              colours: Mapping | None = None, order: str = "bundle") -> pd.DataFrame:
+    """One row per cluster in the chart's order, then the county."""
+    frame = ordered_clusters(clusters, order)
+    county = pd.Series(county)
+    rows = [[str(name), *(fmt(indicator, row[c], row["suppressed"])
+                          for c in ("value", "lower95", "upper95")),
+             SIGNIFICANCE_LABELS[row["significance"]]] for name, row in frame.iterrows()]
+    rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
+                             for c in ("value", "lower95", "upper95")), ""])
+    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, "Compared with county"])
+
+
+def trend_table(indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
+                series_county: pd.DataFrame, trend=None) -> pd.DataFrame:
+    """One row per period: the cluster's value and interval, then the county's."""
+    periods = trend_periods(indicator, series_cluster, series_county)
+    columns = {"Period": periods}
+    for label, frame in ((cluster_name, series_cluster), ("County", series_county)):
+        values = series_values(frame, periods)
+        for column, heading in zip(("value", "lower95", "upper95"), ("", *INTERVAL)):
+            columns[f"{label} {heading or 'value'}"] = [
+                fmt(indicator, v, s) for v, s in zip(values[column], values["suppressed"])]
+    return pd.DataFrame(columns)
+
+
+def distribution_table(indicator: Indicator, period: str, cluster_name: str,
+                       cluster_area_values, county_area_values,
+                       county_value: float) -> pd.DataFrame:
+    """Summary of the area values drawn as boxes: count, range and quartiles, cluster first."""
+    rows = []
+    for name, raw in ((cluster_name, cluster_area_values), ("County", county_area_values)):
+        vals, left_out = finite_values(raw)
+        stats = ([vals.min(), *np.percentile(vals, QUARTILES), vals.max()] if vals.size
+                 else [np.nan] * 5)
+        rows.append([name, vals.size, *(fmt(indicator, v) for v in stats), left_out])
+    return pd.DataFrame(rows, columns=["Areas of", "Areas shown", "Lowest", "Lower quartile",
+                                       "Median", "Upper quartile", "Highest",
+                                       "Suppressed or no value"])
+
+
+CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
+    "bars": (bar_chart, bar_table),
+    "trend": (trend_chart, trend_table),
+    "distribution": (distribution_chart, distribution_table),
+}
+CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution"}
+
+
+def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:
+    """Draw the chart of `kind` ("bars", "trend" or "distribution") onto `ax`."""
+    return CHARTS[kind][0](ax, **inputs)
+
+
+def chart_figure(kind: str, width_cm: float = 16.0, height_cm: float = 10.0,
+                 **inputs) -> Figure:
+    """A fresh print-sized figure holding one chart: what every export draws."""
+    figure = new_figure(width_cm, height_cm)
+    draw_chart(kind, figure.add_subplot(), **inputs)
+    return figure
+
+
+def chart_table(kind: str, **inputs) -> pd.DataFrame:
+    """The numbers behind the chart of `kind`, from the same inputs as `draw_chart`."""
+    return CHARTS[kind][1](**inputs)
+
+
+def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: Indicator,
+                 period: str, cluster: str | None) -> dict:
+    """The keyword arguments of `draw_chart`/`chart_table` for one chart of an open bundle.
+
+    Bars need no cluster (it is only highlighted); trend and distribution do, and take the
+    bundle's first cluster when none is chosen. Areas of the county are all the bundle's areas,
+    including any in no cluster, as in the county value.
+    """
+    if kind == "bars":
+        values = statistics.cluster_values(indicator.id, period)
+        return {"indicator": indicator, "period": period, "clusters": values.drop(index=COUNTY),
+                "county": values.loc[COUNTY], "highlight": cluster}
+    cluster = cluster or bundle.cluster_names[0]
+    if kind == "trend":
+        return {"indicator": indicator, "cluster_name": cluster,
+                "series_cluster": statistics.series(indicator.id, cluster, "cluster"),
+                "series_county": statistics.series(indicator.id, COUNTY, "county"),
+                "trend": statistics.trend(indicator.id, cluster)}
+    if kind == "distribution":
+        areas = statistics.area_values(indicator.id, period)
+        values = areas["value"].to_numpy(float, na_value=np.nan)
+        in_cluster = (bundle.areas["cluster"] == cluster).fillna(False).to_numpy(bool)
+        county = statistics.cluster_values(indicator.id, period).loc[COUNTY, "value"]
+        return {"indicator": indicator, "period": period, "cluster_name": cluster,
+                "cluster_area_values": values[in_cluster], "county_area_values": values,
+                "county_value": float(county)}
+    raise KeyError(f"unknown chart kind {kind!r}; expected one of {', '.join(CHARTS)}")

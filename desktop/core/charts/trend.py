@@ -1,0 +1,94 @@
+"""The cluster's value per period with 95% whiskers, against the county and its band."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from desktop.core.charts.common import SUPPRESSION_NOTE, axis_label, nonnegative_axis
+from desktop.core.model import SUPPRESSED, Indicator, Trend
+from desktop.core.plotting.annotate import annotate_chart
+from desktop.core.plotting.style import (
+    CLUSTER_COLOUR,
+    COUNTY_COLOUR,
+    MUTED_TEXT,
+    prepare_axes,
+    style_context,
+)
+from desktop.core.stats.changes import gap_change
+
+
+def trend_periods(indicator: Indicator, *series: pd.DataFrame) -> list[str]:
+    """Periods in chronological order: the indicator's own list, then any others as given."""
+    present = dict.fromkeys(str(p) for frame in series for p in frame.index)
+    known = [p for p in indicator.periods if p in present]
+    return known + [p for p in present if p not in known]
+
+
+def series_values(frame: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
+    """value/lower95/upper95 by period with suppressed periods blanked, plus `suppressed`."""
+    frame = frame.set_axis(frame.index.astype(str)).reindex(list(periods))
+    suppressed = frame.get("suppressed", pd.Series(False, index=frame.index))
+    suppressed = suppressed.astype("boolean").fillna(False).to_numpy(bool)
+    numbers = frame[["value", "lower95", "upper95"]].astype(float)
+    numbers.loc[suppressed] = np.nan
+    return numbers.assign(suppressed=suppressed)
+
+
+def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
+                series_county: pd.DataFrame, trend: Trend | str | None = None) -> Axes:
+    """The cluster's value per period with 95% whiskers, against the county and its band."""
+    periods = trend_periods(indicator, series_cluster, series_county)
+    x = np.arange(len(periods))
+    cl = series_values(series_cluster, periods)
+    co = series_values(series_county, periods)
+    prepare_axes(ax)
+    with style_context():
+        ax.fill_between(x, co["lower95"], co["upper95"], color=COUNTY_COLOUR, alpha=0.12,
+                        linewidth=0, label="County 95% interval")
+        ax.plot(x, co["value"], color=COUNTY_COLOUR, linestyle="--", marker="s", markersize=3.5,
+                label="County", gid="county", zorder=3)
+        err = np.vstack([cl["value"] - cl["lower95"], cl["upper95"] - cl["value"]])
+        ax.errorbar(x, cl["value"], yerr=np.nan_to_num(err, nan=0.0), fmt="none",
+                    ecolor=CLUSTER_COLOUR, elinewidth=0.9, capsize=2.5, zorder=4)
+        ax.plot(x, cl["value"], color=CLUSTER_COLOUR, marker="o", label=cluster_name,
+                gid="cluster", zorder=5)
+        hidden = [p for p, s in zip(periods, cl["suppressed"]) if s]
+        for xi in x[cl["suppressed"].to_numpy()]:
+            ax.annotate(SUPPRESSED, xy=(xi, 0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                        color=MUTED_TEXT, gid="suppressed")
+        long_labels = sum(len(p) for p in periods) > 48
+        ax.set_xticks(x, labels=periods, rotation=45 if long_labels else 0,
+                      ha="right" if long_labels else "center",
+                      rotation_mode="anchor" if long_labels else "default")
+        ax.set_xlim(-0.5, max(len(periods), 1) - 0.5)
+        ax.grid(axis="x", visible=False)
+        if periods:  # the baseline: the first period shown, which later ones are read against
+            ax.axvline(0, color=MUTED_TEXT, linewidth=0.8, linestyle=":", gid="baseline",
+                       zorder=1)
+            ax.annotate("Baseline", xy=(0, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", ha="left", va="top",
+                        fontsize=7, color=MUTED_TEXT, gid="baseline-label")
+        nonnegative_axis(ax, np.concatenate([cl.to_numpy(float).ravel(),
+                                              co.to_numpy(float).ravel()]), "y")
+        ax.set_ylabel(axis_label(indicator))
+        ax.set_xlabel("Period")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        subtitle = f"{cluster_name} against the county"
+        if periods:
+            subtitle += f", {periods[0]} to {periods[-1]}"
+        if trend is not None:
+            subtitle += f"; recent trend: {Trend(trend).value}"
+        notes = ["Whiskers and band show 95% confidence intervals."]
+        if hidden:
+            notes.append(f"{SUPPRESSION_NOTE} ({', '.join(hidden)}), not plotted.")
+        gap = gap_change(cl, co)
+        if gap is not None:
+            notes.append(gap.note(indicator))
+        annotate_chart(ax, indicator.title, subtitle, notes, indicator.source,
+                       indicator.synthetic)
+    return ax

@@ -1,0 +1,65 @@
+"""Titles, subtitles and notes of a figure, for every chart and the exported map.
+
+A chart or map is one Axes on its own figure; its title, subtitle, notes, source and the
+synthetic-data label are figure-level texts aligned with the figure's left edge and wrapped to
+its width, so the screen and every export read the same.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.text import Annotation
+
+from desktop.core.model import SYNTHETIC_LABEL
+from desktop.core.plotting.style import MUTED_TEXT, style_context
+
+LEFT_MARGIN = 0.012  # figure fraction before the title and notes
+
+
+def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str] = (),
+                   source: str = "", synthetic: bool = False) -> None:
+    """Title and subtitle at the top of the figure; notes, source and the synthetic label below.
+
+    They are figure-level texts (suptitle and supxlabel) aligned with the figure's left edge,
+    so constrained layout reserves their height without squeezing the axes to fit their width;
+    lines are wrapped to the figure width. Meant for one chart (or map) per figure.
+    """
+    fig = ax.get_figure(root=True)
+    width_pt = fig.get_figwidth() * 72
+    with style_context():
+        base = matplotlib.rcParams["font.size"]
+        # The title's empty last line reserves the room where the subtitle is drawn.
+        heading = wrap_to_width(title, width_pt, base * 1.2 * 0.62) + ("\n" if subtitle else "")
+        top = fig.suptitle(heading, x=LEFT_MARGIN, ha="left", fontsize=base * 1.2,
+                           fontweight="bold")
+        for old in [a for a in fig.artists if a.get_gid() == "subtitle"]:
+            old.remove()
+        if subtitle:
+            # anchored to the title's bottom-left corner, inside its reserved empty line
+            fig.add_artist(Annotation(
+                wrap_to_width(subtitle, width_pt, base * 0.55), xy=(0, 0), xycoords=top,
+                xytext=(0, 2), textcoords="offset points", ha="left", va="bottom",
+                color=MUTED_TEXT, gid="subtitle", annotation_clip=False)).set_in_layout(False)
+        lines = [line for line in notes if line]
+        if source:
+            lines.append(f"Source: {source}")
+        if synthetic:
+            lines.append(f"Data: {SYNTHETIC_LABEL}.")
+        small = base * 0.85
+        fig.supxlabel("\n".join(wrap_to_width(line, width_pt, small * 0.55) for line in lines),
+                      x=LEFT_MARGIN, ha="left", fontsize=small, color=MUTED_TEXT,
+                      linespacing=1.4)
+
+
+def figure_title(figure) -> str:
+    """The title `annotate_chart` gave a figure, on one line (for alt text and file metadata)."""
+    return " ".join(figure.get_suptitle().split())
+
+
+def wrap_to_width(text: str, width_pt: float, char_pt: float) -> str:
+    """`text` wrapped to lines that fit `width_pt` at about `char_pt` per character."""
+    return textwrap.fill(text, max(20, int(width_pt * (1 - 2 * LEFT_MARGIN) / char_pt)))

@@ -1,0 +1,232 @@
+"""A cluster profile as a table for people: CSV, XLSX and a clipboard copy (TSV plus HTML).
+
+Every export formats numbers with desktop.core.format, so a suppressed cell reads "*" exactly
+as on screen; counts and denominators of suppressed rows are never written. Each file starts
+with a header block (title, cluster, period, source and licence, the synthetic-data label
+where it applies, and what "*" means) so a table pasted or opened on its own still says what
+it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from desktop.core.atomic import atomic_open, atomic_path
+from desktop.core.format import MISSING, SIGNIFICANCE_LABELS, format_interval, format_value
+from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Bundle, Significance, ValueType
+from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
+
+COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
+           "95% CI", "County", "Lowest cluster", "Highest cluster", "Compared with county",
+           "Trend")
+SIGNIFICANCE_COLUMN = "Compared with county"
+_COUNTED = {ValueType.PROPORTION.value, ValueType.RATE.value, ValueType.COUNT.value}
+
+
+def significance_word(significance: str) -> str:
+    """"Worse than county" and so on: the words the charts' legends use."""
+    try:
+        return SIGNIFICANCE_LABELS[Significance(significance)]
+    except ValueError:
+        return SIGNIFICANCE_LABELS[Significance.NOT_COMPARED]
+
+
+def _count(value: object, value_type: str, suppressed: bool) -> str:
+    """Numerators and denominators only where they mean something (not for means and scores),
+    and never for a suppressed row."""
+    if value_type not in _COUNTED:
+        return MISSING
+    return format_value(value, ValueType.COUNT, "", suppressed)
+
+
+def _extreme(value: object, cluster: object, value_type: str, unit: str) -> str:
+    text = format_value(value, value_type, unit)
+    return text if text == MISSING or not isinstance(cluster, str) else f"{text} ({cluster})"
+
+
+def profile_rows(profile: pd.DataFrame) -> pd.DataFrame:
+    """The profile (PROFILE_COLUMNS) as display strings, columns COLUMNS, one row per indicator.
+
+    Kept alongside: `significance` (the raw key, for colouring) and `synthetic`.
+    """
+    rows = []
+    for rec in profile.to_dict("records"):
+        kind, unit, hidden = str(rec["value_type"]), str(rec["unit"] or ""), bool(
+            rec["suppressed"])
+        title = str(rec["title"]) + (" †" if rec["synthetic"] else "")
+        rows.append([
+            rec["theme"], title, "" if unit == "%" else unit, str(rec["period"] or MISSING),
+            _count(rec["count"], kind, hidden), _count(rec["denominator"], kind, hidden),
+            format_value(rec["value"], kind, unit, hidden),
+            format_interval(rec["lower95"], rec["upper95"], kind, hidden),
+            format_value(rec["county_value"], kind, unit),
+            _extreme(rec["lowest"], rec["lowest_cluster"], kind, unit),
+            _extreme(rec["highest"], rec["highest_cluster"], kind, unit),
+            significance_word(str(rec["significance"])), str(rec["trend"]),
+            str(rec["significance"]), bool(rec["synthetic"])])
+    return pd.DataFrame(rows, columns=[*COLUMNS, "significance", "synthetic"])
+
+
+def suppression_note(bundle: Bundle) -> str:
+    """What "*" stands for, with the disclosure threshold(s) of the bundle."""
+    manifest = bundle.manifest
+    limits = sorted({manifest.threshold_for(ind) for ind in manifest.indicators})
+    limit = (str(limits[0]) if len(limits) == 1 else
+             f"{manifest.disclosure_threshold} (or the indicator's own threshold)")
+    return (f"{SUPPRESSED} suppressed: counts from 1 to {limit}, and values derived from them, "
+            "are not shown so that no person can be identified; other clusters may be hidden "
+            "too so that a hidden number cannot be worked out from the county total.")
+
+
+def period_note(profile: pd.DataFrame, period: str | None = None) -> str:
+    if period is not None:
+        return f"Period: {period}"
+    periods = profile["period"].dropna().astype(str).unique()
+    if len(periods) == 1:
+        return f"Period: {periods[0]}"
+    return "Period: the latest period of each indicator (shown in the Period column)"
+
+
+def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
+                 period: str | None = None) -> list[str]:
+    """The header block every table export starts with."""
+    manifest = bundle.manifest
+    lines = [f"{manifest.title}: {cluster} cluster profile",
+             f"Cluster: {cluster}, compared with {manifest.area_name} (the county)",
+             period_note(profile, period)]
+    if bool(profile["synthetic"].any()):
+        lines.append(f"† Data: {SYNTHETIC_LABEL}: these figures describe no real child or "
+                     "school.")
+    lines += [f"Sources: {manifest.attribution}", f"Licence: {manifest.licence}",
+              suppression_note(bundle),
+              "Compared with county: the cluster's 95% confidence interval against the county "
+              "value; \"-\" means no value."]
+    return lines
+
+
+def _table(profile: pd.DataFrame) -> pd.DataFrame:
+    return profile_rows(profile)[list(COLUMNS)]
+
+
+def export_profile_csv(bundle: Bundle, profile: pd.DataFrame, cluster: str,
+                       path: str | os.PathLike, period: str | None = None) -> None:
+    """The header block, a blank line, then the table; UTF-8 with a BOM so Excel reads "£"."""
+    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        for line in header_lines(bundle, profile, cluster, period):
+            writer.writerow([line])
+        writer.writerow([])
+        writer.writerow(COLUMNS)
+        writer.writerows(_table(profile).itertuples(index=False, name=None))
+
+
+def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
+                        path: str | os.PathLike, period: str | None = None) -> None:
+    """One sheet: the header block, then the table with a frozen header row and filter, its
+    "Compared with county" cells filled with the significance colours."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    rows = profile_rows(profile)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Profile"
+    header = header_lines(bundle, profile, cluster, period)
+    for r, line in enumerate(header, start=1):
+        sheet.cell(r, 1, line).font = Font(bold=r == 1, size=14 if r == 1 else 10)
+    top = len(header) + 2
+    for c, name in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(top, c, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    numeric = {"Count", "Denominator", "Value", "95% CI", "County"}
+    sig_col = COLUMNS.index(SIGNIFICANCE_COLUMN) + 1
+    for r, rec in enumerate(rows.itertuples(index=False), start=top + 1):
+        for c, name in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(r, c, rec[c - 1])
+            if name in numeric:
+                cell.alignment = Alignment(horizontal="right")
+        colour = SIGNIFICANCE_COLOURS.get(rec.significance, SIGNIFICANCE_COLOURS["not compared"])
+        sig_cell = sheet.cell(r, sig_col)
+        sig_cell.fill = PatternFill("solid", fgColor=colour.lstrip("#"))
+        if needs_white_text(colour):
+            sig_cell.font = Font(color="FFFFFF")
+    widths = (20, 48, 14, 10, 10, 12, 10, 18, 10, 26, 26, 22, 22)
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(1, c).column_letter].width = width
+    sheet.freeze_panes = sheet.cell(top + 1, 3)
+    sheet.auto_filter.ref = f"A{top}:{sheet.cell(top + len(rows), len(COLUMNS)).coordinate}"
+    sheet.print_title_rows = f"{top}:{top}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+@dataclass(frozen=True)
+class ClipboardTable:
+    """The same table twice: TSV for plain-text targets, HTML that Word and Excel paste with
+    its formatting."""
+
+    text: str
+    html: str
+
+
+def clipboard_table(table: pd.DataFrame, caption: str = "", notes: tuple[str, ...] = (),
+                    fills: dict[str, list[str | None]] | None = None) -> ClipboardTable:
+    """Any table of display strings (a profile, a chart's table) ready for the clipboard.
+
+    `fills` maps a column name to one background colour (or None) per row.
+    """
+    columns = [str(c) for c in table.columns]
+    cells = table.astype(str).to_numpy().tolist()
+    tsv = [caption] if caption else []
+    tsv += ["\t".join(columns), *("\t".join(_tsv_cell(v) for v in row) for row in cells)]
+    tsv += list(notes)
+    head = "".join(f'<th style="{_TH}">{html.escape(c)}</th>' for c in columns)
+    body = []
+    for i, row in enumerate(cells):
+        tds = []
+        for name, value in zip(columns, row):
+            fill = (fills or {}).get(name, [None] * len(cells))[i]
+            style = _TD
+            if fill:
+                style += f"background:{fill};" + ("color:#FFFFFF;" if needs_white_text(fill)
+                                                  else "")
+            tds.append(f'<td style="{style}">{html.escape(value)}</td>')
+        body.append(f"<tr>{''.join(tds)}</tr>")
+    parts = ['<table style="border-collapse:collapse;font-family:Arial,sans-serif;'
+             'font-size:9pt">']
+    if caption:
+        parts.append(f'<caption style="text-align:left;font-weight:bold">'
+                     f'{html.escape(caption)}</caption>')
+    parts += [f"<thead><tr>{head}</tr></thead>", f"<tbody>{''.join(body)}</tbody>", "</table>"]
+    parts += [f'<p style="font-size:8pt">{html.escape(n)}</p>' for n in notes]
+    return ClipboardTable("\n".join(tsv) + "\n", "".join(parts))
+
+
+_TH = ("border:1px solid #808080;padding:2px 4px;background:#1F4E79;color:#FFFFFF;"
+       "text-align:left")
+_TD = "border:1px solid #BFBFBF;padding:2px 4px;"
+
+
+def _tsv_cell(value: str) -> str:
+    return value.replace("\t", " ").replace("\n", " ")
+
+
+def profile_clipboard(bundle: Bundle, profile: pd.DataFrame, cluster: str,
+                      period: str | None = None) -> ClipboardTable:
+    """The profile table for pasting into Word or Excel, with its header block as notes."""
+    rows = profile_rows(profile)
+    header = header_lines(bundle, profile, cluster, period)
+    fills = {SIGNIFICANCE_COLUMN: [SIGNIFICANCE_COLOURS.get(s) for s in rows["significance"]]}
+    return clipboard_table(rows[list(COLUMNS)], caption=header[0], notes=tuple(header[1:]),
+                           fills=fills)

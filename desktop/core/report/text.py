@@ -1,0 +1,99 @@
+"""The words of a cluster profile, written from its numbers: summary, notes and methods.
+
+Kept apart from the .docx layout so the sentences can be tested (and reused) on their own.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from desktop.core.model import SYNTHETIC_LABEL, Bundle, Significance
+from desktop.core.stats.trend import TREND_PERIODS
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def summary_sentence(counts: dict[str, int], suppressed: int = 0) -> str:
+    """"Of 86 indicators, 9 are significantly worse than the county, 5 better, ..." from
+    desktop.core.stats.profile.summary_counts."""
+    worse, better = counts[Significance.WORSE.value], counts[Significance.BETTER.value]
+    similar = counts[Significance.SIMILAR.value]
+    higher, lower = counts[Significance.HIGHER.value], counts[Significance.LOWER.value]
+    verb = "is" if worse == 1 else "are"
+    text = (f"Of {_n(counts['total'], 'indicator')}, {worse} {verb} significantly worse than "
+            f"the county, {better} significantly better and {similar} similar")
+    if higher or lower:
+        text += (f"; {higher} {'is' if higher == 1 else 'are'} significantly higher and "
+                 f"{lower} significantly lower where higher is neither better nor worse")
+    not_compared = counts[Significance.NOT_COMPARED.value]
+    text += f". {not_compared} {'is' if not_compared == 1 else 'are'} not compared"
+    text += " (counts, scores without an interval, or values suppressed for small numbers)"
+    if suppressed:
+        text += f", of which {_n(suppressed, 'value')} {'is' if suppressed == 1 else 'are'} " \
+                "suppressed"
+    return text + "."
+
+
+def cluster_sentence(bundle: Bundle, cluster: str) -> str:
+    """How big the cluster is: its small areas and schools."""
+    areas = int((bundle.areas["cluster"] == cluster).fillna(False).sum())
+    schools = int((bundle.schools["cluster"] == cluster).fillna(False).sum())
+    return (f"The {cluster} cluster covers {_n(areas, 'small area')} (LSOAs) of "
+            f"{bundle.manifest.area_name} and {_n(schools, 'school')}.")
+
+
+def cluster_description(bundle: Bundle, cluster: str) -> str:
+    clusters = bundle.clusters.set_index("cluster")
+    if "description" not in clusters or cluster not in clusters.index:
+        return ""
+    text = clusters.at[cluster, "description"]
+    return "" if pd.isna(text) else str(text)
+
+
+def data_notes(bundle: Bundle) -> list[str]:
+    """The title page's warnings: illustrative clusters, synthetic data."""
+    notes = []
+    if bundle.manifest.description:
+        notes.append(bundle.manifest.description)
+    described = " ".join(bundle.clusters.get("description", pd.Series(dtype=str))
+                         .dropna().astype(str)).lower()
+    if "illustrative" in described and "illustrative" not in " ".join(notes).lower():
+        notes.append("The clusters are illustrative.")
+    synthetic = [ind for ind in bundle.manifest.indicators if ind.synthetic]
+    if synthetic:
+        notes.append(f"{len(synthetic)} of the {len(bundle.manifest.indicators)} indicators "
+                     f"are {SYNTHETIC_LABEL} (marked † in tables): they describe no real child "
+                     "or school and must not be quoted as facts.")
+    return notes
+
+
+def methods_notes(confidence_note: str = "95%") -> list[str]:
+    """How the numbers were made, in plain words (what an analyst needs to trust them)."""
+    return [
+        "Cluster and county values are summed from small-area numerators and denominators, "
+        "never averaged from percentages; means and scores (such as the IMD score) are "
+        "weighted by population.",
+        f"Confidence intervals are {confidence_note}: Wilson score intervals for proportions; "
+        "Byar's method for counts and rates with 10 or more events and the exact Poisson "
+        "(chi-squared) method below 10, as in the PHE/OHID Fingertips tools.",
+        "Significance: a cluster is significantly better or worse than the county when the "
+        "county value lies outside the cluster's 95% interval, judged by whether higher is "
+        "better or worse; \"higher\" or \"lower\" where it is neither; otherwise \"similar\". "
+        "Counts and values without an interval are not compared.",
+        f"Trend: a chi-squared test for trend over the latest {TREND_PERIODS} periods "
+        "(increasing, decreasing or no significant change); fewer periods cannot be tested.",
+        "Potential issues are the indicators where the cluster is significantly worse than the "
+        "county, the largest relative difference first.",
+    ]
+
+
+def source_notes(bundle: Bundle) -> list[str]:
+    """Each distinct source once, with how many indicators come from it."""
+    sources: dict[str, int] = {}
+    for ind in bundle.manifest.indicators:
+        if ind.source:
+            sources[ind.source] = sources.get(ind.source, 0) + 1
+    return [f"{source} ({_n(n, 'indicator')})" for source, n in sources.items()]
+

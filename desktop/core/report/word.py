@@ -1,0 +1,200 @@
+"""Small python-docx helpers for reports that look right in Word: A4 pages, captioned pictures
+with alt text, and compact tables whose header row repeats on every page.
+
+python-docx has no API for alt text, repeated header rows, cell shading or caption numbers, so
+those few pieces of WordprocessingML are written here, once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+
+from desktop.core.plotting.palettes import needs_white_text
+
+PAGE_WIDTH_CM, PAGE_HEIGHT_CM, MARGIN_CM = 21.0, 29.7, 2.0
+TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
+IMAGE_WIDTH_CM = 16.0
+TABLE_FONT_PT = 8
+HEADER_FILL = "1F4E79"
+GROUP_FILL = "E7E6E6"
+FONT = "Arial"
+CELL_MARGIN_CM = 0.08
+
+
+def new_document(title: str, subject: str = "") -> DocumentType:
+    """An A4 portrait document with 2 cm margins, Arial body text and a page-numbered footer."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
+    styles = doc.styles
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    for name, size in (("Normal", 10), ("Title", 24), ("Heading 1", 15), ("Heading 2", 12),
+                       ("Caption", 8.5)):
+        _set_font(styles[name], size)
+    styles["Heading 1"].paragraph_format.space_before = Pt(14)
+    styles["Caption"].font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    styles["Caption"].font.italic = False
+    styles["Caption"].font.bold = False
+    styles["Caption"].paragraph_format.space_after = Pt(12)
+    doc.core_properties.title = title
+    doc.core_properties.subject = subject
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{title} · page "
+    _field(footer, "PAGE", "1")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+    return doc
+
+
+def _set_font(style, size: float) -> None:
+    """Arial at `size` for a style, dropping the template's theme fonts that would win."""
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    fonts = style.element.rPr.rFonts
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A simple Word field (page number, caption number) showing `shown` until updated."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instruction} ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str, number: int,
+                width_cm: float = IMAGE_WIDTH_CM) -> None:
+    """A centred picture with alt text (the drawing's 'descr'), then "Figure n: caption"."""
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", alt_text)
+    doc_pr.set("title", caption.split(".")[0][:250])
+    add_caption(doc, "Figure", number, caption)
+
+
+def add_caption(doc: DocumentType, label: str, number: int, text: str) -> None:
+    """A Word caption ("Figure 3: ...") whose number is a SEQ field, so Word can list them."""
+    paragraph = doc.add_paragraph(style="Caption")
+    paragraph.add_run(f"{label} ")
+    _field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+    paragraph.add_run(f": {text}")
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    """Fill a table cell with a colour ("RRGGBB" or "#RRGGBB")."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#").upper())
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _cell_margins(table: Table, cm: float) -> None:
+    """Narrow left/right cell padding, so 8 pt text fits columns of a 17 cm table."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(cm / 2.54 * 1440)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tbl_pr.append(margins)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _no_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _write(cell: _Cell, text: str, *, bold: bool = False, colour: str | None = None,
+           right: bool = False, size: float = TABLE_FONT_PT, keep_with_next: bool = True) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[str]],
+              widths_cm: Sequence[float], *, right_aligned: Sequence[int] = (),
+              fills: dict[int, Sequence[str | None]] | None = None,
+              groups: dict[int, str] | None = None, keep_together: bool = False) -> Table:
+    """A compact table: 8 pt text, a shaded header row repeated on each page.
+
+    `fills` maps a column to one fill colour (or None) per row; `groups` maps a row number to
+    a heading drawn as a full-width shaded row just before it (e.g. a theme);
+    `keep_together` keeps a short table on one page.
+    """
+    groups = groups or {}
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _cell_margins(table, CELL_MARGIN_CM)
+    head = table.rows[0]
+    _repeat_header(head)
+    widths = [Cm(w) for w in widths_cm]
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid, which LibreOffice reads; Word reads the cells'
+    for k, (cell, name) in enumerate(zip(head.cells, header)):
+        cell.width = widths[k]
+        _write(cell, name, bold=True, colour="FFFFFF", right=k in right_aligned)
+        shade(cell, HEADER_FILL)
+    for i, values in enumerate(rows):
+        if i in groups:
+            group = table.add_row()
+            _no_split(group)
+            merged = group.cells[0].merge(group.cells[-1])
+            merged.width = Cm(sum(widths_cm))
+            _write(merged, groups[i], bold=True)
+            shade(merged, GROUP_FILL)
+        row = table.add_row()
+        _no_split(row)
+        for k, (cell, text) in enumerate(zip(row.cells, values)):
+            fill = (fills or {}).get(k, [None] * len(rows))[i]
+            cell.width = widths[k]
+            _write(cell, str(text), right=k in right_aligned,
+                   colour="FFFFFF" if fill and needs_white_text(fill) else None,
+                   keep_with_next=keep_together and i < len(rows) - 1)
+            if fill:
+                shade(cell, fill)
+    return table
+
+
+def add_bullets(doc: DocumentType, items: Sequence[str]) -> None:
+    for item in items:
+        doc.add_paragraph(item, style="List Bullet")

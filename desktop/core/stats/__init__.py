@@ -1,0 +1,9 @@
+"""The statistics: everything computed from a bundle's numbers, as PHE/Fingertips does it.
+
+intervals holds the confidence-interval formulas (Wilson, Byar, exact Poisson, t); meta the
+indicator metadata as arrays; aggregate sums areas to clusters and the county and applies
+suppression (suppression) and trends (trend) to give the read-only `table.Statistics`, whose
+area rows area_stats computes on demand; profile, changes, sparklines and crossborder are the
+tables views and reports ask of it. Arrays and DataFrames in, immutable results out. Imports
+only the foundation modules: no bundle reading, plotting or Qt.
+"""

@@ -1,0 +1,161 @@
+"""File > New bundle: pack a folder of inputs (docs/input-format.md) into an encrypted bundle.
+
+The same `desktop.core.pack.build.pack` as `cluster-atlas pack`, run in a worker with progress and
+cancel; a bad input is shown as the message naming the file, row and column.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.pack.build import pack
+from desktop.gui.workers import Worker
+
+MIN_PASSPHRASE = 8
+
+
+def _path_row(edit: QLineEdit, choose) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    button = QPushButton("Choose…")
+    button.clicked.connect(choose)
+    row.addWidget(button)
+    return row
+
+
+def _pack_here(source: Path, output: Path, passphrase: str, task) -> None:
+    """Pack, and let every object of the packing die in this (worker) thread.
+
+    Packing reprojects with pyproj, whose objects belong to the thread's PROJ context;
+    freeing them later on the GUI thread crashes. So nothing is returned and the garbage
+    is collected here.
+    """
+    pack(source, output, passphrase, task)
+    gc.collect()
+
+
+class NewBundleDialog(QDialog):
+    packed = Signal(str)  # the path of the new bundle
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New bundle")
+        self.worker: Worker | None = None
+        self.input_edit = QLineEdit()
+        self.input_edit.setAccessibleName("Input folder")
+        self.output_edit = QLineEdit()
+        self.output_edit.setAccessibleName("Bundle file")
+        self.pass_edit = QLineEdit()
+        self.again_edit = QLineEdit()
+        for edit, name in ((self.pass_edit, "Passphrase"), (self.again_edit, "Passphrase again")):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("&Input folder:", _path_row(self.input_edit, self._choose_input))
+        form.addRow("&Bundle file:", _path_row(self.output_edit, self._choose_output))
+        form.addRow("&Passphrase:", self.pass_edit)
+        form.addRow("&Again:", self.again_edit)
+        self.message = QLabel("The input folder holds bundle.toml, indicators, values/, "
+                              "boundaries, clusters and schools (see docs/input-format.md).")
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Pack")
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self._cancel_or_close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def _choose_input(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Input folder")
+        if folder:
+            self.input_edit.setText(folder)
+            if not self.output_edit.text():
+                self.output_edit.setText(str(Path(folder).with_suffix(".atlas")))
+
+    def _choose_output(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Bundle file", self.output_edit.text(),
+                                              "Cluster Atlas bundles (*.atlas)")
+        if path:
+            self.output_edit.setText(path if path.endswith(".atlas") else path + ".atlas")
+
+    def problem(self) -> str:
+        """Why the form cannot be packed yet, or "" when it can."""
+        if not Path(self.input_edit.text()).is_dir():
+            return "Choose the folder that holds the inputs."
+        if not self.output_edit.text().strip():
+            return "Choose where to write the bundle."
+        if len(self.pass_edit.text()) < MIN_PASSPHRASE:
+            return f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+        if self.pass_edit.text() != self.again_edit.text():
+            return "The two passphrases differ."
+        return ""
+
+    def start(self) -> None:
+        problem = self.problem()
+        if problem:
+            self._say(problem, error=True)
+            return
+        source, output = Path(self.input_edit.text()), Path(self.output_edit.text())
+        passphrase = self.pass_edit.text()
+        self.pass_edit.clear()
+        self.again_edit.clear()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.progress.show()
+        self.worker = Worker(lambda task: _pack_here(source, output, passphrase, task), self)
+        self.worker.signals.progress.connect(
+            lambda f, m: (self.progress.setValue(int(f * 1000)), self._say(m)))
+        self.worker.signals.finished.connect(lambda _b: self._finish(str(output)))
+        self.worker.signals.failed.connect(lambda exc: self._fail(str(exc)))
+        self.worker.signals.cancelled.connect(lambda: self._fail("Cancelled: nothing was written."))
+        self.worker.signals.crashed.connect(self._fail)
+        self.worker.start()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b2182b;" if error else "")
+        self.message.setText(text)
+
+    def _release(self) -> None:
+        if self.worker is not None:
+            self.worker.dispose()
+            self.worker = None
+        self.progress.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def _finish(self, output: str) -> None:
+        self._release()
+        self.packed.emit(output)
+        self.accept()
+
+    def _fail(self, message: str) -> None:
+        self._release()
+        self._say(message, error=True)
+
+    def _cancel_or_close(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+        else:
+            self.reject()

@@ -1,0 +1,285 @@
+"""ChartView: one indicator as bars across clusters, a trend or a distribution, or as a table.
+
+The view keeps one Figure on one canvas (never pyplot) and redraws only the chart on show,
+through the same core functions the exports use. "Show as table" swaps the canvas for a table
+of the same numbers (the product's table alternative to every chart). Clicking a bar emits
+`cluster_clicked` with the cluster's name.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.charts.bar_update import names_still_fit, update_bar_chart
+from desktop.core.charts.tables import (
+    CHART_TITLES,
+    CHARTS,
+    chart_figure,
+    chart_inputs,
+    chart_table,
+    draw_chart,
+)
+from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.plotting.annotate import figure_title
+from desktop.core.plotting.style import export_figure, png_bytes, style_context
+from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
+
+KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
+EXPORT_SIZE_CM = (16.0, 10.0)
+SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
+_NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class ChartView(QWidget):
+    cluster_clicked = Signal(str)
+    kind_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._inputs: dict[str, dict] = {}
+        self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
+        self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
+
+        self.tabs = QTabBar()
+        for kind in KINDS:
+            self.tabs.addTab(CHART_TITLES[kind])
+        self.tabs.setAccessibleName("Chart type")
+        self.table_toggle = QCheckBox("Show as &table")
+        self.table_toggle.setToolTip("Show the numbers behind the chart as a table")
+        with style_context():
+            self.figure = Figure(layout="constrained")
+            self.axes = self.figure.add_subplot()
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("resize_event", self._on_resize)
+        self._layout_key: tuple | None = None  # what the current layout was computed for
+        self._legend_room = 0.0  # the legend width (px) the current layout makes room for
+        self.blitter = Blitter(self.canvas,
+                               lambda: bar_chart_static_key(self.figure, self.axes))
+        self._resized = QTimer(self)
+        self._resized.setSingleShot(True)
+        self._resized.setInterval(0)
+        self._resized.timeout.connect(self._refit_names)
+        self.model = QStandardItemModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.canvas)
+        self.stack.addWidget(self.table)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.tabs, 1)
+        bar.addWidget(self.table_toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.table_toggle.toggled.connect(self._refresh)
+
+    # --- what to show ----------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return KINDS[self.tabs.currentIndex()]
+
+    def set_kind(self, kind: str) -> None:
+        self.tabs.setCurrentIndex(KINDS.index(kind))
+
+    def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
+                 cluster: str | None) -> None:
+        """Take the chart inputs from an open bundle; only the visible chart is computed."""
+        self._source = (bundle, statistics, indicator, period, cluster)
+        self._inputs.clear()
+        self._refresh()
+
+    def show_bars(self, **inputs) -> None:
+        self._set("bars", inputs)
+
+    def show_trend(self, **inputs) -> None:
+        self._set("trend", inputs)
+
+    def show_distribution(self, **inputs) -> None:
+        self._set("distribution", inputs)
+
+    def clear(self) -> None:
+        """Forget every input and blank the chart and table (on close and lock)."""
+        self._source = None
+        self._inputs.clear()
+        self._refresh()
+
+    def inputs(self, kind: str | None = None) -> dict | None:
+        """The inputs of a chart (the current one by default), computing them if needed."""
+        kind = kind or self.kind
+        if kind not in self._inputs and self._source is not None:
+            self._inputs[kind] = chart_inputs(kind, *self._source)
+        return self._inputs.get(kind)
+
+    def table_frame(self) -> pd.DataFrame | None:
+        inputs = self.inputs()
+        return None if inputs is None else chart_table(self.kind, **inputs)
+
+    # --- export and clipboard --------------------------------------------------------------
+    def export(self, path, width_cm: float = EXPORT_SIZE_CM[0],
+               height_cm: float = EXPORT_SIZE_CM[1]) -> None:
+        """The current chart on a fresh print-sized figure, to PNG, SVG or PDF."""
+        inputs = self.inputs()
+        if inputs is None:
+            return
+        figure = chart_figure(self.kind, width_cm, height_cm, **inputs)
+        export_figure(figure, path, width_cm, title=figure_title(figure))
+
+    def copy_to_clipboard(self) -> None:
+        """The table as tab-separated text (for Excel) or the chart as a 300 dpi image (Word)."""
+        if self.table_toggle.isChecked():
+            frame = self.table_frame()
+            if frame is not None:
+                QApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+            return
+        inputs = self.inputs()
+        if inputs is None:
+            return
+        figure = chart_figure(self.kind, *EXPORT_SIZE_CM, **inputs)
+        QApplication.clipboard().setImage(QImage.fromData(png_bytes(figure), "PNG"))
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _set(self, kind: str, inputs: dict) -> None:
+        self._inputs[kind] = inputs
+        if kind == self.kind:
+            self._refresh()
+
+    def _on_tab(self, _index: int) -> None:
+        self.kind_changed.emit(self.kind)
+        self._refresh()
+
+    def _refresh(self, *_args) -> None:
+        as_table = self.table_toggle.isChecked()
+        self.stack.setCurrentWidget(self.table if as_table else self.canvas)
+        if as_table:
+            self._fill_table(self.table_frame())
+        else:
+            self._draw()
+
+    def _draw(self) -> None:
+        inputs = self.inputs()
+        updated = False
+        if inputs is None:
+            self.figure.clear()
+            self.axes = self.figure.add_subplot()
+            self.axes.set_axis_off()
+            self._layout_key = None
+        else:
+            updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
+            if not updated:
+                draw_chart(self.kind, self.axes, **inputs)
+            self._compact_notes()
+            self._steady_title()
+        self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
+        relayout = self._choose_layout()
+        with style_context():
+            # bars: only what follows the numbers is redrawn over a kept background
+            self.blitter.set_dynamic(bar_chart_dynamic(self.figure, self.axes)
+                                     if inputs is not None and self.kind == "bars" else ())
+            if not (updated and not relayout and self.blitter.refresh()):
+                self.canvas.draw()
+
+    def _choose_layout(self) -> bool:
+        """Constrained layout only when what it lays out changed: a data-only switch keeps the
+        axes where they are and skips the layout pass (a large part of a redraw). True when
+        the next draw lays the figure out afresh."""
+        key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
+               _layout_texts(self.axes))
+        legend = self.axes.get_legend()
+        width = 0.0 if legend is None else legend.get_window_extent().width
+        # the room laid out for the legend serves any legend up to 30 px narrower
+        if key != self._layout_key or not self._legend_room - 30 <= width <= self._legend_room:
+            self._layout_key, self._legend_room = key, width
+            self.figure.set_layout_engine("constrained")
+            return True
+        self.figure.set_layout_engine("none")
+        return False
+
+    def _on_resize(self, _event) -> None:
+        self._layout_key = None  # the next draw lays the figure out for its new size
+        self.figure.set_layout_engine("constrained")
+        self._resized.start()  # once the resizing events of this pass are handled
+
+    def _refit_names(self) -> None:
+        """How many cluster names fit depends on the chart's height: after a resize, draw the
+        bars again when the names shown are no longer those that fit."""
+        inputs = self._inputs.get("bars")
+        if (self.kind == "bars" and inputs is not None and not self.table_toggle.isChecked()
+                and not names_still_fit(self.axes, **inputs)):
+            self._refresh()
+
+    def _compact_notes(self) -> None:
+        """On screen the notes under the chart become a tooltip, leaving room for the chart;
+        only the synthetic-data label stays visible. Exports keep every note."""
+        label = self.figure._supxlabel  # set by desktop.core.charts.bars.annotate_chart
+        if label is None or not label.get_text():
+            self.canvas.setToolTip("")
+            return
+        lines = label.get_text().splitlines()
+        self.canvas.setToolTip("\n".join(lines))
+        label.set_text("\n".join(line for line in lines if SYNTHETIC_LABEL in line))
+
+    def _steady_title(self) -> None:
+        """On screen the title block keeps the height of a two-line title (blank lines above a
+        shorter one), so switching between short and long titles needs no new layout and the
+        bars stay where they are."""
+        title = self.figure._suptitle
+        if title is None or not title.get_text():
+            return
+        text = title.get_text().lstrip("\n")
+        lines = text.count("\n") + 1
+        title.set_text("\n" * max(0, SCREEN_TITLE_LINES - lines) + text)
+
+    def _fill_table(self, frame: pd.DataFrame | None) -> None:
+        self.model.clear()
+        if frame is None:
+            return
+        self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            items = []
+            for i, value in enumerate(row):
+                item = QStandardItem(str(value))
+                if i > 0:
+                    item.setTextAlignment(_NUMERIC)
+                items.append(item)
+            self.model.appendRow(items)
+
+    def _on_pick(self, event) -> None:
+        name = event.artist.get_gid()
+        if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
+            self.cluster_clicked.emit(name)
+
+
+def _layout_texts(artist) -> tuple:
+    """What constrained layout makes room for, besides the legend's width: the y tick labels,
+    whether there is a y label, and the lines of titles and notes. The x label and tick labels
+    take the same height whatever they say, so a new indicator needs no new layout."""
+    if hasattr(artist, "get_yticklabels"):
+        return (tuple(t.get_text() for t in artist.get_yticklabels()),
+                bool(artist.get_ylabel()))
+    label = artist._supxlabel
+    return (artist.get_suptitle().count("\n"),
+            0 if label is None else label.get_text().count("\n") + bool(label.get_text()))

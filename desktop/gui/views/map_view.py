@@ -1,0 +1,315 @@
+"""MapView: the interactive choropleth (zoom, pan, hover, click) around desktop.core.maps.mapplot.
+
+The geometry is drawn once by `set_geometry`; `show_values` only recolours, and the legend is a
+Qt widget beside the canvas (map_legend), so a switch redraws the map collections alone. Above
+map_raster.RASTER_LIMIT areas the areas are one area-id raster image (map_raster_layer),
+rendered once per settled view and recoloured by a lookup table; cluster outlines, the selected
+area and schools stay vectors on top.
+Mouse: wheel zooms about the cursor, left-drag pans, a click without movement selects an area.
+Keyboard: +/- zoom, 0 resets, arrow keys pan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
+
+from desktop.core.maps import mapplot
+from desktop.core.maps import raster as map_raster
+from desktop.core.maps.classify import Classification, scheme_title
+from desktop.gui.views.map_legend import MapLegend
+from desktop.gui.views.map_raster_layer import RasterLayer
+
+ZOOM_STEP = 1.25
+PAN_STEP = 0.1  # fraction of the view moved by an arrow key
+DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
+
+
+class MapView(QWidget):
+    """The map of areas coloured by the chosen indicator, with a small zoom toolbar."""
+
+    area_clicked = Signal(str)  # area code
+    area_hovered = Signal(str)  # area code, or "" when the pointer leaves the areas
+    raster_limit = map_raster.RASTER_LIMIT  # above this many areas: the id-raster mode
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = Figure(facecolor="white")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the view itself
+        self.canvas.setMinimumSize(200, 150)
+        self.ax = self.figure.add_axes((0, 0, 1, 1))  # the legend is beside, not in, the canvas
+        self.ax.set_axis_off()
+        self.legend = MapLegend(self)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Map")
+        self.hover_text_for: Callable[[int], str] | None = None
+        self.artists: mapplot.MapArtists | None = None
+        self._index_of: dict[str, int] = {}
+        self._names: np.ndarray | None = None
+        self._values: np.ndarray | None = None
+        self._classification: Classification | None = None
+        self._cluster: str | None = None
+        self._requested: mapplot.Bounds | None = None
+        self._press: tuple[float, float, tuple, tuple, object] | None = None
+        self._dragging = False
+        self._hovered: int | None = None
+        self._prepared: mapplot.MapGeometry | None = None
+        self.raster_layer = RasterLayer(self.canvas.draw_idle, self)  # used in raster mode
+
+        self.status = QLabel(" ")
+        self.status.setAccessibleName("Map hover details")
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(0, 0, 0, 0)
+        self.zoom_in_button = self._button("+", "Zoom in (+)", lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_out_button = self._button("−", "Zoom out (-)", lambda: self.zoom(ZOOM_STEP))
+        self.cluster_button = self._button("Zoom to cluster", "Zoom to the chosen cluster",
+                                           self.zoom_to_cluster)
+        self.reset_button = self._button("Reset view", "Show the whole area (0)", self.reset_view)
+        for button in (self.zoom_in_button, self.zoom_out_button, self.cluster_button,
+                       self.reset_button):
+            toolbar.addWidget(button)
+        toolbar.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(toolbar)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.canvas, 1)
+        body.addWidget(self.legend)
+        layout.addLayout(body, 1)
+        self.cluster_button.setEnabled(False)
+
+        self.canvas.mpl_connect("button_press_event", self._on_press)
+        self.canvas.mpl_connect("button_release_event", self._on_release)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self.canvas.mpl_connect("scroll_event", self._on_scroll)
+        self.canvas.mpl_connect("resize_event", lambda _event: self._relayout())
+        self.canvas.mpl_connect("figure_leave_event", lambda _event: self._hover(None))
+
+    def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(slot)
+        return button
+
+    # -- content ------------------------------------------------------------------------------
+    def use_prepared(self, geometry: mapplot.MapGeometry | None) -> None:
+        """Offer geometry prepared off the GUI thread (workspace.load_workspace); the next
+        set_geometry of the same areas frame draws it instead of deriving it again."""
+        self._prepared = geometry
+
+    def set_geometry(self, areas, schools=None) -> None:
+        """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
+        self.raster_layer.drop()
+        self.ax.clear()
+        prepared, self._prepared = self._prepared, None
+        if (prepared is not None and prepared.source is areas
+                and prepared.schools_source is schools):
+            source = prepared
+        else:
+            source = mapplot.prepare_geometry(areas, schools,
+                                              simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+        self.artists = mapplot.draw_map(self.ax, source, hatch=False)
+        self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
+        self._names = (areas["area_name"].astype(str).to_numpy()
+                       if "area_name" in areas.columns else None)
+        self._values, self._classification, self._hovered = None, None, None
+        if self.raster_mode:
+            self.raster_layer.attach(self.ax, self.artists)
+        self.reset_view()
+
+    @property
+    def raster_mode(self) -> bool:
+        """Whether the areas are shown as a recoloured id raster rather than vector paths."""
+        return self.artists is not None and len(self.artists.paths) > self.raster_limit
+
+    def show_values(self, values: np.ndarray, classification: Classification,
+                    colours: np.ndarray,
+                    title: str, *, period: str = "", note: str | None = None) -> None:
+        """Recolour the kept areas for new values (aligned with the areas) and their classes."""
+        if self.artists is None:
+            return
+        self._values, self._classification = np.asarray(values, float), classification
+        mapplot.show_classes(self.artists, classification, colours, title, period=period,
+                             note=note, legend=False)
+        self.legend.set_entries(
+            mapplot.legend_heading(title, period, scheme_title(classification.scheme), note),
+            mapplot.legend_entries(classification, colours,
+                                   boundaries=bool(self.artists.cluster_rings),
+                                   schools=self.artists.schools is not None))
+        if self.raster_mode:
+            self.raster_layer.recolour(self.figure.get_facecolor())
+        self.canvas.draw_idle()
+
+    def clear(self) -> None:
+        """Forget the geometry and values (on lock or close): nothing from a bundle stays."""
+        self.raster_layer.drop()
+        self.ax.clear()
+        self.ax.set_axis_off()
+        self.artists, self._prepared = None, None
+        self._index_of, self._names, self._values, self._classification = {}, None, None, None
+        self._cluster, self._requested, self._hovered = None, None, None
+        self.status.setText(" ")
+        self.legend.clear()
+        self.cluster_button.setEnabled(False)
+        self.canvas.draw_idle()
+
+    def set_cluster(self, name: str | None) -> None:
+        self._cluster = name or None
+        self.cluster_button.setEnabled(self._cluster is not None)
+        if self.artists is not None:
+            mapplot.set_highlight(self.artists, self._cluster)
+            self.canvas.draw_idle()
+
+    def set_selected_area(self, code: str | None) -> None:
+        if self.artists is not None:
+            mapplot.set_selected_area(self.artists, self._index_of.get(code) if code else None)
+            self.canvas.draw_idle()
+
+    def render_now(self) -> None:
+        """Draw synchronously (tests and benchmarks), with a pending id raster rendered first;
+        the screen otherwise draws when idle."""
+        if self.raster_layer.pending:
+            self.raster_layer.render()
+        self.canvas.draw()
+
+    # -- view ---------------------------------------------------------------------------------
+    def _show_bounds(self, bounds: mapplot.Bounds, margin: float = 0.03) -> None:
+        minx, miny, maxx, maxy = bounds
+        pad = margin * max(maxx - minx, maxy - miny)
+        # remember what was asked for, not the view widened to the Axes' shape, so a later
+        # resize or legend change fits the same content again
+        self._requested = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        mapplot.zoom_to(self.ax, self._requested, 0)
+        self.raster_layer.view_changed()
+        self.canvas.draw_idle()
+
+    def reset_view(self) -> None:
+        if self.artists is not None:
+            self._show_bounds(self.artists.bounds)
+
+    def zoom_to_cluster(self) -> None:
+        if self.artists is not None and self._cluster:
+            bounds = self.artists.cluster_bounds(self._cluster)
+            if bounds is not None:
+                self._show_bounds(bounds, margin=0.08)
+
+    def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
+        """Scale the view by `factor` (below 1 zooms in) keeping `centre` where it is."""
+        x0, y0, x1, y1 = mapplot.view_bounds(self.ax)
+        cx, cy = centre if centre is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
+        self._show_bounds((cx - (cx - x0) * factor, cy - (cy - y0) * factor,
+                           cx + (x1 - cx) * factor, cy + (y1 - cy) * factor), margin=0)
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by fractions of its width and height."""
+        x0, y0, x1, y1 = mapplot.view_bounds(self.ax)
+        sx, sy = (x1 - x0) * dx, (y1 - y0) * dy
+        self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
+
+    def _relayout(self) -> None:
+        """After a resize: the same requested content, fitted to the canvas' new shape."""
+        if self.artists is None:
+            return
+        if self._requested is not None:
+            mapplot.zoom_to(self.ax, self._requested, 0)
+        self.raster_layer.view_changed()
+        self.canvas.draw_idle()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        key = event.key()
+        actions = {
+            Qt.Key.Key_Plus: lambda: self.zoom(1 / ZOOM_STEP),
+            Qt.Key.Key_Equal: lambda: self.zoom(1 / ZOOM_STEP),
+            Qt.Key.Key_Minus: lambda: self.zoom(ZOOM_STEP),
+            Qt.Key.Key_0: self.reset_view,
+            Qt.Key.Key_Left: lambda: self.pan(-PAN_STEP, 0),
+            Qt.Key.Key_Right: lambda: self.pan(PAN_STEP, 0),
+            Qt.Key.Key_Up: lambda: self.pan(0, PAN_STEP),
+            Qt.Key.Key_Down: lambda: self.pan(0, -PAN_STEP),
+        }
+        if key in actions and self.artists is not None:
+            actions[key]()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    # -- mouse --------------------------------------------------------------------------------
+    def _on_scroll(self, event) -> None:
+        if event.inaxes is self.ax:
+            self.zoom(ZOOM_STEP ** -event.step, (event.xdata, event.ydata))
+
+    def _on_press(self, event) -> None:
+        if event.button == 1 and event.inaxes is self.ax:
+            self._press = (event.x, event.y, self.ax.get_xlim(), self.ax.get_ylim(),
+                           self.ax.transData.inverted().frozen())
+            self._dragging = False
+
+    def _on_motion(self, event) -> None:
+        if self._press is not None:
+            px, py, xlim, ylim, inverse = self._press
+            if not self._dragging and abs(event.x - px) + abs(event.y - py) < DRAG_THRESHOLD:
+                return
+            self._dragging = True
+            (ax0, ay0), (ax1, ay1) = inverse.transform([(px, py), (event.x, event.y)])
+            self.ax.set_xlim(xlim[0] - (ax1 - ax0), xlim[1] - (ax1 - ax0))
+            self.ax.set_ylim(ylim[0] - (ay1 - ay0), ylim[1] - (ay1 - ay0))
+            self.raster_layer.view_changed()
+            self.canvas.draw_idle()
+            return
+        inside = event.inaxes is self.ax and self.artists is not None
+        self._hover(self.artists.area_at(event.xdata, event.ydata) if inside else None)
+
+    def _on_release(self, event) -> None:
+        press, self._press = self._press, None
+        if press is None or event.button != 1:
+            return
+        if self._dragging:
+            self._dragging = False
+            self._requested = mapplot.view_bounds(self.ax)
+            return
+        if event.inaxes is self.ax and self.artists is not None:
+            index = self.artists.area_at(event.xdata, event.ydata)
+            if index is not None:
+                code = str(self.artists.area_codes[index])
+                self.set_selected_area(code)
+                self.area_clicked.emit(code)
+
+    def _hover(self, index: int | None) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index is None or self.artists is None:
+            self.status.setText(" ")
+            QToolTip.hideText()
+            self.area_hovered.emit("")
+            return
+        text = self.hover_text(index)
+        self.status.setText(text)
+        QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
+        self.area_hovered.emit(str(self.artists.area_codes[index]))
+
+    def hover_text(self, index: int) -> str:
+        """The owner's text for an area, or name · cluster · value (class)."""
+        if self.hover_text_for is not None:
+            return self.hover_text_for(index)
+        artists = self.artists
+        parts = [str(self._names[index]) if self._names is not None
+                 else str(artists.area_codes[index])]
+        if artists.area_clusters[index]:
+            parts.append(str(artists.area_clusters[index]))
+        if self._classification is not None and self._values is not None:
+            value = self._values[index]
+            shown = f"{value:,.4g}" if np.isfinite(value) else "–"
+            parts.append(f"{shown} ({self._classification.label_of(index)})")
+        return " · ".join(parts)

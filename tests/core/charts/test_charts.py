@@ -1,0 +1,406 @@
+"""Charts checked through their artists, tables against the charts, exports by their bytes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.container import ErrorbarContainer
+from PIL import Image
+
+from desktop.core import resources
+from desktop.core.charts.bars import bar_chart, legend_categories
+from desktop.core.charts.distribution import distribution_chart
+from desktop.core.charts.tables import chart_table, draw_chart
+from desktop.core.charts.trend import trend_chart
+from desktop.core.errors import ExportError
+from desktop.core.format import format_value
+from desktop.core.model import SYNTHETIC_LABEL, Indicator, Polarity, Significance, ValueType
+from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
+from desktop.core.plotting.style import export_figure, new_figure
+
+IND = Indicator(id="neet", title="Young people not in education, employment or training (NEET)",
+                theme="Achieve economic well-being", value_type=ValueType.PROPORTION,
+                polarity=Polarity.HIGHER_IS_WORSE, multiplier=100, unit="%",
+                source="Synthetic NEET returns", synthetic=True,
+                periods=("2018/19", "2019/20", "2020/21", "2021/22"))
+
+
+def clusters_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"value": [12.0, 6.5, np.nan, 9.1, 3.2],
+         "lower95": [10.0, 5.0, np.nan, 8.0, 2.0],
+         "upper95": [14.5, 8.0, np.nan, 10.3, 4.9],
+         "suppressed": [False, False, True, False, False],
+         "significance": ["worse", "similar", "not compared", "similar", "better"]},
+        index=pd.Index(["Bromsgrove", "Droitwich", "Tenbury", "Evesham", "Malvern"],
+                       name="cluster"))
+
+
+COUNTY = pd.Series({"value": 7.4, "lower95": 7.0, "upper95": 7.8})
+
+
+def drawn(ax):
+    FigureCanvasAgg(ax.figure).draw()
+    return ax
+
+
+@pytest.fixture
+def bar_ax():
+    ax = new_figure(16, 10).add_subplot()
+    return drawn(bar_chart(ax, IND, "2021/22", clusters_frame(), COUNTY, highlight="Evesham"))
+
+
+def subtitle(ax) -> str:
+    return next(a.get_text() for a in ax.figure.artists if a.get_gid() == "subtitle")
+
+
+def all_text(ax) -> str:
+    """Every text of the chart: in the axes, the figure's title, subtitle and notes."""
+    fig = ax.figure
+    return "\n".join([t.get_text() for t in ax.texts] + [fig.get_suptitle(), subtitle(ax),
+                                                         fig.get_supxlabel()])
+
+
+def bars_of(ax) -> dict:
+    return {p.get_gid(): p for p in ax.patches if p.get_gid()}
+
+
+def test_one_bar_per_unsuppressed_cluster_coloured_by_significance(bar_ax):
+    bars = bars_of(bar_ax)
+    frame = clusters_frame()
+    shown = frame[~frame["suppressed"]]
+    assert sorted(bars) == sorted(shown.index)
+    for name, row in shown.iterrows():
+        assert bars[name].get_facecolor() == pytest.approx(
+            to_rgba(SIGNIFICANCE_COLOURS[row["significance"]]))
+        assert bars[name].get_width() == pytest.approx(row["value"])
+
+
+def test_bars_keep_bundle_order_from_the_top(bar_ax):
+    labels = [t.get_text() for t in bar_ax.get_yticklabels()]
+    assert labels == list(clusters_frame().index)
+    bars = bars_of(bar_ax)
+    assert bars["Bromsgrove"].get_y() < bars["Malvern"].get_y()
+    assert bar_ax.yaxis_inverted()
+
+
+def test_value_order_sorts_descending_with_suppressed_last():
+    ax = bar_chart(new_figure().add_subplot(), IND, "2021/22", clusters_frame(), COUNTY,
+                   order="value")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Bromsgrove", "Evesham", "Droitwich", "Malvern", "Tenbury"]
+
+
+def test_county_line_sits_at_the_county_value_and_is_labelled(bar_ax):
+    county = [ln for ln in bar_ax.lines if ln.get_gid() == "county"]
+    assert len(county) == 1
+    assert list(county[0].get_xdata()) == [7.4, 7.4]
+    texts = [t.get_text() for t in bar_ax.texts]
+    assert f"County {format_value(7.4, IND.value_type, IND.unit, False)}" in texts
+
+
+def test_highlighted_cluster_is_bold_with_a_dark_edge(bar_ax):
+    weights = {t.get_text(): t.get_fontweight() for t in bar_ax.get_yticklabels()}
+    assert weights["Evesham"] == "bold"
+    assert weights["Bromsgrove"] == "normal"
+    bars = bars_of(bar_ax)
+    assert bars["Evesham"].get_linewidth() > bars["Malvern"].get_linewidth()
+    assert bars["Evesham"].get_edgecolor() == to_rgba("black")
+
+
+def test_suppressed_cluster_is_a_star_without_a_bar(bar_ax):
+    assert "Tenbury" not in bars_of(bar_ax)
+    stars = [t for t in bar_ax.texts if t.get_gid() == "suppressed"]
+    assert [(t.get_text(), t.xy[1]) for t in stars] == [("*", 2)]
+    assert "* suppressed: small numbers" in bar_ax.figure.get_supxlabel()
+
+
+def test_whiskers_span_the_95_percent_intervals(bar_ax):
+    containers = [c for c in bar_ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(containers) == 1
+    segments = containers[0].lines[2][0].get_segments()
+    frame = clusters_frame().dropna(subset=["value"])
+    got = sorted((seg[0][0], seg[1][0]) for seg in segments)
+    want = sorted(zip(frame["lower95"], frame["upper95"]))
+    np.testing.assert_allclose(got, want)
+
+
+def test_titles_notes_and_synthetic_label(bar_ax):
+    texts = all_text(bar_ax)
+    assert bar_ax.figure.get_suptitle().startswith("Young people not in education")
+    assert "2021/22" in subtitle(bar_ax)
+    assert "Source: Synthetic NEET returns" in bar_ax.figure.get_supxlabel()
+    assert SYNTHETIC_LABEL in texts
+    assert bar_ax.get_xlabel() == "Per cent (%)"
+
+
+def test_shared_style_is_applied(bar_ax):
+    ticks = bar_ax.get_xticklabels() + bar_ax.get_yticklabels()
+    assert {t.get_fontsize() for t in ticks} == {8}
+    assert {t.get_fontname() for t in ticks} == {"DejaVu Sans"}
+    assert not bar_ax.spines["top"].get_visible()
+    assert not bar_ax.spines["right"].get_visible()
+
+
+def series(values, suppressed=None) -> pd.DataFrame:
+    values = np.asarray(values, float)
+    return pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1.5,
+                         "suppressed": suppressed or [False] * len(values)},
+                        index=pd.Index(IND.periods, name="period"))
+
+
+def test_trend_lines_follow_the_series_and_omit_suppressed_points():
+    cluster = series([10, np.nan, 12, 11], suppressed=[False, True, False, False])
+    county = series([8, 8.2, 8.1, 7.9])
+    ax = drawn(trend_chart(new_figure().add_subplot(), IND, "Evesham", cluster, county,
+                           trend="decreasing"))
+    lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
+    np.testing.assert_array_equal(lines["cluster"].get_ydata(), [10, np.nan, 12, 11])
+    np.testing.assert_array_equal(lines["county"].get_ydata(), [8, 8.2, 8.1, 7.9])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(IND.periods)
+    assert [(t.get_text(), t.xy[0]) for t in ax.texts if t.get_gid() == "suppressed"] == [
+        ("*", 1)]
+    assert "decreasing" in subtitle(ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "County 95% interval", "County", "Evesham"]
+
+
+def test_trend_hides_the_numbers_of_a_suppressed_period_even_if_present():
+    cluster = series([10, 99, 12, 11], suppressed=[False, True, False, False])
+    ax = trend_chart(new_figure().add_subplot(), IND, "Evesham", cluster, series([8] * 4))
+    line = next(ln for ln in ax.lines if ln.get_gid() == "cluster")
+    assert np.isnan(line.get_ydata()[1])
+    table = chart_table("trend", indicator=IND, cluster_name="Evesham", series_cluster=cluster,
+                        series_county=series([8] * 4))
+    assert table.loc[1, "Evesham value"] == "*"
+    assert "99" not in table.to_string()
+
+
+def test_distribution_excludes_missing_areas_and_counts_them():
+    cluster = np.array([5.0, 7.0, np.nan, 9.0, 11.0])
+    county = np.array([1.0, 3.0, 5.0, 7.0, 9.0, 11.0, 13.0, np.nan, np.nan])
+    ax = drawn(distribution_chart(new_figure().add_subplot(), IND, "2021/22", "Evesham",
+                                  cluster, county, 7.4))
+    points = {c.get_gid(): c.get_offsets() for c in ax.collections if c.get_gid()}
+    assert sorted(points["points:Evesham"][:, 0]) == [5, 7, 9, 11]
+    assert len(points["points:County"]) == 7
+    county_line = next(ln for ln in ax.lines if ln.get_gid() == "county")
+    assert list(county_line.get_xdata()) == [7.4, 7.4]
+    note = ax.figure.get_supxlabel()
+    assert "1 in Evesham and 2 in County" in note
+    table = chart_table("distribution", indicator=IND, period="2021/22",
+                        cluster_name="Evesham", cluster_area_values=cluster,
+                        county_area_values=county, county_value=7.4)
+    assert table["Areas shown"].tolist() == [4, 7]
+    assert table["Suppressed or no value"].tolist() == [1, 2]
+    fv = lambda v: format_value(v, IND.value_type, IND.unit, False)  # noqa: E731
+    assert table.loc[0, "Median"] == fv(8.0)
+    assert table.loc[1, "Upper quartile"] == fv(10.0)
+
+
+def test_bar_table_gives_the_charted_numbers_and_stars_for_suppressed():
+    inputs = dict(indicator=IND, period="2021/22", clusters=clusters_frame(), county=COUNTY,
+                  highlight="Evesham")
+    ax = draw_chart("bars", new_figure().add_subplot(), **inputs)
+    table = chart_table("bars", **inputs)
+    fv = lambda v: format_value(v, IND.value_type, IND.unit, False)  # noqa: E731
+    assert table["Cluster"].tolist() == [t.get_text() for t in ax.get_yticklabels()] + [
+        "County"]
+    row = table.set_index("Cluster").loc["Bromsgrove"]
+    assert (row["Value"], row["Lower 95% CI"], row["Upper 95% CI"]) == (
+        fv(12.0), fv(10.0), fv(14.5))
+    assert row["Compared with county"] == "Worse than county"
+    assert table.set_index("Cluster").loc["Tenbury", "Value"] == "*"
+    assert table.set_index("Cluster").loc["County", "Value"] == fv(7.4)
+
+
+def test_significance_as_enum_members_works_too():
+    frame = clusters_frame().assign(significance=[Significance.WORSE] * 5)
+    ax = bar_chart(new_figure().add_subplot(), IND, "2021/22", frame, COUNTY)
+    colours = {p.get_facecolor() for p in bars_of(ax).values()}
+    assert colours == {to_rgba(SIGNIFICANCE_COLOURS["worse"])}
+
+
+@pytest.fixture
+def figure():
+    fig = new_figure(16, 10)
+    bar_chart(fig.add_subplot(), IND, "2021/22", clusters_frame(), COUNTY, highlight="Evesham")
+    return fig
+
+
+def test_png_export_is_16_cm_at_300_dpi(figure, tmp_path):
+    path = tmp_path / "chart.png"
+    export_figure(figure, path, title="NEET", description="Bar chart of NEET by cluster")
+    with Image.open(path) as img:
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert img.width == round(16 / 2.54 * 300) == 1890
+        assert img.height == round(1890 * 10 / 16)
+        assert img.text["Description"] == "Bar chart of NEET by cluster"
+    assert figure.get_size_inches() == pytest.approx((16 / 2.54, 10 / 2.54))
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_svg_and_pdf_exports(figure, tmp_path):
+    export_figure(figure, tmp_path / "chart.svg")
+    root = ET.parse(tmp_path / "chart.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(1890 / 300 * 72)
+    export_figure(figure, tmp_path / "chart.pdf", title="NEET")
+    data = (tmp_path / "chart.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"/Type /Page" in data
+
+
+@pytest.mark.parametrize("name", ["missing/chart.png", "chart.bmp"])
+def test_unwritable_or_unknown_path_raises_export_error(figure, tmp_path, name):
+    path = tmp_path / name
+    with pytest.raises(ExportError, match=str(path).replace(".", r"\.")):
+        export_figure(figure, path)
+
+
+def test_export_into_a_file_instead_of_a_folder_raises_export_error(figure, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ExportError, match="file"):
+        export_figure(figure, blocker / "chart.pdf")
+
+
+def test_resources_resolve_in_a_pyinstaller_build(monkeypatch, tmp_path):
+    assert resources.resource_path("cluster-atlas.mplstyle").is_file()
+    monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
+    assert resources.resources_dir() == tmp_path / "resources"
+    with pytest.raises(FileNotFoundError, match="cluster-atlas.mplstyle"):
+        resources.resource_path("cluster-atlas.mplstyle")
+
+
+def test_chart_inputs_from_the_demo_bundle(demo_bundle, tmp_path):
+    from desktop.core.charts.tables import chart_figure, chart_inputs
+    from desktop.core.model import COUNTY
+    from desktop.core.stats.aggregate import compute_statistics
+
+    stats = compute_statistics(demo_bundle)
+    indicator = next(i for i in demo_bundle.manifest.indicators
+                     if i.value_type is ValueType.PROPORTION and len(i.periods) > 1)
+    cluster = demo_bundle.cluster_names[1]
+    period = indicator.latest_period
+    bars = chart_inputs("bars", demo_bundle, stats, indicator, period, cluster)
+    assert list(bars["clusters"].index) == list(demo_bundle.cluster_names)
+    assert bars["county"]["value"] == stats.cluster_values(indicator.id, period).loc[COUNTY,
+                                                                                      "value"]
+    dist = chart_inputs("distribution", demo_bundle, stats, indicator, period, cluster)
+    in_cluster = (demo_bundle.areas["cluster"] == cluster).sum()
+    assert len(dist["cluster_area_values"]) == in_cluster
+    assert len(dist["county_area_values"]) == len(demo_bundle.areas)
+    trend = chart_inputs("trend", demo_bundle, stats, indicator, period, cluster)
+    assert list(trend["series_cluster"].index) == list(indicator.periods)
+    for kind, inputs in (("bars", bars), ("trend", trend), ("distribution", dist)):
+        export_figure(chart_figure(kind, **inputs), tmp_path / f"{kind}.png")
+        assert chart_table(kind, **inputs).shape[0] > 0
+    with pytest.raises(KeyError, match="unknown chart kind"):
+        chart_inputs("pie", demo_bundle, stats, indicator, period, cluster)
+
+
+def test_notes_only_claim_what_the_chart_shows():
+    frame = clusters_frame().assign(lower95=np.nan, upper95=np.nan,
+                                    significance="not compared", suppressed=False, value=1.0)
+    ax = bar_chart(new_figure().add_subplot(), IND, "2021/22", frame, COUNTY)
+    notes = ax.figure.get_supxlabel()
+    assert "confidence intervals" not in notes and "Colours compare" not in notes
+    assert "suppressed" not in notes
+    assert not [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+
+
+@pytest.mark.parametrize(("polarity", "shown", "expected"), [
+    (Polarity.HIGHER_IS_WORSE, ["similar"], ["better", "similar", "worse"]),
+    (Polarity.HIGHER_IS_BETTER, ["worse", "not compared"],
+     ["better", "similar", "worse", "not compared"]),
+    (Polarity.NO_JUDGEMENT, ["similar", "higher"], ["higher", "similar", "lower"]),
+    (Polarity.NO_JUDGEMENT, ["not compared"], ["not compared"]),  # counts: nothing compared
+])
+def test_the_legend_explains_every_colour_of_the_indicators_polarity(polarity, shown, expected):
+    """The key is the same for every indicator of a polarity, whichever colours the clusters
+    happen to take, and claims no comparison when none was made."""
+    indicator = Indicator(**{**IND.__dict__, "polarity": polarity})
+    assert [s.value for s in legend_categories(indicator, shown)] == expected
+    clusters = clusters_frame().assign(significance=(shown * 6)[:len(clusters_frame())])
+    ax = bar_chart(new_figure().add_subplot(), indicator, "2023", clusters, {"value": 5.0})
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1] == "County" and len(labels) == len(expected) + 1
+
+
+def test_many_clusters_are_named_only_as_far_as_the_names_fit():
+    """150 clusters (England scale) on a print-sized chart: names thinned to what fits, the
+    highlighted cluster always named, every bar still carrying its name for clicks."""
+    names = [f"Cluster {i:03d}" for i in range(150)]
+    values = np.linspace(5, 20, 150)
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": False, "significance": "similar"},
+                            index=pd.Index(names, name="cluster"))
+    fig = new_figure(16, 10)
+    ax = bar_chart(fig.add_subplot(), IND, "2023", clusters, {"value": 10.0},
+                   highlight="Cluster 077")
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "Cluster 077" in shown and 5 <= len(shown) <= 40
+    FigureCanvasAgg(fig).draw()
+    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()),
+                   key=lambda b: b.y0)
+    assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))  # no two names overlap
+    assert sorted(p.get_gid() for p in ax.patches if p.get_gid()) == names
+    few = bar_chart(new_figure().add_subplot(), IND, "2023", clusters_frame(), {"value": 5.0})
+    assert all(t.get_text() for t in few.get_yticklabels())  # a county's dozen: all named
+
+
+@pytest.mark.parametrize("size_cm", [(16, 10), (14, 8), (10, 6)])
+@pytest.mark.parametrize("n", [12, 40, 150])
+def test_new_numbers_update_a_drawn_bar_chart_in_place_at_any_size(size_cm, n):
+    """The indicator switch's fast path: whatever the chart's size and however many names
+    fit, the same clusters with new numbers update the drawn bars rather than redraw."""
+    from desktop.core.charts.bar_update import update_bar_chart
+
+    names = [f"Cluster {i:03d}" for i in range(n)]
+    values = np.linspace(5, 20, n)
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": False, "significance": "similar"},
+                            index=pd.Index(names, name="cluster"))
+    ax = bar_chart(new_figure(*size_cm).add_subplot(), IND, "2023", clusters, {"value": 9.0},
+                   highlight=names[n // 2])
+    bars = list(ax.patches)
+    moved = clusters.assign(value=values[::-1], lower95=values[::-1] - 1,
+                            upper95=values[::-1] + 1)
+    assert update_bar_chart(ax, IND, "2024", moved, {"value": 10.0}, highlight=names[n // 2])
+    assert list(ax.patches) == bars and bars[0].get_width() == pytest.approx(20.0)
+
+
+def test_the_style_applied_from_two_threads_is_undone_afterwards():
+    """An export worker drawing while the GUI thread draws: each applies the chart style to
+    matplotlib's one global rcParams. Interleaved (A in, B in, A out, B out), B would restore
+    the style A set, leaving it in force for every later figure; one at a time, it is undone."""
+    import threading
+
+    import matplotlib
+
+    from desktop.core.plotting.style import style_context
+
+    before = matplotlib.rcParams["figure.constrained_layout.use"]
+    a_inside, b_inside, a_left = threading.Event(), threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with style_context():
+            a_inside.set()
+            b_inside.wait(0.5)  # B cannot come in while A is in: A leaves after the timeout
+        a_left.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    a_inside.wait(5)
+    with style_context():
+        b_inside.set()
+        a_left.wait(5)  # B leaves last
+        assert matplotlib.rcParams["figure.constrained_layout.use"] is True
+    thread.join(5)
+    assert matplotlib.rcParams["figure.constrained_layout.use"] == before is False

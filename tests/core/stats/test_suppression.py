@@ -1,0 +1,160 @@
+"""Primary and secondary suppression, and the subtraction attack on the published tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from desktop.core.model import COUNTY, ValueType
+from desktop.core.stats.aggregate import compute_statistics
+from desktop.core.stats.suppression import primary_mask, secondary_mask
+from tests.core.helpers_bundle import AREAS, CLUSTERS, indicator, make_bundle, sample_bundle
+
+COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
+
+
+def test_primary_hides_one_to_threshold_but_not_zero():
+    mask = primary_mask(np.array([0, 1, 5, 6, np.nan]), 5)
+    assert list(mask) == [False, True, True, False, False]
+    assert list(primary_mask(np.array([3.0, 3.0]), np.array([2, 3]), np.array([True, False]))) \
+        == [False, False]
+
+
+def test_secondary_hides_the_smallest_nonzero_sibling():
+    # One equation: parent (row 0) = children rows 1..4.
+    numerator = np.array([30.0, 3.0, 0.0, 12.0, 15.0])
+    hidden = np.array([False, True, False, False, False])
+    out = secondary_mask(hidden, numerator, np.ones(5, bool),
+                         child_group=np.array([-1, 0, 0, 0, 0]),
+                         parent_group=np.array([0, -1, -1, -1, -1]), n_groups=1)
+    assert list(out) == [False, True, False, True, False]  # 12 hidden, the zero left alone
+
+
+def test_secondary_hides_the_total_of_an_only_child():
+    numerator = np.array([4.0, 4.0])
+    out = secondary_mask(np.array([False, True]), numerator, np.ones(2, bool),
+                         child_group=np.array([-1, 0]), parent_group=np.array([0, -1]), n_groups=1)
+    assert out.all()
+
+
+def test_secondary_propagates_down_when_a_total_is_hidden():
+    # County (row 0) = clusters P (1) + Q (2); P = areas 3, 4; Q = areas 5, 6.
+    numerator = np.array([60.0, 23.0, 37.0, 3.0, 20.0, 17.0, 20.0])
+    hidden = np.array([False, False, False, True, False, False, False])
+    out = secondary_mask(hidden, numerator, np.ones(7, bool),
+                         child_group=np.array([-1, 0, 0, 1, 1, 2, 2]),
+                         parent_group=np.array([0, 1, 2, -1, -1, -1, -1]), n_groups=3)
+    # Area 3 hidden -> its sibling 4; P still shown. Nothing else needed.
+    assert list(out) == [False, False, False, True, True, False, False]
+    hidden = np.array([False, True, False, False, False, False, False])  # cluster P itself
+    out = secondary_mask(hidden, numerator, np.ones(7, bool),
+                         child_group=np.array([-1, 0, 0, 1, 1, 2, 2]),
+                         parent_group=np.array([0, 1, 2, -1, -1, -1, -1]), n_groups=3)
+    # P hidden -> Q hidden at county level; each then needs a hidden area of its own.
+    assert list(out) == [False, True, True, True, False, True, False]
+
+
+def _determined(coefficients: np.ndarray, column: int) -> bool:
+    """Whether the hidden variable `column` follows from the equations (unit vector in rowspace)."""
+    unit = np.zeros(coefficients.shape[1])
+    unit[column] = 1.0
+    rank = np.linalg.matrix_rank(coefficients)
+    return np.linalg.matrix_rank(np.vstack([coefficients, unit])) == rank
+
+
+def _attack(bundle, stats) -> int:
+    """Try to recover every hidden count from the published numbers; returns cells attacked."""
+    cluster_of = dict(zip(bundle.areas["area_code"], bundle.areas["cluster"]))
+    attacked = 0
+    for ind in bundle.manifest.indicators:
+        if ind.value_type not in COUNTED:
+            continue
+        for period in ind.periods:
+            areas = stats.area_values(ind.id, period)
+            clusters = stats.cluster_values(ind.id, period)
+            present = bundle.values[(bundle.values["indicator_id"] == ind.id)
+                                    & (bundle.values["period"] == period)]["area_code"]
+            nodes = [("area", a) for a in present] + [("cluster", c) for c in clusters.index]
+            frame = {("area", a): areas.loc[a] for a in present}
+            frame.update({("cluster", c): clusters.loc[c] for c in clusters.index})
+            groups = {c: [("area", a) for a in present if cluster_of[a] == c] for c in CLUSTERS}
+            groups[COUNTY] = [("cluster", c) for c in CLUSTERS] + \
+                [("area", a) for a in present if pd.isna(cluster_of[a])]
+            hidden = [n for n in nodes if frame[n]["suppressed"]]
+            for node in hidden:
+                assert np.isnan(frame[node]["numerator"]) and np.isnan(frame[node]["value"])
+                assert np.isnan(frame[node]["lower95"]) and np.isnan(frame[node]["upper998"])
+                assert not np.isnan(frame[node]["denominator"])
+            if not hidden:
+                continue
+            # The subtraction attack: parent minus visible siblings, one equation at a time.
+            for parent, children in groups.items():
+                members = [("cluster", parent)] + children
+                n_hidden = sum(bool(frame[m]["suppressed"]) for m in members)
+                assert n_hidden != 1, f"{ind.id} {period} {parent}: one hidden cell is exposed"
+            # And every equation together: no hidden count may follow from the system.
+            column = {n: k for k, n in enumerate(hidden)}
+            rows = []
+            for parent, children in groups.items():
+                row = np.zeros(len(hidden))
+                for sign, member in [(1.0, ("cluster", parent))] + [(-1.0, c) for c in children]:
+                    if member in column:
+                        row[column[member]] = sign
+                rows.append(row)
+            matrix = np.array(rows)
+            for node, k in column.items():
+                attacked += 1
+                assert not _determined(matrix, k), f"{ind.id} {period} {node} recoverable"
+    return attacked
+
+
+def test_sample_bundle_resists_subtraction():
+    bundle = sample_bundle()
+    stats = compute_statistics(bundle)
+    hidden = stats.table[stats.table["suppressed"]]
+    assert set(hidden["indicator_id"]) == {"cin_rate"}
+    assert _attack(bundle, stats) == len(hidden)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_small_counts_resist_subtraction(seed):
+    rng = np.random.default_rng(seed)
+    indicators = [indicator(f"i{k}", COUNTED[k % 3], periods=("2023", "2024"),
+                            disclosure_threshold=int(rng.integers(2, 8)) if k % 2 else None)
+                  for k in range(6)]
+    rows = []
+    for ind in indicators:
+        for period in ind.periods:
+            for code, _, _ in AREAS:
+                if rng.random() < 0.1:
+                    continue  # an area with no value
+                count = float(rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 30]))
+                rows.append((ind.id, code, period, count, 50.0 + rng.integers(0, 50), np.nan))
+    bundle = make_bundle(indicators, rows, threshold=int(rng.integers(3, 7)))
+    stats = compute_statistics(bundle)
+    table = stats.table
+    assert table["suppressed"].any()
+    assert _attack(bundle, stats) == int(table["suppressed"].sum())
+    # Primary suppression follows each indicator's own threshold.
+    for ind in indicators:
+        limit = bundle.manifest.threshold_for(ind)
+        raw = bundle.values[bundle.values["indicator_id"] == ind.id]
+        small = raw[(raw["numerator"] >= 1) & (raw["numerator"] <= limit)]
+        for _, row in small.iterrows():
+            assert stats.area_values(ind.id, row["period"]).loc[row["area_code"], "suppressed"]
+
+
+def test_means_and_scores_are_never_suppressed():
+    stats = compute_statistics(sample_bundle())
+    table = stats.table
+    assert not table[table["indicator_id"].isin(["attainment", "imd_score", "imd_decile"])][
+        "suppressed"].any()
+
+
+def test_zero_counts_stay_visible():
+    ind = indicator("c", ValueType.COUNT, periods=("2024",))
+    rows = [("c", code, "2024", 0.0, np.nan, np.nan) for code, _, _ in AREAS]
+    stats = compute_statistics(make_bundle([ind], rows))
+    assert not stats.table["suppressed"].any()
+    assert (stats.cluster_values("c", "2024")["value"] == 0).all()

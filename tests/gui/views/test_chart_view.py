@@ -1,0 +1,268 @@
+"""ChartView: switching charts, the table alternative, clicking a bar, export and clearing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+
+from desktop.core.charts.tables import chart_figure, chart_table
+from desktop.core.model import Indicator, Polarity, ValueType
+from desktop.core.plotting.annotate import figure_title
+from desktop.gui.views.chart_view import ChartView
+
+IND = Indicator(id="abs", title="Pupil absence", theme="Enjoy and achieve",
+                value_type=ValueType.PROPORTION, polarity=Polarity.HIGHER_IS_WORSE,
+                multiplier=100, unit="%", source="Synthetic", synthetic=True,
+                periods=("2020/21", "2021/22", "2022/23"))
+NAMES = ["Bromsgrove", "Redditch", "Kidderminster", "Evesham"]
+
+
+def bar_inputs(highlight="Redditch") -> dict:
+    values = np.array([5.0, 7.5, np.nan, 4.0])
+    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                             "suppressed": [False, False, True, False],
+                             "significance": ["similar", "worse", "not compared", "better"]},
+                            index=pd.Index(NAMES, name="cluster"))
+    return {"indicator": IND, "period": "2022/23", "clusters": clusters,
+            "county": pd.Series({"value": 5.5, "lower95": 5.3, "upper95": 5.7}),
+            "highlight": highlight}
+
+
+def trend_inputs() -> dict:
+    frame = lambda v: pd.DataFrame(  # noqa: E731
+        {"value": v, "lower95": np.subtract(v, 1), "upper95": np.add(v, 1), "suppressed": False},
+        index=pd.Index(IND.periods, name="period"))
+    return {"indicator": IND, "cluster_name": "Redditch", "series_cluster": frame([7., 7.2, 7.5]),
+            "series_county": frame([5., 5.2, 5.5]), "trend": "increasing"}
+
+
+def dist_inputs() -> dict:
+    return {"indicator": IND, "period": "2022/23", "cluster_name": "Redditch",
+            "cluster_area_values": np.array([6.0, 7.0, 9.0]),
+            "county_area_values": np.array([3.0, 4.0, 6.0, 7.0, 9.0, np.nan]),
+            "county_value": 5.5}
+
+
+@pytest.fixture
+def view(qtbot):
+    v = ChartView()
+    qtbot.addWidget(v)
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitExposed(v)
+    v.show_bars(**bar_inputs())
+    v.show_trend(**trend_inputs())
+    v.show_distribution(**dist_inputs())
+    return v
+
+
+def table_texts(view) -> list[list[str]]:
+    m = view.model
+    return [[m.item(r, c).text() for c in range(m.columnCount())] for r in range(m.rowCount())]
+
+
+def test_tabs_switch_the_drawn_chart(view, qtbot):
+    assert view.kind == "bars"
+    assert {p.get_gid() for p in view.axes.patches if p.get_gid()} == {
+        "Bromsgrove", "Redditch", "Evesham"}
+    with qtbot.waitSignal(view.kind_changed) as signal:
+        view.tabs.setCurrentIndex(1)
+    assert signal.args == ["trend"]
+    lines = {ln.get_gid(): ln for ln in view.axes.lines if ln.get_gid()}
+    assert list(lines["cluster"].get_ydata()) == [7.0, 7.2, 7.5]
+    assert not [p for p in view.axes.patches if p.get_gid()]  # the bars are gone
+    view.set_kind("distribution")
+    assert "points:Redditch" in {c.get_gid() for c in view.axes.collections}
+    assert figure_title(view.figure) == "Pupil absence"
+    assert view.canvas.accessibleName() == "Pupil absence"
+
+
+def test_table_toggle_shows_the_same_numbers(view, qtbot):
+    assert view.stack.currentWidget() is view.canvas
+    qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
+    assert view.stack.currentWidget() is view.table
+    expected = chart_table("bars", **bar_inputs())
+    assert [view.model.horizontalHeaderItem(c).text()
+            for c in range(view.model.columnCount())] == list(expected.columns)
+    assert table_texts(view) == expected.astype(str).values.tolist()
+    assert table_texts(view)[2][1] == "*"  # Kidderminster, suppressed
+    view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
+    assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
+    qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
+    assert view.stack.currentWidget() is view.canvas
+    assert any(ln.get_gid() == "cluster" for ln in view.axes.lines)
+
+
+def test_new_inputs_for_a_hidden_chart_do_not_redraw_the_visible_one(view):
+    view.show_trend(**{**trend_inputs(), "cluster_name": "Evesham"})
+    assert {p.get_gid() for p in view.axes.patches if p.get_gid()} == {
+        "Bromsgrove", "Redditch", "Evesham"}
+    view.set_kind("trend")
+    assert "Evesham" in [t.get_text() for t in view.axes.get_legend().get_texts()]
+
+
+def test_clicking_a_bar_emits_its_cluster(view, qtbot):
+    bar = next(p for p in view.axes.patches if p.get_gid() == "Evesham")
+    x, y = view.axes.transData.transform((bar.get_x() + bar.get_width() / 2,
+                                          bar.get_y() + bar.get_height() / 2))
+    ratio = view.canvas.device_pixel_ratio
+    point = QPoint(int(x / ratio), int(view.canvas.height() - y / ratio))
+    with qtbot.waitSignal(view.cluster_clicked) as signal:
+        qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == ["Evesham"]
+
+
+def test_export_draws_the_current_chart_at_print_size(view, tmp_path):
+    view.set_kind("trend")
+    view.export(tmp_path / "trend.png")
+    with Image.open(tmp_path / "trend.png") as img:
+        assert img.width == 1890
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert img.text["Title"] == "Pupil absence"
+    assert view.figure.get_size_inches()[0] == pytest.approx(view.canvas.width() / 100, rel=0.05)
+
+
+def test_copy_puts_the_table_or_the_chart_on_the_clipboard(view, qtbot):
+    from PySide6.QtWidgets import QApplication
+    view.copy_to_clipboard()
+    image = QApplication.clipboard().image()
+    assert image.width() == 1890
+    view.table_toggle.setChecked(True)
+    view.copy_to_clipboard()
+    text = QApplication.clipboard().text()
+    assert text.splitlines()[0].split("\t") == list(chart_table("bars", **bar_inputs()).columns)
+    assert "Kidderminster\t*\t*\t*" in text
+
+
+def test_clear_forgets_everything(view):
+    view.clear()
+    assert view.inputs() is None
+    assert not view.axes.patches and not view.figure.get_suptitle()
+    view.table_toggle.setChecked(True)
+    assert view.model.rowCount() == 0
+
+
+def test_a_new_indicator_updates_the_same_bars_in_place(view):
+    bars = [p for p in view.axes.patches if p.get_gid()]
+    inputs = bar_inputs()
+    values = np.array([12.0, 3.0, np.nan, 20.0])
+    inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
+                                                   upper95=values + 2)
+    inputs["county"] = pd.Series({"value": 9.0})
+    view.show_bars(**inputs)
+    assert [p for p in view.axes.patches if p.get_gid()] == bars  # the same artists
+    assert [bar.get_width() for bar in bars] == [12.0, 3.0, 20.0]
+    county = next(ln for ln in view.axes.lines if ln.get_gid() == "county")
+    assert list(county.get_xdata()) == [9.0, 9.0]
+    assert "County 9.0%" in [t.get_text() for t in view.axes.texts]
+    updated_xlim = view.axes.get_xlim()
+    # a fresh drawing of the same numbers looks the same: bars, whisker caps and value axis
+    fresh = chart_figure("bars", 16, 10, **inputs).axes[0]
+    assert [p.get_width() for p in fresh.patches if p.get_gid()] == [12.0, 3.0, 20.0]
+    assert updated_xlim == pytest.approx(fresh.get_xlim())
+    caps = lambda ax: sorted(x for ln in ax.lines if ln.get_gid() is None  # noqa: E731
+                             for x in ln.get_xdata())
+    assert caps(view.axes) == caps(fresh) == [1.0, 5.0, 10.0, 14.0, 18.0, 22.0]
+
+
+def test_another_highlighted_cluster_redraws_the_bars(view):
+    bars = [p for p in view.axes.patches if p.get_gid()]
+    view.show_bars(**bar_inputs(highlight="Evesham"))
+    assert not set(bars) & set(view.axes.patches)
+    bold = [t.get_text() for t in view.axes.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["Evesham"]
+
+
+def _pixels(view) -> np.ndarray:
+    return np.asarray(view.canvas.buffer_rgba()).copy()
+
+
+def test_a_switch_redraws_only_the_changing_artists_and_looks_like_a_full_draw(view, qtbot,
+                                                                             monkeypatch):
+    """The fast path restores the kept background (cluster names, legend, footnote) and draws
+    the bars, whiskers, value axis and titles over it: the picture must be the one a full draw
+    of the same numbers makes, and the cluster names must not be drawn again."""
+    view.show_bars(**bar_inputs())  # a full draw keeps the background for the next switch
+    inputs = bar_inputs()
+    values = np.array([12.0, 3.0, np.nan, 20.0])
+    inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
+                                                   upper95=values + 2)
+    inputs["county"] = pd.Series({"value": 9.0})
+    inputs["indicator"] = IND.__class__(**{**IND.__dict__, "title": "Another title"})
+    full_draws = []
+    monkeypatch.setattr(view.canvas, "draw", lambda: full_draws.append(1))
+    names_drawn = []
+    label = view.axes.get_yticklabels()[0]
+    original = type(label).draw
+    monkeypatch.setattr(type(label), "draw", lambda self, renderer: (
+        names_drawn.append(self.get_text()), original(self, renderer))[1])
+    view.show_bars(**inputs)
+    assert full_draws == []
+    assert not set(names_drawn) & set(NAMES)  # cluster names came from the background
+    assert any("Another title" in t for t in names_drawn)  # the title was redrawn
+    fast = _pixels(view)
+    monkeypatch.undo()
+    view.blitter.forget()
+    view.figure.set_layout_engine("constrained")  # a fresh full draw, laid out
+    view.canvas.draw()
+    full = _pixels(view)
+    assert fast.shape == full.shape
+    differing = np.any(fast != full, axis=2).mean()
+    assert differing == 0, f"{differing:.2%} of the pixels differ from a full draw"
+
+
+def test_a_full_draw_still_shows_the_dynamic_artists(view, qtbot):
+    """Bars are `animated` for blitting; a plain draw (resize, draw_idle) must still show them."""
+    view.show_bars(**bar_inputs())
+    before = _pixels(view)
+    view.blitter.forget()
+    view.canvas.draw()
+    assert np.array_equal(before, _pixels(view))
+    bar_colour = np.array([int(view.axes.patches[0].get_facecolor()[i] * 255) for i in range(3)])
+    assert (np.abs(before[..., :3].astype(int) - bar_colour).sum(axis=2) < 6).sum() > 200
+
+
+def test_short_and_long_titles_keep_the_bars_in_place(view):
+    """On screen the title block is always two lines high, so a switch between a short and a
+    long title needs no new layout and the bars do not jump."""
+    short = bar_inputs()
+    long = bar_inputs()
+    long["indicator"] = IND.__class__(**{**IND.__dict__, "title": "A much longer indicator "
+                                         "title that wraps onto a second line of the chart " * 2})
+    view.show_bars(**short)
+    view.canvas.draw()
+    position = view.axes.get_position().bounds
+    view.show_bars(**long)
+    view.canvas.draw()
+    assert view.axes.get_position().bounds == pytest.approx(position)
+    assert view.figure.get_suptitle().count("\n") == 2 and "wraps" in view.figure.get_suptitle()
+    view.show_bars(**short)
+    assert view.figure.get_suptitle().startswith("\n")  # the short title sits a line lower
+
+
+def test_a_resized_chart_names_as_many_clusters_as_now_fit(view, qtbot):
+    """150 clusters: the names shown follow the chart's height, recomputed after a resize,
+    and never run into each other."""
+    names = [f"Cluster {i:03d}" for i in range(150)]
+    values = np.linspace(5, 20, 150)
+    inputs = bar_inputs(highlight="Cluster 010")
+    inputs["clusters"] = pd.DataFrame(
+        {"value": values, "lower95": values - 1, "upper95": values + 1, "suppressed": False,
+         "significance": "similar"}, index=pd.Index(names, name="cluster"))
+    view.resize(700, 300)
+    view.show_bars(**inputs)
+
+    def named() -> list:
+        view.canvas.draw()
+        return [t for t in view.axes.get_yticklabels() if t.get_text()]
+
+    small = len(named())
+    view.resize(700, 900)
+    qtbot.waitUntil(lambda: len(named()) > small, timeout=3000)
+    shown = named()
+    assert "Cluster 010" in [t.get_text() for t in shown]
+    boxes = sorted((t.get_window_extent() for t in shown), key=lambda b: b.y0)
+    assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))
