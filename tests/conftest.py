@@ -1,4 +1,10 @@
-"""Suite-wide guards: Qt runs offscreen, and no test may reach the network."""
+"""Suite-wide guards: Qt runs offscreen, no test may reach the network, and weak passphrases
+are allowed.
+
+The suite packs many small bundles with short passphrases ("pass phrase"), so it switches off
+the strength check of new passphrases (desktop.core.bundle.passphrase.ALLOW_WEAK_ENV), here
+and in every child process; tests/core/bundle/test_passphrase.py turns it back on to attack it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["CLUSTER_ATLAS_TESTS_ALLOW_WEAK_PASSPHRASES"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BUNDLE = ROOT / "data" / "worcestershire-demo.atlas"

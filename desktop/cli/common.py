@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from desktop.core.errors import AtlasError
 from desktop.core.model import Bundle
@@ -27,16 +28,18 @@ def passphrase_for_reading(path: str) -> str:
 
 
 def passphrase_for_writing(path: str) -> str:
-    """A new passphrase for `path`: from the environment, else asked twice; never empty."""
+    """A new passphrase for `path`: from the environment, else asked twice; a weak one is
+    refused (before it is asked again) with the reason and a suggestion."""
+    from desktop.core.bundle.passphrase import check_new_passphrase
+
     if PASSPHRASE_ENV in os.environ:
         passphrase = os.environ[PASSPHRASE_ENV]
-    else:
-        passphrase = getpass.getpass(f"New passphrase for {path}: ")
-        if passphrase and getpass.getpass("Repeat the passphrase: ") != passphrase:
-            raise AtlasError("The two passphrases do not match; nothing was written.")
-    if not passphrase:
-        raise AtlasError("The passphrase is empty; choose one to protect the bundle "
-                         f"(or set {PASSPHRASE_ENV}).")
+        check_new_passphrase(passphrase, (Path(path).stem,))
+        return passphrase
+    passphrase = getpass.getpass(f"New passphrase for {path}: ")
+    check_new_passphrase(passphrase, (Path(path).stem,))
+    if getpass.getpass("Repeat the passphrase: ") != passphrase:
+        raise AtlasError("The two passphrases do not match; nothing was written.")
     return passphrase
 
 

@@ -53,3 +53,7 @@ class ExportError(AtlasError):
 
 class Cancelled(AtlasError):
     """Long work was cancelled by the user; nothing was written."""
+
+
+class WeakPassphrase(AtlasError):
+    """A new bundle's passphrase is too easy to guess; the message says why and what to do."""

@@ -19,6 +19,7 @@ import pyrage
 
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
+from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
 from desktop.core.model import Bundle
 from desktop.core.tasks import Task
@@ -33,8 +34,8 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
                  task: Task | None = None) -> None:
     """Serialise, encrypt to `passphrase` and write atomically (nothing half-written is left)."""
     task = task or Task()
-    if not passphrase:
-        raise AtlasError("Choose a passphrase to protect the bundle; it cannot be empty.")
+    check_new_passphrase(passphrase, (Path(path).stem, bundle.manifest.title,
+                                      bundle.manifest.area_name))
     task.report(0.0, "Writing tables")
     payload = bundle_to_zip(bundle, lambda f, msg: task.report(0.6 * f, msg))
     task.report(0.6, "Deriving key and encrypting")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from desktop import APP_NAME, __version__
+from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import InputError
 from desktop.core.model import DEFAULT_DISCLOSURE_THRESHOLD, VALUE_COLUMNS, Bundle, Manifest
 from desktop.core.pack.geo import (
@@ -175,6 +176,7 @@ def pack(input_dir: str | os.PathLike, output: str | os.PathLike, passphrase: st
     )
 
     task = task or Task()
+    check_new_passphrase(passphrase, (Path(output).stem,))  # before minutes of reading
     bundle = read_inputs(input_dir, task)
     task.report(0.9, f"Writing {Path(output).name}")
     # the writer's own 0..1 progress fills the last tenth; cancelling still reaches it

@@ -13,7 +13,7 @@ from desktop import APP_NAME, __version__
 from desktop.core.model import Manifest
 
 _LIBRARIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "matplotlib", "pyarrow",
-              "pyrage", "mapclassify", "python-docx", "openpyxl")
+              "pyrage", "zxcvbn", "mapclassify", "python-docx", "openpyxl")
 
 
 def library_versions() -> list[tuple[str, str]]:
@@ -46,7 +46,8 @@ def about_html(manifest: Manifest | None) -> str:
                  + "".join(f"<tr><td>{n}</td><td>&nbsp;{v}</td></tr>" for n, v in library_versions())
                  + "</table>")
     parts.append("<p>Cluster Atlas is released under the MIT licence. Qt and PySide6 are used "
-                 "under the LGPL v3.</p>")
+                 "under the LGPL v3. Suggested passphrases use the EFF long word list "
+                 "(&copy; Electronic Frontier Foundation, CC BY 3.0 US).</p>")
     return "\n".join(parts)
 
 

@@ -1,7 +1,9 @@
 """File > New bundle: pack a folder of inputs (docs/input-format.md) into an encrypted bundle.
 
 The same `desktop.core.pack.build.pack` as `cluster-atlas pack`, run in a worker with progress and
-cancel; a bad input is shown as the message naming the file, row and column.
+cancel; a bad input is shown as the message naming the file, row and column. The passphrase's
+strength (desktop.core.bundle.passphrase, zxcvbn) shows as it is typed, a weak one is refused
+with the reason, and "Suggest" fills in six random words the officer can see and write down.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,16 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.bundle.passphrase import (
+    MIN_SCORE,
+    check_new_passphrase,
+    measure,
+    suggest_passphrase,
+)
+from desktop.core.errors import WeakPassphrase
 from desktop.core.pack.build import pack
 from desktop.gui.workers import Worker
 
-MIN_PASSPHRASE = 8
+STRENGTH_COLOURS = ("#b2182b", "#d6604d", "#b8860b", "#4d9221", "#1a7837")  # very weak..strong
 
 
-def _path_row(edit: QLineEdit, choose) -> QHBoxLayout:
+def _path_row(edit: QLineEdit, choose, label: str = "Choose…") -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(edit, 1)
-    button = QPushButton("Choose…")
+    button = QPushButton(label)
     button.clicked.connect(choose)
     row.addWidget(button)
     return row
@@ -66,11 +76,27 @@ class NewBundleDialog(QDialog):
         for edit, name in ((self.pass_edit, "Passphrase"), (self.again_edit, "Passphrase again")):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setAccessibleName(name)
+        self.pass_edit.textChanged.connect(self._show_strength)
+        self.strength_bar = QProgressBar()
+        self.strength_bar.setRange(0, 4)
+        self.strength_bar.setTextVisible(False)
+        self.strength_bar.setMaximumHeight(8)
+        self.strength_bar.setAccessibleName("Passphrase strength")
+        self.strength_label = QLabel()
+        self.strength_label.setWordWrap(True)
+        self.show_check = QCheckBox("&Show passphrases")
+        self.show_check.toggled.connect(self._show_passphrases)
         form = QFormLayout()
         form.addRow("&Input folder:", _path_row(self.input_edit, self._choose_input))
         form.addRow("&Bundle file:", _path_row(self.output_edit, self._choose_output))
-        form.addRow("&Passphrase:", self.pass_edit)
+        form.addRow("&Passphrase:", _path_row(self.pass_edit, self.suggest, "Su&ggest"))
+        strength = QVBoxLayout()
+        strength.setSpacing(2)
+        strength.addWidget(self.strength_bar)
+        strength.addWidget(self.strength_label)
+        form.addRow("Strength:", strength)
         form.addRow("&Again:", self.again_edit)
+        form.addRow("", self.show_check)
         self.message = QLabel("The input folder holds bundle.toml, indicators, values/, "
                               "boundaries, clusters and schools (see docs/input-format.md).")
         self.message.setWordWrap(True)
@@ -87,7 +113,43 @@ class NewBundleDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
+        self._show_strength("")
+
+    # --- the passphrase -----------------------------------------------------------------
+    def _context(self) -> tuple[str, ...]:
+        """Words an attacker would try first: the bundle's and the input folder's names."""
+        return (Path(self.output_edit.text()).stem, Path(self.input_edit.text()).name)
+
+    def _show_strength(self, text: str) -> None:
+        if not text:
+            self.strength_bar.setValue(0)
+            self.strength_label.setText(f"Use several random words; {MIN_SCORE} of 4 is needed.")
+            self.strength_label.setStyleSheet("")
+            return
+        strength = measure(text, self._context())
+        colour = STRENGTH_COLOURS[strength.score]
+        self.strength_bar.setValue(strength.score)
+        self.strength_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        verdict = "" if strength.acceptable else " Too weak to protect a bundle."
+        self.strength_label.setText(f"{strength.label.capitalize()} ({strength.score} of 4): "
+                                    f"guessed in about {strength.crack_time} by someone with a "
+                                    f"copy of the bundle.{verdict}")
+        self.strength_label.setStyleSheet(f"color: {colour};")
+
+    def suggest(self) -> None:
+        """Fill both fields with six random words, shown so they can be written down."""
+        words = suggest_passphrase()
+        self.pass_edit.setText(words)
+        self.again_edit.setText(words)
+        self.show_check.setChecked(True)
+        self._say("Write the suggested passphrase down and give it to the bundle's users "
+                  "separately from the bundle file.")
+
+    def _show_passphrases(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.pass_edit.setEchoMode(mode)
+        self.again_edit.setEchoMode(mode)
 
     def _choose_input(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Input folder")
@@ -108,8 +170,10 @@ class NewBundleDialog(QDialog):
             return "Choose the folder that holds the inputs."
         if not self.output_edit.text().strip():
             return "Choose where to write the bundle."
-        if len(self.pass_edit.text()) < MIN_PASSPHRASE:
-            return f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+        try:
+            check_new_passphrase(self.pass_edit.text(), self._context())
+        except WeakPassphrase as exc:
+            return str(exc)
         if self.pass_edit.text() != self.again_edit.text():
             return "The two passphrases differ."
         return ""
@@ -123,6 +187,7 @@ class NewBundleDialog(QDialog):
         passphrase = self.pass_edit.text()
         self.pass_edit.clear()
         self.again_edit.clear()
+        self.show_check.setChecked(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.progress.show()
         self.worker = Worker(lambda task: _pack_here(source, output, passphrase, task), self)
