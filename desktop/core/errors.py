@@ -57,3 +57,8 @@ class Cancelled(AtlasError):
 
 class WeakPassphrase(AtlasError):
     """A new bundle's passphrase is too easy to guess; the message says why and what to do."""
+
+
+class RefusedBundle(AtlasError):
+    """The file's age header asks for more than a bundle may (work factor, stanzas, length):
+    refused before any key derivation, as it could freeze or crash the app."""

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
         self.session.bundle_closed.connect(self._on_closed)
+        self.opener.asking.connect(self._asking)
         self.opener.started.connect(self._busy)
         self.opener.progress.connect(self._progress)
         self.opener.opened.connect(self._install)
@@ -222,6 +223,12 @@ class MainWindow(QMainWindow):
         self.progress_bar.show()
         self.cancel_button.show()
         self.open_action.setEnabled(False)
+
+    def _asking(self, message: str) -> None:
+        """The passphrase prompt is up: no progress (nor "Deriving the key…") is left showing."""
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+        self.status_label.setText(message)
 
     def _progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(fraction * 1000))

@@ -26,6 +26,7 @@ AskPassphrase = Callable[[QWidget | None, str, str, float], "str | None"]
 class BundleOpener(QObject):
     """Drives one open at a time; reports through signals so the window stays thin."""
 
+    asking = Signal(str)  # the passphrase prompt is up: the status bar says so, no progress
     started = Signal(str)  # message for the status bar
     progress = Signal(float, str)
     opened = Signal(object, object)  # path, Workspace
@@ -52,6 +53,8 @@ class BundleOpener(QObject):
             self.failed.emit(f"{path} does not exist or is not a file.")
             self.finished.emit()
             return
+        self.asking.emit(f"{error} Enter the passphrase again." if error else
+                         f"Waiting for the passphrase for {path.name}…")
         passphrase = self.ask_passphrase(self.parent_widget, path.name, error,
                                          self.throttle.delay_before_next())
         if passphrase is None:

@@ -13,10 +13,10 @@ import os
 import shutil
 from pathlib import Path
 
-import pyrage
 import pytest
 
 from desktop.core import atomic
+from desktop.core.bundle import age_process
 from desktop.core.bundle.encrypted import write_bundle
 from desktop.core.charts.tables import chart_figure
 from desktop.core.errors import ExportError
@@ -31,7 +31,8 @@ SAMPLE = make_bundle()
 
 @pytest.fixture(autouse=True)
 def fast_encryption(monkeypatch):
-    monkeypatch.setattr(pyrage.passphrase, "encrypt", lambda data, passphrase: b"age:" + data)
+    monkeypatch.setattr(age_process, "encrypt",
+                        lambda data, passphrase, task=None: b"age:" + data)
 
 
 def _profile():

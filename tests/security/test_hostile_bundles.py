@@ -21,14 +21,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import model
+from desktop.core.bundle import age_process
+from desktop.core.bundle.age_header import MAX_WORK_FACTOR, check_passphrase_header
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
-from desktop.core.errors import BundleContentError, DamagedBundle, NewerFormat, NotABundle
+from desktop.core.bundle.encrypted import read_bundle
+from desktop.core.errors import (
+    BundleContentError,
+    DamagedBundle,
+    NewerFormat,
+    NotABundle,
+    RefusedBundle,
+)
 from desktop.core.stats.aggregate import compute_statistics
 from tests.core.bundle_factory import make_bundle
 from tests.security.hostile import (
+    HEADER_BOMBS,
+    age_file,
     members_of,
     outcome_within_budget,
     rezip,
+    scrypt_stanza,
     set_declared_size,
     set_method,
 )
@@ -240,3 +252,33 @@ def _values_parquet(values: pd.DataFrame) -> bytes:
     from desktop.core.bundle.tables import encode_table
 
     return encode_table("values", values)
+
+
+# --- age header bombs: refused before any key derivation ----------------------------------------
+
+@pytest.mark.parametrize("data, error, words", [c[1:] for c in HEADER_BOMBS],
+                         ids=[c[0] for c in HEADER_BOMBS])
+def test_header_bomb_is_refused_before_any_key_derivation(tmp_path, monkeypatch, data, error,
+                                                          words):
+    """A work factor of 2^22 made pyrage allocate 4 GiB (or abort the app), and 20,000 scrypt
+    stanzas took 114 s; the header is now read first and no key derivation starts."""
+    def no_key_derivation(*args, **kwargs):
+        raise AssertionError("a key derivation was started for a refused header")
+
+    monkeypatch.setattr(age_process, "_run", no_key_derivation)
+    path = tmp_path / "hostile.atlas"
+    path.write_bytes(data)
+    _, raised = outcome_within_budget(lambda: read_bundle(path, "a passphrase"))
+    assert type(raised).__name__ == error, f"{type(raised).__name__}: {raised}"
+    assert words in str(raised) and str(raised).startswith("hostile.atlas")
+
+
+def test_real_age_headers_pass_the_check():
+    """pyrage's own header (the work factor it calibrated) and the limits: just at the cap."""
+    import pyrage
+
+    real = pyrage.passphrase.encrypt(b"x", "pass phrase")
+    assert 10 <= check_passphrase_header(real, "x.atlas") <= MAX_WORK_FACTOR
+    assert check_passphrase_header(age_file(scrypt_stanza(MAX_WORK_FACTOR)), "x.atlas") == 21
+    with pytest.raises(RefusedBundle):
+        check_passphrase_header(age_file(scrypt_stanza(MAX_WORK_FACTOR + 1)), "x.atlas")

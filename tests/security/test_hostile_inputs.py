@@ -20,11 +20,11 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-import pyrage
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.core.bundle import age_process
 from desktop.core.errors import InputError
 from desktop.core.pack.build import pack
 from tests.core.pack_helpers import EXAMPLE
@@ -40,7 +40,8 @@ KEYS = {"area_code", "indicator_id", "id", "school_id", "postcode", "cluster"}
 @pytest.fixture(autouse=True)
 def fast_encryption(monkeypatch):
     """A stand-in for age so a valid input costs milliseconds, not a key derivation."""
-    monkeypatch.setattr(pyrage.passphrase, "encrypt", lambda data, passphrase: b"age:" + data)
+    monkeypatch.setattr(age_process, "encrypt",
+                        lambda data, passphrase, task=None: b"age:" + data)
 
 
 def _rows(path: Path) -> list[list[str]]:

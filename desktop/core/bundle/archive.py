@@ -54,6 +54,42 @@ def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
     return buffer.getvalue()
 
 
+class BufferFile(io.RawIOBase):
+    """A read-only, seekable file over any buffer, without copying it (io.BytesIO copies
+    anything but bytes): the decrypted payload arrives in a memory map (age_process)."""
+
+    def __init__(self, buffer) -> None:
+        super().__init__()
+        self._view = memoryview(buffer).cast("B")
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = (0, self._pos, len(self._view))[whence] + offset
+        if position < 0:
+            raise ValueError(f"negative seek value {position}")
+        self._pos = position
+        return position
+
+    def readinto(self, target) -> int:
+        chunk = self._view[self._pos:self._pos + len(target)]
+        target[:len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+    def close(self) -> None:
+        self._view.release()
+        super().close()
+
+
 def bundle_from_zip(data: bytes | list[bytes], name: str,
                     progress: Progress | None = None) -> Bundle:
     """Parse decrypted ZIP bytes into a Bundle; `name` is the bundle's file name for messages.
@@ -65,7 +101,7 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
     if isinstance(data, list):
         data = data.pop()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else BufferFile(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise NotABundle(f"{name} is not a Cluster Atlas bundle: it decrypts, but what is "
                          "inside is not a ZIP archive.") from exc

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import mmap
 import os
 from pathlib import Path
 from typing import Any
 
-import pyrage
-
 from desktop.core.atomic import write_bytes_atomic
+from desktop.core.bundle import age_process
+from desktop.core.bundle.age_header import AGE_MAGIC, check_passphrase_header, damaged
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
 from desktop.core.model import Bundle
 from desktop.core.tasks import Task
 
-AGE_MAGIC = b"age-encryption.org/v1\n"
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
-_WRONG_PASSPHRASE_ERRORS = ("Decryption failed",)  # pyrage's text when no stanza unwraps
+DERIVING = "Deriving the key from the passphrase and decrypting…"
 
 
 def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
@@ -38,8 +38,8 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
                                       bundle.manifest.area_name))
     task.report(0.0, "Writing tables")
     payload = bundle_to_zip(bundle, lambda f, msg: task.report(0.6 * f, msg))
-    task.report(0.6, "Deriving key and encrypting")
-    encrypted = pyrage.passphrase.encrypt(payload, passphrase)
+    task.report(0.6, "Deriving the key from the passphrase and encrypting…")
+    encrypted = age_process.encrypt(payload, passphrase, task)
     task.report(0.95, "Saving")
     write_bytes_atomic(path, encrypted)
     task.report(1.0, "Saved")
@@ -54,8 +54,8 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     binary = check_age_header(data, name)
     if not passphrase:
         raise WrongPassphrase(f"Enter the passphrase for {name}.")
-    task.report(0.05, "Deriving key and decrypting")
-    payload = [decrypt(binary, passphrase, name)]  # handed over: parsing lets it go early
+    task.report(0.05, DERIVING)
+    payload = [decrypt(binary, passphrase, name, task)]  # handed over: parsing lets it go early
     del data, binary  # the encrypted copy is not needed while the tables are parsed
     task.report(0.5, "Reading tables")
     bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
@@ -75,7 +75,8 @@ def _read_file(path: Path) -> bytes:
 
 
 def check_age_header(data: bytes, name: str) -> bytes:
-    """Return the binary age file, or raise NotABundle / DamagedBundle saying why it is not one.
+    """Return the binary age file once its header is safe to hand to pyrage, or raise
+    NotABundle / DamagedBundle / RefusedBundle saying why (age_header).
 
     ASCII-armored files (`age -a`) are accepted and unwrapped; armor is only base64.
     """
@@ -88,48 +89,26 @@ def check_age_header(data: bytes, name: str) -> bytes:
         hint = (" It is an unencrypted ZIP archive: encrypt it with `age -p`."
                 if data.startswith(b"PK\x03\x04") else "")
         raise NotABundle(f"{not_bundle}: it is not an age-encrypted file.{hint}")
-    end = data.find(b"\n--- ")
-    if end < 0:
-        raise DamagedBundle(_damaged(name))
-    types = [line[3:].split(b" ", 1)[0] for line in data[len(AGE_MAGIC):end].split(b"\n")
-             if line.startswith(b"-> ")]
-    if b"scrypt" not in types:
-        kinds = ", ".join(t.decode("ascii", "replace") for t in types) or "no recipient"
-        raise NotABundle(f"{not_bundle}: it is encrypted to a key ({kinds}), not with a "
-                         "passphrase. Bundles are made with a passphrase (`age -p`).")
+    check_passphrase_header(data, name)
     return data
 
 
 def _dearmor(data: bytes, name: str) -> bytes:
     body = data.strip()
     if not body.endswith(ARMOR_END):
-        raise DamagedBundle(_damaged(name))
+        raise DamagedBundle(damaged(name))
     try:
         return base64.b64decode(b"".join(body[len(ARMOR_BEGIN):-len(ARMOR_END)].split()),
                                 validate=True)
     except (binascii.Error, ValueError):
-        raise DamagedBundle(_damaged(name)) from None
+        raise DamagedBundle(damaged(name)) from None
 
 
-def decrypt(data: bytes, passphrase: str, name: str) -> bytes:
-    """age-decrypt with a passphrase, telling a wrong passphrase from a damaged file.
-
-    pyrage raises DecryptError for both. A wrong passphrase is the only way the scrypt stanza
-    fails to unwrap ("Decryption failed"); a bad header MAC, an incomplete header or a payload
-    chunk that fails authentication all mean the bytes were altered or cut short.
-    """
-    try:
-        return pyrage.passphrase.decrypt(data, passphrase)
-    except pyrage.DecryptError as exc:
-        if str(exc).strip() in _WRONG_PASSPHRASE_ERRORS:
-            raise WrongPassphrase(f"The passphrase is not right for {name}. Check it and try "
-                                  "again.") from None
-        raise DamagedBundle(_damaged(name)) from None
-
-
-def _damaged(name: str) -> str:
-    return (f"{name} is damaged or incomplete (it may have been truncated while copying). "
-            "Ask for a fresh copy.")
+def decrypt(data: bytes, passphrase: str, name: str, task: Task | None = None
+            ) -> mmap.mmap | bytes:
+    """age-decrypt a checked file (check_age_header) with a passphrase, in a separate process
+    that Cancel can stop (age_process); a wrong passphrase and a damaged file differ."""
+    return age_process.decrypt(data, passphrase, name, task)
 
 
 def bundle_summary(bundle: Bundle) -> dict[str, Any]:
