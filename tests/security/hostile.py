@@ -56,6 +56,13 @@ def set_declared_size(zip_bytes: bytes, member: str, size: int, *, local: bool =
     return bytes(raw)
 
 
+def set_directory_offset(zip_bytes: bytes, offset: int) -> bytes:
+    """Make the end record say the central directory starts at `offset`."""
+    raw = bytearray(zip_bytes)
+    struct.pack_into("<I", raw, raw.rfind(b"PK\x05\x06") + 16, offset & 0xFFFFFFFF)
+    return bytes(raw)
+
+
 def set_method(zip_bytes: bytes, method: int) -> bytes:
     """Claim another compression method for every member (in both headers)."""
     raw = bytearray(zip_bytes)

@@ -11,6 +11,7 @@ bit flips of the encrypted file are in tests/core/bundle/test_bundle.py.
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 
@@ -42,6 +43,7 @@ from tests.security.hostile import (
     rezip,
     scrypt_stanza,
     set_declared_size,
+    set_directory_offset,
     set_method,
 )
 
@@ -148,6 +150,14 @@ CASES = [
     ("compression method 6 (implode)", set_method(rezip(MEMBERS), 6), BundleContentError,
      "cannot be read"),
     ("ZIP cut before its directory", rezip(MEMBERS)[:-30], NotABundle, "not a ZIP archive"),
+    ("end record: directory past the end", set_directory_offset(rezip(MEMBERS), len(ZIP) + 99),
+     DamagedBundle, "outside the archive"),  # was "negative seek value"
+    ("end record: directory at 4 GiB", set_directory_offset(rezip(MEMBERS), 0xFFFFFF00),
+     DamagedBundle, "outside the archive"),
+    ("a table declared 1.1 GiB (ratio under the bomb check)", set_declared_size(
+        rezip(MEMBERS | {"flows.parquet": np.random.default_rng(1).bytes(6 * 1024**2)},
+              zipfile.ZIP_STORED), "flows.parquet", int(1.1 * 1024**3)),
+     DamagedBundle, "more than the 1 GiB one table may be"),
 ]
 
 
@@ -282,3 +292,22 @@ def test_real_age_headers_pass_the_check():
     assert check_passphrase_header(age_file(scrypt_stanza(MAX_WORK_FACTOR)), "x.atlas") == 21
     with pytest.raises(RefusedBundle):
         check_passphrase_header(age_file(scrypt_stanza(MAX_WORK_FACTOR + 1)), "x.atlas")
+
+
+def test_a_member_is_read_into_one_buffer_of_its_size():
+    """An 18 MB member inflating to 3.5 GiB failed with MemoryError: chunks were kept, then
+    joined (twice the size at the peak). Now one buffer of the declared size is filled."""
+    import tracemalloc
+
+    from desktop.core.bundle.archive import read_member
+
+    size = 48 * 1024**2
+    archive = zipfile.ZipFile(io.BytesIO(rezip({"big.bin": bytes(size)})))
+    tracemalloc.start()
+    try:
+        data = read_member(archive, "big.bin", "x.atlas")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(data) == size and not any(data[::4096])
+    assert peak < size * 1.15, f"peak {peak / size:.2f} times the member"

@@ -26,6 +26,7 @@ from desktop.core.geometry.display import display_table, stored_display
 from desktop.core.model import Bundle
 
 MAX_TOTAL_UNCOMPRESSED = 4 * 1024**3  # a county bundle is tens of MB, England a few hundred
+MAX_MEMBER = 1024**3  # one table: England's values, the largest, is about 300 MB of Parquet
 MAX_RATIO = 200  # deflate tops out near 1032:1; Parquet inside a ZIP rarely exceeds 10:1
 RATIO_CHECK_FROM = 16 * 1024**2  # small members (the manifest) may compress well, harmlessly
 _READ_CHUNK = 1024**2
@@ -106,7 +107,7 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
         raise NotABundle(f"{name} is not a Cluster Atlas bundle: it decrypts, but what is "
                          "inside is not a ZIP archive.") from exc
     with archive:
-        check_sizes(archive, name)
+        check_sizes(archive, name, len(data))
         if MANIFEST_FILE not in archive.NameToInfo:
             raise NotABundle(f"{name} is not a Cluster Atlas bundle: its archive has no "
                              f"{MANIFEST_FILE}.")
@@ -139,7 +140,7 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
 
 
 def _member(data: bytes, archive: zipfile.ZipFile, file_name: str, name: str,
-            copy: bool = False) -> bytes | memoryview:
+            copy: bool = False) -> bytes | bytearray | memoryview:
     """A member's bytes: a stored one in place (or copied), any other read with its bounds."""
     member = stored_member(data, archive, file_name)
     if member is None:
@@ -166,9 +167,9 @@ def _matching_display(tables: dict, name: str):
     return display
 
 
-def check_sizes(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse archives whose central directory promises absurd sizes (ZIP bombs) or repeats a
-    member name."""
+def check_sizes(archive: zipfile.ZipFile, name: str, size: int | None = None) -> None:
+    """Refuse archives whose central directory promises absurd sizes (ZIP bombs), points
+    outside the `size` bytes of the archive, or repeats a member name."""
     infos = archive.infolist()
     if len(archive.NameToInfo) != len(infos):  # two members of one name: which one is meant?
         raise DamagedBundle(f"{name} holds two archive members with the same name, so it is "
@@ -183,6 +184,13 @@ def check_sizes(archive: zipfile.ZipFile, name: str) -> None:
         if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
             raise DamagedBundle(f"{name}: {info.filename} would inflate {ratio:.0f} times "
                                 "(a ZIP bomb or a damaged archive); it was not opened.")
+        if info.file_size > MAX_MEMBER:
+            raise DamagedBundle(f"{name}: {info.filename} would be "
+                                f"{info.file_size / 1024**3:.1f} GiB uncompressed, more than the "
+                                f"{MAX_MEMBER // 1024**3} GiB one table may be; it was not opened.")
+        if size is not None and not 0 <= info.header_offset < size:
+            raise DamagedBundle(f"{name} is damaged: its archive's directory places "
+                                f"{info.filename} outside the archive. Ask for a fresh copy.")
 
 
 def stored_member(data: bytes, archive: zipfile.ZipFile, member: str) -> memoryview | None:
@@ -210,30 +218,35 @@ def stored_member(data: bytes, archive: zipfile.ZipFile, member: str) -> memoryv
     return view
 
 
-def read_member(archive: zipfile.ZipFile, member: str, name: str) -> bytes:
-    """Read one member, never more than its declared size (+1 byte to detect a lie)."""
+def read_member(archive: zipfile.ZipFile, member: str, name: str) -> bytearray:
+    """Read one member into one buffer of its declared size (no chunks joined afterwards, so
+    no second copy at the peak), never more than that size (+1 byte to detect a lie)."""
     info = archive.getinfo(member)
     limit = info.file_size
-    chunks: list[bytes] = []
+    buffer = bytearray(limit)
+    view = memoryview(buffer)
     received = 0
     try:
         with archive.open(info) as stream:
-            while received <= limit:
-                chunk = stream.read(min(_READ_CHUNK, limit + 1 - received))
-                if not chunk:
+            while received < limit:
+                got = stream.readinto(view[received:received + _READ_CHUNK])
+                if not got:
                     break
-                chunks.append(chunk)
-                received += len(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                received += got
+            longer = received == limit and stream.read(1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
         raise DamagedBundle(f"{name} is damaged: {member} in its archive fails its check "
                             f"({exc}). Ask for a fresh copy.") from exc
     except (NotImplementedError, RuntimeError) as exc:  # unknown method, ZIP-level password
         raise BundleContentError(f"{name}: {member} cannot be read ({exc}). Store members "
                                  "uncompressed or with deflate, without a ZIP password.") from exc
-    if received != limit:
-        raise DamagedBundle(f"{name} is damaged: {member} holds {received} bytes where its "
+    finally:
+        view.release()
+    if received != limit or longer:
+        held = f"more than {limit}" if longer else f"{received}"
+        raise DamagedBundle(f"{name} is damaged: {member} holds {held} bytes where its "
                             f"archive says {limit}. Ask for a fresh copy.")
-    return b"".join(chunks)
+    return buffer
 
 
 def _table_files(raw: dict, name: str) -> dict[str, str]:

@@ -58,7 +58,11 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     payload = [decrypt(binary, passphrase, name, task)]  # handed over: parsing lets it go early
     del data, binary  # the encrypted copy is not needed while the tables are parsed
     task.report(0.5, "Reading tables")
-    bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
+    try:
+        bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
+    except MemoryError:
+        raise AtlasError(f"There is not enough memory to open {name}. Close other programs "
+                         "and try again.") from None
     task.report(1.0, "Opened")
     return bundle
 
