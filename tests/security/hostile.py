@@ -159,3 +159,31 @@ HEADER_BOMBS = [
      "damaged"),
     ("only a key stanza", age_file(x25519_stanza()), "NotABundle", "encrypted to a key"),
 ]
+
+
+# --- tables with shapes the map cannot draw --------------------------------------------------
+
+def areas_parquet(areas, geometries=None) -> bytes:
+    """areas.parquet of `areas` (a GeoDataFrame) with its geometry replaced."""
+    import geopandas as gpd
+
+    from desktop.core.bundle.tables import encode_table
+
+    if geometries is not None:
+        areas = areas.set_geometry(gpd.GeoSeries(list(geometries), crs=areas.crs))
+    return encode_table("areas", areas)
+
+
+def with_geo_crs(parquet: bytes, crs: object) -> bytes:
+    """The same GeoParquet with its geo metadata's CRS replaced."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(parquet))
+    geo = json.loads(table.schema.metadata[b"geo"])
+    geo["columns"]["geometry"]["crs"] = crs
+    buffer = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(
+        {**table.schema.metadata, b"geo": json.dumps(geo).encode()}), buffer)
+    return buffer.getvalue()

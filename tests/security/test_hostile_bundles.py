@@ -15,9 +15,11 @@ import io
 import json
 import zipfile
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +28,7 @@ from desktop.core.bundle import age_process
 from desktop.core.bundle.age_header import MAX_WORK_FACTOR, check_passphrase_header
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.bundle.encrypted import read_bundle
+from desktop.core.bundle.tables import encode_table
 from desktop.core.errors import (
     BundleContentError,
     DamagedBundle,
@@ -38,6 +41,7 @@ from tests.core.bundle_factory import make_bundle
 from tests.security.hostile import (
     HEADER_BOMBS,
     age_file,
+    areas_parquet,
     members_of,
     outcome_within_budget,
     rezip,
@@ -45,6 +49,7 @@ from tests.security.hostile import (
     set_declared_size,
     set_directory_offset,
     set_method,
+    with_geo_crs,
 )
 
 SAMPLE = make_bundle(flows=True)
@@ -61,6 +66,17 @@ def _manifest(**changes) -> dict[str, bytes]:
 def _indicator(**changes) -> dict[str, bytes]:
     first = MANIFEST["indicators"][0] | changes
     return _manifest(indicators=[first, *MANIFEST["indicators"][1:]])
+
+
+def _shapes(change: dict[int, object]) -> list:
+    shapes = list(SAMPLE.areas.geometry)
+    for i, shape in change.items():
+        shapes[i] = shape
+    return shapes
+
+
+X0, Y0 = 385_000.0, 255_000.0
+BOW_TIE = shapely.Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X0, Y0 + 1000)])
 
 
 def _open(data: bytes):
@@ -154,6 +170,29 @@ CASES = [
      DamagedBundle, "outside the archive"),  # was "negative seek value"
     ("end record: directory at 4 GiB", set_directory_offset(rezip(MEMBERS), 0xFFFFFF00),
      DamagedBundle, "outside the archive"),
+    # shapes the map and the exports cannot draw (each was a crash dialog in the window)
+    ("a self-intersecting (bow-tie) area", rezip(MEMBERS | {"areas.parquet": areas_parquet(
+        SAMPLE.areas, _shapes({0: BOW_TIE}))}), BundleContentError,
+     "'E01000001' has a boundary that is not a valid polygon (Self-intersection"),
+    ("an area with an infinite coordinate", rezip(MEMBERS | {"areas.parquet": areas_parquet(
+        SAMPLE.areas, _shapes({1: shapely.Polygon([(X0, Y0), (np.inf, Y0), (X0, Y0 + 9)])}))}),
+     BundleContentError, "'E01000002' has coordinates that are not finite"),
+    ("every area empty", rezip(MEMBERS | {"areas.parquet": areas_parquet(
+        SAMPLE.areas, [shapely.Polygon()] * len(SAMPLE.areas))}), BundleContentError,
+     "'E01000001' has an empty shape"),
+    ("no areas at all", rezip(MEMBERS | {"areas.parquet": areas_parquet(SAMPLE.areas.iloc[:0])}),
+     BundleContentError, "holds no areas"),
+    ("a school at infinity", rezip(MEMBERS | {"schools.parquet": encode_table(
+        "schools", SAMPLE.schools.set_geometry(gpd.GeoSeries(
+            [shapely.Point(np.inf, Y0)] * len(SAMPLE.schools), crs=27700)))}),
+     BundleContentError, "has coordinates that are not finite"),
+    ("GeoParquet CRS metadata that pyproj cannot read", rezip(MEMBERS | {
+        "areas.parquet": with_geo_crs(MEMBERS["areas.parquet"],
+                                      {"id": {"authority": "EPSG", "code": 999999}})}),
+     BundleContentError, "coordinate reference system that cannot be read"),
+    ("GeoParquet CRS metadata of the wrong type", rezip(MEMBERS | {
+        "areas.parquet": with_geo_crs(MEMBERS["areas.parquet"], [1, 2, 3])}),
+     BundleContentError, "areas.parquet"),
     ("a table declared 1.1 GiB (ratio under the bomb check)", set_declared_size(
         rezip(MEMBERS | {"flows.parquet": np.random.default_rng(1).bytes(6 * 1024**2)},
               zipfile.ZIP_STORED), "flows.parquet", int(1.1 * 1024**3)),
@@ -259,8 +298,6 @@ def test_hostile_numbers_in_an_opened_bundle_never_crash_the_statistics(data):
 
 
 def _values_parquet(values: pd.DataFrame) -> bytes:
-    from desktop.core.bundle.tables import encode_table
-
     return encode_table("values", values)
 
 

@@ -177,8 +177,13 @@ def _read_geo(data: bytes, parquet: pq.ParquetFile, columns: list[str], where: s
     geo = (parquet.schema_arrow.metadata or {}).get(b"geo")
     if geo is not None and not _is_bundle_crs(geo):
         import geopandas as gpd
+        import pyproj
 
-        gdf = gpd.read_parquet(io.BytesIO(data), columns=columns)
+        try:
+            gdf = gpd.read_parquet(io.BytesIO(data), columns=columns)
+        except pyproj.exceptions.CRSError as exc:
+            raise BundleContentError(f"{where}: its GeoParquet metadata names a coordinate "
+                                     f"reference system that cannot be read ({exc}).") from exc
         if gdf.crs is None:
             gdf = gdf.set_crs(bundle_crs())
         elif gdf.crs.to_epsg() != 27700:
@@ -227,10 +232,36 @@ def _check_rows(table: str, df: pd.DataFrame, where: str) -> None:
         raise BundleContentError(f"{where}: '{repeated}' appears more than once in column "
                                  f"'{unique}'.")
     if table in GEOMETRY_TYPES:
-        import shapely
+        _check_shapes(table, df, where)
 
-        allowed, label = GEOMETRY_TYPES[table]
-        bad = ~np.isin(shapely.get_type_id(df["geometry"].to_numpy()), list(allowed))
+
+def _check_shapes(table: str, df: pd.DataFrame, where: str) -> None:
+    """Shapes the map and the exports can draw: of the table's kind, none empty, every
+    coordinate finite, areas valid polygons (pack repairs self-intersections), at least one
+    area. Each failure names the area or school."""
+    import shapely
+
+    geometry = df["geometry"].to_numpy()
+    key = KEY_COLUMNS[table][0]
+    if table == "areas" and not len(df):
+        raise BundleContentError(f"{where} holds no areas; a bundle needs at least one.")
+
+    def refuse(bad: np.ndarray, problem: str) -> None:
         if bad.any():
-            raise BundleContentError(f"{where}: column 'geometry' must hold {label}; row "
-                                     f"{int(np.flatnonzero(bad)[0])} does not.")
+            first = df[key].iloc[int(np.flatnonzero(bad)[0])]
+            raise BundleContentError(f"{where}: {key} {first!r} {problem}. Pack the bundle again "
+                                     "from corrected inputs (cluster-atlas pack).")
+
+    allowed, label = GEOMETRY_TYPES[table]
+    bad = ~np.isin(shapely.get_type_id(geometry), list(allowed))
+    if bad.any():
+        raise BundleContentError(f"{where}: column 'geometry' must hold {label}; row "
+                                 f"{int(np.flatnonzero(bad)[0])} does not.")
+    refuse(shapely.is_empty(geometry), "has an empty shape")
+    refuse(~np.isfinite(shapely.bounds(geometry)).all(axis=1),
+           "has coordinates that are not finite numbers")
+    if table == "areas":
+        invalid = ~shapely.is_valid(geometry)
+        if invalid.any():
+            reason = shapely.is_valid_reason(geometry[np.flatnonzero(invalid)[0]])
+            refuse(invalid, f"has a boundary that is not a valid polygon ({reason})")

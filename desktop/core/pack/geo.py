@@ -1,8 +1,12 @@
 """Boundaries, the area-to-cluster lookup, cluster names and schools of a pack input folder.
 
 Geometries are read with geopandas (pyogrio), must say which CRS they are in, and are stored in
-British National Grid. In geographic files (GeoJSON, GeoPackage, Shapefile) "row N" in a message
-means the Nth feature, counting from 1.
+British National Grid. Coordinates must be finite and, in a file in longitude and latitude
+(which a GeoJSON file without a `crs` member always is), within their ranges: British National
+Grid metres given without saying so are named as such. Self-intersecting boundaries are
+repaired (GEOS make_valid, keeping the polygonal parts); one that keeps no area is refused with
+its area code. In geographic files (GeoJSON, GeoPackage, Shapefile) "row N" in a message means
+the Nth feature, counting from 1.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from desktop.core.errors import InputError
 from desktop.core.model import AREA_COLUMNS, BUNDLE_CRS, CLUSTER_COLUMNS, SCHOOL_COLUMNS
@@ -28,6 +33,8 @@ from desktop.core.pack.read import (
 )
 
 POLYGONAL = ("Polygon", "MultiPolygon")
+BNG_EXTENT = (0.0, 0.0, 700_000.0, 1_300_000.0)  # British National Grid's false-origin box
+BNG_CRS_MEMBER = '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}'
 
 
 def read_geofile(path: Path, name: str) -> gpd.GeoDataFrame:
@@ -60,19 +67,74 @@ def _check_geometry(gdf: gpd.GeoDataFrame, types: tuple[str, ...], what: str) ->
         fail_first(gdf, wrong, f"this feature is a {kind}; every feature must be {what}.")
 
 
+def check_coordinates(gdf: gpd.GeoDataFrame, geometry, key: str, what: str,
+                      degrees: bool = True) -> None:
+    """Finite coordinates, and (with `degrees`, where the file's CRS is longitude/latitude)
+    within their ranges; `geometry` is aligned with `gdf` (the file's rows), `key` names the
+    feature in messages."""
+    bounds = shapely.bounds(np.asarray(geometry))
+    finite = np.isfinite(bounds).all(axis=1)
+    fail_first(gdf, ~finite & ~shapely.is_empty(np.asarray(geometry)),
+               f"{what} {{value}} has coordinates that are not finite numbers (infinite or not a "
+               "number); correct its geometry.", key)
+    if not degrees or not gdf.crs.is_geographic:
+        return
+    outside = finite & ((bounds[:, 0] < -180) | (bounds[:, 1] < -90) | (bounds[:, 2] > 180)
+                        | (bounds[:, 3] > 90))
+    if not outside.any():
+        return
+    coords = shapely.get_coordinates(np.asarray(geometry)[np.argmax(outside)])
+    x, y = coords[(np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)][0]
+    x0, y0, x1, y1 = BNG_EXTENT
+    hint = (f"These look like British National Grid metres (EPSG:27700): say so with a crs "
+            f"member, {BNG_CRS_MEMBER}, or save the file in longitude and latitude (WGS84)."
+            if (bounds[outside, 0] >= x0).all() and (bounds[outside, 1] >= y0).all()
+            and (bounds[outside, 2] <= x1).all() and (bounds[outside, 3] <= y1).all() else
+            "Save the file with the coordinate reference system its coordinates are in.")
+    fail_first(gdf, outside, f"{what} {{value}} has coordinates such as ({x:.6g}, {y:.6g}), "
+               f"outside longitude and latitude, but the file is read as longitude and latitude "
+               f"({gdf.crs.name}; a GeoJSON file without a crs member always is). {hint}", key)
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The polygons of a repaired shape (make_valid may return them in a collection beside
+    lines and points); an empty polygon when there are none."""
+    parts = [p for p in shapely.get_parts(geometry) if shapely.get_type_id(p) in (3, 6)]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def repair_boundaries(gdf: gpd.GeoDataFrame, geometry: np.ndarray) -> np.ndarray:
+    """`geometry` with self-intersecting shapes made valid; a shape left without area is an
+    InputError naming the area code."""
+    invalid = ~shapely.is_valid(geometry)
+    if not invalid.any():
+        return geometry
+    repaired = geometry.copy()
+    repaired[invalid] = [_polygonal(g) for g in shapely.make_valid(geometry[invalid])]
+    fail_first(gdf, invalid & (shapely.area(repaired) <= 0),
+               "the boundary of area {value} crosses itself and has no area left once repaired "
+               "(it is a line or a point); correct its geometry.", "area_code")
+    return repaired
+
+
 def read_boundaries(path: Path, name: str) -> gpd.GeoDataFrame:
-    """Areas with `area_code`, `area_name`, `district` and geometry in EPSG:27700."""
+    """Areas with `area_code`, `area_name`, `district` and geometry in EPSG:27700, checked and
+    repaired (see the module's docstring)."""
     gdf = read_geofile(path, name)
     codes = require_text(gdf, "area_code")
     require_text(gdf, "area_name")
     no_duplicates(gdf, ["area_code"], "area code")
     _check_geometry(gdf, POLYGONAL, "a polygon or multipolygon")
+    check_coordinates(gdf, gdf.geometry.values, "area_code", "area")
     district = optional_text(gdf, "district")
     areas = gpd.GeoDataFrame({
         "area_code": codes.to_numpy(), "area_name": gdf["area_name"].to_numpy(),
         "district": district.where(district.ne(""), None).to_numpy(),
-    }, geometry=gdf.geometry.values, crs=gdf.crs)
-    return areas.to_crs(BUNDLE_CRS).reset_index(drop=True)
+    }, geometry=gdf.geometry.values, crs=gdf.crs).to_crs(BUNDLE_CRS).reset_index(drop=True)
+    geometry = np.asarray(areas.geometry.values)
+    check_coordinates(gdf, geometry, "area_code", "area", degrees=False)  # reprojected: finite?
+    areas["geometry"] = gpd.GeoSeries(repair_boundaries(gdf, geometry), crs=BUNDLE_CRS)
+    return areas
 
 
 def parse_cluster_lookup(frame: pd.DataFrame, area_codes: pd.Index) -> pd.DataFrame:
@@ -135,13 +197,17 @@ def parse_schools(frame: pd.DataFrame, areas: gpd.GeoDataFrame,
                   clusters: pd.DataFrame) -> gpd.GeoDataFrame:
     """Schools (SCHOOL_COLUMNS) as points in EPSG:27700; a blank cluster becomes the cluster
     of the area the school stands in (None outside every clustered area)."""
+    ids = require_text(frame, "school_id")
     if isinstance(frame, gpd.GeoDataFrame):
         _check_geometry(frame, ("Point",), "a point")
+        check_coordinates(frame, frame.geometry.values, "school_id", "school")
         points = frame.geometry
     else:
         points = _school_points(frame)
     points = points.to_crs(BUNDLE_CRS)
-    ids = require_text(frame, "school_id")
+    fail_first(frame, ~np.isfinite(shapely.bounds(points.to_numpy())).all(axis=1),
+               "school {value} has coordinates that are not finite numbers once in British "
+               "National Grid; correct its location.", "school_id")
     no_duplicates(frame, ["school_id"], "school_id")
     require_text(frame, "name")
     given = optional_text(frame, "cluster")
