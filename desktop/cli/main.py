@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 2 user error, 130 cancelled)."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: "?"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

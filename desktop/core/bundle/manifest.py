@@ -15,6 +15,7 @@ from typing import Any
 from desktop.core import model
 from desktop.core.errors import BundleContentError, NewerFormat, NotABundle
 from desktop.core.model import Indicator, Manifest, Polarity, ValueType
+from desktop.core.text import clean
 
 MANIFEST_FILE = "manifest.json"
 MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mistaken
@@ -140,7 +141,7 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         synthetic=bool(item.get("synthetic", False)),
         disclosure_threshold=(None if threshold is None
                               else _whole(threshold, "disclosure_threshold", label)),
-        periods=tuple(periods),
+        periods=tuple(clean(p) for p in periods),
         basis=_basis(item, label),
         basis_of=_text(item, "basis_of", label),
     )
@@ -161,8 +162,8 @@ def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = False) 
         return ""
     if not isinstance(value, str) or (required and not value):
         raise BundleContentError(f'{where}: "{key}" must be {"non-empty " if required else ""}'
-                                 f"text (found {value!r}).")
-    return value
+                                 f"text (found {clean(repr(value))[:80]}).")
+    return clean(value)
 
 
 def _whole(value: Any, key: str, where: str) -> int:

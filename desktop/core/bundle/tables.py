@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from desktop.core import model
 from desktop.core.bundle.columns import read_columns, to_pandas
 from desktop.core.errors import BundleContentError
+from desktop.core.text import clean
 
 Kind = Literal["str", "float", "geometry"]
 # table -> column -> (kind, required). Optional columns may be absent; the reader adds them null.
@@ -134,12 +135,23 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
                 df = to_pandas(parquet, columns, tuple(dictionary))
     except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
-    df = _typed(table, df.reset_index(drop=True))
+    df = _cleaned(table, _typed(table, df.reset_index(drop=True)))
     _check_rows(table, df, where)
     if table in GEOMETRY_TYPES:
         import geopandas as gpd
 
         return gpd.GeoDataFrame(df, geometry="geometry", crs=bundle_crs())
+    return df
+
+
+def _cleaned(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns without control characters Word cannot hold (desktop.core.text); the
+    values table's keys are checked against the manifest instead."""
+    if table == "values":
+        return df
+    for col, (kind, _) in TABLE_SCHEMAS[table].items():
+        if kind == "str" and df[col].notna().any():
+            df[col] = df[col].map(lambda v: clean(v) if isinstance(v, str) else v)
     return df
 
 

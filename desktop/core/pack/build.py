@@ -34,6 +34,7 @@ from desktop.core.pack.tables import (
     parse_values,
 )
 from desktop.core.tasks import Task
+from desktop.core.text import TEXT_LIMITS, clean
 
 SETTINGS_FILE = "bundle.toml"
 REQUIRED_SETTINGS = ("title", "area_name", "geography_vintage", "attribution", "licence")
@@ -63,6 +64,13 @@ def read_settings(folder: Path) -> dict:
         if not str(settings.get(key, "")).strip():
             raise InputError(f"the required setting {key!r} is missing or empty.",
                              file=SETTINGS_FILE)
+    for key, value in settings.items():
+        if isinstance(value, str):
+            settings[key] = clean(value)
+            if len(settings[key]) > TEXT_LIMITS.get(key, len(settings[key])):
+                raise InputError(f"the setting {key!r} is {len(value):,} characters long; at "
+                                 f"most {TEXT_LIMITS[key]} are allowed (docs/input-format.md "
+                                 "lists each limit).", file=SETTINGS_FILE)
     threshold = settings.get("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
         raise InputError("disclosure_threshold must be a whole number, 0 or more.",

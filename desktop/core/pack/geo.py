@@ -25,6 +25,7 @@ from desktop.core.pack.read import (
     ROW,
     cell_text,
     fail_first,
+    limit_text,
     no_duplicates,
     optional_text,
     require_columns,
@@ -124,6 +125,8 @@ def read_boundaries(path: Path, name: str) -> gpd.GeoDataFrame:
     codes = require_text(gdf, "area_code")
     require_text(gdf, "area_name")
     no_duplicates(gdf, ["area_code"], "area code")
+    limit_text(gdf, "area_name", "area name")
+    limit_text(gdf, "district", "district")
     _check_geometry(gdf, POLYGONAL, "a polygon or multipolygon")
     check_coordinates(gdf, gdf.geometry.values, "area_code", "area")
     district = optional_text(gdf, "district")
@@ -141,6 +144,7 @@ def parse_cluster_lookup(frame: pd.DataFrame, area_codes: pd.Index) -> pd.DataFr
     """The area-to-cluster lookup (`area_code`, `cluster`, `_file`, `_row`), checked."""
     require_text(frame, "area_code")
     require_text(frame, "cluster")
+    limit_text(frame, "cluster", "cluster")
     fail_first(frame, ~frame["area_code"].isin(area_codes),
                "unknown area code {value}: it is not in the boundaries.", "area_code")
     no_duplicates(frame, ["area_code"], "area code")
@@ -160,6 +164,7 @@ def build_clusters(lookup: pd.DataFrame, names: pd.DataFrame | None) -> pd.DataF
                f"{names[FILE].iloc[0]}; add it there or correct the name.", "cluster")
     fail_first(names, ~names["cluster"].isin(pd.Index(lookup["cluster"])),
                "cluster {value} has no areas in the clusters lookup.", "cluster")
+    limit_text(names, "description", "cluster description")
     description = optional_text(names, "description")
     return pd.DataFrame({"cluster": names["cluster"].to_numpy(),
                          "description": description.where(description.ne(""), None).to_numpy()})
@@ -210,6 +215,9 @@ def parse_schools(frame: pd.DataFrame, areas: gpd.GeoDataFrame,
                "National Grid; correct its location.", "school_id")
     no_duplicates(frame, ["school_id"], "school_id")
     require_text(frame, "name")
+    for column, field in (("name", "school name"), ("phase", "phase"),
+                          ("school_type", "school type")):
+        limit_text(frame, column, field)
     given = optional_text(frame, "cluster")
     fail_first(frame, given.ne("") & ~given.isin(pd.Index(clusters["cluster"])),
                "cluster {value} is not a cluster of the clusters lookup.", "cluster")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.errors import InputError
+from desktop.core.text import TEXT_LIMITS, clean, needs_cleaning
 
 FILE, ROW = "_file", "_row"
 TABLE_EXTENSIONS = (".csv", ".xlsx")
@@ -102,7 +103,10 @@ def _csv_rows(path: Path, name: str) -> tuple[list, pd.DataFrame]:
         raise InputError(f"the file is not valid CSV ({exc}); check quotes and that no row "
                          "has more fields than the header.", file=name) from exc
     body.index = body.index + 2
-    return header, body.fillna("")
+    body = body.fillna("")
+    if needs_cleaning(path.read_text(encoding="utf-8-sig")):  # rare: skip the per-cell pass
+        body = body.map(clean)
+    return header, body
 
 
 def _xlsx_rows(path: Path, name: str) -> tuple[list, pd.DataFrame]:
@@ -134,7 +138,19 @@ def cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return str(value).strip()
+    return clean(str(value)).strip()
+
+
+def limit_text(frame: pd.DataFrame, column: str, field: str) -> None:
+    """Refuse the first cell of `column` longer than the field's limit (TEXT_LIMITS)."""
+    if column not in frame.columns:
+        return
+    limit = TEXT_LIMITS[field]
+    lengths = frame[column].astype("str").str.len().to_numpy()
+    long = lengths > limit
+    if long.any():
+        fail_first(frame, long, f"this {field} is {int(lengths[long][0]):,} characters long; at "
+                   f"most {limit} are allowed (docs/input-format.md lists each limit).", column)
 
 
 def fail_first(frame: pd.DataFrame, mask: pd.Series | np.ndarray, message: str,

@@ -15,6 +15,7 @@ from desktop.core.pack.read import (
     FILE,
     ROW,
     fail_first,
+    limit_text,
     natural_key,
     no_duplicates,
     optional_text,
@@ -53,6 +54,9 @@ def parse_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     threshold = to_number(frame, "disclosure_threshold", required=False)
     fail_first(frame, threshold.lt(0) | (threshold.notna() & (threshold % 1 != 0)),
                "disclosure_threshold must be a whole number, 0 or more.", "disclosure_threshold")
+    for column, field in (("title", "indicator title"), ("theme", "theme"), ("unit", "unit"),
+                          ("definition", "definition"), ("source", "source")):
+        limit_text(frame, column, field)
     return pd.DataFrame({
         "id": ids, "title": title, "theme": theme, "value_type": value_type,
         "polarity": polarity, "multiplier": multiplier,
@@ -73,6 +77,7 @@ def parse_values(frame: pd.DataFrame, indicators: pd.DataFrame,
     require_columns(frame, ["indicator_id", "area_code", "period"])
     for col in ("indicator_id", "area_code", "period"):
         require_text(frame, col)
+    limit_text(frame, "period", "period")
     meta = indicators.set_index("id")
     known = frame["indicator_id"].isin(meta.index)
     fail_first(frame, ~known, "unknown indicator {value}: it is not an id in the indicators "

@@ -16,8 +16,11 @@ from matplotlib.text import Annotation
 
 from desktop.core.model import SYNTHETIC_LABEL
 from desktop.core.plotting.style import MUTED_TEXT, style_context
+from desktop.core.text import ELLIPSIS
 
 LEFT_MARGIN = 0.012  # figure fraction before the title and notes
+# lines before a text is cut with an ellipsis: a 10,000-character title filled the chart
+TITLE_LINES, SUBTITLE_LINES, NOTE_LINES = 3, 2, 4
 
 
 def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str] = (),
@@ -33,7 +36,8 @@ def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str
     with style_context():
         base = matplotlib.rcParams["font.size"]
         # The title's empty last line reserves the room where the subtitle is drawn.
-        heading = wrap_to_width(title, width_pt, base * 1.2 * 0.62) + ("\n" if subtitle else "")
+        heading = wrap_to_width(title, width_pt, base * 1.2 * 0.62, TITLE_LINES) + (
+            "\n" if subtitle else "")
         top = fig.suptitle(heading, x=LEFT_MARGIN, ha="left", fontsize=base * 1.2,
                            fontweight="bold")
         for old in [a for a in fig.artists if a.get_gid() == "subtitle"]:
@@ -41,7 +45,8 @@ def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str
         if subtitle:
             # anchored to the title's bottom-left corner, inside its reserved empty line
             fig.add_artist(Annotation(
-                wrap_to_width(subtitle, width_pt, base * 0.55), xy=(0, 0), xycoords=top,
+                wrap_to_width(subtitle, width_pt, base * 0.55, SUBTITLE_LINES), xy=(0, 0),
+                xycoords=top,
                 xytext=(0, 2), textcoords="offset points", ha="left", va="bottom",
                 color=MUTED_TEXT, gid="subtitle", annotation_clip=False)).set_in_layout(False)
         lines = [line for line in notes if line]
@@ -50,7 +55,8 @@ def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str
         if synthetic:
             lines.append(f"Data: {SYNTHETIC_LABEL}.")
         small = base * 0.85
-        fig.supxlabel("\n".join(wrap_to_width(line, width_pt, small * 0.55) for line in lines),
+        fig.supxlabel("\n".join(wrap_to_width(line, width_pt, small * 0.55, NOTE_LINES)
+                                for line in lines),
                       x=LEFT_MARGIN, ha="left", fontsize=small, color=MUTED_TEXT,
                       linespacing=1.4)
 
@@ -60,6 +66,9 @@ def figure_title(figure) -> str:
     return " ".join(figure.get_suptitle().split())
 
 
-def wrap_to_width(text: str, width_pt: float, char_pt: float) -> str:
-    """`text` wrapped to lines that fit `width_pt` at about `char_pt` per character."""
-    return textwrap.fill(text, max(20, int(width_pt * (1 - 2 * LEFT_MARGIN) / char_pt)))
+def wrap_to_width(text: str, width_pt: float, char_pt: float, max_lines: int | None = None
+                  ) -> str:
+    """`text` wrapped to lines that fit `width_pt` at about `char_pt` per character, at most
+    `max_lines` of them (the last then ends in an ellipsis)."""
+    return textwrap.fill(text, max(20, int(width_pt * (1 - 2 * LEFT_MARGIN) / char_pt)),
+                         max_lines=max_lines, placeholder=f" {ELLIPSIS}")

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
 from desktop.core.plotting.palettes import needs_white_text
+from desktop.core.text import shorten
 
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM, MARGIN_CM = 21.0, 29.7, 2.0
 TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
@@ -30,6 +31,8 @@ HEADER_FILL = "1F4E79"
 GROUP_FILL = "E7E6E6"
 FONT = "Arial"
 CELL_MARGIN_CM = 0.08
+CORE_PROPERTY_LIMIT = 255  # python-docx refuses a longer title (the OOXML limit)
+FOOTER_TITLE_LIMIT = 120  # one footer line
 
 
 def new_document(title: str, subject: str = "") -> DocumentType:
@@ -50,10 +53,10 @@ def new_document(title: str, subject: str = "") -> DocumentType:
     styles["Caption"].font.italic = False
     styles["Caption"].font.bold = False
     styles["Caption"].paragraph_format.space_after = Pt(12)
-    doc.core_properties.title = title
-    doc.core_properties.subject = subject
+    doc.core_properties.title = shorten(title, CORE_PROPERTY_LIMIT)
+    doc.core_properties.subject = shorten(subject, CORE_PROPERTY_LIMIT)
     footer = section.footer.paragraphs[0]
-    footer.text = f"{title} · page "
+    footer.text = f"{shorten(title, FOOTER_TITLE_LIMIT)} · page "
     _field(footer, "PAGE", "1")
     for run in footer.runs:
         run.font.size = Pt(8)
