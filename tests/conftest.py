@@ -1,5 +1,5 @@
-"""Suite-wide guards: Qt runs offscreen, no test may reach the network, and weak passphrases
-are allowed.
+"""Suite-wide guards: Qt runs offscreen, no test may reach the network, weak passphrases
+are allowed, and the journal of export folders lives in a temporary folder.
 
 The suite packs many small bundles with short passphrases ("pass phrase"), so it switches off
 the strength check of new passphrases (desktop.core.bundle.passphrase.ALLOW_WEAK_ENV), here
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["CLUSTER_ATLAS_TESTS_ALLOW_WEAK_PASSPHRASES"] = "1"
+# the journal of export folders (desktop.core.leftovers) goes to a folder of the test run's own
+os.environ["CLUSTER_ATLAS_STATE_DIR"] = tempfile.mkdtemp(prefix="cluster-atlas-state-")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BUNDLE = ROOT / "data" / "worcestershire-demo.atlas"

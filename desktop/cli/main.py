@@ -8,6 +8,7 @@ EXPORT_COMMANDS) and this module only puts them together and runs one.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 
@@ -15,6 +16,8 @@ from desktop import APP_NAME, __version__
 from desktop.cli.bundle_commands import BUNDLE_COMMANDS
 from desktop.cli.common import EXIT_CANCELLED, EXIT_ERROR
 from desktop.cli.export_commands import EXPORT_COMMANDS
+from desktop.core import leftovers
+from desktop.core.atomic import cleanup_on_signals
 from desktop.core.errors import AtlasError, Cancelled
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [*BUNDLE_COMMANDS,
@@ -36,19 +39,32 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    leftovers.sweep()  # temporary files an earlier, killed export left behind
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
     try:
-        return args.run(args)
-    except (Cancelled, KeyboardInterrupt):
+        with cleanup_on_signals(_end_on_signal):
+            return args.run(args)
+    except KeyboardInterrupt:
         print("\ncancelled: nothing was written.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Cancelled as exc:
+        print(f"\n{exc}", file=sys.stderr)
         return EXIT_CANCELLED
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _end_on_signal(signum: int) -> None:
+    """After the temporary files are gone: Ctrl+C as usual, SIGTERM or SIGHUP as an exit with
+    128 + the signal's number, unwinding so that nothing half-written stays."""
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

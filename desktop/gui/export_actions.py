@@ -163,8 +163,7 @@ class ExportActions(QObject):
         self.worker.signals.finished.connect(
             lambda result: self._end(self.finished, done_message(result), path))
         self.worker.signals.failed.connect(lambda exc: self._end(self.failed, str(exc)))
-        self.worker.signals.cancelled.connect(
-            lambda: self._end(self.finished, "Export cancelled: nothing was written"))
+        self.worker.signals.cancelled.connect(lambda message: self._end(self.finished, message))
         self.worker.signals.crashed.connect(lambda trace: self._end(self.crashed, trace))
         self.worker.start()
 

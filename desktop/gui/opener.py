@@ -94,7 +94,7 @@ class BundleOpener(QObject):
         self.failed.emit(str(exc))
         self.finished.emit()
 
-    def _cancelled(self) -> None:
+    def _cancelled(self, _message: str = "") -> None:
         self._release()
         self.finished.emit()
 

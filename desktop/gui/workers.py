@@ -22,7 +22,7 @@ class WorkerSignals(QObject):
     progress = Signal(float, str)
     finished = Signal(object)
     failed = Signal(object)  # the AtlasError instance
-    cancelled = Signal()
+    cancelled = Signal(str)  # what was (not) written
     crashed = Signal(str)  # a programming error: the traceback, shown as a bug to report
 
 
@@ -44,8 +44,8 @@ class Worker:
     def run(self) -> None:
         try:
             result = self._fn(self.task)
-        except Cancelled:
-            self.signals.cancelled.emit()
+        except Cancelled as exc:
+            self.signals.cancelled.emit(str(exc))
         except AtlasError as exc:
             self.signals.failed.emit(exc)
         except MemoryError:

@@ -3,7 +3,10 @@
 `python -m tests.security.officer_scenario warm` starts and closes the window with no bundle
 (what the first launch writes: font caches, the settings file). `... use BUNDLE PASSPHRASE`
 opens the bundle, goes through every view, locks and quits, exporting nothing; `unlock`
-does the same and then unlocks before quitting.
+does the same and then unlocks before quitting. `export BUNDLE PASSPHRASE FOLDER` opens the
+bundle, starts exporting every cluster's profile into FOLDER and runs the event loop as the
+app does (ending on SIGTERM, SIGINT or SIGHUP: desktop.app.ending_on_signals), for a test to
+signal it; its exit code is the event loop's.
 An audit hook records every attempt to open a network socket; the process prints them as JSON
 on its last line and exits 0 only when the session completed.
 """
@@ -66,10 +69,27 @@ def main(argv: list[str]) -> int:
         if argv[0] == "unlock":
             window.cover_button.click()  # asks the passphrase again, decrypts again
             _wait(app, lambda: window.session.is_open and not window.opener.busy)
+    if argv[0] == "export":
+        return _export_until_signalled(app, window, argv[1], argv[2], argv[3])
     window.close()
     app.processEvents()
     print(json.dumps({"network": attempts}))
     return 0
+
+
+def _export_until_signalled(app, window, path: str, passphrase: str, folder: str) -> int:
+    from desktop.app import ending_on_signals
+
+    window.opener.ask_passphrase = lambda *args: passphrase
+    window.open_bundle(path)
+    _wait(app, lambda: window.session.is_open and not window.opener.busy)
+    window.exports.ask_folder = lambda *args: folder
+    window.exports.export_all_profiles()
+    print("exporting", flush=True)
+    with ending_on_signals(app, window):
+        code = app.exec()
+    print(json.dumps({"network": attempts}))
+    return code
 
 
 if __name__ == "__main__":

@@ -4,13 +4,16 @@ The document holds a title page, a summary written from the numbers, the potenti
 the most deprived small areas, the map, charts of each potential issue, the whole profile
 table by theme, and notes on suppression, methods, sources and the licence. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
-"*" exactly as on screen. Files are written atomically; cancelling leaves nothing behind.
+"*" exactly as on screen. Each document is made in memory and written in one atomic step
+(desktop.core.atomic), so no finished profile waits on disk under a hidden name: cancelling
+one export leaves nothing behind, and cancelling the export of every cluster keeps the
+profiles already complete and says which.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import io
 import os
 import re
 from collections.abc import Callable
@@ -20,8 +23,8 @@ import pandas as pd
 from docx.document import Document as DocumentType
 from docx.shared import Pt
 
-from desktop.core.atomic import atomic_path
-from desktop.core.errors import ExportError
+from desktop.core.atomic import write_bytes_atomic
+from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
@@ -269,24 +272,22 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     return doc
 
 
-def _save(doc: DocumentType, path: Path) -> None:
-    try:
-        doc.save(path)
-    except OSError as exc:
-        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+def _docx_bytes(doc: DocumentType) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
                         path: str | os.PathLike, task: Task | None = None,
                         basis: str = BASIS_RESIDENCE) -> None:
-    """Write one cluster's profile to `path` (.docx), atomically."""
+    """Write one cluster's profile to `path` (.docx): made in memory, then written atomically."""
     task = task or Task()
     figures = ReportFigures(bundle, statistics)
     try:
-        with atomic_path(path) as tmp:
-            doc = build_profile(bundle, statistics, cluster, figures, task.report, basis)
-            task.report(0.95, f"Writing {Path(path).name}")
-            _save(doc, tmp)
+        doc = build_profile(bundle, statistics, cluster, figures, task.report, basis)
+        task.report(0.95, f"Writing {Path(path).name}")
+        write_bytes_atomic(path, _docx_bytes(doc))
         task.report(1.0, "Done")
     finally:
         figures.close()
@@ -294,25 +295,32 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
                         task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
-    """One profile per cluster into `folder`; all files appear together at the end, and a
-    cancelled or failed export leaves none of them behind."""
+    """One profile per cluster into `folder`, each in place as soon as it is complete. Once
+    some are written, cancelling (or Ctrl+C) keeps them and says so in the Cancelled message."""
     task = task or Task()
     folder = Path(folder)
     if not folder.is_dir():
         raise ExportError(f"Cannot write profiles into {folder}: it is not an existing folder.")
     clusters = bundle.cluster_names
-    paths = [folder / profile_filename(name) for name in clusters]
+    written: list[Path] = []
     figures = ReportFigures(bundle, statistics)
     try:
-        with contextlib.ExitStack() as stack:
-            for k, (cluster, path) in enumerate(zip(clusters, paths)):
-                tmp = stack.enter_context(atomic_path(path))
+        for k, cluster in enumerate(clusters):
+            def progress(fraction: float, message: str, k: int = k) -> None:
+                task.report((k + fraction) / len(clusters), message)
 
-                def progress(fraction: float, message: str, k: int = k) -> None:
-                    task.report((k + fraction) / len(clusters), message)
-
-                _save(build_profile(bundle, statistics, cluster, figures, progress, basis), tmp)
-            task.report(1.0, f"Saving {len(paths)} profiles")
+            doc = build_profile(bundle, statistics, cluster, figures, progress, basis)
+            path = folder / profile_filename(cluster)
+            write_bytes_atomic(path, _docx_bytes(doc))
+            written.append(path)
+        task.report(1.0, f"Saved {len(written)} profiles")
+    except (Cancelled, KeyboardInterrupt):
+        if not written:
+            raise
+        raise Cancelled(f"Cancelled after {len(written)} of {len(clusters)} profiles: "
+                        f"{', '.join(p.name for p in written)} "
+                        f"{'was' if len(written) == 1 else 'were'} written to {folder}; the "
+                        "others were not.") from None
     finally:
         figures.close()
-    return paths
+    return written

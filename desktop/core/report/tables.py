@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from desktop.core.atomic import atomic_open, atomic_path
+from desktop.core.atomic import atomic_open, write_bytes_atomic
 from desktop.core.format import MISSING, SIGNIFICANCE_LABELS, format_interval, format_value
 from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Bundle, Significance, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
+from desktop.core.report.xlsx import workbook_bytes
 
 COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
            "95% CI", "County", "Lowest cluster", "Highest cluster", "Compared with county",
@@ -167,8 +168,7 @@ def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    write_bytes_atomic(path, workbook_bytes(book))  # openpyxl's own save leaves temp files
 
 
 @dataclass(frozen=True)

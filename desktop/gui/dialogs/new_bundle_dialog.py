@@ -195,7 +195,7 @@ class NewBundleDialog(QDialog):
             lambda f, m: (self.progress.setValue(int(f * 1000)), self._say(m)))
         self.worker.signals.finished.connect(lambda _b: self._finish(str(output)))
         self.worker.signals.failed.connect(lambda exc: self._fail(str(exc)))
-        self.worker.signals.cancelled.connect(lambda: self._fail("Cancelled: nothing was written."))
+        self.worker.signals.cancelled.connect(self._fail)
         self.worker.signals.crashed.connect(self._fail)
         self.worker.start()
 

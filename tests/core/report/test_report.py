@@ -182,20 +182,33 @@ def test_unknown_cluster_and_unwritable_paths(demo_bundle, stats, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
 
 
-def test_export_all_cancelled_leaves_nothing(demo_bundle, stats, tmp_path, monkeypatch):
+def test_export_all_cancelled_keeps_the_complete_profiles_only(demo_bundle, stats, tmp_path,
+                                                               monkeypatch):
+    """Each profile is in place as soon as it is complete (none waits under a hidden name for
+    the others): cancelling in the second keeps the first, complete, and says so."""
     monkeypatch.setattr(report, "MAX_ISSUE_CHARTS", 1)
     seen = []
 
     def progress(fraction, message):
         seen.append(fraction)
-        if fraction > 1.5 / len(demo_bundle.cluster_names):  # into the second cluster
+        if fraction > 1.05 / len(demo_bundle.cluster_names):  # into the second cluster
             task.cancel()
 
     task = Task(progress)
-    with pytest.raises(Cancelled):
+    with pytest.raises(Cancelled) as err:
         report.export_all_profiles(demo_bundle, stats, tmp_path, task)
-    assert list(tmp_path.iterdir()) == []  # neither the first profile nor any .part file
+    first = report.profile_filename(demo_bundle.cluster_names[0])
+    assert [p.name for p in tmp_path.iterdir()] == [first]  # no .part file
+    assert f"{first} was written" in str(err.value) and "1 of 12" in str(err.value)
+    assert Document(str(tmp_path / first)).paragraphs
     assert seen == sorted(seen)
+
+
+def test_export_all_cancelled_in_the_first_leaves_nothing(demo_bundle, stats, tmp_path):
+    task = Task(lambda fraction, message: task.cancel())
+    with pytest.raises(Cancelled, match="nothing was written"):
+        report.export_all_profiles(demo_bundle, stats, tmp_path, task)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_all_writes_one_profile_per_cluster(demo_bundle, stats, tmp_path, monkeypatch):
