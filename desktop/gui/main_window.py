@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
-from desktop.gui import menus, settings
+from desktop.gui import clipboard, menus, settings
 from desktop.gui.dialogs.about_dialog import AboutDialog
 from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             return
         self.exports.cancel()
         self.session.lock()
+        clipboard.clear_ours()
         self._show_cover()
 
     def _cover_clicked(self) -> None:
@@ -336,6 +337,7 @@ class MainWindow(QMainWindow):
         self._cancel_work()
         self.save_layout()
         self.session.close()
+        clipboard.clear_ours()
         super().closeEvent(event)
 
 

@@ -8,11 +8,14 @@ basis changes (profiles are cached per cluster and basis while the bundle is ope
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 from PySide6.QtCore import QObject
 
 from desktop.core.maps.choropleth import MapLayer, hover_text, map_layer
 from desktop.core.model import COUNTY, SYNTHETIC_LABEL
+from desktop.core.plotting.style import forget_drawn_text
 from desktop.core.stats.profile import (
     cluster_profile,
     most_deprived_areas,
@@ -67,7 +70,8 @@ class ViewSync(QObject):
         self.map.set_selected_area(s.area_code or None)
 
     def _on_closed(self) -> None:
-        """Drop everything the views show: after a lock nothing from the bundle stays."""
+        """Drop everything the views show: after a lock nothing from the bundle stays, nor in
+        matplotlib's caches of drawn text (the old charts' artists go with the collection)."""
         self._profiles.clear()
         self._area_values = None
         self.layer = None
@@ -75,6 +79,8 @@ class ViewSync(QObject):
                      self.crossborder):
             if view is not None:
                 view.clear()
+        gc.collect()  # figures and artists live in reference cycles
+        forget_drawn_text()
 
     def profile_for(self, cluster: str, basis: str | None = None) -> pd.DataFrame:
         """The cluster's profile on `basis` (the session's when None), built once."""

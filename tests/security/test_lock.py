@@ -114,3 +114,52 @@ def test_unlocking_decrypts_again_without_crashing(demo_bundle_path, tmp_path):
     result = run_scenario(["unlock", str(roots["bundle"] / "bundle.atlas"), DEMO_PASSPHRASE],
                           roots)
     assert result["network"] == []
+
+
+def test_lock_empties_the_clipboard_and_drops_drawn_text(qtbot, window, demo_bundle_path,
+                                                         scripted, workspace):
+    """The copied profile table stayed on the clipboard after a lock (and after quitting), and
+    matplotlib's text cache and the last chart's artists kept cluster names and figures."""
+    import gc
+
+    from matplotlib import text as mpl_text
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.gui import clipboard
+
+    _open(qtbot, window, demo_bundle_path, scripted(DEMO_PASSPHRASE))
+    bundle = workspace.bundle
+    cluster = bundle.cluster_names[3]
+    window.session.set_cluster(cluster)
+    window.map_view.render_now()
+    window.chart_view.canvas.draw()
+    window.exports.copy_profile()
+    assert cluster in QApplication.clipboard().text()
+    words = [cluster, *(ind.title for ind in bundle.manifest.indicators[:20])]
+
+    def drawn_texts() -> list[str]:
+        gc.collect()
+        return [t.get_text() for t in gc.get_objects() if isinstance(t, mpl_text.Text)]
+
+    def cached_sizes() -> int:
+        renderers = mpl_text._get_text_metrics_function.__defaults__[0]
+        return sum(f.cache_info().currsize for f in renderers.values())
+
+    assert any(w in t for t in drawn_texts() for w in words)  # the check can see them
+    assert cached_sizes() > 0
+    window.lock()
+    held = QApplication.clipboard().mimeData()
+    assert QApplication.clipboard().text() == "" and (held is None or not held.hasHtml())
+    assert not clipboard.holds_a_copy()
+    assert [t for t in drawn_texts() if any(w in t for w in words)] == []
+    assert cached_sizes() == 0
+
+
+def test_quitting_empties_the_clipboard(qtbot, window, demo_bundle_path, scripted, workspace):
+    from PySide6.QtWidgets import QApplication
+
+    _open(qtbot, window, demo_bundle_path, scripted(DEMO_PASSPHRASE))
+    window.exports.copy_profile()
+    assert workspace.bundle.cluster_names[0] in QApplication.clipboard().text()
+    window.close()
+    assert QApplication.clipboard().text() == ""

@@ -79,6 +79,20 @@ def prepare_axes(ax: Axes) -> Axes:
     return ax
 
 
+def forget_drawn_text() -> None:
+    """Empty matplotlib's caches of drawn text: the size of every string it measured (cluster
+    names, titles, figures) and parsed math stay there after the figures are gone. Called when
+    the window locks or closes a bundle."""
+    from matplotlib import mathtext, text
+
+    # matplotlib keeps one lru_cache of text sizes per renderer, in a default argument
+    renderers = (text._get_text_metrics_function.__defaults__ or ({},))[0]
+    for metrics in list(renderers.values()):
+        metrics.cache_clear()
+    renderers.clear()
+    mathtext.MathTextParser._parse_cached.cache_clear()
+
+
 def new_figure(width_cm: float = 16.0, height_cm: float = 10.0) -> Figure:
     """A fresh Figure (no pyplot) in the shared style, sized in centimetres."""
     with style_context():

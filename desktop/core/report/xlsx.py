@@ -15,18 +15,17 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.writer.excel import ExcelWriter
+from openpyxl.writer import excel
 
 
-class _MemoryWriter(ExcelWriter):
+class _MemoryWriter(excel.ExcelWriter):
     """openpyxl's ExcelWriter with each worksheet written to memory (regular workbooks only)."""
 
     def write_worksheet(self, ws) -> None:
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer = excel.WorksheetWriter(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
         self._archive.writestr(ws.path[1:], writer.read())

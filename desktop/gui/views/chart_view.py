@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from desktop.core.charts.tables import (
 from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
+from desktop.gui import clipboard
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
@@ -153,13 +153,13 @@ class ChartView(QWidget):
         if self.table_toggle.isChecked():
             frame = self.table_frame()
             if frame is not None:
-                QApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+                clipboard.set_text(frame.to_csv(sep="\t", index=False))
             return
         inputs = self.inputs()
         if inputs is None:
             return
         figure = chart_figure(self.kind, *EXPORT_SIZE_CM, **inputs)
-        QApplication.clipboard().setImage(QImage.fromData(png_bytes(figure), "PNG"))
+        clipboard.set_image(QImage.fromData(png_bytes(figure), "PNG"))
 
     # --- drawing ---------------------------------------------------------------------------
     def _set(self, kind: str, inputs: dict) -> None:
