@@ -6,7 +6,9 @@ opens the bundle, goes through every view, locks and quits, exporting nothing; `
 does the same and then unlocks before quitting. `export BUNDLE PASSPHRASE FOLDER` opens the
 bundle, starts exporting every cluster's profile into FOLDER and runs the event loop as the
 app does (ending on SIGTERM, SIGINT or SIGHUP: desktop.app.ending_on_signals), for a test to
-signal it; its exit code is the event loop's.
+signal it; its exit code is the event loop's. `open-each PASSPHRASE FILE...` opens each file
+through the window in turn and prints, per file, how it ended (opened, failed with a message,
+or crashed with a traceback) and how long it took.
 An audit hook records every attempt to open a network socket; the process prints them as JSON
 on its last line and exits 0 only when the session completed.
 """
@@ -71,9 +73,38 @@ def main(argv: list[str]) -> int:
             _wait(app, lambda: window.session.is_open and not window.opener.busy)
     if argv[0] == "export":
         return _export_until_signalled(app, window, argv[1], argv[2], argv[3])
+    if argv[0] == "open-each":
+        return _open_each(app, window, argv[1], argv[2:])
     window.close()
     app.processEvents()
     print(json.dumps({"network": attempts}))
+    return 0
+
+
+def _open_each(app, window, passphrase: str, paths: list[str]) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    # the window's message boxes are modal: recorded here instead of waiting for a click
+    QMessageBox.warning = staticmethod(lambda *args, **kwargs: None)
+    QMessageBox.exec = lambda self: 0
+    ended: list[tuple[str, str]] = []
+    window.opener.failed.connect(lambda message: ended.append(("failed", message)))
+    window.opener.crashed.connect(lambda trace: ended.append(("crashed", trace)))
+    window.opener.opened.connect(lambda *args: ended.append(("opened", "")))
+    outcomes = []
+    for path in paths:
+        ended.clear()
+        answers = [passphrase]  # asked once: a wrong passphrase is not tried again
+        window.opener.ask_passphrase = lambda *args: answers.pop() if answers else None
+        start = time.perf_counter()
+        window.open_bundle(path)
+        _wait(app, lambda: not window.opener.busy, timeout_s=60)
+        app.processEvents()
+        outcomes.append({"file": path, "seconds": time.perf_counter() - start,
+                         "ended": list(ended) or [("cancelled", "")]})
+        window.close_bundle()
+    window.close()
+    print(json.dumps({"network": attempts, "outcomes": outcomes}))
     return 0
 
 
