@@ -87,20 +87,27 @@ def test_kill_9_during_the_export_then_the_sweep(demo_bundle_path, tmp_path):
     assert not (state / leftovers.JOURNAL).read_text().strip()  # clean: forgotten
 
 
-def test_sigterm_during_the_export_leaves_only_complete_profiles(demo_bundle_path, tmp_path):
-    out, state = tmp_path / "profiles", tmp_path / "state"
-    out.mkdir()
-    child = _export_command(demo_bundle_path, out, state)
+def _terminate_after_the_first_profile(child: subprocess.Popen, out: Path) -> None:
+    """SIGTERM once a profile is written (the export still running); then: the process ended
+    with 128 + SIGTERM, no traceback, no temporary file (removed by the process itself,
+    before any sweep) and only complete profiles."""
     try:
         _wait_for(lambda: any(out.glob("*.docx")) or child.poll() is not None)
         child.send_signal(signal.SIGTERM)
         child.wait(30)
     finally:
         child.kill()
-    assert child.returncode == 128 + signal.SIGTERM
-    assert "Traceback" not in child.stderr.read()
-    assert _parts(out) == []  # removed by the process itself, before any sweep
+    err = child.stderr.read()
+    assert child.returncode == 128 + signal.SIGTERM, err[-3000:]
+    assert "Traceback" not in err
+    assert _parts(out) == []
     assert 1 <= len(_profiles_are_complete(out)) < 12
+
+
+def test_sigterm_during_the_export_leaves_only_complete_profiles(demo_bundle_path, tmp_path):
+    out, state = tmp_path / "profiles", tmp_path / "state"
+    out.mkdir()
+    _terminate_after_the_first_profile(_export_command(demo_bundle_path, out, state), out)
 
 
 def test_sigterm_to_the_window_during_the_export(demo_bundle_path, tmp_path):
@@ -116,16 +123,7 @@ def test_sigterm_to_the_window_during_the_export(demo_bundle_path, tmp_path):
                               str(demo_bundle_path), DEMO_PASSPHRASE, str(out)],
                              cwd=roots["cwd"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for(lambda: any(out.glob("*.docx")) or child.poll() is not None)
-        child.send_signal(signal.SIGTERM)
-        child.wait(30)
-    finally:
-        child.kill()
-    assert child.returncode == 128 + signal.SIGTERM, child.stderr.read()[-3000:]
-    assert "Traceback" not in child.stderr.read()
-    assert _parts(out) == []
-    assert 1 <= len(_profiles_are_complete(out)) < 12
+    _terminate_after_the_first_profile(child, out)
 
 
 def test_the_sweep_removes_only_dead_runs_files(tmp_path):
