@@ -49,6 +49,13 @@ class Strength:
     def acceptable(self) -> bool:
         return self.score >= MIN_SCORE
 
+    @property
+    def guessed_in(self) -> str:
+        """"in about 3 hours", "in less than a second", "in centuries"."""
+        if self.crack_time.startswith(("less than", "centuries")):
+            return f"in {self.crack_time}"
+        return f"in about {self.crack_time}"
+
 
 def measure(passphrase: str, context: Iterable[str] = ()) -> Strength:
     """zxcvbn's estimate; `context` holds words an attacker would try first (file name, title)."""
@@ -69,7 +76,7 @@ def weak_allowed() -> bool:
 def explain(strength: Strength) -> str:
     """Why a passphrase is refused and what to do, in a few sentences."""
     sentences = [f"This passphrase is {strength.label}: someone with a copy of the bundle could "
-                 f"guess it in about {strength.crack_time} (at 10,000 guesses a second)",
+                 f"guess it {strength.guessed_in} (at 10,000 guesses a second)",
                  strength.warning, *strength.advice]
     text = " ".join(s if s.endswith((".", "!", "?")) else s + "." for s in sentences if s)
     return (f"{text} Several random words are strong and easy to remember, for example: "

@@ -49,6 +49,13 @@ def _path_row(edit: QLineEdit, choose, label: str = "Choose…") -> QHBoxLayout:
     return row
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose Alt+letter moves to `buddy` (a row of several widgets gets none)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 def _pack_here(source: Path, output: Path, passphrase: str, task) -> None:
     """Pack, and let every object of the packing die in this (worker) thread.
 
@@ -87,9 +94,12 @@ class NewBundleDialog(QDialog):
         self.show_check = QCheckBox("&Show passphrases")
         self.show_check.toggled.connect(self._show_passphrases)
         form = QFormLayout()
-        form.addRow("&Input folder:", _path_row(self.input_edit, self._choose_input))
-        form.addRow("&Bundle file:", _path_row(self.output_edit, self._choose_output))
-        form.addRow("&Passphrase:", _path_row(self.pass_edit, self.suggest, "Su&ggest"))
+        form.addRow(_label("&Input folder:", self.input_edit),
+                    _path_row(self.input_edit, self._choose_input))
+        form.addRow(_label("&Bundle file:", self.output_edit),
+                    _path_row(self.output_edit, self._choose_output))
+        form.addRow(_label("&Passphrase:", self.pass_edit),
+                    _path_row(self.pass_edit, self.suggest, "Su&ggest"))
         strength = QVBoxLayout()
         strength.setSpacing(2)
         strength.addWidget(self.strength_bar)
@@ -133,8 +143,8 @@ class NewBundleDialog(QDialog):
         self.strength_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
         verdict = "" if strength.acceptable else " Too weak to protect a bundle."
         self.strength_label.setText(f"{strength.label.capitalize()} ({strength.score} of 4): "
-                                    f"guessed in about {strength.crack_time} by someone with a "
-                                    f"copy of the bundle.{verdict}")
+                                    f"guessed {strength.guessed_in} by someone with a copy of "
+                                    f"the bundle.{verdict}")
         self.strength_label.setStyleSheet(f"color: {colour};")
 
     def suggest(self) -> None:
