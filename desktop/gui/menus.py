@@ -86,8 +86,10 @@ def build_menus(window) -> None:
                      f"Ctrl+{i + 1}")
 
     help_menu = bar.addMenu("&Help")
-    add_action(window, help_menu, "&About Cluster Atlas", window.show_about,
-                 QKeySequence.StandardKey.HelpContents)
+    add_action(window, help_menu, "&Making a bundle", window.show_help,
+               QKeySequence.StandardKey.HelpContents,
+               "What the input folder of New bundle (and cluster-atlas pack) holds")
+    add_action(window, help_menu, "&About Cluster Atlas", window.show_about)
 
 
 def fill_recent_menu(window) -> None:

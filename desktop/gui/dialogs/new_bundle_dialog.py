@@ -1,4 +1,5 @@
-"""File > New bundle: pack a folder of inputs (docs/input-format.md) into an encrypted bundle.
+"""File > New bundle: pack a folder of inputs (docs/input-format.md, shown by the dialog's Help
+button) into an encrypted bundle.
 
 The same `desktop.core.pack.build.pack` as `cluster-atlas pack`, run in a worker with progress and
 cancel; a bad input is shown as the message naming the file, row and column.
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.pack.build import pack
+from desktop.gui.dialogs.help_dialog import HelpDialog
 from desktop.gui.workers import Worker
 
 MIN_PASSPHRASE = 8
@@ -67,21 +69,30 @@ class NewBundleDialog(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setAccessibleName(name)
         form = QFormLayout()
-        form.addRow("&Input folder:", _path_row(self.input_edit, self._choose_input))
-        form.addRow("&Bundle file:", _path_row(self.output_edit, self._choose_output))
-        form.addRow("&Passphrase:", self.pass_edit)
-        form.addRow("&Again:", self.again_edit)
+        # labels of their own with buddies: a row whose field is a layout would show "&Input"
+        for text, edit, field in (
+                ("&Input folder:", self.input_edit, _path_row(self.input_edit, self._choose_input)),
+                ("&Bundle file:", self.output_edit,
+                 _path_row(self.output_edit, self._choose_output)),
+                ("&Passphrase:", self.pass_edit, self.pass_edit),
+                ("&Again:", self.again_edit, self.again_edit)):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            form.addRow(label, field)
         self.message = QLabel("The input folder holds bundle.toml, indicators, values/, "
-                              "boundaries, clusters and schools (see docs/input-format.md).")
+                              "boundaries, clusters and schools: Help explains each file.")
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+                                        | QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.Help)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Pack")
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self._cancel_or_close)
+        self.buttons.helpRequested.connect(lambda: HelpDialog.input_format(self).exec())
+        self.output = ""  # the bundle written, once packing has succeeded
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -147,6 +158,7 @@ class NewBundleDialog(QDialog):
 
     def _finish(self, output: str) -> None:
         self._release()
+        self.output = output
         self.packed.emit(output)
         self.accept()
 
