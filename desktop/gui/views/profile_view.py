@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
@@ -21,12 +22,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.gui import colours
+from desktop.gui import colours, settings
+from desktop.gui.views.profile_columns import (
+    TITLE_CHARS,
+    ColumnChoice,
+    given_way,
+    hidden_columns,
+)
 from desktop.gui.views.profile_model import (
     COL_SPARKLINE,
     COL_SPINE,
@@ -40,10 +48,11 @@ from desktop.gui.views.sparkline_delegate import SparklineDelegate
 from desktop.gui.views.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
+NOTE_BACKGROUND = "#FFF4CE"  # a pale yellow: information, not a warning
 SPINE_WIDTH = 90
 SPARKLINE_WIDTH = 76
-MIN_TITLE_WIDTH = 140
-MAX_NUMBER_WIDTH = 120  # below this the table scrolls sideways rather than crush the titles
+MAX_NUMBER_WIDTH = 200  # pixels: a wider text (an absurd number) is elided, whole in its tooltip
+CELL_PADDING = 12  # pixels around a cell's text
 
 
 class _ProfileTree(QTreeView):
@@ -79,6 +88,7 @@ class ProfileView(QWidget):
     """The profile table with its search box, theme filter and "N of M indicators" label."""
 
     indicator_selected = Signal(str)
+    latest_period_requested = Signal()  # the link in the period note
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -90,6 +100,12 @@ class ProfileView(QWidget):
 
         self.title_label = QLabel("No cluster chosen")
         self.title_label.setStyleSheet("font-weight: bold;")
+        self.period_note = QLabel()
+        self.period_note.setWordWrap(True)
+        self.period_note.setAccessibleName("Period shown")
+        self.period_note.setStyleSheet(f"background: {NOTE_BACKGROUND}; padding: 3px;")
+        self.period_note.linkActivated.connect(lambda _link: self.latest_period_requested.emit())
+        self.period_note.hide()
         self.search = _SearchBox(self._focus_table)
         self.search.setPlaceholderText("Search indicators (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -103,15 +119,29 @@ class ProfileView(QWidget):
                              + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
+        self.choice = ColumnChoice(frozenset(_columns(settings.get("profile/hidden_columns"))),
+                                   frozenset(_columns(settings.get("profile/shown_columns"))))
+        self.given_way: frozenset[int] = frozenset()  # hidden for want of room, not by choice
+        self._widths = {COL_SPINE: SPINE_WIDTH, COL_SPARKLINE: SPARKLINE_WIDTH}  # but the title's
         self.table = self._make_table()
+
+        self.columns_button = QToolButton()
+        self.columns_button.setText("Colu&mns")
+        self.columns_button.setToolTip("Choose the columns (also by right-clicking the header)")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button.setMenu(QMenu(self.columns_button))
+        self.columns_button.menu().aboutToShow.connect(
+            lambda: self._fill_column_menu(self.columns_button.menu()))
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.theme_combo, 2)
+        bar.addWidget(self.columns_button)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.period_note)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
@@ -160,7 +190,8 @@ class ProfileView(QWidget):
         with self._quietly():
             self.model.set_profile(profile)
             self._fill_themes()
-            self.title_label.setText(f"{cluster_name} compared with the county")
+            self.title_label.setText(f"{cluster_name} compared with the county, in each "
+                                     "indicator's latest period")
             self._fit_columns()
             self._restore_selection()
         self._update_count()
@@ -173,6 +204,7 @@ class ProfileView(QWidget):
             self.search.clear()
             self._fill_themes()
             self.title_label.setText("No cluster chosen")
+            self.period_note.hide()
         self._update_count()
 
     def set_current_indicator(self, indicator_id: str | None) -> None:
@@ -180,6 +212,19 @@ class ProfileView(QWidget):
         with QSignalBlocker(self), self._quietly():
             self._current_id = indicator_id
             self._restore_selection()
+
+    def set_period_note(self, chosen: str, latest: str, title: str) -> None:
+        """Say plainly, while the map and chart show an earlier period of the chosen
+        indicator (`chosen`), that this table shows each indicator's latest; hidden when
+        they agree."""
+        if not chosen or chosen == latest:
+            self.period_note.hide()
+            return
+        self.period_note.setText(
+            f"The map and chart show <b>{escape(chosen)}</b>; this table shows each "
+            f"indicator's latest period ({escape(latest)} for {escape(title)}). "
+            "<a href='latest'>Show the latest period</a>")
+        self.period_note.show()
 
     def current_indicator(self) -> str | None:
         return self._current_id
@@ -217,35 +262,68 @@ class ProfileView(QWidget):
         label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
         for col in range(len(COLUMNS)):
             if col not in (COL_TITLE, COL_SPINE, COL_SPARKLINE):
-                label = label_metrics.horizontalAdvance(COLUMNS[col]) + 10
+                label = label_metrics.horizontalAdvance(COLUMNS[col]) + CELL_PADDING
                 texts = self.model.column_texts(col)
                 widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)
-                header.resizeSection(col, min(max(widest + 12, label), MAX_NUMBER_WIDTH))
+                self._widths[col] = min(max(widest + CELL_PADDING, label), MAX_NUMBER_WIDTH)
+                header.resizeSection(col, self._widths[col])
         self._share_width()
 
-    def _column_menu(self, pos) -> None:
-        """Right-click on the header: show or hide columns (all but the title)."""
-        header = self.table.header()
-        menu = QMenu(self)
-        for col in range(1, len(COLUMNS)):
-            action = menu.addAction(COLUMNS[col])
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(col))
-            action.toggled.connect(lambda on, c=col: (header.setSectionHidden(c, not on),
-                                                       self._share_width()))
-        menu.exec(header.mapToGlobal(pos))
+    def title_min_width(self) -> int:
+        """Room for the first TITLE_CHARS characters (and "…") of every indicator's name."""
+        metrics = self.table.fontMetrics()
+        titles = self.model.column_texts(COL_TITLE) or ["x" * TITLE_CHARS]
+        return max(metrics.horizontalAdvance(t[:TITLE_CHARS] + "…") for t in titles) + CELL_PADDING
 
     def _share_width(self) -> None:
-        """Stretch the title column, unless that would crush it: then scroll sideways."""
+        """Give the names their room: hide the columns that give way (profile_columns), then
+        stretch the title column over what is left, or scroll sideways when columns shown by
+        choice leave it less than its minimum."""
         header = self.table.header()
-        others = sum(header.sectionSize(c) for c in range(len(COLUMNS))
-                     if c != COL_TITLE and not header.isSectionHidden(c))
-        roomy = self.table.viewport().width() - others >= MIN_TITLE_WIDTH
+        widths = self._widths  # a hidden section's size is 0: the widths it would take
+        minimum = self.title_min_width()
+        hidden = hidden_columns(widths, self.table.viewport().width(), minimum, self.choice)
+        self.given_way = given_way(hidden, self.choice)
+        for col in range(1, len(COLUMNS)):
+            if header.isSectionHidden(col) != (col in hidden):
+                header.setSectionHidden(col, col in hidden)
+        others = sum(w for c, w in widths.items() if c not in hidden)
+        roomy = self.table.viewport().width() - others >= minimum
         mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(COL_TITLE) != mode:
             header.setSectionResizeMode(COL_TITLE, mode)
-        if not roomy and header.sectionSize(COL_TITLE) < MIN_TITLE_WIDTH:
-            header.resizeSection(COL_TITLE, MIN_TITLE_WIDTH)
+        if not roomy and header.sectionSize(COL_TITLE) < minimum:
+            header.resizeSection(COL_TITLE, minimum)
+
+    def _column_menu(self, pos) -> None:
+        """Right-click on the header: the same menu as the Columns button."""
+        menu = QMenu(self)
+        self._fill_column_menu(menu)
+        menu.exec(self.table.header().mapToGlobal(pos))
+
+    def _fill_column_menu(self, menu: QMenu) -> None:
+        """Every column but the title, ticked when shown; one hidden for want of room says
+        so, and ticking it shows it anyway."""
+        menu.clear()
+        header = self.table.header()
+        for col in range(1, len(COLUMNS)):
+            text = COLUMNS[col] + (" (no room: hidden to show the names)"
+                                   if col in self.given_way else "")
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.toggled.connect(lambda on, c=col: self._choose_column(c, on))
+        menu.addSeparator()
+        menu.addAction("Show the columns that &fit", lambda: self._set_choice(ColumnChoice()))
+
+    def _choose_column(self, column: int, on: bool) -> None:
+        self._set_choice(self.choice.toggled(column, on))
+
+    def _set_choice(self, choice: ColumnChoice) -> None:
+        self.choice = choice
+        settings.set("profile/hidden_columns", [COLUMNS[c] for c in sorted(choice.hidden)])
+        settings.set("profile/shown_columns", [COLUMNS[c] for c in sorted(choice.shown)])
+        self._share_width()
 
     def _regroup(self, *args) -> None:
         """Span and expand the theme rows the proxy shows (new after every filter change)."""
@@ -300,3 +378,8 @@ class ProfileView(QWidget):
                 self.table.selectionModel().setCurrentIndex(
                     first, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def _columns(names: list[str]) -> list[int]:
+    """Column indices of saved column names (names no longer in the table are skipped)."""
+    return [COLUMNS.index(name) for name in names if name in COLUMNS[1:]]
