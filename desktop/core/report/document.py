@@ -90,7 +90,7 @@ def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
     add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
 
 
-def _title_page(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
+def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
     manifest = bundle.manifest
     doc.add_paragraph(f"{cluster} cluster profile", style="Title")
     lead = doc.add_paragraph()
@@ -101,7 +101,7 @@ def _title_page(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     description = cluster_description(bundle, cluster)
     if description:
         doc.add_paragraph(description)
-    notes = data_notes(bundle)
+    notes = data_notes(bundle, basis)
     if notes:
         heading = doc.add_paragraph()
         heading.add_run("Please note").bold = True
@@ -234,7 +234,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     issues = potential_issues(profile)
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
     counter = [0]
-    _title_page(doc, bundle, cluster)
+    _title_page(doc, bundle, cluster, basis)
 
     doc.add_heading("Summary", level=1)
     doc.add_paragraph(f"{cluster_sentence(bundle, cluster)} "
@@ -294,12 +294,12 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
                         task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
-    """One profile per cluster into `folder`; all files appear together at the end, and a
-    cancelled or failed export leaves none of them behind."""
+    """One profile per cluster into `folder`, made if it does not exist yet; all files appear
+    together at the end, and a cancelled or failed export leaves none of them behind (nor
+    the folder, when it made it)."""
     task = task or Task()
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write profiles into {folder}: it is not an existing folder.")
+    made = _make_folder(folder)
     clusters = bundle.cluster_names
     paths = [folder / profile_filename(name) for name in clusters]
     figures = ReportFigures(bundle, statistics)
@@ -313,6 +313,23 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
 
                 _save(build_profile(bundle, statistics, cluster, figures, progress, basis), tmp)
             task.report(1.0, f"Saving {len(paths)} profiles")
+    except BaseException:
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
     finally:
         figures.close()
     return paths
+
+
+def _make_folder(folder: Path) -> bool:
+    """Make `folder` (and any missing parents) unless it exists; True when it was made."""
+    if folder.is_dir():
+        return False
+    if folder.exists():
+        raise ExportError(f"Cannot write profiles into {folder}: it is a file, not a folder.")
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise ExportError(f"Cannot make the folder {folder}: {exc.strerror or exc}.") from exc
+    return True
