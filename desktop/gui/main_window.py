@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.opener.crashed.connect(self._show_crash)
         self.opener.finished.connect(self._idle)
         self._restore_layout()
+        menus.CommandsBeforeTyping(self).watch()
         self._show_cover()
 
     # --- construction ---------------------------------------------------------------

@@ -7,7 +7,6 @@ import re
 import subprocess
 
 import pytest
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 
