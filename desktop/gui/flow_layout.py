@@ -18,7 +18,8 @@ class FlowLayout(QLayout):
                  row_spacing: int = 4) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._spacing, self._row_spacing = spacing, row_spacing
+        self._row_spacing = row_spacing
+        self.setSpacing(spacing)  # between the items of a row
 
     # --- QLayout --------------------------------------------------------------------------
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt API
@@ -50,7 +51,7 @@ class FlowLayout(QLayout):
         """One row of every item (what a wide enough window shows)."""
         shown = self._shown()
         left, top, right, bottom = self.getContentsMargins()
-        width = sum(i.sizeHint().width() for i in shown) + self._spacing * max(len(shown) - 1, 0)
+        width = sum(i.sizeHint().width() for i in shown) + self.spacing() * max(len(shown) - 1, 0)
         height = max((i.sizeHint().height() for i in shown), default=0)
         return QSize(width + left + right, height + top + bottom)
 
@@ -76,9 +77,9 @@ class FlowLayout(QLayout):
         used = 0
         for item in self._shown():
             w = item.sizeHint().width()
-            if rows and used + self._spacing + w <= width:
+            if rows and used + self.spacing() + w <= width:
                 rows[-1].append(item)
-                used += self._spacing + w
+                used += self.spacing() + w
             else:
                 rows.append([item])
                 used = w
@@ -98,7 +99,7 @@ class FlowLayout(QLayout):
                 if move:
                     h = min(height, item.maximumSize().height())
                     item.setGeometry(QRect(QPoint(x, y + (height - h) // 2), QSize(w, h)))
-                x += w + self._spacing
+                x += w + self.spacing()
             y += height + (self._row_spacing if n < len(rows) - 1 else 0)
         return y - rect.y() + bottom
 
@@ -106,7 +107,7 @@ class FlowLayout(QLayout):
         """Each item's width: its size hint, plus a share of what is left for expanding items
         (up to their maximum); an item alone in a row too narrow for it is squeezed."""
         widths = [i.sizeHint().width() for i in row]
-        spare = width - sum(widths) - self._spacing * (len(row) - 1)
+        spare = width - sum(widths) - self.spacing() * (len(row) - 1)
         # the widget's own policy: an item's expandingDirections() would also count a
         # widget whose layout merely holds an expanding child (a slider)
         growing = [k for k, i in enumerate(row) if i.widget() is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QMessageBox
 
@@ -126,3 +126,32 @@ def test_after_new_bundle_the_window_offers_to_open_it(window, monkeypatch, tmp_
     window.new_bundle()
     assert asked == ["spring.atlas is ready. Open it now?"]
     assert opened == ([made] if opens else [])
+
+
+def test_the_first_window_fits_the_screen_and_is_remembered_afterwards(qtbot):
+    from desktop.gui import settings
+    from desktop.gui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    available = first.screen().availableGeometry()
+    assert available.contains(first.normalGeometry())
+    assert first.isMaximized() == (available.width() < 1600 or available.height() < 1000)
+
+    first.setWindowState(Qt.WindowState.WindowNoState)
+    first.setGeometry(available.x() + 40, available.y() + 30, 640, 480)
+    first.save_layout()  # as on closing
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert not again.isMaximized() and again.normalGeometry() == first.normalGeometry()
+
+    big = MainWindow()  # a layout saved on a larger monitor no longer fits: fitted again
+    qtbot.addWidget(big)
+    big.setWindowState(Qt.WindowState.WindowNoState)
+    big.setGeometry(available.x(), available.y(), available.width() + 600,
+                    available.height() + 400)
+    big.save_layout()
+    fitted = MainWindow()
+    qtbot.addWidget(fitted)
+    assert available.contains(fitted.normalGeometry())
+    assert settings.get("window/geometry") == big.saveGeometry()

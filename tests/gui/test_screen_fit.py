@@ -60,7 +60,7 @@ def test_every_toolbar_control_is_in_view_without_an_overflow_menu(seen):
     assert {"Cluster", "Indicator", "Period", "Step through the periods", "Basis",
             "Classification", "Number of classes", "Palette"} <= set(names)
     assert all(c["visible"] and c["inside"] for c in bar["controls"]), bar["controls"]
-    assert bar["rows"] == 2  # room left on the second row for more controls
+    assert bar["rows"] <= 3  # wrapped, at the cost of a row's height at most
 
 
 def test_hovering_the_map_moves_or_resizes_nothing(seen):

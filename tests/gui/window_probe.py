@@ -60,6 +60,7 @@ def open_window():
 # --- layout --------------------------------------------------------------------------------
 def toolbar(window) -> dict:
     bar = window.selection_bar
+    rows = bar.flow.rows(bar.contentsRect().width())
     inside = window.rect()
     controls = [w for group in bar.groups
                 for w in group.findChildren(QWidget)
@@ -68,7 +69,9 @@ def toolbar(window) -> dict:
         "controls": [{"name": w.accessibleName(), "visible": w.isVisible(),
                       "inside": inside.contains(QRect(w.mapTo(window, QPoint(0, 0)), w.size())),
                       "enabled": w.isEnabled()} for w in controls],
-        "rows": len(bar.flow.rows(bar.contentsRect().width())),
+        "rows": len(rows),
+        "spare_on_last_row": bar.contentsRect().width() - sum(
+            item.sizeHint().width() + bar.flow.spacing() for item in rows[-1]),
         "qtoolbars": len(window.findChildren(QToolBar)),
     }
 
