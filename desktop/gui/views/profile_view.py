@@ -21,25 +21,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.gui import colours, settings
-from desktop.gui.views.profile_columns import (
-    TITLE_CHARS,
-    ColumnChoice,
-    given_way,
-    hidden_columns,
-)
+from desktop.gui import colours
+from desktop.gui.views.profile_column_menu import ColumnChooser
 from desktop.gui.views.profile_model import (
     COL_SPARKLINE,
     COL_SPINE,
     COL_TITLE,
-    COLUMNS,
     SYNTHETIC_MARK,
     ProfileFilterProxy,
     ProfileModel,
@@ -49,22 +41,16 @@ from desktop.gui.views.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
 NOTE_BACKGROUND = "#FFF4CE"  # a pale yellow: information, not a warning
-SPINE_WIDTH = 90
-SPARKLINE_WIDTH = 76
-MAX_NUMBER_WIDTH = 200  # pixels: a wider text (an absurd number) is elided, whole in its tooltip
-CELL_PADDING = 12  # pixels around a cell's text
 
 
 class _ProfileTree(QTreeView):
-    """A QTreeView that tells its owner when it is resized, to share width with the titles."""
+    """A QTreeView that says when it is resized, so the columns can share the new width."""
 
-    def __init__(self, on_resize, parent=None) -> None:
-        super().__init__(parent)
-        self._on_resize = on_resize
+    resized = Signal()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        self._on_resize()
+        self.resized.emit()
 
 
 class _SearchBox(QLineEdit):
@@ -119,24 +105,15 @@ class ProfileView(QWidget):
                              + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self.choice = ColumnChoice(frozenset(_columns(settings.get("profile/hidden_columns"))),
-                                   frozenset(_columns(settings.get("profile/shown_columns"))))
-        self.given_way: frozenset[int] = frozenset()  # hidden for want of room, not by choice
-        self._widths = {COL_SPINE: SPINE_WIDTH, COL_SPARKLINE: SPARKLINE_WIDTH}  # but the title's
         self.table = self._make_table()
+        self.columns = ColumnChooser(self.table, self.model, self)
+        self.table.resized.connect(self.columns.share_width)
 
-        self.columns_button = QToolButton()
-        self.columns_button.setText("Colu&mns")
-        self.columns_button.setToolTip("Choose the columns (also by right-clicking the header)")
-        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.columns_button.setMenu(QMenu(self.columns_button))
-        self.columns_button.menu().aboutToShow.connect(
-            lambda: self._fill_column_menu(self.columns_button.menu()))
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.theme_combo, 2)
-        bar.addWidget(self.columns_button)
+        bar.addWidget(self.columns.button)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -153,7 +130,7 @@ class ProfileView(QWidget):
             sig.connect(self._regroup)
 
     def _make_table(self) -> QTreeView:
-        table = _ProfileTree(self._share_width)
+        table = _ProfileTree()
         table.setAccessibleName("Cluster profile table")
         table.setModel(self.proxy)
         table.setRootIsDecorated(False)
@@ -173,14 +150,9 @@ class ProfileView(QWidget):
         header.setSectionsMovable(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_SPINE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_SPINE, SPINE_WIDTH)
-        header.setSectionResizeMode(COL_SPARKLINE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_SPARKLINE, SPARKLINE_WIDTH)
         header.setMinimumSectionSize(36)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in theme order
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # ColumnChooser's
         table.setSortingEnabled(True)
         return table
 
@@ -192,7 +164,7 @@ class ProfileView(QWidget):
             self._fill_themes()
             self.title_label.setText(f"{cluster_name} compared with the county, in each "
                                      "indicator's latest period")
-            self._fit_columns()
+            self.columns.fit()
             self._restore_selection()
         self._update_count()
 
@@ -255,76 +227,6 @@ class ProfileView(QWidget):
         self.proxy.set_theme(None if self.theme_combo.currentIndex() <= 0 else
                              self.theme_combo.currentText())
 
-    def _fit_columns(self) -> None:
-        """Number columns as wide as their widest text or header label (up to a cap; longer
-        texts elide and show whole in the tooltip)."""
-        header = self.table.header()
-        label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
-        for col in range(len(COLUMNS)):
-            if col not in (COL_TITLE, COL_SPINE, COL_SPARKLINE):
-                label = label_metrics.horizontalAdvance(COLUMNS[col]) + CELL_PADDING
-                texts = self.model.column_texts(col)
-                widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)
-                self._widths[col] = min(max(widest + CELL_PADDING, label), MAX_NUMBER_WIDTH)
-                header.resizeSection(col, self._widths[col])
-        self._share_width()
-
-    def title_min_width(self) -> int:
-        """Room for the first TITLE_CHARS characters (and "…") of every indicator's name."""
-        metrics = self.table.fontMetrics()
-        titles = self.model.column_texts(COL_TITLE) or ["x" * TITLE_CHARS]
-        return max(metrics.horizontalAdvance(t[:TITLE_CHARS] + "…") for t in titles) + CELL_PADDING
-
-    def _share_width(self) -> None:
-        """Give the names their room: hide the columns that give way (profile_columns), then
-        stretch the title column over what is left, or scroll sideways when columns shown by
-        choice leave it less than its minimum."""
-        header = self.table.header()
-        widths = self._widths  # a hidden section's size is 0: the widths it would take
-        minimum = self.title_min_width()
-        hidden = hidden_columns(widths, self.table.viewport().width(), minimum, self.choice)
-        self.given_way = given_way(hidden, self.choice)
-        for col in range(1, len(COLUMNS)):
-            if header.isSectionHidden(col) != (col in hidden):
-                header.setSectionHidden(col, col in hidden)
-        others = sum(w for c, w in widths.items() if c not in hidden)
-        roomy = self.table.viewport().width() - others >= minimum
-        mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
-        if header.sectionResizeMode(COL_TITLE) != mode:
-            header.setSectionResizeMode(COL_TITLE, mode)
-        if not roomy and header.sectionSize(COL_TITLE) < minimum:
-            header.resizeSection(COL_TITLE, minimum)
-
-    def _column_menu(self, pos) -> None:
-        """Right-click on the header: the same menu as the Columns button."""
-        menu = QMenu(self)
-        self._fill_column_menu(menu)
-        menu.exec(self.table.header().mapToGlobal(pos))
-
-    def _fill_column_menu(self, menu: QMenu) -> None:
-        """Every column but the title, ticked when shown; one hidden for want of room says
-        so, and ticking it shows it anyway."""
-        menu.clear()
-        header = self.table.header()
-        for col in range(1, len(COLUMNS)):
-            text = COLUMNS[col] + (" (no room: hidden to show the names)"
-                                   if col in self.given_way else "")
-            action = menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(col))
-            action.toggled.connect(lambda on, c=col: self._choose_column(c, on))
-        menu.addSeparator()
-        menu.addAction("Show the columns that &fit", lambda: self._set_choice(ColumnChoice()))
-
-    def _choose_column(self, column: int, on: bool) -> None:
-        self._set_choice(self.choice.toggled(column, on))
-
-    def _set_choice(self, choice: ColumnChoice) -> None:
-        self.choice = choice
-        settings.set("profile/hidden_columns", [COLUMNS[c] for c in sorted(choice.hidden)])
-        settings.set("profile/shown_columns", [COLUMNS[c] for c in sorted(choice.shown)])
-        self._share_width()
-
     def _regroup(self, *args) -> None:
         """Span and expand the theme rows the proxy shows (new after every filter change)."""
         root = QModelIndex()
@@ -379,7 +281,3 @@ class ProfileView(QWidget):
                     first, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
 
-
-def _columns(names: list[str]) -> list[int]:
-    """Column indices of saved column names (names no longer in the table are skipped)."""
-    return [COLUMNS.index(name) for name in names if name in COLUMNS[1:]]

@@ -81,7 +81,7 @@ def test_a_narrow_pane_keeps_30_characters_of_every_name(view, qtbot):
 def test_the_column_menu_says_what_gave_way_and_remembers_choices(view, qtbot):
     view.resize(760, 600)
     qtbot.waitUntil(lambda: "Lowest" not in shown(view))
-    menu = view.columns_button.menu()
+    menu = view.columns.button.menu()
     menu.aboutToShow.emit()
     texts = {a.text(): a for a in menu.actions() if a.isCheckable()}
     lowest = next(a for t, a in texts.items() if t.startswith("Lowest"))
@@ -95,7 +95,7 @@ def test_the_column_menu_says_what_gave_way_and_remembers_choices(view, qtbot):
 
     again = ProfileView()  # the next start: the same choice
     qtbot.addWidget(again)
-    assert again.choice == ColumnChoice(frozenset({COL_VALUE}), frozenset({COL_LOWEST}))
+    assert again.columns.choice == ColumnChoice(frozenset({COL_VALUE}), frozenset({COL_LOWEST}))
     reset = next(a for a in menu.actions() if "fit" in a.text())
     reset.trigger()
     assert settings.get("profile/hidden_columns") == [] and "Value" in shown(view)
