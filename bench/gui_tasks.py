@@ -35,12 +35,15 @@ def _settle(app, canvases, limit: float = 120.0) -> None:
 
 def open_window(path: Path, passphrase: str):
     """A shown MainWindow with the bundle open; returns (window, seconds to open)."""
+    from PySide6.QtCore import Qt
+
     from desktop.gui import settings
     from desktop.gui.main_window import MainWindow
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
     app = _app()
     window = MainWindow()
+    window.setWindowState(Qt.WindowState.WindowNoState)  # not fitted to the offscreen screen
     window.resize(*WINDOW_SIZE)
     window.show()
     _settle(app, [])

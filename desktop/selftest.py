@@ -66,17 +66,18 @@ class Report:
 def check_installation(report: Report) -> Path | None:
     """Resources and the demo bundle where base_dir() says, and caches outside the build."""
     from desktop.core.plotting.style import STYLE_FILE
-    from desktop.core.resources import base_dir, resource_path
+    from desktop.core.resources import INPUT_FORMAT, base_dir, doc_path, resource_path
 
     frozen = bool(getattr(sys, "frozen", False))
     base = base_dir()
     report.check(base == (Path(sys._MEIPASS) if frozen else base), "resource folder",
                  f"{base} ({'frozen build' if frozen else 'development'})")
-    try:
-        style = resource_path(STYLE_FILE)
-        report.check(True, "matplotlib style", str(style.relative_to(base)))
-    except FileNotFoundError as exc:
-        report.check(False, "matplotlib style", str(exc))
+    for what, find in (("matplotlib style", lambda: resource_path(STYLE_FILE)),
+                       ("help page (Help > Making a bundle)", lambda: doc_path(INPUT_FORMAT))):
+        try:
+            report.check(True, what, str(find().relative_to(base)))
+        except FileNotFoundError as exc:
+            report.check(False, what, str(exc))
     mpl_dir = Path(_matplotlib_config_dir())
     report.check(not _is_inside(mpl_dir, base), "matplotlib cache outside the build",
                  str(mpl_dir))

@@ -1,8 +1,9 @@
 """Screenshots of the real window on the demo bundle, for the README.
 
-Run under Xvfb for a real window manager-free X11 window:
-    xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python docs/make_screenshots.py
-(or with QT_QPA_PLATFORM=offscreen). Writes docs/screenshots/*.png.
+Run under Xvfb with the screen of a council laptop, 1366x768; the window fits itself to the
+screen as it does on first use:
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/make_screenshots.py
+Writes docs/screenshots/*.png.
 """
 
 from __future__ import annotations
@@ -28,15 +29,14 @@ def wait(ms: int) -> None:
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import DEMO_PASSPHRASE  # the published demo passphrase
-
     settings.use_settings_file(OUT / ".screenshot-settings.ini")
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # after the application exists: the tests' conftest makes Qt default to offscreen
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import DEMO_PASSPHRASE  # the published demo passphrase
     from desktop.gui.main_window import MainWindow
 
-    window = MainWindow()
-    window.resize(1600, 960)
+    window = MainWindow()  # fitted to the screen: maximised on a 1366x768 one
     window.show()
     window.opener.ask_passphrase = lambda *args: DEMO_PASSPHRASE
     window.open_bundle(ROOT / "data" / "worcestershire-demo.atlas")

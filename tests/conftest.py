@@ -73,6 +73,15 @@ def _blocked_getaddrinfo(host, *args, **kwargs):
     raise NetworkAccessBlocked(f"Test tried to resolve {host!r}")
 
 
+def block_network_in_this_process() -> None:
+    """Block the network for a whole process: a subprocess a test runs (tests/gui/
+    window_probe.py), where the per-test fixture above does not reach."""
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    socket.create_connection = _blocked_create_connection
+    socket.getaddrinfo = _blocked_getaddrinfo
+
+
 @pytest.fixture(scope="session")
 def demo_bundle_path() -> Path:
     if not DEMO_BUNDLE.exists():

@@ -37,7 +37,8 @@ def test_passes_on_the_demo_bundle(qapp, monkeypatch):
     assert checks(lines, "FAIL") == []
     assert code == 0
     passed = "\n".join(checks(lines, "PASS"))
-    for what in ("demo bundle present", "demo bundle opens", "main window renders",
+    for what in ("demo bundle present", "help page (Help > Making a bundle)",
+                 "demo bundle opens", "main window renders",
                  "chart PNG records 300 dpi", "chart PNG is 16 cm wide", "profile .docx opens",
                  "profile .docx has a heading", "no error raised inside the window"):
         assert f"PASS  {what}" in passed
@@ -53,7 +54,7 @@ def test_wrong_passphrase_fails_with_the_reason_and_no_dialog(qapp, monkeypatch)
     failed = checks(lines, "FAIL")
     assert len(failed) == 1 and failed[0].startswith("FAIL  demo bundle opens: ")
     assert "passphrase" in failed[0].lower()
-    assert lines[-1] == "self-test: FAILED, 1 of 8 checks failed"
+    assert lines[-1] == "self-test: FAILED, 1 of 9 checks failed"
 
 
 def test_missing_passphrase_fails_before_starting_qt(monkeypatch):

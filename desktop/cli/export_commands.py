@@ -45,7 +45,10 @@ def _run_export_profile(args: argparse.Namespace) -> int:
     if not args.all_clusters:
         _check_suffix(args.output, (".docx",))
     folder = Path(args.output) if args.all_clusters else Path(args.output).parent
-    if not folder.is_dir():  # before the slow decryption, not after it
+    # before the slow decryption, not after it; --all-clusters makes its folder when missing
+    if args.all_clusters and folder.exists() and not folder.is_dir():
+        raise ExportError(f"Cannot write profiles into {folder}: it is a file, not a folder.")
+    if not args.all_clusters and not folder.is_dir():
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     bundle, stats = _open(args.bundle)
     _check_cluster(bundle, args.cluster)
@@ -116,7 +119,7 @@ def add_export_profile(commands: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--cluster", metavar="NAME", help="the cluster to profile")
     which.add_argument("--all-clusters", action="store_true",
-                       help="profile every cluster; -o is then an existing folder")
+                       help="profile every cluster; -o is then a folder (made if missing)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
     p.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,

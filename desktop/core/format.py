@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from desktop.core.model import SUPPRESSED, Significance, ValueType
 
 MISSING = "-"
@@ -33,6 +35,18 @@ def decimals_for(value_type: ValueType | str, value: float) -> int:
     if kind.is_weighted_mean and abs(value) < 1:
         return 2
     return 1
+
+
+def decimals_for_values(value_type: ValueType | str, values: np.ndarray) -> int:
+    """The most decimals `decimals_for` gives any of `values` (NaN ignored), from the two
+    values that decide it: the smallest in size (a mean below 1) and a fractional one (a
+    count that is not whole)."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return 0
+    deciding = [values[np.argmin(np.abs(values))], *values[values != np.round(values)][:1]]
+    return max(decimals_for(value_type, float(v)) for v in deciding)
 
 
 def format_value(value: object, value_type: ValueType | str, unit: str = "",

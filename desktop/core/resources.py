@@ -1,8 +1,9 @@
-"""Where the read-only resources (icons, the matplotlib style) live.
+"""Where the read-only resources (icons, the matplotlib style, the help pages) live.
 
-In development they sit in `resources/` at the repository root; in a PyInstaller one-folder
-build `build.spec` copies them beside the executable's unpacked files, whose folder PyInstaller
-publishes as `sys._MEIPASS`. Resolving both the same way keeps the rest of the code unaware.
+In development they sit in `resources/` and `docs/` at the repository root; in a PyInstaller
+one-folder build `build.spec` copies them beside the executable's unpacked files, whose folder
+PyInstaller publishes as `sys._MEIPASS`. Resolving both the same way keeps the rest of the code
+unaware.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+INPUT_FORMAT = "input-format.md"  # the help page on the input folder of a new bundle
 
 
 def base_dir() -> Path:
@@ -25,8 +27,16 @@ def resources_dir() -> Path:
 
 def resource_path(name: str) -> Path:
     """Path of one resource file, e.g. `resource_path("cluster-atlas.mplstyle")`."""
-    path = resources_dir() / name
+    return _shipped(resources_dir() / name, "Resource")
+
+
+def doc_path(name: str) -> Path:
+    """Path of a help page shipped with the program, e.g. `doc_path("input-format.md")`."""
+    return _shipped(base_dir() / "docs" / name, "Help page")
+
+
+def _shipped(path: Path, what: str) -> Path:
     if not path.exists():
-        raise FileNotFoundError(f"Resource {name!r} is missing from {resources_dir()}; "
+        raise FileNotFoundError(f"{what} {path.name!r} is missing from {path.parent}; "
                                 "the installation is incomplete.")
     return path

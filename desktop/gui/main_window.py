@@ -6,31 +6,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
-from desktop.gui import clipboard, menus, settings
+from desktop.gui import clipboard, menus, settings, window_fit
 from desktop.gui.dialogs.about_dialog import AboutDialog
 from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
 from desktop.gui.opener import BundleOpener
 from desktop.gui.session import Session
+from desktop.gui.status_bar import StatusBar
 from desktop.gui.view_sync import ViewSync
 from desktop.gui.views.chart_view import ChartView
 from desktop.gui.views.compare_view import CompareView
@@ -52,9 +52,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.opener = BundleOpener(self)
 
-        self.selection_bar = SelectionBar(self.session, self)
-        self.addToolBar(self.selection_bar)
-        self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
+        self.selection_bar = self._make_toolbar()
         self.map_view = MapView()
         self.chart_view = ChartView()
         self.profile_view = ProfileView()
@@ -71,19 +69,27 @@ class MainWindow(QMainWindow):
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.map_view)
         self.left_splitter.addWidget(self.chart_view)
-        self.left_splitter.setSizes([520, 400])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.left_splitter)
         self.main_splitter.addWidget(self.tabs)
-        self.main_splitter.setSizes([600, 1000])
+        for splitter in (self.left_splitter, self.main_splitter):
+            splitter.setChildrenCollapsible(False)
 
         self.cover = self._make_cover()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.cover)
         self.stack.addWidget(self.main_splitter)
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.selection_bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
-        self._make_status_bar()
+        self.status = StatusBar(self.session, self)
+        self.status.cancel_requested.connect(self._cancel_work)
+        self.setStatusBar(self.status)
         menus.build_menus(self)
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
@@ -91,7 +97,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
         menus.build_export_menu(self)
         self.exports.started.connect(self._busy)
-        self.exports.progress.connect(self._progress)
+        self.exports.progress.connect(self.status.progress)
         self.exports.finished.connect(self._export_done)
         self.exports.failed.connect(self._export_failed)
         self.exports.crashed.connect(self._export_crashed)
@@ -101,15 +107,28 @@ class MainWindow(QMainWindow):
         self.session.bundle_closed.connect(self._on_closed)
         self.opener.asking.connect(self._asking)
         self.opener.started.connect(self._busy)
-        self.opener.progress.connect(self._progress)
+        self.opener.progress.connect(self.status.progress)
         self.opener.opened.connect(self._install)
         self.opener.failed.connect(self._show_error)
         self.opener.crashed.connect(self._show_crash)
         self.opener.finished.connect(self._idle)
         self._restore_layout()
+        menus.CommandsBeforeTyping(self).watch()
         self._show_cover()
 
     # --- construction ---------------------------------------------------------------
+    def _make_toolbar(self) -> SelectionBar:
+        """The toolbar, in reading order, one line per group of controls. It wraps onto more
+        rows when the window is narrow, so every control stays in view."""
+        bar = SelectionBar(self.session)
+        bar.add_group("&Cluster", bar.cluster_combo)
+        bar.add_group("&Indicator", bar.indicator_combo, expanding=True)
+        bar.add_group("Pe&riod", bar.period_combo, PeriodSlider(self.session))
+        bar.add_group("&Basis", bar.basis_combo)
+        bar.add_group("Cla&sses", bar.scheme_combo, bar.classes_spin)
+        bar.add_group("Pa&lette", bar.palette_combo)
+        return bar
+
     def _make_cover(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -124,22 +143,6 @@ class MainWindow(QMainWindow):
         layout.addStretch(2)
         return page
 
-    def _make_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_label = QLabel()
-        bar.addWidget(self.status_label, 1)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setMaximumWidth(220)
-        self.progress_bar.setAccessibleName("Progress")
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self._cancel_work)
-        bar.addPermanentWidget(self.progress_bar)
-        bar.addPermanentWidget(self.cancel_button)
-        self.progress_bar.hide()
-        self.cancel_button.hide()
-
     # --- opening, closing, locking -----------------------------------------------------
     def choose_and_open(self) -> None:
         start = str(Path(settings.recent_files()[0]).parent) if settings.recent_files() else ""
@@ -148,18 +151,34 @@ class MainWindow(QMainWindow):
             self.open_bundle(path)
 
     def new_bundle(self) -> None:
+        """Pack a folder into a bundle, then offer to open it."""
         from desktop.gui.dialogs.new_bundle_dialog import NewBundleDialog
 
         dialog = NewBundleDialog(self)
-        dialog.packed.connect(lambda path: self.status_label.setText(f"Packed {path}"))
-        dialog.exec()
+        dialog.packed.connect(lambda path: self.status.say(f"Packed {path}"))
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.output:
+            name = Path(dialog.output).name
+            answer = QMessageBox.question(
+                self, APP_NAME, f"{name} is ready. Open it now?",
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+                QMessageBox.StandardButton.Open)
+            if answer == QMessageBox.StandardButton.Open:
+                self.open_bundle(dialog.output)
+
+    def show_help(self) -> None:
+        """Help > Making a bundle: the input-format page, shipped with the program."""
+        from desktop.gui.dialogs.help_dialog import HelpDialog
+
+        HelpDialog.input_format(self).exec()
 
     def open_bundle(self, path: str | Path) -> None:
-        if self.session.is_open and Path(path).resolve() != (self.session.path or Path()).resolve():
-            self.close_bundle()
+        """Open `path`. The bundle open now stays open until the new one has opened, so a file
+        that is not a bundle, a wrong or cancelled passphrase or a damaged copy loses nothing."""
         self.opener.open(path)
 
     def _install(self, path: Path, workspace: Workspace) -> None:
+        if self.session.path is not None and Path(path).resolve() != self.session.path.resolve():
+            self.session.close()  # another bundle: nothing of the old one carries over
         self.map_view.use_prepared(workspace.map_geometry)  # drawn, not derived, on opening
         self.session.open(path, workspace.bundle, workspace.statistics)
         settings.add_recent_file(path)
@@ -201,9 +220,6 @@ class MainWindow(QMainWindow):
         bundle = self.session.bundle
         self.stack.setCurrentWidget(self.main_splitter)
         self.setWindowTitle(f"{bundle.manifest.title} — {APP_NAME}")
-        self.status_label.setText(f"{self.session.path.name}: {len(bundle.areas)} areas, "
-                                  f"{len(bundle.clusters)} clusters, "
-                                  f"{len(bundle.manifest.indicators)} indicators")
         self.idle_lock.set_timeout(settings.get("idle_lock_minutes") * 60_000)
         self.idle_lock.start()
         crossborder = self.tabs.indexOf(self.crossborder_view)  # only for bundles with flows
@@ -213,35 +229,22 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
 
     def _on_closed(self) -> None:
-        self.status_label.setText("")
         for action in self.export_actions:
             action.setEnabled(False)
 
-    # --- status ------------------------------------------------------------------------
+    # --- work in progress ------------------------------------------------------------
     def _busy(self, message: str) -> None:
-        self.status_label.setText(message)
-        self.progress_bar.setValue(0)
-        self.progress_bar.show()
-        self.cancel_button.show()
+        self.status.start(message)
         self.open_action.setEnabled(False)
 
     def _asking(self, message: str) -> None:
         """The passphrase prompt is up: no progress (nor "Deriving the key…") is left showing."""
-        self.progress_bar.hide()
-        self.cancel_button.hide()
-        self.status_label.setText(message)
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress_bar.setValue(int(fraction * 1000))
-        if message:
-            self.status_label.setText(message)
+        self.status.stop()
+        self.status.say(message)
 
     def _idle(self) -> None:
-        self.progress_bar.hide()
-        self.cancel_button.hide()
+        self.status.stop()
         self.open_action.setEnabled(True)
-        if not self.session.is_open:
-            self.status_label.setText("")
 
     def _cancel_work(self) -> None:
         self.opener.cancel()
@@ -249,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _export_done(self, message: str) -> None:
         self._idle()
-        self.status_label.setText(message)
+        self.status.say(message)
 
     def _export_failed(self, message: str) -> None:
         self._idle()
@@ -312,21 +315,26 @@ class MainWindow(QMainWindow):
 
     # --- layout memory -----------------------------------------------------------------
     def _restore_layout(self) -> None:
-        for key, restore in (("window/geometry", self.restoreGeometry),
-                             ("window/state", self.restoreState),
-                             ("window/main_splitter", self.main_splitter.restoreState),
-                             ("window/left_splitter", self.left_splitter.restoreState)):
-            value = settings.get(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-        if settings.get("window/geometry").isEmpty():
-            self.resize(1440, 900)
+        """The saved window and splitters; on first use, or when the saved window no longer
+        fits the screen, a window fitted to the screen (maximised on a laptop) and split
+        between map and profile by window_fit's shares."""
+        splitters = (("window/main_splitter", self.main_splitter),
+                     ("window/left_splitter", self.left_splitter))
+        if window_fit.restore_or_fit(self, settings.get("window/geometry")):
+            for key, splitter in splitters:
+                splitter.restoreState(settings.get(key))
+        else:
+            size = self.normalGeometry().size()
+            for (_key, splitter), length, share in (
+                    (splitters[0], size.width(), window_fit.LEFT_SHARE),
+                    (splitters[1], size.height(), window_fit.MAP_SHARE)):
+                first = round(length * share)
+                splitter.setSizes([first, length - first])
         self.session.set_classification(settings.get("classification"), settings.get("classes"),
                                         settings.get("palette"))
 
     def save_layout(self) -> None:
         settings.set("window/geometry", self.saveGeometry())
-        settings.set("window/state", self.saveState())
         settings.set("window/main_splitter", self.main_splitter.saveState())
         settings.set("window/left_splitter", self.left_splitter.saveState())
         settings.set("classification", self.session.scheme)

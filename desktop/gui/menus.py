@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.gui import settings
+
+# The keys a text box keeps even if a window command were ever given one of them.
+EDITING_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut,
+                QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.Undo,
+                QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.SelectAll)
 
 
 def build_export_menu(window) -> None:
@@ -86,8 +93,10 @@ def build_menus(window) -> None:
                      f"Ctrl+{i + 1}")
 
     help_menu = bar.addMenu("&Help")
-    add_action(window, help_menu, "&About Cluster Atlas", window.show_about,
-                 QKeySequence.StandardKey.HelpContents)
+    add_action(window, help_menu, "&Making a bundle", window.show_help,
+               QKeySequence.StandardKey.HelpContents,
+               "What the input folder of New bundle (and cluster-atlas pack) holds")
+    add_action(window, help_menu, "&About Cluster Atlas", window.show_about)
 
 
 def fill_recent_menu(window) -> None:
@@ -101,3 +110,33 @@ def fill_recent_menu(window) -> None:
         action.triggered.connect(lambda _=False, p=path: window.open_bundle(p))
     if not files:
         window.recent_menu.addAction("(none)").setEnabled(False)
+
+
+class CommandsBeforeTyping(QObject):
+    """Lets the window's shortcuts work while a text box has the focus.
+
+    A line edit claims some Ctrl keys for itself (Ctrl+E: end of line, Ctrl+K: delete to the
+    end on Linux), so with the cursor in the search box Ctrl+E exported nothing and Ctrl+K
+    cut the search short. For a key that is one of the window's commands, the command wins;
+    the editing keys (copy, paste, undo, select all) stay the box's.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def watch(self) -> None:
+        """Watch every text box in the window (the search box, editable combo boxes, spin
+        boxes); call once the window's widgets exist."""
+        for edit in self.window.findChildren(QLineEdit):
+            edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if any(event.matches(key) for key in EDITING_KEYS):
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        # withheld from the box, the key goes on to the window's shortcut
+        return any(action.isEnabled() and pressed in action.shortcuts()
+                   for action in self.window.actions())

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.core.bundle.encrypted import check_bundle_file
 from desktop.core.bundle.throttle import AttemptThrottle
 from desktop.core.errors import AtlasError, WrongPassphrase
 from desktop.core.tasks import Task
@@ -32,7 +33,7 @@ class BundleOpener(QObject):
     opened = Signal(object, object)  # path, Workspace
     failed = Signal(str)  # a message for the officer
     crashed = Signal(str)  # a programming error (traceback)
-    finished = Signal()  # after opened, failed, crashed or cancel
+    finished = Signal()  # after each attempt: opened, failed, wrong passphrase, crashed, cancel
 
     def __init__(self, parent_widget: QWidget | None = None) -> None:
         super().__init__(parent_widget)
@@ -49,8 +50,10 @@ class BundleOpener(QObject):
         if self.busy:
             return
         path = Path(path)
-        if not path.is_file():
-            self.failed.emit(f"{path} does not exist or is not a file.")
+        try:
+            check_bundle_file(path)  # its first bytes: no passphrase is asked for a wrong file
+        except AtlasError as exc:
+            self.failed.emit(str(exc))
             self.finished.emit()
             return
         self.asking.emit(f"{error} Enter the passphrase again." if error else
@@ -89,6 +92,7 @@ class BundleOpener(QObject):
         self._release()
         if isinstance(exc, WrongPassphrase):
             self.throttle.record_failure()
+            self.finished.emit()  # this attempt is over: its progress goes from the status bar
             self.open(path, error=str(exc))  # ask again, with the reason shown
             return
         self.failed.emit(str(exc))

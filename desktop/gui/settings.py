@@ -18,9 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "classes": 5,
     "palette": "Blues",
     "window/geometry": QByteArray(),
-    "window/state": QByteArray(),
     "window/main_splitter": QByteArray(),
     "window/left_splitter": QByteArray(),
+    "profile/hidden_columns": [],  # column names hidden by the officer's choice
+    "profile/shown_columns": [],  # column names shown by choice even when names then scroll
     "export/width_cm": 16.0,
     "export/last_folder": "",
 }

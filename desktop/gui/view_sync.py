@@ -51,6 +51,8 @@ class ViewSync(QObject):
         self.map.area_clicked.connect(session.select_area)
         self.map.hover_text_for = self._hover_text
         self.profile.indicator_selected.connect(session.set_indicator)
+        self.profile.latest_period_requested.connect(
+            lambda: session.set_period(session.indicator.latest_period or ""))
         self.issues.indicator_selected.connect(self._issue_chosen)
         self.issues.area_selected.connect(session.select_area)
         self.compare.cell_selected.connect(self._cell_chosen)
@@ -129,6 +131,7 @@ class ViewSync(QObject):
         self._area_values = s.statistics.area_values(s.indicator_id, s.period)
         self._refresh_map()
         self.profile.set_current_indicator(s.indicator_id)
+        self.profile.set_period_note(s.period, s.indicator.latest_period or "", s.indicator.title)
         self.compare.set_current(s.cluster, s.indicator_id)
         self._refresh_chart()
 

@@ -46,3 +46,18 @@ def test_an_overflowed_value_reads_as_missing_not_inf(kind):
     assert format_interval(-math.inf, math.inf, kind) == MISSING
     assert format_interval(1.0, math.inf, kind) == MISSING
     assert format_value(10**400, kind) == MISSING  # an int too large for a float
+
+
+@pytest.mark.parametrize(("kind", "values", "expected"), [
+    (ValueType.PROPORTION, [4.21, 12.17, np.nan], 1),
+    (ValueType.COUNT, [0.0, 6.0, 12.0], 0),
+    (ValueType.COUNT, [3.0, 4.5, 6.0], 1),  # aggregated weights: not whole
+    (ValueType.MEAN, [0.4, 3.2], 2),  # a mean below 1 takes two
+    (ValueType.SCORE, [], 0),
+])
+def test_decimals_for_values_is_the_most_any_value_is_written_with(kind, values, expected):
+    from desktop.core.format import decimals_for, decimals_for_values
+
+    assert decimals_for_values(kind, np.array(values)) == expected
+    finite = [v for v in values if np.isfinite(v)]
+    assert expected == max((decimals_for(kind, v) for v in finite), default=0)

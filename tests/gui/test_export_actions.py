@@ -36,7 +36,7 @@ def test_exports_from_the_window(qtbot, window, demo_bundle_path, scripted, tmp_
     text = "\n".join(p.text for p in document.paragraphs)
     assert s.cluster in text
     assert report.BASIS_NOTES["school"] in text
-    assert window.status_label.text().startswith("Exported profile.docx")
+    assert window.status.label.text().startswith("Exported profile.docx")
 
     exports.copy_profile()
     mime = QApplication.clipboard().mimeData()

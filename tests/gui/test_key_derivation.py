@@ -31,7 +31,7 @@ def window(qtbot):
 
 
 def _deriving(window) -> bool:
-    return "Deriving the key" in window.status_label.text()
+    return "Deriving the key" in window.status.label.text()
 
 
 def test_the_window_keeps_running_while_the_key_is_derived(qtbot, window, demo_bundle_path,
@@ -62,10 +62,10 @@ def test_cancel_stops_the_key_derivation(qtbot, window, demo_bundle_path, script
     qtbot.waitUntil(lambda: multiprocessing.active_children() != [], timeout=TIMEOUT)
     start = time.perf_counter()
     with qtbot.waitSignal(window.opener.finished, timeout=TIMEOUT):
-        window.cancel_button.click()
+        window.status.cancel_button.click()
     assert time.perf_counter() - start < 1.0  # the derivation itself takes seconds
     assert multiprocessing.active_children() == []
-    assert not window.session.is_open and not window.progress_bar.isVisible()
+    assert not window.session.is_open and not window.status.progress_bar.isVisible()
 
 
 def test_a_wrong_passphrase_does_not_leave_deriving_in_the_status_bar(qtbot, window,
@@ -74,7 +74,7 @@ def test_a_wrong_passphrase_does_not_leave_deriving_in_the_status_bar(qtbot, win
     answers = ["not the passphrase", None]
 
     def ask(parent, file_name, error="", wait_seconds=0.0):
-        seen.append((window.status_label.text(), window.progress_bar.isVisible()))
+        seen.append((window.status.label.text(), window.status.progress_bar.isVisible()))
         return answers.pop(0)
 
     window.opener.ask_passphrase = ask
@@ -84,4 +84,4 @@ def test_a_wrong_passphrase_does_not_leave_deriving_in_the_status_bar(qtbot, win
     status, progress_shown = seen[1]
     assert "Deriving" not in status and "%" not in status and not progress_shown
     assert "passphrase is not right" in status
-    assert window.status_label.text() == "" and not window.progress_bar.isVisible()
+    assert window.status.label.text() == "" and not window.status.progress_bar.isVisible()

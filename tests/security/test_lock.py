@@ -48,7 +48,7 @@ _open = open_with  # the main-window tests' helper: scripted passphrases, wait u
 
 
 def _visible_texts(window) -> str:
-    texts = [window.windowTitle(), window.status_label.text()]
+    texts = [window.windowTitle(), window.status.label.text()]
     for widget in window.findChildren(QLabel) + window.findChildren(QLineEdit):
         if widget.isVisible():
             texts.append(widget.text())

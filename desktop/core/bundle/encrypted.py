@@ -28,6 +28,7 @@ from desktop.core.tasks import Task
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
 DERIVING = "Deriving the key from the passphrase and decrypting…"
+HEADER_PEEK = 64 * 1024  # bytes: an age header (a scrypt stanza and the MAC) is far shorter
 
 
 def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
@@ -67,9 +68,23 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     return bundle
 
 
-def _read_file(path: Path) -> bytes:
+def check_bundle_file(path: str | os.PathLike) -> None:
+    """Raise what `read_bundle` would for a file that is no bundle at all (missing, a folder,
+    unreadable, not age, not passphrase-encrypted, a refused header), from its first bytes
+    only: a window can check a file before asking for a passphrase or closing the bundle it
+    shows."""
+    path = Path(path)
+    head = _read_file(path, HEADER_PEEK)
+    if head.lstrip().startswith(ARMOR_BEGIN) and ARMOR_END not in head:
+        head = _dearmor_head(head, path.name)
+    check_age_header(head, path.name)
+
+
+def _read_file(path: Path, size: int = -1) -> bytes:
+    """The file's bytes (the first `size` of them when size >= 0), or an AtlasError."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(size)
     except FileNotFoundError:
         raise AtlasError(f"Cannot open {path}: there is no such file.") from None
     except IsADirectoryError:
@@ -104,6 +119,17 @@ def _dearmor(data: bytes, name: str) -> bytes:
     try:
         return base64.b64decode(b"".join(body[len(ARMOR_BEGIN):-len(ARMOR_END)].split()),
                                 validate=True)
+    except (binascii.Error, ValueError):
+        raise DamagedBundle(damaged(name)) from None
+
+
+def _dearmor_head(head: bytes, name: str) -> bytes:
+    """The binary start of an armored file of which only `head` was read: its complete
+    base64 lines, decoded."""
+    lines = head.lstrip()[len(ARMOR_BEGIN):].split(b"\n")[:-1]  # the last may be cut short
+    text = b"".join(line.strip() for line in lines)
+    try:
+        return base64.b64decode(text[:len(text) // 4 * 4], validate=True)
     except (binascii.Error, ValueError):
         raise DamagedBundle(damaged(name)) from None
 

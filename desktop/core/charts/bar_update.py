@@ -21,7 +21,6 @@ from desktop.core.charts.bars import (
     bar_structure,
     bar_texts,
     ordered_clusters,
-    thinned_names,
 )
 from desktop.core.charts.common import fmt
 from desktop.core.model import Indicator
@@ -40,8 +39,7 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     county_value = float(pd.Series(county).get("value", np.nan))
     palette = bar_palette(colours)
     if (artists is None or artists.bars not in ax.containers
-            or artists.structure != bar_structure(frame, county_value, highlight, palette)
-            or not _same_names(ax, frame, highlight)):
+            or artists.structure != bar_structure(frame, county_value, highlight, palette)):
         return False
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
@@ -68,20 +66,6 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         for text, position in placed:
             text.set_position(position)
     return True
-
-
-def names_still_fit(ax: Axes, clusters: pd.DataFrame, highlight: str | None = None,
-                    order: str = "bundle", **_ignored) -> bool:
-    """Whether the bar chart on `ax` names the clusters that fit its figure now (the names
-    depend on the height, in the chart style's font size: a resized chart draws afresh).
-    Takes the same keyword arguments as `bar_chart`."""
-    return _same_names(ax, ordered_clusters(clusters, order), highlight)
-
-
-def _same_names(ax: Axes, frame: pd.DataFrame, highlight: str | None) -> bool:
-    with style_context():
-        wanted = thinned_names(ax, [str(n) for n in frame.index], highlight)
-    return [t.get_text() for t in ax.get_yticklabels()] == wanted
 
 
 def _move_whiskers(whiskers, ci: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:

@@ -3,11 +3,14 @@ with the county value as a line; clusters in bundle order (the same place for ev
 so a reader finds their cluster at once) unless `order="value"`. The switch's fast path updates
 a drawn chart in place (desktop.core.charts.bar_update); the numbers behind it come from
 desktop.core.charts.tables.
+
+Every cluster is named, always: a chart with more clusters grows taller instead
+(`fit_to_names` for a figure of its own, `height_for_names` for a screen that scrolls), so 150
+clusters at England scale read as 150 names, not every tenth.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -39,8 +42,7 @@ from desktop.core.plotting.style import (
     style_context,
 )
 
-LABEL_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
-LINES_AROUND = 9  # lines of text above and below a bar chart's Axes
+NAME_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
 ORDERS = ("bundle", "value")
 
 
@@ -107,7 +109,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                             gid="suppressed" if marked else "missing")
         county_value = float(pd.Series(county).get("value", np.nan))
         county_line(ax, indicator, county_value)
-        ax.set_yticks(y, labels=thinned_names(ax, names, highlight))
+        ax.set_yticks(y, labels=names)
         ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
         for label in ax.get_yticklabels():
             if label.get_text() == highlight:
@@ -120,26 +122,42 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
     return ax
 
 
-def thinned_names(ax: Axes, names: list[str], highlight: str | None = None) -> list[str]:
-    """Cluster names for the bars, every n-th one blanked when more bars than lines of text fit
-    down the Axes (150 clusters on a screen chart): the chosen cluster is always named, and
-    the names nearest it give way to it. Each bar keeps its name for clicks and the table."""
+def name_line_pt(ax: Axes) -> float:
+    """The height a cluster name needs down the chart, in points."""
+    labels = ax.get_yticklabels()
+    size = (labels[0].get_fontsize() if labels else
+            FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points())
+    return size * NAME_LINE
+
+
+def height_for_names(ax: Axes, n: int) -> float:
+    """The figure height (inches) at which the Axes hold `n` names, one line each: the
+    figure's height less the Axes' (what titles, value axis and notes take) plus the lines.
+    Read after the figure has been laid out (drawn), when the Axes are where they show."""
     fig = ax.get_figure(root=True)
-    # from the figure's height alone (not the Axes', which the layout moves), so the same
-    # figure names the same clusters and a switch can update the bars in place: the Axes
-    # get about the figure less the lines of text around them (titles, value axis, footnote)
-    base = matplotlib.rcParams["font.size"]
-    height_pt = fig.get_figheight() * 72 - LINES_AROUND * base * 1.3
-    size = FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points()
-    fits = max(1, int(height_pt / (size * LABEL_LINE)))
-    if len(names) <= fits:
-        return list(names)
-    step = math.ceil(len(names) / fits)
-    keep = set(range(0, len(names), step))
-    if highlight in names:
-        chosen = names.index(highlight)
-        keep = {i for i in keep if abs(i - chosen) >= step} | {chosen}
-    return [name if i in keep else "" for i, name in enumerate(names)]
+    height = fig.get_figheight()
+    return height - ax.get_position().height * height + n * name_line_pt(ax) / 72
+
+
+def fit_to_names(ax: Axes, n: int, max_height_in: float | None = None) -> None:
+    """Lay out the figure of a bar chart of `n` clusters, growing it until every name has a
+    line of its own. Past `max_height_in` (a page) the names get smaller instead: all are
+    still there."""
+    fig = ax.get_figure(root=True)
+    engine = fig.get_layout_engine()
+    with style_context():
+        if engine is not None:
+            engine.execute(fig)
+        needed = height_for_names(ax, n)
+        if needed <= fig.get_figheight():
+            return
+        height = needed if max_height_in is None else min(needed, max_height_in)
+        fig.set_figheight(height, forward=False)
+        if engine is not None:
+            engine.execute(fig)
+        if height < needed:
+            room_pt = ax.get_position().height * height * 72
+            ax.tick_params(axis="y", labelsize=room_pt / n / NAME_LINE)
 
 
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from desktop.core.charts.bars import bar_chart, ordered_clusters
+from desktop.core.charts.bars import bar_chart, fit_to_names, ordered_clusters
 from desktop.core.charts.common import fmt
 from desktop.core.charts.distribution import distribution_chart, finite_values
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
@@ -87,9 +87,12 @@ def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:
 
 def chart_figure(kind: str, width_cm: float = 16.0, height_cm: float = 10.0,
                  **inputs) -> Figure:
-    """A fresh print-sized figure holding one chart: what every export draws."""
+    """A fresh print-sized figure holding one chart: what every export draws. A bar chart
+    of more clusters than `height_cm` can name grows taller, so every cluster is named."""
     figure = new_figure(width_cm, height_cm)
-    draw_chart(kind, figure.add_subplot(), **inputs)
+    ax = draw_chart(kind, figure.add_subplot(), **inputs)
+    if kind == "bars":
+        fit_to_names(ax, len(inputs["clusters"]))
     return figure
 
 

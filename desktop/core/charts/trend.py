@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 
 from desktop.core.charts.common import SUPPRESSION_NOTE, axis_label, nonnegative_axis
 from desktop.core.model import SUPPRESSED, Indicator, Trend
@@ -38,6 +40,20 @@ def series_values(frame: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
     return numbers.assign(suppressed=suppressed)
 
 
+CHAR_PT = 0.62  # the average width of a character, in font sizes
+AROUND_PT = 80  # the value axis' labels, the legend's symbols and the gaps, in points
+
+
+def periods_fit_across(ax: Axes, periods: Sequence[str], cluster_name: str) -> bool:
+    """Whether the period labels fit side by side under the Axes, which share the figure's
+    width with the value axis and the legend (its longest entry being the cluster's name);
+    otherwise they are turned, so no two run into each other."""
+    size = FontProperties(size=matplotlib.rcParams["xtick.labelsize"]).get_size_in_points()
+    legend = max(len(cluster_name), len("County 95% interval")) * size * CHAR_PT
+    room = ax.get_figure(root=True).get_figwidth() * 72 - legend - AROUND_PT
+    return sum(len(p) + 2 for p in periods) * size * CHAR_PT <= room
+
+
 def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
                 series_county: pd.DataFrame, trend: Trend | str | None = None) -> Axes:
     """The cluster's value per period with 95% whiskers, against the county and its band."""
@@ -61,7 +77,7 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
             ax.annotate(SUPPRESSED, xy=(xi, 0), xycoords=("data", "axes fraction"),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         color=MUTED_TEXT, gid="suppressed")
-        long_labels = sum(len(p) for p in periods) > 48
+        long_labels = not periods_fit_across(ax, periods, cluster_name)
         ax.set_xticks(x, labels=periods, rotation=45 if long_labels else 0,
                       ha="right" if long_labels else "center",
                       rotation_mode="anchor" if long_labels else "default")
@@ -70,9 +86,11 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
         if periods:  # the baseline: the first period shown, which later ones are read against
             ax.axvline(0, color=MUTED_TEXT, linewidth=0.8, linestyle=":", gid="baseline",
                        zorder=1)
+            # above the Axes, where no point or whisker can run into it
             ax.annotate("Baseline", xy=(0, 1), xycoords=("data", "axes fraction"),
-                        xytext=(3, -3), textcoords="offset points", ha="left", va="top",
-                        fontsize=7, color=MUTED_TEXT, gid="baseline-label")
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=7, color=MUTED_TEXT, gid="baseline-label",
+                        annotation_clip=False)
         nonnegative_axis(ax, np.concatenate([cl.to_numpy(float).ravel(),
                                               co.to_numpy(float).ravel()]), "y")
         ax.set_ylabel(axis_label(indicator))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from desktop.core.format import format_interval, format_value
+from desktop.core.format import decimals_for_values, format_interval, format_value
 from desktop.core.maps.classify import Classification, classify
 from desktop.core.maps.colours import polarity_colours
 from desktop.core.model import Indicator, Polarity
@@ -30,13 +30,15 @@ def map_layer(indicator: Indicator, area_values: pd.DataFrame, county_value: flo
 
     A diverging palette is centred on the county value and oriented by polarity (better is
     blue with RdBu); a sequential one runs light to dark with the values; the significance
-    scheme uses the fixed better/similar/worse colours.
+    scheme uses the fixed better/similar/worse colours. Class labels have the decimals the
+    profile table gives the values (more only where class edges would otherwise read alike).
     """
     values = area_values["value"].to_numpy(dtype=float)
     suppressed = area_values["suppressed"].to_numpy(dtype=bool)
     significance = area_values["significance"].astype(str).to_numpy()
     classification = classify(values, scheme, k, significance=significance,
-                              suppressed=suppressed)
+                              suppressed=suppressed,
+                              decimals=decimals_for_values(indicator.value_type, values))
     if scheme == "significance":
         colours = significance_colours(classification.categories)
     elif PALETTES.get(palette) == "diverging":

@@ -25,6 +25,7 @@ from desktop.core.errors import AtlasError
 MISSING = -1
 SUPPRESSED = -2
 MIN_CLASSES, MAX_CLASSES = 3, 9
+MAX_LABEL_DECIMALS = 3  # closer class edges than this read as equal in the legend
 JENKS_SAMPLE = 1000  # natural breaks on more values run on this many evenly spaced order statistics
 
 
@@ -60,19 +61,28 @@ def format_number(x: float, decimals: int) -> str:
     return f"{x:,.{decimals}f}"
 
 
-def label_decimals(edges: np.ndarray) -> int:
-    """Decimals enough to tell neighbouring class edges apart: none for whole numbers, at most 3."""
-    if np.all(edges == np.round(edges)):
+def label_decimals(edges: np.ndarray, at_least: int | None = None) -> int:
+    """Decimals for class edges, at most MAX_LABEL_DECIMALS. Given `at_least` (the profile
+    table's, so legend and table agree): the fewest from there that tell the edges apart.
+    Otherwise enough for two significant digits of the closest edges; none for whole numbers."""
+    distinct = np.unique(edges)
+    if at_least is not None:
+        for d in range(at_least, MAX_LABEL_DECIMALS):
+            if np.unique(np.round(distinct, d)).size == distinct.size:
+                return d
+        return max(at_least, MAX_LABEL_DECIMALS)
+    if np.all(distinct == np.round(distinct)):
         return 0
-    steps = np.diff(np.unique(edges))
-    step = float(steps.min()) if steps.size else abs(float(edges[0]))
-    return int(min(3, max(0, 1 - math.floor(math.log10(step)))))
+    steps = np.diff(distinct)
+    step = float(steps.min()) if steps.size else abs(float(distinct[0]))
+    return int(min(MAX_LABEL_DECIMALS, max(0, 1 - math.floor(math.log10(step)))))
 
 
-def range_labels(lowest: float, bins: np.ndarray) -> tuple[str, ...]:
-    """Legend texts "low – high" for classes with upper bounds `bins` starting at `lowest`."""
+def range_labels(lowest: float, bins: np.ndarray, decimals: int | None = None) -> tuple[str, ...]:
+    """Legend texts "low – high" for classes with upper bounds `bins` starting at `lowest`,
+    with `label_decimals(edges, decimals)` decimals."""
     edges = np.concatenate([[lowest], bins])
-    d = label_decimals(edges)
+    d = label_decimals(edges, decimals)
     # a class holding one value (e.g. every zero) reads as that value, not "0 – 0"
     return tuple(format_number(hi, d) if format_number(lo, d) == format_number(hi, d)
                  else f"{format_number(lo, d)} – {format_number(hi, d)}"
@@ -80,12 +90,12 @@ def range_labels(lowest: float, bins: np.ndarray) -> tuple[str, ...]:
 
 
 def _tie_aware_labels(y: np.ndarray, classes: np.ndarray, bins: np.ndarray,
-                      lowest: float) -> tuple[str, ...]:
+                      lowest: float, decimals: int | None = None) -> tuple[str, ...]:
     """`range_labels`, except that a class of one repeated value reads as that value ("0",
     "100.0") and the class after it starts at its own smallest value ("2 – 6", not "0 – 6",
     which would seem to include the zeros)."""
-    labels = list(range_labels(lowest, bins))
-    d = label_decimals(np.concatenate([[lowest], bins]))
+    labels = list(range_labels(lowest, bins, decimals))
+    d = label_decimals(np.concatenate([[lowest], bins]), decimals)
     single = [False] * len(bins)
     for c in range(len(bins)):
         members = y[classes == c]
@@ -176,8 +186,11 @@ def scheme_title(scheme: str) -> str:
 
 
 def classify(values: np.ndarray, scheme: str, k: int, significance: Sequence[str] | None = None,
-             suppressed: np.ndarray | None = None) -> Classification:
-    """Put each area into a class of `scheme`; fewer classes than k when the values allow fewer."""
+             suppressed: np.ndarray | None = None,
+             decimals: int | None = None) -> Classification:
+    """Put each area into a class of `scheme`; fewer classes than k when the values allow fewer.
+    Class labels have at least `decimals` decimals when given (the table's, from
+    format.decimals_for_values), more only to tell class edges apart."""
     if scheme not in SCHEMES:
         raise AtlasError(f"Unknown classification '{scheme}'; choose one of: "
                          + ", ".join(SCHEMES))
@@ -205,8 +218,8 @@ def classify(values: np.ndarray, scheme: str, k: int, significance: Sequence[str
                 bins = np.unique(SCHEMES[scheme][1](y, min(int(k), distinct.size)))
         bins[-1] = max(bins[-1], distinct[-1])  # guard against rounding below the maximum
         index[valid] = np.searchsorted(bins, y, side="left")
-        labels = (_tie_aware_labels(y, index[valid], bins, float(distinct[0]))
-                  if scheme == "quantiles" else range_labels(float(distinct[0]), bins))
+        labels = (_tie_aware_labels(y, index[valid], bins, float(distinct[0]), decimals)
+                  if scheme == "quantiles" else range_labels(float(distinct[0]), bins, decimals))
     counts = np.bincount(index[valid], minlength=len(labels)) if labels else np.empty(0, int)
     return Classification(scheme, index, labels, tuple(int(c) for c in counts),
                           bins=tuple(float(b) for b in bins),

@@ -93,7 +93,7 @@ def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
     add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
 
 
-def _title_page(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
+def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
     manifest = bundle.manifest
     doc.add_paragraph(f"{cluster} cluster profile", style="Title")
     lead = doc.add_paragraph()
@@ -104,7 +104,7 @@ def _title_page(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     description = cluster_description(bundle, cluster)
     if description:
         doc.add_paragraph(description)
-    notes = data_notes(bundle)
+    notes = data_notes(bundle, basis)
     if notes:
         heading = doc.add_paragraph()
         heading.add_run("Please note").bold = True
@@ -237,7 +237,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     issues = potential_issues(profile)
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
     counter = [0]
-    _title_page(doc, bundle, cluster)
+    _title_page(doc, bundle, cluster, basis)
 
     doc.add_heading("Summary", level=1)
     doc.add_paragraph(f"{cluster_sentence(bundle, cluster)} "
@@ -295,12 +295,12 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
                         task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
-    """One profile per cluster into `folder`, each in place as soon as it is complete. Once
-    some are written, cancelling (or Ctrl+C) keeps them and says so in the Cancelled message."""
+    """One profile per cluster into `folder` (made if it does not exist yet), each in place as
+    soon as it is complete. Once some are written, cancelling (or Ctrl+C) keeps them and says
+    so in the Cancelled message; a folder it made is removed again when nothing went in."""
     task = task or Task()
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write profiles into {folder}: it is not an existing folder.")
+    made = _make_folder(folder)
     clusters = bundle.cluster_names
     written: list[Path] = []
     figures = ReportFigures(bundle, statistics)
@@ -316,11 +316,33 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
         task.report(1.0, f"Saved {len(written)} profiles")
     except (Cancelled, KeyboardInterrupt):
         if not written:
+            _remove_if_empty(folder, made)
             raise
         raise Cancelled(f"Cancelled after {len(written)} of {len(clusters)} profiles: "
                         f"{', '.join(p.name for p in written)} "
                         f"{'was' if len(written) == 1 else 'were'} written to {folder}; the "
                         "others were not.") from None
+    except BaseException:
+        _remove_if_empty(folder, made)
+        raise
     finally:
         figures.close()
     return written
+
+
+def _remove_if_empty(folder: Path, made: bool) -> None:
+    if made and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _make_folder(folder: Path) -> bool:
+    """Make `folder` (and any missing parents) unless it exists; True when it was made."""
+    if folder.is_dir():
+        return False
+    if folder.exists():
+        raise ExportError(f"Cannot write profiles into {folder}: it is a file, not a folder.")
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise ExportError(f"Cannot make the folder {folder}: {exc.strerror or exc}.") from exc
+    return True

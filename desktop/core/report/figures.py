@@ -10,14 +10,16 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from desktop.core.charts.bars import fit_to_names
 from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
 from desktop.core.maps.export import MapFigure, map_title
 from desktop.core.model import Bundle, Indicator
-from desktop.core.plotting.style import new_figure, style_context
+from desktop.core.plotting.style import CM_PER_INCH, new_figure, style_context
 from desktop.core.stats.aggregate import Statistics
 
 REPORT_DPI = 200  # sharp in print at 16 cm; 300 dpi triples the file size for no visible gain
 CHART_HEIGHT_CM = {"bars": 9.5, "trend": 8.5, "distribution": 7.0}
+MAX_CHART_HEIGHT_CM = 22.0  # a bar chart of many clusters grows up to most of an A4 page
 CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot"}
 
 
@@ -90,13 +92,17 @@ class ReportFigures:
                       period: str | None = None) -> Picture:
         """One chart ("bars", "trend" or "distribution") of `indicator` for `cluster`."""
         period = period or indicator.latest_period
+        height_cm = CHART_HEIGHT_CM.get(kind, 9.0)
         if kind not in self._charts:
-            figure = new_figure(16.0, CHART_HEIGHT_CM.get(kind, 9.0))
+            figure = new_figure(16.0, height_cm)
             with style_context():
                 self._charts[kind] = (figure, figure.add_subplot())
         figure, ax = self._charts[kind]
+        figure.set_figheight(height_cm / CM_PER_INCH, forward=False)
         inputs = chart_inputs(kind, self.bundle, self.statistics, indicator, period, cluster)
         draw_chart(kind, ax, **inputs)
+        if kind == "bars":  # every cluster named: taller for many, smaller names past a page
+            fit_to_names(ax, len(inputs["clusters"]), MAX_CHART_HEIGHT_CM / CM_PER_INCH)
         alt = chart_alt_text(kind, indicator, chart_table(kind, **inputs))
         periods = self.statistics.periods(indicator.id)
         when = (f"{periods[0]} to {periods[-1]}" if kind == "trend" and periods else period)

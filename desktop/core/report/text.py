@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from desktop.core.model import SYNTHETIC_LABEL, Bundle, Significance
+from desktop.core.model import BASIS_RESIDENCE, SYNTHETIC_LABEL, Bundle, Significance
+from desktop.core.stats.profile import indicators_for_basis
 from desktop.core.stats.trend import TREND_PERIODS
 
 
@@ -52,8 +53,10 @@ def cluster_description(bundle: Bundle, cluster: str) -> str:
     return "" if pd.isna(text) else str(text)
 
 
-def data_notes(bundle: Bundle) -> list[str]:
-    """The title page's warnings: illustrative clusters, synthetic data."""
+def data_notes(bundle: Bundle, basis: str = BASIS_RESIDENCE) -> list[str]:
+    """The title page's warnings: illustrative clusters, synthetic data. Indicators are
+    counted as the profile counts them (each pupil indicator once, on `basis`), so the title
+    page, the summary and the window give one number."""
     notes = []
     if bundle.manifest.description:
         notes.append(bundle.manifest.description)
@@ -61,9 +64,10 @@ def data_notes(bundle: Bundle) -> list[str]:
                          .dropna().astype(str)).lower()
     if "illustrative" in described and "illustrative" not in " ".join(notes).lower():
         notes.append("The clusters are illustrative.")
-    synthetic = [ind for ind in bundle.manifest.indicators if ind.synthetic]
+    indicators = indicators_for_basis(bundle, basis)
+    synthetic = [ind for ind in indicators if ind.synthetic]
     if synthetic:
-        notes.append(f"{len(synthetic)} of the {len(bundle.manifest.indicators)} indicators "
+        notes.append(f"{len(synthetic)} of the {len(indicators)} indicators "
                      f"are {SYNTHETIC_LABEL} (marked † in tables): they describe no real child "
                      "or school and must not be quoted as facts.")
     return notes

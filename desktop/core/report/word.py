@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
 from desktop.core.plotting.palettes import needs_white_text
+from desktop.core.report.column_widths import fit_widths
 from desktop.core.text import shorten
 
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM, MARGIN_CM = 21.0, 29.7, 2.0
@@ -105,13 +106,21 @@ def add_caption(doc: DocumentType, label: str, number: int, text: str) -> None:
     paragraph.add_run(f": {text}")
 
 
+# what may follow w:shd in a cell's properties (WordprocessingML keeps them in this order)
+_AFTER_SHADING = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                  "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge",
+                  "w:tcPrChange")
+
+
 def shade(cell: _Cell, fill: str) -> None:
-    """Fill a table cell with a colour ("RRGGBB" or "#RRGGBB")."""
+    """Fill a whole table cell, every line of it, with a colour ("RRGGBB" or "#RRGGBB"): the
+    cell's own shading (not its paragraph's or text's), in its place among the cell's
+    properties, where Word reads it."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill.lstrip("#").upper())
-    cell._tc.get_or_add_tcPr().append(shd)
+    cell._tc.get_or_add_tcPr().insert_element_before(shd, *_AFTER_SHADING)
 
 
 def _cell_margins(table: Table, cm: float) -> None:
@@ -158,11 +167,15 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
               groups: dict[int, str] | None = None, keep_together: bool = False) -> Table:
     """A compact table: 8 pt text, a shaded header row repeated on each page.
 
+    `widths_cm` are a starting point: column_widths.fit_widths widens a column whose numbers
+    or words would break (right-aligned columns hold numbers) at the widest column's expense.
     `fills` maps a column to one fill colour (or None) per row; `groups` maps a row number to
     a heading drawn as a full-width shaded row just before it (e.g. a theme);
     `keep_together` keeps a short table on one page.
     """
     groups = groups or {}
+    widths_cm = fit_widths(header, rows, widths_cm, right_aligned, size_pt=TABLE_FONT_PT,
+                           family=FONT, padding_cm=2 * CELL_MARGIN_CM)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -1,4 +1,5 @@
-"""File > New bundle: pack a folder of inputs (docs/input-format.md) into an encrypted bundle.
+"""File > New bundle: pack a folder of inputs (docs/input-format.md, shown by the dialog's Help
+button) into an encrypted bundle.
 
 The same `desktop.core.pack.build.pack` as `cluster-atlas pack`, run in a worker with progress and
 cancel; a bad input is shown as the message naming the file, row and column. The passphrase's
@@ -35,6 +36,7 @@ from desktop.core.bundle.passphrase import (
 )
 from desktop.core.errors import WeakPassphrase
 from desktop.core.pack.build import pack
+from desktop.gui.dialogs.help_dialog import HelpDialog
 from desktop.gui.workers import Worker
 
 STRENGTH_COLOURS = ("#b2182b", "#d6604d", "#b8860b", "#4d9221", "#1a7837")  # very weak..strong
@@ -108,16 +110,19 @@ class NewBundleDialog(QDialog):
         form.addRow("&Again:", self.again_edit)
         form.addRow("", self.show_check)
         self.message = QLabel("The input folder holds bundle.toml, indicators, values/, "
-                              "boundaries, clusters and schools (see docs/input-format.md).")
+                              "boundaries, clusters and schools: Help explains each file.")
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+                                        | QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.Help)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Pack")
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self._cancel_or_close)
+        self.buttons.helpRequested.connect(lambda: HelpDialog.input_format(self).exec())
+        self.output = ""  # the bundle written, once packing has succeeded
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -222,6 +227,7 @@ class NewBundleDialog(QDialog):
 
     def _finish(self, output: str) -> None:
         self._release()
+        self.output = output
         self.packed.emit(output)
         self.accept()
 

@@ -4,6 +4,10 @@ The view keeps one Figure on one canvas (never pyplot) and redraws only the char
 through the same core functions the exports use. "Show as table" swaps the canvas for a table
 of the same numbers (the product's table alternative to every chart). Clicking a bar emits
 `cluster_clicked` with the cluster's name.
+
+Every cluster is named on the bar chart: when the pane is too short for one line per cluster
+(150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
+and scrolls. After a resize the chart is drawn again, so titles and notes wrap to the new width.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QScrollArea,
     QStackedWidget,
     QTabBar,
     QTableView,
@@ -25,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.charts.bar_update import names_still_fit, update_bar_chart
+from desktop.core.charts.bar_update import update_bar_chart
+from desktop.core.charts.bars import height_for_names
 from desktop.core.charts.tables import (
     CHART_TITLES,
     CHARTS,
@@ -43,6 +50,7 @@ from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_s
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
 EXPORT_SIZE_CM = (16.0, 10.0)
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
+REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -75,8 +83,14 @@ class ChartView(QWidget):
                                lambda: bar_chart_static_key(self.figure, self.axes))
         self._resized = QTimer(self)
         self._resized.setSingleShot(True)
-        self._resized.setInterval(0)
-        self._resized.timeout.connect(self._refit_names)
+        self._resized.setInterval(REDRAW_AFTER_RESIZE_MS)
+        self._resized.timeout.connect(self._refresh)
+        self.scroll = QScrollArea()  # the canvas, taller than the pane when names need it
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.canvas.installEventFilter(self)  # the wheel scrolls the chart, not matplotlib
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -84,7 +98,7 @@ class ChartView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.canvas)
+        self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.table)
 
         bar = QHBoxLayout()
@@ -173,7 +187,7 @@ class ChartView(QWidget):
 
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
-        self.stack.setCurrentWidget(self.table if as_table else self.canvas)
+        self.stack.setCurrentWidget(self.table if as_table else self.scroll)
         if as_table:
             self._fill_table(self.table_frame())
         else:
@@ -201,6 +215,16 @@ class ChartView(QWidget):
                                      if inputs is not None and self.kind == "bars" else ())
             if not (updated and not relayout and self.blitter.refresh()):
                 self.canvas.draw()
+        if relayout:  # the Axes are where the layout put them: enough room for the names?
+            self._fit_canvas(len(inputs["clusters"]) if inputs and self.kind == "bars" else 0)
+
+    def _fit_canvas(self, names: int) -> None:
+        """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
+        pixels_per_inch = self.figure.dpi / self.canvas.device_pixel_ratio
+        needed = round(height_for_names(self.axes, names) * pixels_per_inch) if names else 0
+        minimum = needed if needed > self.scroll.viewport().height() else 0
+        if self.canvas.minimumHeight() != minimum:
+            self.canvas.setMinimumHeight(minimum)  # a resize, and a redraw, follow
 
     def _choose_layout(self) -> bool:
         """Constrained layout only when what it lays out changed: a data-only switch keeps the
@@ -221,15 +245,13 @@ class ChartView(QWidget):
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
-        self._resized.start()  # once the resizing events of this pass are handled
+        self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
 
-    def _refit_names(self) -> None:
-        """How many cluster names fit depends on the chart's height: after a resize, draw the
-        bars again when the names shown are no longer those that fit."""
-        inputs = self._inputs.get("bars")
-        if (self.kind == "bars" and inputs is not None and not self.table_toggle.isChecked()
-                and not names_still_fit(self.axes, **inputs)):
-            self._refresh()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.canvas and event.type() == QEvent.Type.Wheel:
+            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
+            return True
+        return super().eventFilter(watched, event)
 
     def _compact_notes(self) -> None:
         """On screen the notes under the chart become a tooltip, leaving room for the chart;

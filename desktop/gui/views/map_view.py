@@ -18,7 +18,15 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.maps import mapplot
 from desktop.core.maps import raster as map_raster
@@ -29,6 +37,29 @@ from desktop.gui.views.map_raster_layer import RasterLayer
 ZOOM_STEP = 1.25
 PAN_STEP = 0.1  # fraction of the view moved by an arrow key
 DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
+
+
+class HoverReadout(QLabel):
+    """The hovered area's text in a fixed space: a long text is cut with "…" (the tooltip
+    has it whole), so hovering never widens the map's pane or moves anything."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.full_text = ""
+
+    def set_readout(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text or " ",
+                                                   Qt.TextElideMode.ElideRight, self.width()))
 
 
 class MapView(QWidget):
@@ -63,7 +94,7 @@ class MapView(QWidget):
         self._prepared: mapplot.MapGeometry | None = None
         self.raster_layer = RasterLayer(self.canvas.draw_idle, self)  # used in raster mode
 
-        self.status = QLabel(" ")
+        self.status = HoverReadout()
         self.status.setAccessibleName("Map hover details")
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(0, 0, 0, 0)
@@ -149,6 +180,8 @@ class MapView(QWidget):
                                    schools=self.artists.schools is not None))
         if self.raster_mode:
             self.raster_layer.recolour(self.figure.get_facecolor())
+        if self._hovered is not None:  # the pointer rests on an area: say its new value
+            self._show_hover_text(self.hover_text(self._hovered))
         self.canvas.draw_idle()
 
     def clear(self) -> None:
@@ -159,7 +192,7 @@ class MapView(QWidget):
         self.artists, self._prepared = None, None
         self._index_of, self._names, self._values, self._classification = {}, None, None, None
         self._cluster, self._requested, self._hovered = None, None, None
-        self.status.setText(" ")
+        self.status.set_readout("")
         self.legend.clear()
         self.cluster_button.setEnabled(False)
         self.canvas.draw_idle()
@@ -290,14 +323,16 @@ class MapView(QWidget):
             return
         self._hovered = index
         if index is None or self.artists is None:
-            self.status.setText(" ")
+            self.status.set_readout("")
             QToolTip.hideText()
             self.area_hovered.emit("")
             return
-        text = self.hover_text(index)
-        self.status.setText(text)
-        QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
+        self._show_hover_text(self.hover_text(index))
         self.area_hovered.emit(str(self.artists.area_codes[index]))
+
+    def _show_hover_text(self, text: str) -> None:
+        self.status.set_readout(text)
+        QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
 
     def hover_text(self, index: int) -> str:
         """The owner's text for an area, or name · cluster · value (class)."""

@@ -1,10 +1,11 @@
 """PeriodSlider: step the chosen indicator's periods with a slider (mouse or Left/Right/Home/
-End), writing to the session; the map only recolours on each step (ViewSync)."""
+End), writing to the session; the map only recolours on each step (ViewSync). It sits beside
+the toolbar's period box, which names the period chosen; its tooltip names it too."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSlider, QWidget
 
 from desktop.gui.session import Session
 
@@ -15,17 +16,13 @@ class PeriodSlider(QWidget):
         self.session = session
         self.periods: tuple[str, ...] = ()
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setAccessibleName("Period")
-        self.slider.setToolTip("Step through the periods (Left/Right, Home/End)")
+        self.slider.setAccessibleName("Step through the periods")
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setPageStep(1)
-        self.slider.setMinimumWidth(120)
-        self.label = QLabel()
-        self.label.setMinimumWidth(60)
+        self.slider.setFixedWidth(120)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+        layout.addWidget(self.slider)
         self.slider.valueChanged.connect(self._moved)
         for signal in (session.bundle_opened, session.indicator_changed, session.period_changed):
             signal.connect(self._sync)
@@ -41,7 +38,8 @@ class PeriodSlider(QWidget):
             if s.period in self.periods:
                 self.slider.setValue(self.periods.index(s.period))
         self.slider.setEnabled(len(self.periods) > 1)
-        self.label.setText(s.period if self.periods else "")
+        shown = f"{s.period}: " if self.periods else ""
+        self.slider.setToolTip(f"{shown}step through the periods (Left/Right, Home/End)")
 
     def _moved(self, position: int) -> None:
         """Widget -> model."""

@@ -125,13 +125,14 @@ def build_row(rec: dict) -> ProfileRow:
     period_tip = f"{rec['period']}\n{basis_tip}" if basis_tip else str(rec["period"])
     if basis_tip:
         title_tip += f"\n{basis_tip}"
-    value_tip = SUPPRESSION_TIP if suppressed else f"{fmt(value)}{unit_note}"
     denominator = _num(rec["denominator"])
     count_tip = format_value(count, "count", "", False)
     if suppressed:
         count_tip = SUPPRESSION_TIP
     elif math.isfinite(count) and math.isfinite(denominator):
         count_tip += f" of {format_value(denominator, 'count', '', False)}"
+    value_tip = (SUPPRESSION_TIP if suppressed else f"{fmt(value)}{unit_note}"
+                 + (f"\nCount: {count_tip}" if math.isfinite(count) else ""))
     county_tip = f"County {fmt(county)}{unit_note}, 95% CI {interval(c_lo, c_hi, False)}"
     reverse = str(rec["polarity"]) == Polarity.HIGHER_IS_WORSE.value
     spine = None

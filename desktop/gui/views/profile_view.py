@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
@@ -20,18 +21,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.gui import colours
+from desktop.gui.views.profile_column_menu import ColumnChooser
 from desktop.gui.views.profile_model import (
     COL_SPARKLINE,
     COL_SPINE,
     COL_TITLE,
-    COLUMNS,
     SYNTHETIC_MARK,
     ProfileFilterProxy,
     ProfileModel,
@@ -40,22 +40,17 @@ from desktop.gui.views.sparkline_delegate import SparklineDelegate
 from desktop.gui.views.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
-SPINE_WIDTH = 90
-SPARKLINE_WIDTH = 76
-MIN_TITLE_WIDTH = 140
-MAX_NUMBER_WIDTH = 120  # below this the table scrolls sideways rather than crush the titles
+NOTE_BACKGROUND = "#FFF4CE"  # a pale yellow: information, not a warning
 
 
 class _ProfileTree(QTreeView):
-    """A QTreeView that tells its owner when it is resized, to share width with the titles."""
+    """A QTreeView that says when it is resized, so the columns can share the new width."""
 
-    def __init__(self, on_resize, parent=None) -> None:
-        super().__init__(parent)
-        self._on_resize = on_resize
+    resized = Signal()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        self._on_resize()
+        self.resized.emit()
 
 
 class _SearchBox(QLineEdit):
@@ -79,6 +74,7 @@ class ProfileView(QWidget):
     """The profile table with its search box, theme filter and "N of M indicators" label."""
 
     indicator_selected = Signal(str)
+    latest_period_requested = Signal()  # the link in the period note
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -90,6 +86,12 @@ class ProfileView(QWidget):
 
         self.title_label = QLabel("No cluster chosen")
         self.title_label.setStyleSheet("font-weight: bold;")
+        self.period_note = QLabel()
+        self.period_note.setWordWrap(True)
+        self.period_note.setAccessibleName("Period shown")
+        self.period_note.setStyleSheet(f"background: {NOTE_BACKGROUND}; padding: 3px;")
+        self.period_note.linkActivated.connect(lambda _link: self.latest_period_requested.emit())
+        self.period_note.hide()
         self.search = _SearchBox(self._focus_table)
         self.search.setPlaceholderText("Search indicators (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -104,14 +106,19 @@ class ProfileView(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.table = self._make_table()
+        self.columns = ColumnChooser(self.table, self.model, self)
+        self.table.resized.connect(self.columns.share_width)
+
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.theme_combo, 2)
+        bar.addWidget(self.columns.button)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.period_note)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
@@ -123,7 +130,7 @@ class ProfileView(QWidget):
             sig.connect(self._regroup)
 
     def _make_table(self) -> QTreeView:
-        table = _ProfileTree(self._share_width)
+        table = _ProfileTree()
         table.setAccessibleName("Cluster profile table")
         table.setModel(self.proxy)
         table.setRootIsDecorated(False)
@@ -143,14 +150,9 @@ class ProfileView(QWidget):
         header.setSectionsMovable(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_SPINE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_SPINE, SPINE_WIDTH)
-        header.setSectionResizeMode(COL_SPARKLINE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_SPARKLINE, SPARKLINE_WIDTH)
         header.setMinimumSectionSize(36)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in theme order
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # ColumnChooser's
         table.setSortingEnabled(True)
         return table
 
@@ -160,8 +162,9 @@ class ProfileView(QWidget):
         with self._quietly():
             self.model.set_profile(profile)
             self._fill_themes()
-            self.title_label.setText(f"{cluster_name} compared with the county")
-            self._fit_columns()
+            self.title_label.setText(f"{cluster_name} compared with the county, in each "
+                                     "indicator's latest period")
+            self.columns.fit()
             self._restore_selection()
         self._update_count()
 
@@ -173,6 +176,7 @@ class ProfileView(QWidget):
             self.search.clear()
             self._fill_themes()
             self.title_label.setText("No cluster chosen")
+            self.period_note.hide()
         self._update_count()
 
     def set_current_indicator(self, indicator_id: str | None) -> None:
@@ -180,6 +184,19 @@ class ProfileView(QWidget):
         with QSignalBlocker(self), self._quietly():
             self._current_id = indicator_id
             self._restore_selection()
+
+    def set_period_note(self, chosen: str, latest: str, title: str) -> None:
+        """Say plainly, while the map and chart show an earlier period of the chosen
+        indicator (`chosen`), that this table shows each indicator's latest; hidden when
+        they agree."""
+        if not chosen or chosen == latest:
+            self.period_note.hide()
+            return
+        self.period_note.setText(
+            f"The map and chart show <b>{escape(chosen)}</b>; this table shows each "
+            f"indicator's latest period ({escape(latest)} for {escape(title)}). "
+            "<a href='latest'>Show the latest period</a>")
+        self.period_note.show()
 
     def current_indicator(self) -> str | None:
         return self._current_id
@@ -209,43 +226,6 @@ class ProfileView(QWidget):
             self.theme_combo.setCurrentIndex(max(at, 0))
         self.proxy.set_theme(None if self.theme_combo.currentIndex() <= 0 else
                              self.theme_combo.currentText())
-
-    def _fit_columns(self) -> None:
-        """Number columns as wide as their widest text or header label (up to a cap; longer
-        texts elide and show whole in the tooltip)."""
-        header = self.table.header()
-        label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
-        for col in range(len(COLUMNS)):
-            if col not in (COL_TITLE, COL_SPINE, COL_SPARKLINE):
-                label = label_metrics.horizontalAdvance(COLUMNS[col]) + 10
-                texts = self.model.column_texts(col)
-                widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)
-                header.resizeSection(col, min(max(widest + 12, label), MAX_NUMBER_WIDTH))
-        self._share_width()
-
-    def _column_menu(self, pos) -> None:
-        """Right-click on the header: show or hide columns (all but the title)."""
-        header = self.table.header()
-        menu = QMenu(self)
-        for col in range(1, len(COLUMNS)):
-            action = menu.addAction(COLUMNS[col])
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(col))
-            action.toggled.connect(lambda on, c=col: (header.setSectionHidden(c, not on),
-                                                       self._share_width()))
-        menu.exec(header.mapToGlobal(pos))
-
-    def _share_width(self) -> None:
-        """Stretch the title column, unless that would crush it: then scroll sideways."""
-        header = self.table.header()
-        others = sum(header.sectionSize(c) for c in range(len(COLUMNS))
-                     if c != COL_TITLE and not header.isSectionHidden(c))
-        roomy = self.table.viewport().width() - others >= MIN_TITLE_WIDTH
-        mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
-        if header.sectionResizeMode(COL_TITLE) != mode:
-            header.setSectionResizeMode(COL_TITLE, mode)
-        if not roomy and header.sectionSize(COL_TITLE) < MIN_TITLE_WIDTH:
-            header.resizeSection(COL_TITLE, MIN_TITLE_WIDTH)
 
     def _regroup(self, *args) -> None:
         """Span and expand the theme rows the proxy shows (new after every filter change)."""
@@ -300,3 +280,4 @@ class ProfileView(QWidget):
                 self.table.selectionModel().setCurrentIndex(
                     first, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
+

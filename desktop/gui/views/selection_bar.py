@@ -1,5 +1,10 @@
 """The toolbar of choices: cluster, basis, indicator, period and how the map is classified.
 
+The bar is a strip of labelled groups in a FlowLayout, not a QToolBar: when the window is too
+narrow for one row (1366x768, or 1920x1080 at 150%) the groups wrap onto a second row instead
+of hiding behind an overflow menu. The window assembles the groups in reading order with
+`add_group`, one line each (desktop.gui.main_window.MainWindow._make_toolbar).
+
 Each widget writes to the session through its setters; session changes come back into the
 widgets inside QSignalBlocker so nothing echoes.
 """
@@ -7,12 +12,22 @@ widgets inside QSignalBlocker so nothing echoes.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
 
 from desktop.core.maps.classify import SCHEMES
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL
 from desktop.core.plotting.palettes import PALETTES
 from desktop.core.stats.profile import has_school_basis, indicators_for_basis
+from desktop.gui.flow_layout import FlowLayout
 from desktop.gui.session import Session
 
 SCHEME_LABELS = {
@@ -38,17 +53,26 @@ def _combo(name: str, minimum_chars: int = 0) -> QComboBox:
     return combo
 
 
-class SelectionBar(QToolBar):
+INDICATOR_CHARS = 34  # the indicator box's width in characters; it grows on wide screens
+INDICATOR_MAX_WIDTH = 620  # pixels: wider than this the box would only show empty space
+
+
+class SelectionBar(QFrame):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Selection", parent)
+        super().__init__(parent)
         self.setObjectName("selection_bar")
+        self.setAccessibleName("Selection")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.flow = FlowLayout(self)
+        self.flow.setContentsMargins(6, 4, 6, 4)
+        self.groups: list[QWidget] = []
         self.session = session
         self.cluster_combo = _combo("Cluster", 12)
         self.basis_combo = _combo("Basis")
         for key, label in BASIS_LABELS.items():
             self.basis_combo.addItem(label, key)
         self.basis_combo.setToolTip(BASIS_TIP)
-        self.indicator_combo = _combo("Indicator", 28)
+        self.indicator_combo = _combo("Indicator", INDICATOR_CHARS)
         self.indicator_combo.setEditable(True)
         self.indicator_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.indicator_combo.completer()
@@ -66,19 +90,6 @@ class SelectionBar(QToolBar):
         for name in PALETTES:
             self.palette_combo.addItem(name, name)
 
-        for label, widget in (("&Cluster", self.cluster_combo),
-                              ("&Basis", self.basis_combo),
-                              ("&Indicator", self.indicator_combo),
-                              ("Pe&riod", self.period_combo),
-                              ("Cla&sses", self.scheme_combo),
-                              (None, self.classes_spin),
-                              ("Pa&lette", self.palette_combo)):
-            if label:
-                lab = QLabel(label)
-                lab.setBuddy(widget)
-                lab.setContentsMargins(8, 0, 4, 0)
-                self.addWidget(lab)
-            self.addWidget(widget)
 
         self.cluster_combo.activated.connect(
             lambda i: session.set_cluster(self.cluster_combo.itemData(i)))
@@ -102,6 +113,26 @@ class SelectionBar(QToolBar):
         session.classification_changed.connect(self.sync)
         session.basis_changed.connect(self._fill_indicators)
         self.clear()
+
+    def add_group(self, label: str | None, *widgets: QWidget, expanding: bool = False) -> QWidget:
+        """Add a labelled group of controls at the end of the bar (`label` with a mnemonic,
+        its buddy the first widget). An `expanding` group takes the room a row has left."""
+        group = QWidget(self)
+        layout = QHBoxLayout(group)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        if label:
+            caption = QLabel(label, group)
+            caption.setBuddy(widgets[0])
+            layout.addWidget(caption)
+        for widget in widgets:
+            layout.addWidget(widget, 1 if expanding else 0)
+        if expanding:
+            group.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            group.setMaximumWidth(INDICATOR_MAX_WIDTH)
+        self.flow.addWidget(group)
+        self.groups.append(group)
+        return group
 
     def _indicator_chosen(self, index: int) -> None:
         indicator_id = self.indicator_combo.itemData(index)

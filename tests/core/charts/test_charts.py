@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.container import ErrorbarContainer
 from PIL import Image
 
 from desktop.core import resources
-from desktop.core.charts.bars import bar_chart, legend_categories
+from desktop.core.charts.bars import bar_chart, fit_to_names, legend_categories
 from desktop.core.charts.distribution import distribution_chart
-from desktop.core.charts.tables import chart_table, draw_chart
+from desktop.core.charts.tables import chart_figure, chart_table, draw_chart
 from desktop.core.charts.trend import trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
@@ -333,26 +335,50 @@ def test_the_legend_explains_every_colour_of_the_indicators_polarity(polarity, s
     assert labels[-1] == "County" and len(labels) == len(expected) + 1
 
 
-def test_many_clusters_are_named_only_as_far_as_the_names_fit():
-    """150 clusters (England scale) on a print-sized chart: names thinned to what fits, the
-    highlighted cluster always named, every bar still carrying its name for clicks."""
-    names = [f"Cluster {i:03d}" for i in range(150)]
-    values = np.linspace(5, 20, 150)
-    clusters = pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
-                             "suppressed": False, "significance": "similar"},
-                            index=pd.Index(names, name="cluster"))
-    fig = new_figure(16, 10)
-    ax = bar_chart(fig.add_subplot(), IND, "2023", clusters, {"value": 10.0},
-                   highlight="Cluster 077")
-    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-    assert "Cluster 077" in shown and 5 <= len(shown) <= 40
+def clusters_of(n: int) -> pd.DataFrame:
+    values = np.linspace(5, 20, n)
+    return pd.DataFrame({"value": values, "lower95": values - 1, "upper95": values + 1,
+                         "suppressed": False, "significance": "similar"},
+                        index=pd.Index([f"Cluster {i:03d}" for i in range(n)], name="cluster"))
+
+
+def names_drawn(fig, ax) -> list:
     FigureCanvasAgg(fig).draw()
-    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()),
-                   key=lambda b: b.y0)
+    return [(t.get_text(), t.get_window_extent()) for t in ax.get_yticklabels()]
+
+
+def assert_all_named_apart(fig, ax, n: int) -> None:
+    names = names_drawn(fig, ax)
+    assert [text for text, _ in names] == [f"Cluster {i:03d}" for i in range(n)]
+    boxes = sorted((box for _, box in names), key=lambda b: b.y0)
     assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))  # no two names overlap
-    assert sorted(p.get_gid() for p in ax.patches if p.get_gid()) == names
-    few = bar_chart(new_figure().add_subplot(), IND, "2023", clusters_frame(), {"value": 5.0})
-    assert all(t.get_text() for t in few.get_yticklabels())  # a county's dozen: all named
+    inside = fig.bbox
+    assert all(inside.y0 <= b.y0 and b.y1 <= inside.y1 for b in boxes)
+
+
+@pytest.mark.parametrize("n", [12, 21, 150])
+def test_an_exported_bar_chart_names_every_cluster_growing_as_needed(n):
+    """12 clusters fit the 16 x 10 cm export; 21 (a large county) and 150 (England scale)
+    make it taller, in the same 8 pt names, never every other name."""
+    fig = chart_figure("bars", 16, 10, indicator=IND, period="2023", clusters=clusters_of(n),
+                       county={"value": 10.0}, highlight="Cluster 007")
+    ax = fig.axes[0]
+    assert_all_named_apart(fig, ax, n)
+    assert {t.get_fontsize() for t in ax.get_yticklabels()} == {8.0}
+    height_cm = fig.get_figheight() * 2.54
+    assert height_cm == pytest.approx(10.0) if n == 12 else height_cm > 10.0
+    assert sorted(p.get_gid() for p in ax.patches if p.get_gid()) == sorted(clusters_of(n).index)
+
+
+def test_past_a_page_the_names_get_smaller_but_all_stay():
+    """A Word page cannot take a 60 cm chart: capped at its height, 150 names are smaller,
+    still all there and apart."""
+    fig = new_figure(16, 9.5)
+    ax = bar_chart(fig.add_subplot(), IND, "2023", clusters_of(150), {"value": 10.0})
+    fit_to_names(ax, 150, max_height_in=22 / 2.54)
+    assert fig.get_figheight() == pytest.approx(22 / 2.54)
+    assert_all_named_apart(fig, ax, 150)
+    assert max(t.get_fontsize() for t in ax.get_yticklabels()) < 8.0
 
 
 @pytest.mark.parametrize("size_cm", [(16, 10), (14, 8), (10, 6)])
@@ -404,3 +430,80 @@ def test_the_style_applied_from_two_threads_is_undone_afterwards():
         assert matplotlib.rcParams["figure.constrained_layout.use"] is True
     thread.join(5)
     assert matplotlib.rcParams["figure.constrained_layout.use"] == before is False
+
+
+def text_shape(text, renderer):
+    """The rectangle a text covers on the canvas, turned with the text (a 45-degree period
+    label covers a slanted strip, not its whole bounding box)."""
+    box = text.get_window_extent(renderer)
+    angle = math.radians(text.get_rotation() % 180)
+    if angle == 0:
+        return shapely.box(*box.extents)
+    rotation = text.get_rotation()
+    text.set_rotation(0)
+    flat = text.get_window_extent(renderer)
+    text.set_rotation(rotation)
+    w, h, sin, cos = flat.width, flat.height, math.sin(angle), math.cos(angle)
+    return shapely.Polygon([(box.x0 + h * sin, box.y0), (box.x0 + h * sin + w * cos, box.y0 + w * sin),
+                            (box.x0 + w * cos, box.y0 + w * sin + h * cos), (box.x0, box.y0 + h * cos)])
+
+
+def visible_text_shapes(fig) -> list:
+    """(text, shape) of every text drawn on `fig`: the title without the blank lines that
+    reserve the subtitle's room, the tick labels inside the view, legends, notes and
+    annotations."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    ticks = {id(t) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+             for t in (tick.label1, tick.label2)}
+    drawn_ticks = {id(tick.label1) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                   for tick in axis.get_major_ticks()
+                   if min(axis.get_view_interval()) - 1e-9 <= tick.get_loc()
+                   <= max(axis.get_view_interval()) + 1e-9}
+    shapes = []
+    for text in fig.findobj(Text):
+        shown = text.get_text().strip("\n")
+        if not shown or not text.get_visible() or id(text) in ticks - drawn_ticks:
+            continue
+        if text is fig._suptitle:  # top-anchored: the same text without its empty lines
+            text = Text(*text.get_position(), shown, transform=text.get_transform(),
+                        fontproperties=text.get_fontproperties(), ha="left", va="top",
+                        figure=fig)
+        shapes.append((shown, text_shape(text, renderer)))
+    return shapes
+
+
+LONG = Indicator(**{**IND.__dict__, "title": "Hospital admissions caused by unintentional "
+                    "and deliberate injuries in children and young people (aged 0 to 14)"})
+
+
+@pytest.mark.parametrize("width_cm", [10.6, 13.0, 16.0, 24.0])
+@pytest.mark.parametrize("kind", ["bars", "trend", "distribution"])
+def test_no_text_of_a_chart_runs_into_another(kind, width_cm):
+    """Titles, the subtitle (two or three lines for the trend's when narrow), notes, names,
+    legends and labels each keep to their own place, from the narrowest the window's chart
+    pane gets (the map and its legend need about 420 px beside it) to a wide export."""
+    long_cluster = "Tenbury Wells and the Teme Valley"
+    inputs = {
+        "bars": {"indicator": LONG, "period": "2021/22", "clusters": clusters_frame(),
+                 "county": COUNTY, "highlight": "Evesham"},
+        "trend": {"indicator": LONG, "cluster_name": long_cluster,
+                  "series_cluster": series([10, np.nan, 12, 11], [False, True, False, False]),
+                  "series_county": series([8, 8.2, 8.1, 7.9]), "trend": "no significant change"},
+        "distribution": {"indicator": LONG, "period": "2021/22", "cluster_name": long_cluster,
+                         "cluster_area_values": np.array([5.0, 7.0, 9.0]),
+                         "county_area_values": np.array([1.0, 5.0, 9.0, 13.0]),
+                         "county_value": 7.4},
+    }[kind]
+    fig = chart_figure(kind, width_cm, 9.0, **inputs)
+    FigureCanvasAgg(fig).draw()
+    shapes = visible_text_shapes(fig)
+    assert len(shapes) > 8
+    page = shapely.box(*fig.bbox.extents).buffer(1)
+    for i, (text_a, a) in enumerate(shapes):
+        assert page.contains(a), f"{text_a!r} runs off the figure"
+        for text_b, b in shapes[i + 1:]:
+            assert not a.buffer(-0.5).intersects(b.buffer(-0.5)), \
+                f"{text_a!r} runs into {text_b!r}"

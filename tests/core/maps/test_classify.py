@@ -207,3 +207,19 @@ def test_the_greys_of_a_significance_map_can_be_told_apart():
                     lightness(SIGNIFICANCE_COLOURS["not compared"]),
                     lightness(NoData.MISSING_COLOUR)])
     assert min(np.diff(greys)) >= 0.1
+
+
+def test_legend_labels_take_the_tables_decimals_and_more_only_to_tell_edges_apart():
+    """A percentage is written with one decimal in the profile table: its legend too, unless
+    two class edges would then read alike."""
+    spread = np.array([4.21, 5.0, 6.23, 6.6, 7.01, 7.3, 7.64, 8.0, 8.58, 12.17])
+    labels = classify(spread, "equal_interval", 4, decimals=1).labels
+    assert all(len(number.split(".")[1]) == 1
+               for label in labels for number in label.split(" – "))
+    close = np.array([1.0, 1.02, 1.04, 1.06, 1.08, 1.1])  # edges 0.02 apart: 1 dp reads alike
+    labels = classify(close, "equal_interval", 5, decimals=1).labels
+    edges = [number for label in labels for number in label.split(" – ")]
+    assert all(len(number.split(".")[1]) == 2 for number in edges)
+    assert len(set(labels)) == len(labels)
+    whole = classify(np.array([0.0, 6, 7, 7, 8, 10, 12]), "quantiles", 4, decimals=0).labels
+    assert not any("." in label for label in whole)  # counts: whole numbers, as in the table

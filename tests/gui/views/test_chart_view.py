@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.charts.tables import chart_figure, chart_table
 from desktop.core.model import Indicator, Polarity, ValueType
@@ -81,7 +83,7 @@ def test_tabs_switch_the_drawn_chart(view, qtbot):
 
 
 def test_table_toggle_shows_the_same_numbers(view, qtbot):
-    assert view.stack.currentWidget() is view.canvas
+    assert view.stack.currentWidget() is view.scroll
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
     assert view.stack.currentWidget() is view.table
     expected = chart_table("bars", **bar_inputs())
@@ -92,7 +94,7 @@ def test_table_toggle_shows_the_same_numbers(view, qtbot):
     view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
     assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
-    assert view.stack.currentWidget() is view.canvas
+    assert view.stack.currentWidget() is view.scroll
     assert any(ln.get_gid() == "cluster" for ln in view.axes.lines)
 
 
@@ -243,26 +245,63 @@ def test_short_and_long_titles_keep_the_bars_in_place(view):
     assert view.figure.get_suptitle().startswith("\n")  # the short title sits a line lower
 
 
-def test_a_resized_chart_names_as_many_clusters_as_now_fit(view, qtbot):
-    """150 clusters: the names shown follow the chart's height, recomputed after a resize,
-    and never run into each other."""
-    names = [f"Cluster {i:03d}" for i in range(150)]
-    values = np.linspace(5, 20, 150)
-    inputs = bar_inputs(highlight="Cluster 010")
+def many_clusters(n: int, highlight: str) -> dict:
+    names = [f"Cluster {i:03d}" for i in range(n)]
+    values = np.linspace(5, 20, n)
+    inputs = bar_inputs(highlight=highlight)
     inputs["clusters"] = pd.DataFrame(
         {"value": values, "lower95": values - 1, "upper95": values + 1, "suppressed": False,
          "significance": "similar"}, index=pd.Index(names, name="cluster"))
-    view.resize(700, 300)
-    view.show_bars(**inputs)
+    return inputs
 
-    def named() -> list:
-        view.canvas.draw()
-        return [t for t in view.axes.get_yticklabels() if t.get_text()]
 
-    small = len(named())
-    view.resize(700, 900)
-    qtbot.waitUntil(lambda: len(named()) > small, timeout=3000)
-    shown = named()
-    assert "Cluster 010" in [t.get_text() for t in shown]
-    boxes = sorted((t.get_window_extent() for t in shown), key=lambda b: b.y0)
+def drawn_names(view) -> list:
+    """The cluster names as drawn: each one's text and its box on the canvas."""
+    view.canvas.draw()
+    return [(t.get_text(), t.get_window_extent()) for t in view.axes.get_yticklabels()]
+
+
+def test_150_clusters_scroll_every_one_named_and_a_tall_pane_needs_no_scrolling(view, qtbot):
+    """England scale: the canvas grows taller than the pane and scrolls, so every cluster is
+    named in the chart's own font, none running into the next; with a dozen clusters in a
+    pane tall enough, the canvas fits the pane and nothing scrolls."""
+    view.resize(700, 360)
+    view.show_bars(**many_clusters(150, "Cluster 010"))
+    qtbot.waitUntil(lambda: view.canvas.height() > 3 * view.scroll.viewport().height(),
+                    timeout=5000)
+    assert view.scroll.verticalScrollBar().maximum() > 0
+    names = drawn_names(view)
+    assert [text for text, _box in names] == [f"Cluster {i:03d}" for i in range(150)]
+    boxes = sorted((box for _text, box in names), key=lambda b: b.y0)
     assert all(a.y1 <= b.y0 + 1 for a, b in zip(boxes, boxes[1:]))
+    assert {t.get_fontsize() for t in view.axes.get_yticklabels()} == {8.0}
+    bar = view.scroll.verticalScrollBar()  # the wheel over the chart scrolls it
+    wheel = QWheelEvent(QPointF(50, 50), QPointF(view.canvas.mapToGlobal(QPoint(50, 50))),
+                        QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.canvas, wheel)
+    assert bar.value() > 0
+
+    view.resize(700, 900)
+    view.show_bars(**many_clusters(12, "Cluster 003"))
+    qtbot.waitUntil(lambda: view.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
+    assert view.canvas.height() == view.scroll.viewport().height()
+    assert all(text for text, _box in drawn_names(view))
+
+
+def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
+    """Titles are wrapped to the figure's width when drawn: after the pane narrows, the chart
+    is drawn again and no title line runs past the canvas' right edge."""
+    inputs = bar_inputs()
+    inputs["indicator"] = IND.__class__(**{**IND.__dict__, "title": "Hospital admissions "
+                                           "caused by unintentional and deliberate injuries in "
+                                           "children and young people aged 0 to 14 years"})
+    view.resize(1000, 560)
+    view.show_bars(**inputs)
+    wide_lines = view.figure.get_suptitle().strip().count("\n") + 1
+    view.resize(420, 560)
+    qtbot.waitUntil(lambda: view.figure.get_suptitle().strip().count("\n") + 1 > wide_lines,
+                    timeout=3000)
+    view.canvas.draw()
+    assert view.figure._suptitle.get_window_extent().x1 <= view.canvas.width() * \
+        view.canvas.device_pixel_ratio

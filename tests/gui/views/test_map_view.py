@@ -58,11 +58,38 @@ def test_hover_reports_area_and_default_text(view, qtbot):
     with qtbot.waitSignal(view.area_hovered, timeout=2000) as blocker:
         QTest.mouseMove(view.canvas, canvas_point(view, 4.5, 0.5))
     assert blocker.args == ["E02"]
-    assert view.status.text().startswith("Area 2 · West · 3 (")
+    assert view.status.full_text.startswith("Area 2 · West · 3 (")
     view.hover_text_for = lambda i: f"custom {i}"
     with qtbot.waitSignal(view.area_hovered, timeout=2000) as blocker:
         QTest.mouseMove(view.canvas, canvas_point(view, 6.5, 0.5))
-    assert blocker.args == ["E03"] and view.status.text() == "custom 3"
+    assert blocker.args == ["E03"] and view.status.full_text == "custom 3"
+
+
+def test_a_long_hover_text_moves_nothing_and_is_cut_visibly(view, qtbot):
+    """The readout has a fixed place: the longest area text neither widens the map's pane
+    nor moves a button, the legend or the canvas; it is cut with "…" and whole in the tooltip."""
+    widgets = [view, view.canvas, view.legend, view.status, view.reset_button]
+    before = [w.geometry() for w in widgets]
+    hints = (view.sizeHint(), view.minimumSizeHint())
+    long_text = "Worcester 010A · Worcester North · " + "a very long readout " * 12
+    view.hover_text_for = lambda i: long_text
+    with qtbot.waitSignal(view.area_hovered, timeout=2000):
+        QTest.mouseMove(view.canvas, canvas_point(view, 4.5, 0.5))
+    QApplication.processEvents()
+    assert [w.geometry() for w in widgets] == before
+    assert view.status.text().endswith("…") and view.status.toolTip() == long_text
+    assert (view.sizeHint(), view.minimumSizeHint()) == hints  # nothing asks its pane for more
+
+
+def test_hover_text_follows_new_values_under_a_resting_pointer(view, qtbot):
+    QTest.mouseMove(view.canvas, canvas_point(view, 8.5, 0.5))  # wherever an earlier test left it
+    with qtbot.waitSignal(view.area_hovered, timeout=2000):
+        QTest.mouseMove(view.canvas, canvas_point(view, 4.5, 0.5))
+    assert view.status.full_text.startswith("Area 2 · West · 3 (")
+    values = np.array([10.0, 20.0, 30.0, 40.0, 50.0, 60.0])
+    c = classify(values, "quantiles", 3)
+    view.show_values(values, c, palette_colours("Blues", c.k), "Other indicator", period="2024")
+    assert view.status.full_text.startswith("Area 2 · West · 30 (")
 
 
 def wheel(view: MapView, pos: QPoint, steps: int) -> None:

@@ -26,7 +26,8 @@ def test_slider_steps_through_periods(qtbot, window, demo_bundle_path, scripted)
     assert s.period == periods[0]
     for k in range(1, len(periods)):
         QTest.keyClick(slider.slider, Qt.Key.Key_Right)
-        assert s.period == periods[k] and slider.label.text() == periods[k]
+        assert s.period == periods[k] and slider.slider.toolTip().startswith(f"{periods[k]}:")
+        assert window.selection_bar.period_combo.currentText() == periods[k]
         colours.append(window.map_view.artists.areas.get_facecolor().copy())
         assert window.map_view.artists.areas is collection  # recoloured, not rebuilt
     assert any((a != b).any() for a, b in zip(colours, colours[1:]))

@@ -1,0 +1,204 @@
+"""The real window on the demo bundle, in a process of its own, on a screen the caller chose.
+
+A Qt application picks its screen once, when it starts, so the screen-size tests run this
+module in a subprocess (`python -m tests.gui.window_probe SCENARIO`) with the screen set in
+its environment: an offscreen screen of a given size, QT_SCALE_FACTOR for 150% scaling, or a
+real X server. It prints what an officer would see, measured, as one JSON object on the last
+line of its output; tests/gui/test_screen_fit.py asserts on it. Settings go to a temporary
+file; the network is blocked as in every test.
+
+Scenarios:
+  layout     window and screen, toolbar, map hover, profile names, bar chart names, zooms
+  shortcuts  window commands pressed while the search box has the focus
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QSlider, QSpinBox, QToolBar, QWidget
+
+from tests import conftest
+
+TITLE_PADDING = 12  # pixels a tree view cell keeps around its text
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def rect(r: QRect) -> list[int]:
+    return [r.x(), r.y(), r.width(), r.height()]
+
+
+def open_window():
+    from desktop.gui import settings
+    from desktop.gui.main_window import MainWindow
+
+    settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
+    window = MainWindow()
+    window.show()
+    window.opener.ask_passphrase = lambda *_args: conftest.DEMO_PASSPHRASE
+    window.open_bundle(conftest.DEMO_BUNDLE)
+    for _ in range(600):
+        if window.session.is_open and not window.opener.busy:
+            break
+        wait(100)
+    if not window.session.is_open:
+        raise SystemExit("the demo bundle did not open")
+    wait(600)  # resizes settle and the chart's redraw after them runs
+    return window
+
+
+# --- layout --------------------------------------------------------------------------------
+def toolbar(window) -> dict:
+    bar = window.selection_bar
+    rows = bar.flow.rows(bar.contentsRect().width())
+    inside = window.rect()
+    controls = [w for group in bar.groups
+                for w in group.findChildren(QWidget)
+                if isinstance(w, (QComboBox, QSpinBox, QSlider))]
+    return {
+        "controls": [{"name": w.accessibleName(), "visible": w.isVisible(),
+                      "inside": inside.contains(QRect(w.mapTo(window, QPoint(0, 0)), w.size())),
+                      "enabled": w.isEnabled()} for w in controls],
+        "rows": len(rows),
+        "spare_on_last_row": bar.contentsRect().width() - sum(
+            item.sizeHint().width() + bar.flow.spacing() for item in rows[-1]),
+        "qtoolbars": len(window.findChildren(QToolBar)),
+    }
+
+
+def widget_geometries(window) -> dict[str, list[int]]:
+    return {f"{type(w).__name__}:{w.objectName() or w.accessibleName()}:{k}":
+            rect(QRect(w.mapTo(window, QPoint(0, 0)), w.size()))
+            for k, w in enumerate(window.findChildren(QWidget)) if w.isVisible()}
+
+
+def hover_changes(window) -> dict:
+    """Move the pointer over the areas with the longest names and texts: which widgets moved
+    or changed size, and the longest readout shown."""
+    view = window.map_view
+    view.reset_view()
+    view.render_now()
+    areas = window.session.bundle.areas
+    order = sorted(range(len(areas)), key=lambda i: -len(view.hover_text(i)))[:8]
+    before = widget_geometries(window)
+    longest = ""
+    for i in order:
+        point = areas.geometry.iloc[i].representative_point()
+        x, y = view.ax.transData.transform((point.x, point.y))
+        ratio = view.canvas.device_pixel_ratio or 1
+        QTest.mouseMove(view.canvas, QPoint(int(x / ratio), int(view.canvas.height() - y / ratio)))
+        wait(30)
+        longest = max(longest, view.status.full_text, key=len)
+    after = widget_geometries(window)
+    changed = sorted(k for k in before if k in after and before[k] != after[k])
+    return {"changed": changed, "longest_readout": longest}
+
+
+def profile_names(window) -> dict:
+    view = window.profile_view
+    header = view.table.header()
+    metrics = view.table.fontMetrics()
+    width = header.sectionSize(0) - TITLE_PADDING
+    shown = {}
+    for title in view.model.column_texts(0):
+        elided = metrics.elidedText(title, Qt.TextElideMode.ElideRight, width)
+        shown[title] = len(elided.removesuffix("…"))
+    return {"fewest_characters": min(shown.values()),
+            "cut_short": [t for t, n in shown.items() if n < min(len(t), 30)],
+            "names_cut": sum(n < len(t) for t, n in shown.items()), "names": len(shown),
+            "title_width": header.sectionSize(0),
+            "hidden": [view.model.headerData(c, Qt.Orientation.Horizontal)
+                       for c in range(1, header.count()) if header.isSectionHidden(c)],
+            "scrolls_sideways": view.table.horizontalScrollBar().maximum() > 0}
+
+
+def bar_names(window) -> dict:
+    chart = window.chart_view
+    chart.set_kind("bars")
+    wait(400)
+    chart.canvas.draw()
+    labels = chart.axes.get_yticklabels()
+    boxes = sorted((t.get_window_extent() for t in labels), key=lambda b: b.y0)
+    return {"names": [t.get_text() for t in labels],
+            "clusters": list(window.session.bundle.cluster_names),
+            "overlaps": int(sum(a.y1 > b.y0 + 1 for a, b in zip(boxes, boxes[1:]))),
+            "font_sizes": sorted({t.get_fontsize() for t in labels}),
+            "scrolls": chart.scroll.verticalScrollBar().maximum() > 0}
+
+
+def zooms(window) -> dict:
+    """Zoom to each cluster: how much of the cluster's box falls outside the view."""
+    view, outside = window.map_view, {}
+    for name in window.session.bundle.cluster_names:
+        window.session.set_cluster(name)
+        view.zoom_to_cluster()
+        view.render_now()
+        x0, y0, x1, y1 = view.artists.cluster_bounds(name)
+        vx0, vy0, vx1, vy1 = view.ax.get_xlim()[0], view.ax.get_ylim()[0], \
+            view.ax.get_xlim()[1], view.ax.get_ylim()[1]
+        outside[name] = float(max(0.0, vx0 - x0, vy0 - y0, x1 - vx1, y1 - vy1))
+    return outside
+
+
+def layout(window) -> dict:
+    screen = window.screen()
+    frame = window.frameGeometry()
+    return {
+        "screen": rect(screen.availableGeometry()), "scale": screen.devicePixelRatio(),
+        "frame": rect(frame), "maximised": window.isMaximized(),
+        "fits": screen.availableGeometry().contains(frame),
+        "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
+        "toolbar": toolbar(window), "hover": hover_changes(window),
+        "profile": profile_names(window), "bars": bar_names(window), "zoom": zooms(window),
+    }
+
+
+# --- shortcuts -----------------------------------------------------------------------------
+def shortcuts(window) -> dict:
+    """Ctrl+E and Ctrl+K pressed while typing in the profile's search box."""
+    asked = []
+    window.exports.ask_path = lambda caption, *_args: asked.append(caption) or ""
+    window.session.set_cluster("Malvern")
+    window.map_view.reset_view()
+    search = window.profile_view.search
+    window.activateWindow()
+    window.profile_view.focus_search()
+    QTest.keyClicks(search, "admissions")
+    search.setCursorPosition(3)
+    wait(100)
+    before = window.map_view.ax.get_xlim()
+    QTest.keyClick(search, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(search, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    wait(100)
+    return {"platform": QApplication.platformName(),
+            "focus_in_search": QApplication.focusWidget() is search,
+            "export_asked": asked, "zoomed": window.map_view.ax.get_xlim() != before,
+            "search_text": search.text(), "cursor": search.cursorPosition()}
+
+
+SCENARIOS = {"layout": layout, "shortcuts": shortcuts}
+
+
+def main(scenario: str) -> int:
+    conftest.block_network_in_this_process()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = open_window()
+    result = SCENARIOS[scenario](window)
+    window.close()
+    app.processEvents()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))
