@@ -33,8 +33,10 @@ class ValueType(str, Enum):
     PROPORTION = "proportion"  # numerator / denominator x multiplier; Wilson score interval
     RATE = "rate"  # numerator / denominator x multiplier; Byar's / exact Poisson interval
     COUNT = "count"  # numerator; Byar's / exact Poisson interval
-    MEAN = "mean"  # value, weighted by denominator when aggregated; no interval
+    MEAN = "mean"  # value weighted by denominator when aggregated; an interval from sd or se
     SCORE = "score"  # as mean (e.g. IMD score, population-weighted)
+    DSR = "dsr"  # directly standardised rate from age bands (Dobson; ESP 2013) x multiplier
+    ISR = "isr"  # indirectly standardised ratio from age bands: observed / expected x multiplier
 
     @property
     def has_ratio(self) -> bool:
@@ -43,6 +45,11 @@ class ValueType(str, Enum):
     @property
     def is_weighted_mean(self) -> bool:
         return self in (ValueType.MEAN, ValueType.SCORE)
+
+    @property
+    def is_standardised(self) -> bool:
+        """Made from age-band counts and populations (docs/input-format.md, age bands)."""
+        return self in (ValueType.DSR, ValueType.ISR)
 
 
 class Significance(str, Enum):

@@ -32,13 +32,20 @@ from desktop.core.stats.area_stats import (
     significance,
     widen,
 )
-from desktop.core.stats.meta import COUNT, KINDS, MEAN, IndicatorMeta, key_codes
+from desktop.core.stats.meta import COUNTED, KINDS, WEIGHTED, IndicatorMeta, key_codes
 from desktop.core.stats.table import Statistics
-from desktop.core.stats.trend import TREND_CODES, TREND_PERIODS, window_trends
+from desktop.core.stats.trend import (
+    METHOD_OF_TYPE,
+    METHODS,
+    NO_METHOD,
+    REASONS,
+    TREND_CODES,
+    recent_trends,
+)
 from desktop.core.tasks import Task
 
 __all__ = ["LEVELS", "TREND_COLUMNS", "VIEW_COLUMNS", "Statistics", "compute_statistics"]
-TREND_COLUMNS = ("indicator_id", "level", "code", "trend")
+TREND_COLUMNS = ("indicator_id", "level", "code", "trend", "method", "reason")
 BLOCK_ROWS = 1 << 17  # rows summed and suppressed at once (whole indicator-periods): small
 # enough that temporaries stay under the 4 MB where numpy asks for huge pages (see bigarrays)
 
@@ -111,14 +118,20 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
 
     group is run * n_slots + slot, where the last slot collects the areas in no cluster; the
     county is the sum over all slots. Numerators and denominators are summed, means and scores
-    (runs where `run_weighted`) weighted by the denominator (1 where missing); NaN where a group
-    has no rows. A run is of one indicator, so a weighted run's numerator sums and an unweighted
-    run's weighted values are zero: one pass over the rows sums both.
+    (runs where `run_weighted`) weighted by the denominator; NaN where a group has no rows. A
+    run of a mean whose rows give no denominator at all is weighted equally; in a run where
+    some rows give one, a row without it has no weight, and the groups it belongs to get no
+    value rather than a wrong one (pack refuses such inputs; see docs/input-format.md). A run is
+    of one indicator, so a weighted run's numerator sums and an unweighted run's weighted
+    values are zero: one pass over the rows sums both.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    weighted = kind >= MEAN
+    weighted = WEIGHTED[kind]
     has_den = member & ~np.isnan(den)
-    weight = np.where(weighted & member, np.where(np.isnan(den), 1.0, den), 0.0)
+    run = group // n_slots
+    run_has_den = np.bincount(run, (has_den & weighted).astype(float),
+                              minlength=run_weighted.size) > 0
+    weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sums = np.bincount(group, weights, minlength=run_weighted.size * n_slots)
@@ -169,7 +182,7 @@ class _Sums:
         # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
         # clusters and the areas in no cluster.
         equation = np.repeat(np.arange(n_runs, dtype=np.int64) * n_slots, lengths)
-        by_slot, by_county = _group_sums(equation + slot, n_slots, meta.kind[run_ind] >= MEAN,
+        by_slot, by_county = _group_sums(equation + slot, n_slots, WEIGHTED[meta.kind[run_ind]],
                                          {"numerator": num, "denominator": den, "value": val,
                                           "member": member}, kind)
         for c, array in by_slot.items():
@@ -179,7 +192,7 @@ class _Sums:
         co_run = np.flatnonzero(by_county["present"])
         n_agg = cl_run.size + co_run.size
         all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
-        counted = meta.kind[all_ind] <= COUNT
+        counted = COUNTED[meta.kind[all_ind]]
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
         hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
@@ -251,16 +264,30 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
 
 def _trends(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray, per: np.ndarray,
             pos: np.ndarray, meta: IndicatorMeta, clusters: pd.Index) -> pd.DataFrame:
-    """Trend of every cluster and the county over each indicator's latest periods."""
+    """Recent trend of every cluster and the county (stats.trend), one row per series."""
     n_ind, n_cl = len(meta.ids), len(clusters)
-    position = meta.position[ind, per]
-    window = np.where(position >= 0, position - (meta.n_periods[ind] - TREND_PERIODS), -1)
     series = ind * (n_cl + 1) + pos
-    series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
-    trend = window_trends(series, window, cols["numerator"], cols["denominator"], ~hidden,
-                          series_kind)
+    column = meta.position[ind, per]
+    shape = (n_ind * (n_cl + 1), max(int(meta.n_periods.max(initial=0)), 1))
+
+    def matrix(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
+        out = np.full(shape, fill, dtype=np.asarray(values).dtype)
+        out[series, column] = values
+        return out
+
+    finite = ~hidden & np.logical_and.reduce(
+        [np.isfinite(cols[c]) for c in ("numerator", "denominator", "value", "lower95",
+                                        "upper95")])
+    kinds = np.array(KINDS, dtype=object)[meta.kind]
+    method = np.repeat([METHOD_OF_TYPE.get(k, NO_METHOD) for k in kinds], n_cl + 1)
+    code, reason, _ = recent_trends(
+        method, matrix(cols["value"]), matrix(cols["numerator"]), matrix(cols["denominator"]),
+        matrix(cols["lower95"]), matrix(cols["upper95"]), matrix(np.ones(ind.size, bool), False),
+        matrix(finite, False))
     return pd.DataFrame({
         "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
         "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
         "code": np.tile(np.array([*clusters, COUNTY], dtype=object), n_ind),
-        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})
+        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[code],
+        "method": np.array(METHODS, dtype=object)[method],
+        "reason": np.array(REASONS, dtype=object)[reason]})

@@ -10,7 +10,7 @@ import numpy as np
 from desktop.core.model import STAT_COLUMNS, Polarity
 from desktop.core.stats import suppression
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER, ci_for, compare_with_benchmark
-from desktop.core.stats.meta import COUNT, KINDS, PROPORTION, RATE, IndicatorMeta
+from desktop.core.stats.meta import COUNT, KINDS, PROPORTION, RATE, RATIO, IndicatorMeta
 
 LEVELS = ("area", "cluster", "county")
 VIEW_COLUMNS = STAT_COLUMNS[4:]  # numerator .. significance: what the accessors return
@@ -23,7 +23,7 @@ def counted_inputs(num: np.ndarray, den: np.ndarray, val: np.ndarray, kind: np.n
     """The numerator used for sums (a count's value where its numerator is missing) and which
     rows enter the sums (ratios need both numbers, counts a count, means and scores a value)."""
     num = np.where((kind == COUNT) & np.isnan(num), val, num)
-    member = np.select([kind <= RATE, kind == COUNT],
+    member = np.select([RATIO[kind], kind == COUNT],
                        [~np.isnan(num) & ~np.isnan(den), ~np.isnan(num)], ~np.isnan(val))
     return num, member
 
@@ -52,7 +52,7 @@ def significance(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarra
     codes = np.full(ind.size, NOT_COMPARED, dtype=np.int8)
     kind, polarity = meta.kind[ind], meta.polarity_code[ind]
     for code, pol in enumerate(Polarity):
-        rows_ = np.flatnonzero(compared & (kind <= RATE) & (polarity == code))
+        rows_ = np.flatnonzero(compared & (kind != COUNT) & (polarity == code))
         codes[rows_] = compare_with_benchmark(
             cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
     codes[hidden] = NOT_COMPARED

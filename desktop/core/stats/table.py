@@ -16,9 +16,13 @@ import pandas as pd
 from desktop.core.model import COUNTY, Trend
 from desktop.core.stats.area_stats import FLOATS, LEVELS, NOT_COMPARED, VIEW_COLUMNS, AreaRows
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
+from desktop.core.stats.trend import TrendResult
 
 if TYPE_CHECKING:
     from desktop.core.stats.meta import IndicatorMeta
+
+
+TREND_COLUMNS_USED = ("indicator_id", "code", "trend", "method", "reason")
 
 
 class Statistics:
@@ -36,8 +40,8 @@ class Statistics:
         self._aggregates, self._trends, self._index, self._areas = aggregates, trends, index, areas
         self._arrays = {c: aggregates[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
         self._arrays["significance"] = aggregates["significance"].cat.codes.to_numpy()
-        self._trend_of = {(i, c): Trend(t) for i, c, t in
-                          zip(trends["indicator_id"], trends["code"], trends["trend"])}
+        self._trend_of = {(i, c): TrendResult(Trend(t), m, r) for i, c, t, m, r in
+                          zip(*(trends[k] for k in TREND_COLUMNS_USED))}
         self._cache: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
         self._table: pd.DataFrame | None = None
 
@@ -103,8 +107,12 @@ class Statistics:
         return self._index["periods"][indicator_id]
 
     def trend(self, indicator_id: str, code: str) -> Trend:
-        """Trend of a cluster (or COUNTY) over the indicator's latest five periods."""
-        return self._trend_of.get((indicator_id, code), Trend.CANNOT)
+        """Recent trend of a cluster (or COUNTY) over its five most recent valid points."""
+        return self.trend_result(indicator_id, code).trend
+
+    def trend_result(self, indicator_id: str, code: str) -> TrendResult:
+        """The recent trend with its method and, when it cannot be calculated, the reason."""
+        return self._trend_of.get((indicator_id, code), TrendResult(Trend.CANNOT))
 
     @staticmethod
     def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
