@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from desktop.core import bigarrays
-from desktop.core.model import COUNTY, Bundle
+from desktop.core.model import COUNTY, SPREAD_COLUMNS, Bundle
 from desktop.core.stats import suppression
 from desktop.core.stats.area_stats import (
     FLOATS,
@@ -32,6 +32,7 @@ from desktop.core.stats.area_stats import (
     significance,
     widen,
 )
+from desktop.core.stats.estimates import Estimates
 from desktop.core.stats.meta import COUNTED, KINDS, WEIGHTED, IndicatorMeta, key_codes
 from desktop.core.stats.table import Statistics
 from desktop.core.stats.trend import (
@@ -73,6 +74,7 @@ class _Rows:
         # exact float32, widened a block at a time by `widen`
         self.num, self.den, self.val = (_float_view(values[c])
                                         for c in ("numerator", "denominator", "value"))
+        self.spread = {c: _float_view(values[c]) for c in SPREAD_COLUMNS if c in values}
         change = np.ones(len(values), dtype=bool)
         change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
         starts = np.flatnonzero(change)
@@ -93,6 +95,7 @@ class _Rows:
         ip = ip[order]
         self.num, self.den, self.val, self.area_codes = (
             a[order] for a in (self.num, self.den, self.val, self.area_codes))
+        self.spread = {c: a[order] for c, a in self.spread.items()}
         starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]]) if ip.size else np.array([], int)
         self.ip, self.edges = ip[starts], np.append(starts, ip.size)
 
@@ -221,6 +224,8 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
         [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]]).astype(np.int32)
     slot_of_code = np.where(area_cluster >= 0, area_cluster, n_cl).astype(np.int32)[rows.area_map]
 
+    estimates = Estimates(bundle, meta, area_codes, np.where(area_cluster >= 0, area_cluster,
+                                                             n_cl), n_cl + 1, rows.spread)
     sums = _Sums(n_ind * n_per, n_cl + 1, rows.num.size)
     blocks = list(rows.blocks())
     for k, block in enumerate(blocks):
@@ -244,6 +249,9 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
 
     task.report(0.75, "Confidence intervals")
     intervals(cols, meta.kind[a_ind], meta.multiplier[a_ind], np.ones(n_agg, bool))
+    estimates.add_spreads(rows.bounds(), lambda sl: slot_of_code[rows.area_codes[sl]],
+                          rows.val, rows.den)
+    inputs = estimates.fill_aggregates(cols, a_ind, a_ip, a_pos, a_level == 2)
     a_hidden = np.concatenate([sums.slot_hidden[:, :n_cl].ravel()[cl_groups],
                                sums.county_hidden[co_groups]])
     suppression.blank(cols, a_hidden)
@@ -256,10 +264,10 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
 
     task.report(0.95, "Indexing")
     areas = AreaRows(rows.num, rows.den, rows.val, rows.area_codes, rows.area_map,
-                     sums.area_hidden, rows.bounds(), county_value, meta)
+                     sums.area_hidden, rows.bounds(), county_value, meta, estimates)
     return Statistics.from_columns({**cols, "suppressed": a_hidden, "significance": codes},
-                             a_ind, a_per, a_level, a_pos, meta, area_codes, clusters, trends,
-                             areas)
+                                   a_ind, a_per, a_level, a_pos, meta, area_codes, clusters,
+                                   trends, areas, inputs)
 
 
 def _trends(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray, per: np.ndarray,
