@@ -26,7 +26,7 @@ def band_terms(x: np.ndarray, n: np.ndarray, standard: np.ndarray
     """Per band: the weighted rate x s / n and the variance term x (s / n)^2."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = standard / n
-    return x * ratio, x * ratio * ratio
+        return x * ratio, x * ratio * ratio
 
 
 def dsr_from_sums(total: np.ndarray, weighted: np.ndarray, squared: np.ndarray,
