@@ -86,6 +86,11 @@ class Comparison:
             self.against]
 
     @property
+    def against_column(self) -> str:
+        """A narrow table heading: "Against county" or "Against rest of county"."""
+        return self.column.replace("Compared with", "Against")
+
+    @property
     def heading(self) -> str:
         """"Compared with the county at 95% confidence", for legends and notes."""
         return f"Compared with {self.benchmark} at {self.level_text} confidence"

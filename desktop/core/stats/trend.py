@@ -75,11 +75,22 @@ class TrendResult:
         return trend_words(self.trend, polarity)
 
 
-def trend_words(trend: Trend | str, polarity: Polarity | str) -> str:
-    """The trend as Fingertips words it, judged by polarity where the indicator has one."""
+_SHORT = {Trend.NO_CHANGE: "No change", Trend.CANNOT: "-"}
+
+
+def trend_words(trend: Trend | str, polarity: Polarity | str, short: bool = False) -> str:
+    """The trend as Fingertips words it, judged by polarity where the indicator has one;
+    `short` for narrow table columns: "Increasing (worse)", "No change", "-" (cannot be
+    calculated)."""
     trend = Trend(trend)
-    judged = _TREND_WORDS.get(Polarity(polarity).value, {})
-    return judged.get(trend, trend.value[:1].upper() + trend.value[1:])
+    words = _TREND_WORDS.get(Polarity(polarity).value, {}).get(
+        trend, trend.value[:1].upper() + trend.value[1:])
+    if not short:
+        return words
+    if trend in _SHORT:
+        return _SHORT[trend]
+    head, _, judgement = words.partition(" and getting ")
+    return f"{head} ({judgement})" if judgement else head
 
 
 def _slopes(y: np.ndarray, w: np.ndarray) -> np.ndarray:
