@@ -34,6 +34,7 @@ from desktop.gui.session import Session
 from desktop.gui.view_sync import ViewSync
 from desktop.gui.views.chart_view import ChartView
 from desktop.gui.views.compare_view import CompareView
+from desktop.gui.views.comparison_bar import ComparisonBar
 from desktop.gui.views.crossborder_view import CrossBorderView
 from desktop.gui.views.issues_view import IssuesView
 from desktop.gui.views.map_view import MapView
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.selection_bar = SelectionBar(self.session, self)
         self.addToolBar(self.selection_bar)
         self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
+        self.selection_bar.addWidget(ComparisonBar(self.session, self.selection_bar))
         self.map_view = MapView()
         self.chart_view = ChartView()
         self.profile_view = ProfileView()

@@ -71,6 +71,22 @@ class Comparison:
         word = sig.value[:1].upper() + sig.value[1:]
         return f"{word} {self.level_text}" if sig in _JUDGED else word
 
+    def describe(self, significance: Significance | str) -> str:
+        """A sentence for a tooltip: "Significantly worse than the rest of the county at
+        99.8% confidence"."""
+        try:
+            sig = Significance(significance)
+        except ValueError:
+            sig = Significance.NOT_COMPARED
+        if sig is Significance.NOT_COMPARED:
+            return ("Not compared: a count, no confidence interval, a suppressed value or no "
+                    "value to compare with")
+        if sig is Significance.SIMILAR:
+            return (f"Not significantly different from {self.benchmark} at {self.level_text} "
+                    "confidence")
+        return (f"Significantly {sig.value} than {self.benchmark} at {self.level_text} "
+                "confidence")
+
     def labels(self) -> dict[Significance, str]:
         return {s: self.label(s) for s in Significance}
 
