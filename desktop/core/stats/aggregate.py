@@ -115,11 +115,12 @@ class _Rows:
 
 
 def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
-                rows: dict[str, np.ndarray], kind: np.ndarray
+                rows: dict[str, np.ndarray], run: np.ndarray
                 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Sums per (run, slot) and per run, in one pass over the rows.
 
-    group is run * n_slots + slot, where the last slot collects the areas in no cluster; the
+    group is run * n_slots + slot (`run` the run of each row), where the last slot collects
+    the areas in no cluster; the
     county is the sum over all slots. Numerators and denominators are summed, means and scores
     (runs where `run_weighted`) weighted by the denominator; NaN where a group has no rows. A
     run of a mean whose rows give no denominator at all is weighted equally; in a run where
@@ -129,12 +130,8 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
     values are zero: one pass over the rows sums both.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    weighted = WEIGHTED[kind]
+    weighted = run_weighted[run]
     has_den = member & ~np.isnan(den)
-    run = group // n_slots
-    run_has_den = np.bincount(run, (has_den & weighted).astype(float),
-                              minlength=run_weighted.size) > 0
-    weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sums = np.bincount(group, weights, minlength=run_weighted.size * n_slots)
@@ -143,6 +140,8 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
 
     members = total(member.astype(float))
     dens = total(has_den.astype(float))
+    run_has_den = dens[1] > 0  # consulted for weighted runs only
+    weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
     both = total(np.where(member & ~weighted, num, weight * np.where(member & weighted, val,
                                                                      0.0)))
     sums = {"denominator": total(np.where(has_den, den, 0.0)), "w": total(weight)}
@@ -177,17 +176,18 @@ class _Sums:
         n_slots, n_runs, n_per = self.slot_hidden.shape[1], run_ip.size, len(meta.all_periods)
         n_cl = n_slots - 1
         run_ind = run_ip // n_per
-        ind = np.repeat(run_ind, lengths)
+        run = np.repeat(np.arange(n_runs, dtype=np.int64), lengths)
+        ind = run_ind[run]
         kind = meta.kind[ind]
         den, val = widen(rows.den[start:stop]), widen(rows.val[start:stop])
         num, member = counted_inputs(widen(rows.num[start:stop]), den, val, kind)
         slot = slot_of_code[rows.area_codes[start:stop]]
         # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
         # clusters and the areas in no cluster.
-        equation = np.repeat(np.arange(n_runs, dtype=np.int64) * n_slots, lengths)
+        equation = run * n_slots
         by_slot, by_county = _group_sums(equation + slot, n_slots, WEIGHTED[meta.kind[run_ind]],
                                          {"numerator": num, "denominator": den, "value": val,
-                                          "member": member}, kind)
+                                          "member": member}, run)
         for c, array in by_slot.items():
             self.slot[c][run_ip] = array
             self.county[c][run_ip] = by_county[c]
@@ -195,7 +195,8 @@ class _Sums:
         co_run = np.flatnonzero(by_county["present"])
         n_agg = cl_run.size + co_run.size
         all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
-        counted = COUNTED[meta.kind[all_ind]]
+        run_counted = COUNTED[meta.kind[run_ind]]
+        counted = np.concatenate([run_counted[run], run_counted[cl_run], run_counted[co_run]])
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
         hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)

@@ -57,20 +57,20 @@ class Estimates:
         """Fill the values and intervals of standardised rows and the intervals of means with
         a spread (in place); return COMPARISON_INPUTS for every row."""
         inputs = {c: np.full(ind.size, np.nan) for c in COMPARISON_INPUTS}
-        kind = self.kind[ind]
-        cluster = np.where(county, 0, slot)
-        own = _pick(county, self.groups.group(kind, ip, None),
-                    self.groups.group(kind, ip, cluster))
-        rows = np.flatnonzero(np.isfinite(own["mean"]) & np.isfinite(own["variance"]))
-        for confidence, lo, hi in means.LEVELS:
-            cols[lo][rows], cols[hi][rows] = means.limits(
-                own["mean"][rows], own["variance"][rows], own["n_values"][rows], confidence)
-        rest = self.groups.group(np.where(county, means.NO_SPREAD, kind), ip, None,
+        spread = np.flatnonzero(self.kind[ind] != means.NO_SPREAD)  # usually few or none
+        kind, at, county_ = self.kind[ind[spread]], ip[spread], county[spread]
+        cluster = np.where(county_, 0, slot[spread])
+        own = _pick(county_, self.groups.group(kind, at, None),
+                    self.groups.group(kind, at, cluster))
+        rest = self.groups.group(np.where(county_, means.NO_SPREAD, kind), at, None,
                                  minus=cluster)
+        for confidence, lo, hi in means.LEVELS:
+            cols[lo][spread], cols[hi][spread] = means.limits(
+                own["mean"], own["variance"], own["n_values"], confidence)
         for name in ("variance", "n_values"):
-            inputs[name] = own[name]
-            inputs["rest_" + name] = rest[name]
-        inputs["rest_value"] = rest["mean"]
+            inputs[name][spread] = own[name]
+            inputs["rest_" + name][spread] = rest[name]
+        inputs["rest_value"][spread] = rest["mean"]
         if self.bands:
             rows, own, rest = self.bands.aggregates(ind, ip, slot, county)
             for c in VALUE_COLUMNS:

@@ -44,7 +44,7 @@ class Statistics:
         self._arrays = {c: aggregates[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
         self._arrays["significance"] = aggregates["significance"].cat.codes.to_numpy()
         self._trend_of = {(i, c): TrendResult(Trend(t), m, r) for i, c, t, m, r in
-                          zip(*(trends[k] for k in TREND_COLUMNS_USED))}
+                          zip(*(trends[k].tolist() for k in TREND_COLUMNS_USED))}
         self._cache: OrderedDict[tuple[str, str, float], pd.DataFrame] = OrderedDict()
         self._table: pd.DataFrame | None = None
         self.comparison = DEFAULT  # what the significance columns and accessors give
