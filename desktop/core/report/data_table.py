@@ -12,13 +12,14 @@ each indicator's latest period. This is also how the statistics are checked from
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from desktop.core.atomic import atomic_open, atomic_path
+from desktop.core.atomic import atomic_open, write_bytes_atomic
 from desktop.core.format import MISSING
 from desktop.core.model import BASIS_RESIDENCE, COUNTY, SUPPRESSED, SYNTHETIC_LABEL, Bundle
 from desktop.core.stats.aggregate import Statistics
@@ -128,8 +129,9 @@ def _write_xlsx(table: pd.DataFrame, path: str | os.PathLike, notes: Sequence[st
     notes_sheet = book.create_sheet("Notes")
     for line in notes:
         notes_sheet.append([line])
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    buffer = io.BytesIO()  # made in memory: no library temp file beside the export
+    book.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def table_notes(bundle: Bundle, statistics: Statistics) -> list[str]:
