@@ -418,3 +418,13 @@ def test_the_style_applied_from_two_threads_is_undone_afterwards():
         assert matplotlib.rcParams["figure.constrained_layout.use"] is True
     thread.join(5)
     assert matplotlib.rcParams["figure.constrained_layout.use"] == before is False
+
+
+def test_standardised_values_name_their_axis():
+    from desktop.core.charts.common import axis_label
+    from desktop.core.model import ValueType
+
+    dsr = Indicator(**{**IND.__dict__, "value_type": ValueType.DSR, "unit": ""})
+    assert axis_label(dsr) == "Directly standardised rate"
+    isr = Indicator(**{**IND.__dict__, "value_type": ValueType.ISR, "unit": ""})
+    assert axis_label(isr) == "Indirectly standardised ratio"
