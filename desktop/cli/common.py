@@ -101,6 +101,17 @@ def passphrase_note() -> str:
     return f"The passphrase is read from {PASSPHRASE_ENV} or asked for."
 
 
+def add_cluster_choice(parser: argparse.ArgumentParser, one: str, every: str) -> None:
+    """BUNDLE, then --cluster NAME or --all-clusters (one of them required), then the basis
+    and comparison options: the arguments of the commands that write clusters' statistics."""
+    parser.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cluster", metavar="NAME", help=one)
+    which.add_argument("--all-clusters", action="store_true", help=every)
+    add_basis_option(parser)
+    add_comparison_options(parser)
+
+
 def add_basis_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
                         help="count pupils where they live (residence, the default) or where "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop.cli.common import (
     EXIT_OK,
-    add_basis_option,
+    add_cluster_choice,
     add_comparison_options,
     check_cluster,
     check_suffix,
@@ -95,15 +95,10 @@ def add_export_profile(commands: argparse._SubParsersAction) -> None:
         description="Write a cluster's profile (summary, potential issues, map, charts, the "
         "full table and notes) as a .docx, or one per cluster into a folder. "
         + passphrase_note())
-    p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--cluster", metavar="NAME", help="the cluster to profile")
-    which.add_argument("--all-clusters", action="store_true",
-                       help="profile every cluster; -o is then an existing folder")
+    add_cluster_choice(p, "the cluster to profile",
+                       "profile every cluster; -o is then an existing folder")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
-    add_basis_option(p)
-    add_comparison_options(p)
     p.set_defaults(run=_run_export_profile)
 
 

@@ -11,8 +11,7 @@ import argparse
 
 from desktop.cli.common import (
     EXIT_OK,
-    add_basis_option,
-    add_comparison_options,
+    add_cluster_choice,
     check_cluster,
     check_suffix,
     open_statistics,
@@ -44,18 +43,12 @@ def add_export_table(commands: argparse._SubParsersAction) -> None:
         "denominator, value, lower_95, upper_95, lower_99_8, upper_99_8, significance, trend, "
         "trend_method, note). Suppressed numbers are left empty with the marker in note. "
         + passphrase_note())
-    p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--cluster", metavar="NAME", help="one cluster (and the county)")
-    which.add_argument("--all-clusters", action="store_true",
-                       help="every cluster (and the county)")
+    add_cluster_choice(p, "one cluster (and the county)", "every cluster (and the county)")
     p.add_argument("--all-periods", action="store_true",
                    help="every period, oldest first (default: each indicator's latest)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv|xlsx",
                    help="the file to write: CSV (UTF-8, the table alone) or XLSX (a Data and "
                    "a Notes sheet)")
-    add_comparison_options(p)
-    add_basis_option(p)
     p.set_defaults(run=_run_export_table)
 
 

@@ -114,32 +114,19 @@ def test_sd_is_only_for_means(folder):
     _fails(folder, "values/attainment.csv", 2, "sd", "only for means and scores")
 
 
-def test_negative_sd(folder):
-    rows = _mean_rows("attainment")
-    rows[3][-1] = "-2"
+@pytest.mark.parametrize(("spread", "edit", "row", "column", "words"), [
+    ("sd", lambda rows: rows[3].__setitem__(-1, "-2"), 4, "sd", "negative"),
+    ("sd", lambda rows: rows[5].__setitem__(4, ""), 6, "denominator", "number of values"),
+    (None, lambda rows: rows[7].__setitem__(4, ""), 8, "denominator",
+     "other rows of this indicator"),
+    ("sd", lambda rows: rows[9].__setitem__(5, ""), 10, "sd",
+     "other rows of this indicator give an sd"),
+], ids=["negative sd", "sd without a count", "weight in some rows", "sd in some rows"])
+def test_bad_means_are_refused(folder, spread, edit, row, column, words):
+    rows = _mean_rows("attainment", spread=spread)
+    edit(rows)
     write_rows(folder / "values" / "attainment.csv", rows)
-    _fails(folder, "values/attainment.csv", 4, "sd", "negative")
-
-
-def test_sd_needs_the_number_of_values(folder):
-    rows = _mean_rows("attainment")
-    rows[5][4] = ""
-    write_rows(folder / "values" / "attainment.csv", rows)
-    _fails(folder, "values/attainment.csv", 6, "denominator", "number of values")
-
-
-def test_a_mean_weighted_in_some_rows_only_is_refused(folder):
-    rows = _mean_rows("attainment", spread=None)
-    rows[7][4] = ""
-    write_rows(folder / "values" / "attainment.csv", rows)
-    _fails(folder, "values/attainment.csv", 8, "denominator", "other rows of this indicator")
-
-
-def test_a_spread_in_some_rows_only_is_refused(folder):
-    rows = _mean_rows("attainment")
-    rows[9][5] = ""
-    write_rows(folder / "values" / "attainment.csv", rows)
-    _fails(folder, "values/attainment.csv", 10, "sd", "other rows of this indicator give an sd")
+    _fails(folder, "values/attainment.csv", row, column, words)
 
 
 def test_sd_and_se_together_are_refused(folder):
