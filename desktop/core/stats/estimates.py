@@ -35,7 +35,8 @@ class Estimates:
         self.kind = means.spread_kinds(bundle.values, meta)
         self.views = spread_views
         self.bands = AgeBands(bundle.age_bands, meta, area_codes, slot_of_area, n_slots)
-        self.groups = means.GroupSpreads(len(meta.ids) * len(meta.all_periods), n_slots)
+        n_ip = len(meta.ids) * len(meta.all_periods) if self.kind.any() else 0
+        self.groups = means.GroupSpreads(n_ip, n_slots)  # empty without any spread
 
     def _spread(self, kind: int, sl: slice) -> np.ndarray:
         return self.views[means.SPREAD_NAMES[kind]][sl].astype(float)
