@@ -53,7 +53,8 @@ class ValueType(str, Enum):
 
 
 class Significance(str, Enum):
-    """A cluster (or area) against the county, at 95% unless said otherwise."""
+    """A cluster (or area) against its benchmark at a confidence level (stats.comparison:
+    95% against the county unless the officer chose otherwise)."""
 
     BETTER = "better"
     SIMILAR = "similar"
@@ -64,7 +65,7 @@ class Significance(str, Enum):
 
 
 class Trend(str, Enum):
-    """Trend over the latest five periods (chi-squared test for trend, as Fingertips)."""
+    """Recent trend over the five most recent valid periods, as Fingertips (stats.trend)."""
 
     INCREASING = "increasing"
     DECREASING = "decreasing"
