@@ -1,4 +1,6 @@
 """The `cluster-atlas` command line on top of the core: main puts the commands together;
-bundle_commands (pack, inspect) and export_commands (export-profile, export-chart) each add
-theirs; common holds the passphrase, progress and exit codes they share. Never imports Qt.
+bundle_commands (pack, inspect), export_commands (export-profile, export-chart) and
+table_commands (export-table) each add theirs; common holds what they share (the passphrase,
+progress, opening a bundle and its statistics, the comparison options, exit codes). Never
+imports Qt.
 """

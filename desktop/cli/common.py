@@ -1,5 +1,6 @@
 """What every command shares: the passphrase (environment or prompt, never an argument),
-progress on stderr, opening a bundle, and the exit codes.
+progress on stderr, opening a bundle (and its statistics, compared as --level and --against
+ask), checking output names and clusters, and the exit codes.
 
 Passphrases come from the environment variable CLUSTER_ATLAS_PASSPHRASE or a prompt, never from
 an argument (arguments show up in process lists and shell history).
@@ -7,13 +8,14 @@ an argument (arguments show up in process lists and shell history).
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import sys
 from pathlib import Path
 
 from desktop.core.errors import AtlasError
-from desktop.core.model import Bundle
+from desktop.core.model import BASES, BASIS_RESIDENCE, Bundle
 from desktop.core.tasks import Task
 
 PASSPHRASE_ENV = "CLUSTER_ATLAS_PASSPHRASE"
@@ -52,8 +54,67 @@ def progress_task() -> Task:
     return Task(show)
 
 
+def add_comparison_options(parser: argparse.ArgumentParser) -> None:
+    """--level and --against: how clusters are compared (desktop.core.stats.comparison)."""
+    parser.add_argument("--level", choices=("95", "99.8"), default="95",
+                        help="confidence level that decides better and worse (default 95, "
+                        "as Fingertips; 99.8 is stricter)")
+    parser.add_argument("--against", choices=("county", "rest-of-county"), default="county",
+                        help="compare each cluster with the whole county (the default, as "
+                        "Fingertips) or with the rest of the county, by a two-sample test")
+
+
+def comparison_of(args: argparse.Namespace):
+    """The Comparison the --level and --against options ask for."""
+    from desktop.core.stats.comparison import AGAINST_CHOICES, Comparison, parse_level
+
+    return Comparison(parse_level(args.level), AGAINST_CHOICES[args.against])
+
+
 def open_bundle(path: str) -> Bundle:
     """Read a bundle for a command, asking for its passphrase (shared by read-only commands)."""
     from desktop.core.bundle.encrypted import read_bundle
 
     return read_bundle(path, passphrase_for_reading(path))
+
+
+def open_statistics(args: argparse.Namespace):
+    """The bundle and its statistics, compared as --level and --against ask; imports kept
+    here so `--help` stays fast."""
+    from desktop.core.stats.aggregate import compute_statistics
+
+    bundle = open_bundle(args.bundle)
+    return bundle, compute_statistics(bundle).with_comparison(comparison_of(args))
+
+
+def check_suffix(path: str, allowed: tuple[str, ...]) -> None:
+    if Path(path).suffix.lower() not in allowed:
+        raise AtlasError(f"Cannot write {path}: choose a file name ending in "
+                         f"{' or '.join(allowed)}.")
+
+
+def check_cluster(bundle, cluster: str | None) -> None:
+    if cluster is not None and cluster not in bundle.cluster_names:
+        raise AtlasError(f"There is no cluster called {cluster!r}; the bundle's clusters are: "
+                         f"{', '.join(bundle.cluster_names)}.")
+
+
+def passphrase_note() -> str:
+    return f"The passphrase is read from {PASSPHRASE_ENV} or asked for."
+
+
+def add_cluster_choice(parser: argparse.ArgumentParser, one: str, every: str) -> None:
+    """BUNDLE, then --cluster NAME or --all-clusters (one of them required), then the basis
+    and comparison options: the arguments of the commands that write clusters' statistics."""
+    parser.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cluster", metavar="NAME", help=one)
+    which.add_argument("--all-clusters", action="store_true", help=every)
+    add_basis_option(parser)
+    add_comparison_options(parser)
+
+
+def add_basis_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
+                        help="count pupils where they live (residence, the default) or where "
+                        "they go to school (school)")

@@ -11,47 +11,35 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import EXIT_OK, PASSPHRASE_ENV, open_bundle, progress_task
+from desktop.cli.common import (
+    EXIT_OK,
+    add_cluster_choice,
+    add_comparison_options,
+    check_cluster,
+    check_suffix,
+    open_statistics,
+    passphrase_note,
+    progress_task,
+)
 from desktop.core.errors import AtlasError, ExportError
-from desktop.core.model import BASES, BASIS_RESIDENCE
 
 CHART_KINDS = ("bars", "trend", "distribution", "map")
 CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
-
-
-def _open(path: str):
-    """The bundle and its statistics; imports kept here so `--help` stays fast."""
-    from desktop.core.stats.aggregate import compute_statistics
-
-    bundle = open_bundle(path)
-    return bundle, compute_statistics(bundle)
-
-
-def _check_suffix(path: str, allowed: tuple[str, ...]) -> None:
-    if Path(path).suffix.lower() not in allowed:
-        raise AtlasError(f"Cannot write {path}: choose a file name ending in "
-                         f"{' or '.join(allowed)}.")
-
-
-def _check_cluster(bundle, cluster: str | None) -> None:
-    if cluster is not None and cluster not in bundle.cluster_names:
-        raise AtlasError(f"There is no cluster called {cluster!r}; the bundle's clusters are: "
-                         f"{', '.join(bundle.cluster_names)}.")
 
 
 def _run_export_profile(args: argparse.Namespace) -> int:
     from desktop.core.report.document import export_all_profiles, export_profile_docx
 
     if not args.all_clusters:
-        _check_suffix(args.output, (".docx",))
+        check_suffix(args.output, (".docx",))
     folder = Path(args.output) if args.all_clusters else Path(args.output).parent
     # before the slow decryption, not after it; --all-clusters makes its folder when missing
     if args.all_clusters and folder.exists() and not folder.is_dir():
         raise ExportError(f"Cannot write profiles into {folder}: it is a file, not a folder.")
     if not args.all_clusters and not folder.is_dir():
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
-    bundle, stats = _open(args.bundle)
-    _check_cluster(bundle, args.cluster)
+    bundle, stats = open_statistics(args)
+    check_cluster(bundle, args.cluster)
     task = progress_task()
     try:
         if args.all_clusters:
@@ -69,11 +57,11 @@ def _run_export_profile(args: argparse.Namespace) -> int:
 def _run_export_chart(args: argparse.Namespace) -> int:
     from desktop.core.plotting.style import EXPORT_FORMATS
 
-    _check_suffix(args.output, tuple(EXPORT_FORMATS))
+    check_suffix(args.output, tuple(EXPORT_FORMATS))
     if args.width_cm <= 0 or args.width_cm > 100:
         raise AtlasError(f"--width-cm must be between 0 and 100, not {args.width_cm}.")
-    bundle, stats = _open(args.bundle)
-    _check_cluster(bundle, args.cluster)
+    bundle, stats = open_statistics(args)
+    check_cluster(bundle, args.cluster)
     try:
         indicator = bundle.manifest.indicator(args.indicator)
     except KeyError:
@@ -104,27 +92,16 @@ def _run_export_chart(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _passphrase_note() -> str:
-
-    return f"The passphrase is read from {PASSPHRASE_ENV} or asked for."
-
-
 def add_export_profile(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "export-profile", help="write a cluster's profile as a Word document",
         description="Write a cluster's profile (summary, potential issues, map, charts, the "
         "full table and notes) as a .docx, or one per cluster into a folder. "
-        + _passphrase_note())
-    p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--cluster", metavar="NAME", help="the cluster to profile")
-    which.add_argument("--all-clusters", action="store_true",
-                       help="profile every cluster; -o is then a folder (made if missing)")
+        + passphrase_note())
+    add_cluster_choice(p, "the cluster to profile",
+                       "profile every cluster; -o is then a folder (made if missing)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
-    p.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
-                   help="count pupils where they live (residence, the default) or where they "
-                   "go to school (school)")
     p.set_defaults(run=_run_export_profile)
 
 
@@ -133,7 +110,7 @@ def add_export_chart(commands: argparse._SubParsersAction) -> None:
         "export-chart", help="write one chart or the map as PNG, SVG or PDF",
         description="Write one indicator's chart or map at print size: PNG at 300 dpi (the "
         "dpi recorded in the file), SVG or PDF by the output's extension. "
-        + _passphrase_note())
+        + passphrase_note())
     p.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
     p.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     p.add_argument("--chart", required=True, choices=CHART_KINDS,
@@ -147,6 +124,7 @@ def add_export_chart(commands: argparse._SubParsersAction) -> None:
                    help="printed width in centimetres (default 16, a Word page)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png|svg|pdf",
                    help="the file to write")
+    add_comparison_options(p)
     p.set_defaults(run=_run_export_chart)
 
 

@@ -2,7 +2,7 @@
 
 Thin by design: each command parses its arguments and calls the core. A command is a function
 that adds its subparser and sets `run`; each module of commands lists its own (BUNDLE_COMMANDS,
-EXPORT_COMMANDS) and this module only puts them together and runs one.
+EXPORT_COMMANDS, TABLE_COMMANDS) and this module only puts them together and runs one.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from desktop import APP_NAME, __version__
 from desktop.cli.bundle_commands import BUNDLE_COMMANDS
 from desktop.cli.common import EXIT_CANCELLED, EXIT_ERROR
 from desktop.cli.export_commands import EXPORT_COMMANDS
+from desktop.cli.table_commands import TABLE_COMMANDS
 from desktop.core import leftovers
 from desktop.core.atomic import cleanup_on_signals
 from desktop.core.errors import AtlasError, Cancelled
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [*BUNDLE_COMMANDS,
-                                                                *EXPORT_COMMANDS]
+                                                                *EXPORT_COMMANDS,
+                                                                *TABLE_COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:

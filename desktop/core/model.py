@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # geopandas is heavy; the type is only needed for annotations
     import pandas as pd
 
 FORMAT_NAME = "cluster-atlas-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format this version reads; writers write the oldest that fits
 BUNDLE_CRS = "EPSG:27700"
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 COUNTY = "County"  # the code used for the whole-area level in aggregated tables
@@ -33,8 +33,10 @@ class ValueType(str, Enum):
     PROPORTION = "proportion"  # numerator / denominator x multiplier; Wilson score interval
     RATE = "rate"  # numerator / denominator x multiplier; Byar's / exact Poisson interval
     COUNT = "count"  # numerator; Byar's / exact Poisson interval
-    MEAN = "mean"  # value, weighted by denominator when aggregated; no interval
+    MEAN = "mean"  # value weighted by denominator when aggregated; an interval from sd or se
     SCORE = "score"  # as mean (e.g. IMD score, population-weighted)
+    DSR = "dsr"  # directly standardised rate from age bands (Dobson; ESP 2013) x multiplier
+    ISR = "isr"  # indirectly standardised ratio from age bands: observed / expected x multiplier
 
     @property
     def has_ratio(self) -> bool:
@@ -44,9 +46,15 @@ class ValueType(str, Enum):
     def is_weighted_mean(self) -> bool:
         return self in (ValueType.MEAN, ValueType.SCORE)
 
+    @property
+    def is_standardised(self) -> bool:
+        """Made from age-band counts and populations (docs/input-format.md, age bands)."""
+        return self in (ValueType.DSR, ValueType.ISR)
+
 
 class Significance(str, Enum):
-    """A cluster (or area) against the county, at 95% unless said otherwise."""
+    """A cluster (or area) against its benchmark at a confidence level (stats.comparison:
+    95% against the county unless the officer chose otherwise)."""
 
     BETTER = "better"
     SIMILAR = "similar"
@@ -57,7 +65,7 @@ class Significance(str, Enum):
 
 
 class Trend(str, Enum):
-    """Trend over the latest five periods (chi-squared test for trend, as Fingertips)."""
+    """Recent trend over the five most recent valid periods, as Fingertips (stats.trend)."""
 
     INCREASING = "increasing"
     DECREASING = "decreasing"
@@ -111,7 +119,7 @@ class Manifest:
     indicators: tuple[Indicator, ...]
     disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
     crs: str = BUNDLE_CRS
-    format_version: int = FORMAT_VERSION
+    format_version: int = 1  # as read from manifest.json; writers pick the oldest that fits
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
 
@@ -137,6 +145,12 @@ AREA_COLUMNS = ("area_code", "area_name", "district", "cluster", "geometry")
 CLUSTER_COLUMNS = ("cluster", "description")
 SCHOOL_COLUMNS = ("school_id", "name", "cluster", "phase", "school_type", "pupils", "geometry")
 VALUE_COLUMNS = ("indicator_id", "area_code", "period", "numerator", "denominator", "value")
+# Optional columns of the values table, present only when some row of a mean or score gives
+# them: the standard deviation behind the area's mean, or the standard error of its value.
+SPREAD_COLUMNS = ("sd", "se")
+# Age-band counts and populations of directly and indirectly standardised indicators.
+AGE_BAND_COLUMNS = ("indicator_id", "area_code", "period", "age_band", "numerator",
+                    "denominator")
 FLOW_COLUMNS = ("school_cluster", "home_area_code", "period", "pupils")
 
 # The statistics table (desktop.core.stats.aggregate): one row per indicator, period, level and code.
@@ -157,9 +171,10 @@ TABLE_FILES = {
     "schools": "schools.parquet",
     "values": "values.parquet",
     "flows": "flows.parquet",  # optional
+    "age_bands": "age_bands.parquet",  # optional: for dsr and isr indicators
     "display": "display.parquet",  # optional: simplified shapes for the screen map
 }
-OPTIONAL_TABLES = frozenset({"flows", "display"})
+OPTIONAL_TABLES = frozenset({"flows", "display", "age_bands"})
 DISPLAY_COLUMNS = ("area_code", "geometry")
 
 
@@ -171,15 +186,19 @@ class Bundle:
         null for an area in no cluster); ordered as in the bundle, index 0..n-1.
     clusters: one row per cluster, columns CLUSTER_COLUMNS, in display order.
     schools: GeoDataFrame of points in EPSG:27700, columns SCHOOL_COLUMNS.
-    values: long table, columns VALUE_COLUMNS; numerator/denominator/value are float (NaN when
-        missing): float64, or float32 in tables of millions of rows where that holds every
-        number exactly (widen before arithmetic); period is a string label listed in the
-        indicator's `periods`.
+    values: long table, columns VALUE_COLUMNS (and SPREAD_COLUMNS when a mean or score gives
+        them); numerator/denominator/value are float (NaN when missing): float64, or float32
+        in tables of millions of rows where that holds every number exactly (widen before
+        arithmetic); period is a string label listed in the indicator's `periods`. Rows of
+        dsr and isr indicators hold the area's total events and population; their values
+        come from `age_bands`.
     flows: pupils by the cluster of their school and their home area (OUTSIDE for outside the
         bundle's areas), or None when the bundle carries no flows.
     display: GeoDataFrame (DISPLAY_COLUMNS) of the areas' shapes simplified for the screen
         map, in the areas' order (desktop.core.geometry.display), or None: only large maps
         carry one, and write_bundle makes it when it is missing.
+    age_bands: events (numerator) and population (denominator) by age band of every area row
+        of the dsr and isr indicators, columns AGE_BAND_COLUMNS, or None when there are none.
     """
 
     manifest: Manifest
@@ -189,6 +208,7 @@ class Bundle:
     values: "pd.DataFrame"
     flows: "pd.DataFrame | None" = None
     display: "gpd.GeoDataFrame | None" = None
+    age_bands: "pd.DataFrame | None" = None
     extras: dict = field(default_factory=dict)
 
     @property

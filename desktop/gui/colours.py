@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from desktop.core.model import Significance, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
+from desktop.core.stats.comparison import DEFAULT, Comparison
 
 SIGNIFICANCE_HEX: dict[str, str] = {s.value: SIGNIFICANCE_COLOURS[s.value] for s in Significance}
 SIGNIFICANCE_WORDS: dict[str, str] = {s.value: s.value.capitalize() for s in Significance}
@@ -75,13 +76,14 @@ def text_colour_on(background: QColor) -> QColor:
     return QColor("#000000") if (lum + 0.05) ** 2 > 0.0525 else QColor("#FFFFFF")
 
 
-def legend_html(with_symbols: bool = False) -> str:
-    """A one-line rich-text legend of the significance categories: coloured chip, (symbol), word."""
+def legend_html(with_symbols: bool = False, comparison: Comparison = DEFAULT) -> str:
+    """A one-line rich-text legend of the significance categories: coloured chip, (symbol),
+    Fingertips' word at the comparison's level ("Worse 99.8%")."""
     chips = []
     for sig in Significance:
         background = significance_colour(sig)
         fg = text_colour_on(background).name()
         label = significance_symbol(sig) if with_symbols else "&nbsp;&nbsp;"
         chips.append(f'<span style="background-color:{background.name()}; color:{fg};">'
-                     f"&nbsp;{label}&nbsp;</span>&nbsp;{significance_word(sig)}")
-    return "Compared with the county (95%): " + "&nbsp;&nbsp; ".join(chips)
+                     f"&nbsp;{label}&nbsp;</span>&nbsp;{comparison.label(sig)}")
+    return f"{comparison.heading}: " + "&nbsp;&nbsp; ".join(chips)

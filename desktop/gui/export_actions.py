@@ -107,7 +107,8 @@ class ExportActions(QObject):
         s = self.session
         if not s.is_open:
             return
-        table = profile_clipboard(s.bundle, self.sync.profile_for(s.cluster), s.cluster)
+        table = profile_clipboard(s.bundle, self.sync.profile_for(s.cluster), s.cluster,
+                                  comparison=s.comparison)
         set_rich_text(table.text, table.html)
         self.finished.emit("Profile table copied: paste it into Word or Excel")
 
@@ -121,7 +122,8 @@ class ExportActions(QObject):
             return
         write = export_profile_csv if path.lower().endswith(".csv") else export_profile_xlsx
         profile = self.sync.profile_for(s.cluster)
-        self._run_quick(path, lambda: write(s.bundle, profile, s.cluster, path))
+        self._run_quick(path, lambda: write(s.bundle, profile, s.cluster, path,
+                                            comparison=s.comparison))
 
     # --- whole profiles (slow: in a worker) -----------------------------------------------------
     def export_profile(self) -> None:

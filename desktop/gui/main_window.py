@@ -34,6 +34,7 @@ from desktop.gui.status_bar import StatusBar
 from desktop.gui.view_sync import ViewSync
 from desktop.gui.views.chart_view import ChartView
 from desktop.gui.views.compare_view import CompareView
+from desktop.gui.views.comparison_bar import ComparisonBar
 from desktop.gui.views.crossborder_view import CrossBorderView
 from desktop.gui.views.issues_view import IssuesView
 from desktop.gui.views.map_view import MapView
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         bar.add_group("&Basis", bar.basis_combo)
         bar.add_group("Cla&sses", bar.scheme_combo, bar.classes_spin)
         bar.add_group("Pa&lette", bar.palette_combo)
+        bar.add_group(None, ComparisonBar(self.session))  # labelled "Significance" itself
         return bar
 
     def _make_cover(self) -> QWidget:

@@ -1,8 +1,9 @@
 """The one mutable thing: which bundle is open and what the officer has chosen.
 
 Views subscribe to the signals and change the choices only through the setters. The session
-holds the decrypted bundle and its statistics; `lock()` and `close()` drop both, so after a
-lock nothing decrypted is reachable from the window.
+holds the decrypted bundle and its statistics (judged by the chosen comparison: a confidence
+level and a benchmark); `lock()` and `close()` drop both, so after a lock nothing decrypted is
+reachable from the window.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.model import BASES, BASIS_RESIDENCE, Bundle, Indicator
 from desktop.core.stats.aggregate import Statistics
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.core.stats.profile import has_school_basis, twin_for_basis
 
 
@@ -26,12 +28,15 @@ class Session(QObject):
     classification_changed = Signal()
     area_selected = Signal(str)
     basis_changed = Signal(str)  # "residence" or "school": where pupils are counted
+    comparison_changed = Signal()  # the confidence level or the benchmark changed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path: Path | None = None
         self.bundle: Bundle | None = None
-        self.statistics: Statistics | None = None
+        self.statistics: Statistics | None = None  # judged by `comparison`
+        self._computed: Statistics | None = None  # as computed when the bundle opened
+        self.comparison: Comparison = DEFAULT  # kept over a lock and a close, like a layout
         self.locked = False
         self.cluster: str = ""
         self.indicator_id: str = ""
@@ -49,7 +54,8 @@ class Session(QObject):
 
     def open(self, path: Path, bundle: Bundle, statistics: Statistics) -> None:
         """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
-        self.path, self.bundle, self.statistics = Path(path), bundle, statistics
+        self.path, self.bundle = Path(path), bundle
+        self._computed, self.statistics = statistics, statistics.with_comparison(self.comparison)
         was_locked, self.locked = self.locked, False
         names = bundle.cluster_names
         if self.cluster not in names:
@@ -71,7 +77,7 @@ class Session(QObject):
 
     def _drop(self) -> None:
         self.bundle = None
-        self.statistics = None
+        self.statistics = self._computed = None
         self.bundle_closed.emit()
 
     def close(self) -> None:
@@ -134,6 +140,18 @@ class Session(QObject):
             return
         self.period = period
         self.period_changed.emit(period)
+
+    def set_comparison(self, level: float | None = None, against: str | None = None) -> None:
+        """Judge significance at `level` (95 or 99.8) against `against` (comparison.COUNTY or
+        comparison.REST); every view and export follows."""
+        comparison = Comparison(self.comparison.level if level is None else level,
+                                self.comparison.against if against is None else against)
+        if comparison == self.comparison:
+            return
+        self.comparison = comparison
+        if self._computed is not None:
+            self.statistics = self._computed.with_comparison(comparison)
+        self.comparison_changed.emit()
 
     def set_classification(self, scheme: str | None = None, classes: int | None = None,
                            palette: str | None = None) -> None:

@@ -22,6 +22,7 @@ from desktop.core.stats.profile import (
     potential_issues,
     tartan,
     with_basis,
+    with_labels,
 )
 from desktop.core.stats.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
@@ -43,6 +44,7 @@ class ViewSync(QObject):
         session.bundle_closed.connect(self._on_closed)
         session.cluster_changed.connect(self._on_cluster)
         session.basis_changed.connect(self._on_basis)
+        session.comparison_changed.connect(self._on_comparison)
         session.indicator_changed.connect(self._on_indicator)
         session.period_changed.connect(self._on_indicator)
         session.classification_changed.connect(self._refresh_map)
@@ -64,6 +66,8 @@ class ViewSync(QObject):
         bundle = s.bundle
         self._profiles.clear()
         self.map.set_geometry(bundle.areas, bundle.schools)
+        self.compare.set_comparison(s.comparison)
+        self.profile.set_comparison(s.comparison)
         if self.crossborder is not None:
             self.crossborder.set_bundle(bundle)
         self._refresh_tartan()
@@ -91,7 +95,7 @@ class ViewSync(QObject):
         if key not in self._profiles:
             profile = cluster_profile(s.bundle, s.statistics, cluster, basis=key[1])
             self._profiles[key] = with_sparklines(
-                with_basis(s.bundle, profile),
+                with_labels(with_basis(s.bundle, profile), s.statistics, cluster),
                 cluster_sparklines(s.bundle, s.statistics, cluster))
         return self._profiles[key]
 
@@ -107,6 +111,18 @@ class ViewSync(QObject):
         if self.session.bundle is not None:
             self._refresh_tartan()
             self._on_cluster()
+
+    def _on_comparison(self) -> None:
+        """Another level or benchmark: every verdict changes, the numbers do not."""
+        s = self.session
+        self.compare.set_comparison(s.comparison)
+        self.profile.set_comparison(s.comparison)
+        if s.bundle is None:
+            return
+        self._profiles.clear()
+        self._refresh_tartan()
+        self._on_cluster(refresh_chart=False)
+        self._on_indicator()
 
     def _on_cluster(self, *_args, refresh_chart: bool = True) -> None:
         s = self.session
@@ -142,7 +158,7 @@ class ViewSync(QObject):
         indicator = s.indicator
         county = s.statistics.cluster_values(indicator.id, s.period).loc[COUNTY, "value"]
         self.layer = map_layer(indicator, self._area_values, county, s.scheme, s.classes,
-                               s.palette)
+                               s.palette, s.comparison)
         title = indicator.title + (f" ({indicator.unit})" if indicator.unit
                                    and indicator.unit != "%" else "")
         self.map.show_values(self.layer.values, self.layer.classification,

@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 from PIL import Image
 
-from desktop.cli import common, export_commands
+from desktop.cli import common
 from desktop.cli.main import main
 from desktop.core.report import document as report
 from tests.conftest import DEMO_PASSPHRASE
@@ -20,7 +20,7 @@ def env(monkeypatch):
 @pytest.fixture
 def opened(monkeypatch, demo_bundle, env):
     """Skip the repeated decryption: the session's demo bundle stands in for open_bundle."""
-    monkeypatch.setattr(export_commands, "open_bundle", lambda path: demo_bundle)
+    monkeypatch.setattr(common, "open_bundle", lambda path: demo_bundle)
 
 
 def test_export_profile_decrypts_with_the_env_passphrase(demo_bundle_path, env, tmp_path,

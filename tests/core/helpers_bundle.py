@@ -36,8 +36,11 @@ YEARS = ("2019", "2020", "2021", "2022", "2023", "2024")
 def make_bundle(indicators: Sequence[Indicator], values: Iterable[tuple] | pd.DataFrame, *,
                 areas: Sequence[tuple[str, str, str | None]] = AREAS,
                 clusters: Sequence[str] = CLUSTERS, threshold: int = 5,
-                deprivation_indicator: str | None = None) -> Bundle:
-    """A Bundle from rows (indicator_id, area_code, period, numerator, denominator, value)."""
+                deprivation_indicator: str | None = None,
+                age_bands: pd.DataFrame | None = None) -> Bundle:
+    """A Bundle from rows (indicator_id, area_code, period, numerator, denominator, value);
+    a DataFrame of values may add the sd or se column; `age_bands` (AGE_BAND_COLUMNS) feed
+    dsr and isr indicators."""
     geometry = [box(i * 1000.0, 0.0, (i + 1) * 1000.0, 1000.0) for i in range(len(areas))]
     area_frame = gpd.GeoDataFrame(
         {"area_code": [a[0] for a in areas], "area_name": [a[1] for a in areas],
@@ -59,7 +62,7 @@ def make_bundle(indicators: Sequence[Indicator], values: Iterable[tuple] | pd.Da
     return Bundle(manifest=manifest, areas=area_frame,
                   clusters=pd.DataFrame({"cluster": list(clusters),
                                          "description": [f"{c} cluster" for c in clusters]}),
-                  schools=schools, values=value_frame)
+                  schools=schools, values=value_frame, age_bands=age_bands)
 
 
 def indicator(id: str, value_type: ValueType, polarity: Polarity = Polarity.NO_JUDGEMENT, *,

@@ -52,6 +52,13 @@ def _figure():
     return chart_figure("bars", **inputs)
 
 
+def _data_table(path: Path) -> None:
+    from desktop.core.report.data_table import data_table, export_data_table
+    from desktop.core.stats.aggregate import compute_statistics
+
+    export_data_table(data_table(SAMPLE, compute_statistics(SAMPLE)), path, ("notes",))
+
+
 def _pack(path: Path) -> None:
     folder = path.parent / "input"
     if not folder.exists():
@@ -69,6 +76,8 @@ WRITERS = {
                                                           SAMPLE.cluster_names[0], p)),
     "profile xlsx": ("x.xlsx", lambda p: export_profile_xlsx(SAMPLE, _profile(),
                                                              SAMPLE.cluster_names[0], p)),
+    "data table csv": ("x.csv", _data_table),
+    "data table xlsx": ("x.xlsx", _data_table),
 }
 
 

@@ -120,7 +120,8 @@ CASES = [
      "format_version"),
     ("format_version null", rezip(_manifest(format_version=None)), BundleContentError,
      "format_version"),
-    ("format_version 2", rezip(_manifest(format_version=2)), NewerFormat, "Please update"),
+    ("format_version newer", rezip(_manifest(format_version=model.FORMAT_VERSION + 1)),
+     NewerFormat, "Please update"),
     ("format_version 10^100", rezip(_manifest(format_version=10**100)), NewerFormat,
      "Please update"),
     # re-zipped archives with altered members

@@ -136,7 +136,8 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
     _check_indicators(tables["values"], manifest, name)
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
-                  flows=tables.get("flows"), display=_matching_display(tables, name))
+                  flows=tables.get("flows"), display=_matching_display(tables, name),
+                  age_bands=tables.get("age_bands"))
 
 
 def _member(data: bytes, archive: zipfile.ZipFile, file_name: str, name: str,

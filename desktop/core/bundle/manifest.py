@@ -22,11 +22,21 @@ MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mis
 _TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description")
 
 
+# Value types a format 1 reader does not know: a bundle that uses them is format 2, so an older
+# Cluster Atlas says "please update" instead of failing on them.
+FORMAT_2_TYPES = frozenset({ValueType.DSR, ValueType.ISR})
+
+
+def format_version_for(manifest: Manifest) -> int:
+    """The oldest format version that describes the bundle: 1 unless it uses format 2 types."""
+    return 2 if any(ValueType(i.value_type) in FORMAT_2_TYPES for i in manifest.indicators) else 1
+
+
 def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str, Any]:
     """The JSON object written as manifest.json; `tables` maps table name to file name."""
     return {
         "format": model.FORMAT_NAME,
-        "format_version": model.FORMAT_VERSION,
+        "format_version": format_version_for(manifest),
         "title": manifest.title,
         "area_name": manifest.area_name,
         "created": manifest.created,
@@ -90,7 +100,7 @@ def decode_manifest(data: bytes, name: str) -> tuple[Manifest, dict[str, Any]]:
                                  f"(found {version!r}; expected a whole number such as 1).")
     if version > model.FORMAT_VERSION:
         raise NewerFormat(f"{name} was made by a newer version of Cluster Atlas (format "
-                          f"{version}); this version reads format {model.FORMAT_VERSION}. "
+                          f"{version}); this version reads formats up to {model.FORMAT_VERSION}. "
                           "Please update Cluster Atlas.")
     where = f"{name}: manifest.json"
     indicators = raw.get("indicators")

@@ -37,7 +37,11 @@ TABLE_SCHEMAS: dict[str, dict[str, tuple[Kind, bool]]] = {
                 "pupils": ("float", False), "geometry": ("geometry", True)},
     "values": {"indicator_id": ("str", True), "area_code": ("str", True),
                "period": ("str", True), "numerator": ("float", False),
-               "denominator": ("float", False), "value": ("float", False)},
+               "denominator": ("float", False), "value": ("float", False),
+               "sd": ("float", False), "se": ("float", False)},
+    "age_bands": {"indicator_id": ("str", True), "area_code": ("str", True),
+                  "period": ("str", True), "age_band": ("str", True),
+                  "numerator": ("float", False), "denominator": ("float", True)},
     "flows": {"school_cluster": ("str", True), "home_area_code": ("str", True),
               "period": ("str", True), "pupils": ("float", True)},
     "display": {"area_code": ("str", True), "geometry": ("geometry", True)},
@@ -46,6 +50,7 @@ TABLE_SCHEMAS: dict[str, dict[str, tuple[Kind, bool]]] = {
 KEY_COLUMNS = {"areas": ("area_code",), "clusters": ("cluster",), "schools": ("school_id",),
                "values": ("indicator_id", "area_code", "period"),
                "flows": ("school_cluster", "home_area_code", "period"),
+               "age_bands": ("indicator_id", "area_code", "period", "age_band"),
                "display": ("area_code",)}
 UNIQUE_COLUMNS = {"areas": "area_code", "clusters": "cluster", "schools": "school_id",
                   "display": "area_code"}
@@ -54,27 +59,35 @@ GEOMETRY_TYPES = {"areas": ({3, 6}, "polygons"), "schools": ({0}, "points"),  # 
 VALUES_SORT = ["indicator_id", "period", "area_code"]
 # Repetitive key columns read as pandas Categorical of str: tens of millions of rows at England
 # scale would otherwise each hold a Python string (gigabytes, and seconds to make).
-DICTIONARY_COLUMNS = {"values": ("indicator_id", "area_code", "period")}
+DICTIONARY_COLUMNS = {"values": ("indicator_id", "area_code", "period"),
+                      "age_bands": ("indicator_id", "area_code", "period", "age_band")}
+# Optional columns that stay out of the table when no row gives them (rather than a column of
+# nulls as long as the table: 41 M rows at England scale).
+SPARSE_COLUMNS = {"values": model.SPREAD_COLUMNS}
 
 assert all(tuple(TABLE_SCHEMAS[t]) == cols for t, cols in (
     ("areas", model.AREA_COLUMNS), ("clusters", model.CLUSTER_COLUMNS),
-    ("schools", model.SCHOOL_COLUMNS), ("values", model.VALUE_COLUMNS),
-    ("flows", model.FLOW_COLUMNS), ("display", model.DISPLAY_COLUMNS)))
+    ("schools", model.SCHOOL_COLUMNS), ("values", model.VALUE_COLUMNS + model.SPREAD_COLUMNS),
+    ("flows", model.FLOW_COLUMNS), ("display", model.DISPLAY_COLUMNS),
+    ("age_bands", model.AGE_BAND_COLUMNS)))
 
 
-def _arrow_schema(table: str) -> pa.Schema:
+def _arrow_schema(table: str, columns: list[str]) -> pa.Schema:
     types = {"str": pa.string(), "float": pa.float64()}
-    return pa.schema([(col, types[kind]) for col, (kind, _) in TABLE_SCHEMAS[table].items()
-                      if kind != "geometry"])
+    return pa.schema([(col, types[TABLE_SCHEMAS[table][col][0]]) for col in columns
+                      if TABLE_SCHEMAS[table][col][0] != "geometry"])
 
 
 def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """The table's columns in order, with the format's dtypes; absent optional columns null.
+    """The table's columns in order, with the format's dtypes; absent optional columns null,
+    except sparse ones (SPARSE_COLUMNS), which stay absent.
 
     Categorical text columns stay categorical, with their categories made str.
     """
     out = {}
     for col, (kind, _) in TABLE_SCHEMAS[table].items():
+        if col not in df.columns and col in SPARSE_COLUMNS.get(table, ()):
+            continue
         series = df[col] if col in df.columns else pd.Series(np.nan, index=df.index)
         if kind == "str" and isinstance(series.dtype, pd.CategoricalDtype):
             categories = series.cat.categories
@@ -90,6 +103,8 @@ def encode_table(table: str, df: pd.DataFrame) -> bytes:
     """Parquet bytes for one table (GeoParquet with WKB geometry for areas and schools)."""
     buffer = io.BytesIO()
     typed = _typed(table, df)
+    empty = [c for c in SPARSE_COLUMNS.get(table, ()) if c in typed and typed[c].isna().all()]
+    typed = typed.drop(columns=empty)
     if table in GEOMETRY_TYPES:
         import geopandas as gpd
 
@@ -99,7 +114,7 @@ def encode_table(table: str, df: pd.DataFrame) -> bytes:
     elif table == "values":
         _write_values(typed, buffer)
     else:
-        pq.write_table(pa.Table.from_pandas(typed, schema=_arrow_schema(table),
+        pq.write_table(pa.Table.from_pandas(typed, schema=_arrow_schema(table, list(typed)),
                                             preserve_index=False), buffer)
     return buffer.getvalue()
 
@@ -107,7 +122,8 @@ def encode_table(table: str, df: pd.DataFrame) -> bytes:
 def _write_values(df: pd.DataFrame, buffer: io.BytesIO) -> None:
     """One row group per indicator, so a reader can fetch a single indicator."""
     df = df.sort_values(VALUES_SORT, kind="stable", ignore_index=True)
-    arrow = pa.Table.from_pandas(df, schema=_arrow_schema("values"), preserve_index=False)
+    arrow = pa.Table.from_pandas(df, schema=_arrow_schema("values", list(df)),
+                                 preserve_index=False)
     starts = np.flatnonzero(df["indicator_id"].ne(df["indicator_id"].shift()).to_numpy())
     bounds = [*starts.tolist(), len(df)] if len(df) else [0, 0]
     with pq.ParquetWriter(buffer, arrow.schema) as writer:

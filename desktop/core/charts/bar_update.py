@@ -25,11 +25,13 @@ from desktop.core.charts.bars import (
 from desktop.core.charts.common import fmt
 from desktop.core.model import Indicator
 from desktop.core.plotting.style import style_context
+from desktop.core.stats.comparison import DEFAULT, Comparison
 
 
 def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
                      county: Mapping | pd.Series, highlight: str | None = None,
-                     colours: Mapping | None = None, order: str = "bundle") -> bool:
+                     colours: Mapping | None = None, order: str = "bundle",
+                     comparison: Comparison = DEFAULT) -> bool:
     """Give the bar chart `bar_chart` drew on `ax` new numbers (same arguments as `bar_chart`).
 
     Returns False, leaving `ax` untouched, when `ax` holds no bar chart of the same structure.
@@ -62,7 +64,7 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         # the layout placed the title and footnote; setting their texts puts them back at
         # matplotlib's defaults, and no layout runs on an in-place update to place them again
         placed = [(t, t.get_position()) for t in (fig._suptitle, fig._supxlabel) if t is not None]
-        bar_texts(ax, indicator, period, frame, palette, county_value)
+        bar_texts(ax, indicator, period, frame, palette, county_value, comparison)
         for text, position in placed:
             text.set_position(position)
     return True

@@ -1,4 +1,5 @@
-"""Every cluster as a bar with its 95% interval, coloured by significance against the county,
+"""Every cluster as a bar with its 95% interval, coloured by significance (at the comparison's
+level, against the county or the rest of it),
 with the county value as a line; clusters in bundle order (the same place for every indicator,
 so a reader finds their cluster at once) unless `order="value"`. The switch's fast path updates
 a drawn chart in place (desktop.core.charts.bar_update); the numbers behind it come from
@@ -30,7 +31,6 @@ from desktop.core.charts.common import (
     nonnegative_axis,
     significance_of,
 )
-from desktop.core.format import SIGNIFICANCE_LABELS
 from desktop.core.model import SUPPRESSED, Indicator, Polarity, Significance
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
@@ -41,6 +41,7 @@ from desktop.core.plotting.style import (
     prepare_axes,
     style_context,
 )
+from desktop.core.stats.comparison import DEFAULT, Comparison
 
 NAME_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
 ORDERS = ("bundle", "value")
@@ -68,8 +69,10 @@ def bar_palette(colours: Mapping | None = None) -> dict[Significance, str]:
 
 def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
-              colours: Mapping | None = None, order: str = "bundle") -> Axes:
-    """Horizontal bars of every cluster with 95% whiskers, coloured by significance.
+              colours: Mapping | None = None, order: str = "bundle",
+              comparison: Comparison = DEFAULT) -> Axes:
+    """Horizontal bars of every cluster with 95% whiskers, coloured by significance as judged
+    by `comparison` (the legend says which level and benchmark: "Worse 99.8%").
 
     `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
     significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
@@ -116,7 +119,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        bar_texts(ax, indicator, period, frame, palette, county_value)
+        bar_texts(ax, indicator, period, frame, palette, county_value, comparison)
     structure = bar_structure(frame, county_value, highlight, palette)
     ax._atlas_bars = BarArtists(structure, bars, whiskers)
     return ax
@@ -161,7 +164,8 @@ def fit_to_names(ax: Axes, n: int, max_height_in: float | None = None) -> None:
 
 
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
-              palette: Mapping[Significance, str], county_value: float) -> None:
+              palette: Mapping[Significance, str], county_value: float,
+              comparison: Comparison = DEFAULT) -> None:
     """The value axis, legend, titles and notes of a bar chart of `ordered_clusters`: the part
     that follows the numbers, shared by `bar_chart` and the in-place update."""
     values = frame["value"].to_numpy(float)
@@ -171,18 +175,19 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     ax.set_xlabel(axis_label(indicator))
     shown = dict.fromkeys(frame["significance"][drawn])
     keys = [s for s in legend_categories(indicator, shown) if s in palette]
-    labels = [SIGNIFICANCE_LABELS[s] for s in keys] + ["County"]
+    labels = [comparison.label(s) for s in keys] + ["County"]
     legend = ax.get_legend()
     if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
         handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
-                         label=SIGNIFICANCE_LABELS[s]) for s in keys]
+                         label=comparison.label(s)) for s in keys]
         handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
     notes = []
     if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
         notes.append("Whiskers show 95% confidence intervals.")
     if any(sig != Significance.NOT_COMPARED for sig in shown):
-        notes.append("Colours compare each cluster with the county at 95% confidence.")
+        notes.append(f"Colours compare each cluster with {comparison.benchmark} at "
+                     f"{comparison.level_text} confidence.")
     if frame["suppressed"].any():
         notes.append(SUPPRESSION_NOTE)
     annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
@@ -202,7 +207,7 @@ def legend_categories(indicator: Indicator, shown: Iterable) -> list[Significanc
         keys = [Significance.BETTER, Significance.SIMILAR, Significance.WORSE]
     else:
         keys = []
-    keys += [s for s in SIGNIFICANCE_LABELS if s in shown and s not in keys]
+    keys += [s for s in Significance if s in shown and s not in keys]
     return keys
 
 

@@ -19,11 +19,15 @@ from desktop.core.plotting.style import COUNTY_COLOUR
 SUPPRESSION_NOTE = f"{SUPPRESSED} suppressed: small numbers"
 
 
+VALUE_TYPE_WORDS = {"dsr": "directly standardised rate", "isr": "indirectly standardised ratio"}
+
+
 def axis_label(indicator: Indicator) -> str:
     """What the value axis measures, from the unit (or the value type when there is none)."""
     if indicator.unit == "%":
         return "Per cent (%)"
-    label = indicator.unit or indicator.value_type.value
+    kind = indicator.value_type.value
+    label = indicator.unit or VALUE_TYPE_WORDS.get(kind, kind)
     return label[:1].upper() + label[1:]
 
 

@@ -19,9 +19,9 @@ from desktop.core.charts.bars import bar_chart, fit_to_names, ordered_clusters
 from desktop.core.charts.common import fmt
 from desktop.core.charts.distribution import distribution_chart, finite_values
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
-from desktop.core.format import SIGNIFICANCE_LABELS
 from desktop.core.model import COUNTY, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
+from desktop.core.stats.comparison import DEFAULT, Comparison
 
 if TYPE_CHECKING:
     from desktop.core.stats.aggregate import Statistics
@@ -32,16 +32,17 @@ QUARTILES = (25, 50, 75)  # as matplotlib's box plot, so the table matches the b
 
 def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
-              colours: Mapping | None = None, order: str = "bundle") -> pd.DataFrame:
+              colours: Mapping | None = None, order: str = "bundle",
+              comparison: Comparison = DEFAULT) -> pd.DataFrame:
     """One row per cluster in the chart's order, then the county."""
     frame = ordered_clusters(clusters, order)
     county = pd.Series(county)
     rows = [[str(name), *(fmt(indicator, row[c], row["suppressed"])
                           for c in ("value", "lower95", "upper95")),
-             SIGNIFICANCE_LABELS[row["significance"]]] for name, row in frame.iterrows()]
+             comparison.label(row["significance"])] for name, row in frame.iterrows()]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
                              for c in ("value", "lower95", "upper95")), ""])
-    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, "Compared with county"])
+    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, comparison.column])
 
 
 def trend_table(indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
@@ -112,7 +113,8 @@ def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: I
     if kind == "bars":
         values = statistics.cluster_values(indicator.id, period)
         return {"indicator": indicator, "period": period, "clusters": values.drop(index=COUNTY),
-                "county": values.loc[COUNTY], "highlight": cluster}
+                "county": values.loc[COUNTY], "highlight": cluster,
+                "comparison": statistics.comparison}
     cluster = cluster or bundle.cluster_names[0]
     if kind == "trend":
         return {"indicator": indicator, "cluster_name": cluster,

@@ -21,6 +21,7 @@ from desktop.core.plotting.style import (
     style_context,
 )
 from desktop.core.stats.changes import gap_change
+from desktop.core.stats.trend import trend_words
 
 
 def trend_periods(indicator: Indicator, *series: pd.DataFrame) -> list[str]:
@@ -100,7 +101,7 @@ def trend_chart(ax: Axes, indicator: Indicator, cluster_name: str, series_cluste
         if periods:
             subtitle += f", {periods[0]} to {periods[-1]}"
         if trend is not None:
-            subtitle += f"; recent trend: {Trend(trend).value}"
+            subtitle += f"; recent trend: {trend_words(trend, indicator.polarity).lower()}"
         notes = ["Whiskers and band show 95% confidence intervals."]
         if hidden:
             notes.append(f"{SUPPRESSION_NOTE} ({', '.join(hidden)}), not plotted.")

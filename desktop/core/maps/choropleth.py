@@ -5,7 +5,7 @@ The screen and every map export call `map_layer`, so the two can never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from desktop.core.maps.classify import Classification, classify
 from desktop.core.maps.colours import polarity_colours
 from desktop.core.model import Indicator, Polarity
 from desktop.core.plotting.palettes import PALETTES, palette_colours, significance_colours
+from desktop.core.stats.comparison import DEFAULT, Comparison
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +26,7 @@ class MapLayer:
 
 
 def map_layer(indicator: Indicator, area_values: pd.DataFrame, county_value: float,
-              scheme: str, k: int, palette: str) -> MapLayer:
+              scheme: str, k: int, palette: str, comparison: Comparison = DEFAULT) -> MapLayer:
     """Classify the areas' values and colour the classes.
 
     A diverging palette is centred on the county value and oriented by polarity (better is
@@ -39,7 +40,9 @@ def map_layer(indicator: Indicator, area_values: pd.DataFrame, county_value: flo
     classification = classify(values, scheme, k, significance=significance,
                               suppressed=suppressed,
                               decimals=decimals_for_values(indicator.value_type, values))
-    if scheme == "significance":
+    if scheme == "significance":  # labelled at the level that judged them: "Worse 99.8%"
+        classification = replace(classification, labels=tuple(
+            comparison.label(c) for c in classification.categories))
         colours = significance_colours(classification.categories)
     elif PALETTES.get(palette) == "diverging":
         colours = polarity_colours(classification, county_value, Polarity(indicator.polarity),

@@ -58,12 +58,12 @@ class MapFigure:
         """Colour the areas by `indicator` in `period` (default: latest), outline and zoom to
         `cluster` (None: the whole county); titles and source below when `annotate`."""
         period = period or indicator.latest_period
-        key = (indicator.id, period, options, annotate)
+        key = (indicator.id, period, options, annotate, statistics.comparison.level)
         if self._shown != key:
             area_values = statistics.area_values(indicator.id, period)
             county = statistics.cluster_values(indicator.id, period).loc[COUNTY, "value"]
             self.layer = map_layer(indicator, area_values, float(county), options.scheme,
-                                   options.k, options.palette)
+                                   options.k, options.palette, statistics.comparison)
             with style_context():
                 mapplot.show_classes(self.artists, self.layer.classification,
                                      self.layer.class_colours, map_title(indicator),

@@ -16,7 +16,13 @@ import pandas as pd
 from desktop import APP_NAME, __version__
 from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import InputError
-from desktop.core.model import DEFAULT_DISCLOSURE_THRESHOLD, VALUE_COLUMNS, Bundle, Manifest
+from desktop.core.model import (
+    DEFAULT_DISCLOSURE_THRESHOLD,
+    SPREAD_COLUMNS,
+    VALUE_COLUMNS,
+    Bundle,
+    Manifest,
+)
 from desktop.core.pack.geo import (
     build_areas,
     build_clusters,
@@ -156,7 +162,7 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
         flows = parse_flows(flows_frame, clusters, area_codes)
 
     task.report(0.85, "Checking values")
-    values = combine_values(value_parts)
+    values, age_bands = combine_values(value_parts, spec)
     indicators = build_indicators(spec, values)
     deprivation = settings.get("deprivation_indicator")
     if deprivation is not None and deprivation not in set(spec["id"]):
@@ -172,8 +178,10 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
         description=settings.get("description", ""), deprivation_indicator=deprivation,
     )
     task.report(0.9, "Inputs checked")
+    columns = [*VALUE_COLUMNS, *(c for c in SPREAD_COLUMNS if values[c].notna().any())]
     return Bundle(manifest=manifest, areas=areas, clusters=clusters, schools=schools,
-                  values=values[list(VALUE_COLUMNS)].reset_index(drop=True), flows=flows)
+                  values=values[columns].reset_index(drop=True), flows=flows,
+                  age_bands=age_bands)
 
 
 def pack(input_dir: str | os.PathLike, output: str | os.PathLike, passphrase: str,

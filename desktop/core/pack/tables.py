@@ -10,7 +10,15 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.errors import InputError
-from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Indicator, Polarity, ValueType
+from desktop.core.model import (
+    BASIS_RESIDENCE,
+    BASIS_SCHOOL,
+    SPREAD_COLUMNS,
+    Indicator,
+    Polarity,
+    ValueType,
+)
+from desktop.core.pack.age_bands import BANDED_TYPES, check_band_column, split_age_bands
 from desktop.core.pack.read import (
     FILE,
     ROW,
@@ -27,6 +35,7 @@ from desktop.core.pack.read import (
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", ""})
 VALUE_TYPES = tuple(v.value for v in ValueType)
+MEAN_TYPES = (ValueType.MEAN.value, ValueType.SCORE.value)
 POLARITIES = tuple(p.value for p in Polarity)
 YEAR_FIRST = re.compile(r"^\d{4}")
 SCHOOL_SUFFIX = "__school"  # id of a pupil flag's school-basis twin: fsm -> fsm__school
@@ -68,11 +77,14 @@ def parse_indicators(frame: pd.DataFrame) -> pd.DataFrame:
 
 def parse_values(frame: pd.DataFrame, indicators: pd.DataFrame,
                  area_codes: Collection[str]) -> pd.DataFrame:
-    """One values file as VALUE_COLUMNS (+ `_file`, `_row`), every row checked.
+    """One values file as VALUE_COLUMNS, the optional `sd`, `se` and `age_band` (+ `_file`,
+    `_row`), every row checked.
 
     Proportions and rates need numerator and denominator, counts a numerator, means and scores
-    a value (the denominator, when given, is their weight). Ratio values are computed here
-    from numerator / denominator x multiplier, never taken from the file.
+    a value (the denominator, when given, is their weight, or with `sd` the number of values).
+    Ratio values are computed here from numerator / denominator x multiplier, never taken from
+    the file. Rows of standardised indicators (dsr, isr) give one age band each, with its
+    events and population; their value is made from the bands when the bundle opens.
     """
     require_columns(frame, ["indicator_id", "area_code", "period"])
     for col in ("indicator_id", "area_code", "period"):
@@ -85,12 +97,14 @@ def parse_values(frame: pd.DataFrame, indicators: pd.DataFrame,
     fail_first(frame, ~frame["area_code"].isin(pd.Index(list(area_codes))),
                "unknown area code {value}: it is not in the boundaries.", "area_code")
     vtype = frame["indicator_id"].map(meta["value_type"])
-    ratio = vtype.isin([ValueType.PROPORTION.value, ValueType.RATE.value])
+    banded = vtype.isin(BANDED_TYPES)
+    ratio = vtype.isin([ValueType.PROPORTION.value, ValueType.RATE.value]) | banded
     needs_numerator = ratio | vtype.eq(ValueType.COUNT.value)
-    needs_value = vtype.isin([ValueType.MEAN.value, ValueType.SCORE.value])
+    needs_value = vtype.isin(MEAN_TYPES)
     for col, needed, kind in (("numerator", needs_numerator, "proportion, rate and count"),
                               ("denominator", ratio, "proportion and rate"),
-                              ("value", needs_value, "mean and score")):
+                              ("value", needs_value, "mean and score"),
+                              ("age_band", banded, "dsr and isr")):
         if needed.any() and col not in frame.columns:
             first = frame.loc[needed, "indicator_id"].iloc[0]
             require_columns(frame, [col], what=f"needed for {kind} indicators such as {first!r}")
@@ -110,22 +124,58 @@ def parse_values(frame: pd.DataFrame, indicators: pd.DataFrame,
     fail_first(frame, vtype.eq(ValueType.PROPORTION.value) & numerator.gt(denominator),
                "the numerator is larger than the denominator, which a proportion cannot be.",
                "numerator")
+    spread = {col: _spread(frame, col, needs_value) for col in SPREAD_COLUMNS}
+    fail_first(frame, spread["sd"].notna() & denominator.isna(), "an sd needs the number of "
+               "values behind the mean in the denominator column.", "denominator")
+    band = check_band_column(frame, banded, vtype)
     multiplier = frame["indicator_id"].map(meta["multiplier"]).astype("float64")
-    computed = np.where(ratio, numerator / denominator * multiplier,
-                        np.where(needs_numerator, numerator, value))
+    computed = np.where(banded, np.nan, np.where(ratio, numerator / denominator * multiplier,
+                                                 np.where(needs_numerator, numerator, value)))
     return pd.DataFrame({
         "indicator_id": frame["indicator_id"], "area_code": frame["area_code"],
         "period": frame["period"], "numerator": numerator, "denominator": denominator,
-        "value": pd.Series(computed, index=frame.index, dtype="float64"),
-        FILE: frame[FILE], ROW: frame[ROW],
+        "value": pd.Series(computed, index=frame.index, dtype="float64"), **spread,
+        "age_band": band, FILE: frame[FILE], ROW: frame[ROW],
     })
 
 
-def combine_values(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """All values files together, with duplicate (indicator, area, period) keys refused."""
+def _spread(frame: pd.DataFrame, column: str, mean_rows: pd.Series) -> pd.Series:
+    """The optional sd or se column: 0 or more, and only on rows of means and scores."""
+    numbers = to_number(frame, column, required=False)
+    fail_first(frame, numbers.notna() & ~mean_rows, f"{column} is only for means and scores "
+               "(a standard deviation or standard error); leave it blank here.", column)
+    fail_first(frame, numbers.lt(0), f"the {column} {{value}} is negative.", column)
+    return numbers
+
+
+def combine_values(parts: list[pd.DataFrame], indicators: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """All values files together as (values, age bands or None): duplicate (indicator, area,
+    period) keys refused, age bands checked and summed into one values row per area and
+    period (pack.age_bands), and each mean's rows weighted and spread alike."""
     values = pd.concat(parts, ignore_index=True)
+    for column in (*SPREAD_COLUMNS, "age_band"):
+        if column not in values.columns:
+            values[column] = np.nan if column in SPREAD_COLUMNS else None
+    values, age_bands = split_age_bands(values)
     no_duplicates(values, ["indicator_id", "area_code", "period"], "value")
-    return values
+    means = values["indicator_id"].map(indicators.set_index("id")["value_type"]).isin(MEAN_TYPES)
+    for column, what in (("denominator", "a denominator (its weight)"),
+                         ("sd", "an sd"), ("se", "an se")):
+        _all_or_none(values, means, column, what)
+    gives_sd = values.groupby("indicator_id", sort=False)["sd"].transform("count") > 0
+    fail_first(values, values["se"].notna() & gives_sd, "this indicator gives both sd and se "
+               "in its rows; give one of them.", "se")
+    return values, age_bands
+
+
+def _all_or_none(values: pd.DataFrame, means: pd.Series, column: str, what: str) -> None:
+    """Every row of a mean or score gives `column`, or none does: a cluster cannot be
+    weighted (or given an interval) from some of its areas only."""
+    some = values.groupby("indicator_id", sort=False)[column].transform("count") > 0
+    fail_first(values, means & some & values[column].isna(), f"the {column} is blank, but "
+               f"other rows of this indicator give {what}: give it in every row of the "
+               "indicator, or in none.", column)
 
 
 def order_periods(labels: list[str]) -> tuple[str, ...]:

@@ -26,10 +26,10 @@ from docx.shared import Pt
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
-from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator, Trend
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report.figures import Picture, ReportFigures
-from desktop.core.report.tables import profile_rows, suppression_note
+from desktop.core.report.tables import SIGNIFICANCE_COLUMN, profile_rows, suppression_note
 from desktop.core.report.text import (
     cluster_description,
     cluster_sentence,
@@ -40,6 +40,7 @@ from desktop.core.report.text import (
 )
 from desktop.core.report.word import add_bullets, add_picture, add_table, new_document
 from desktop.core.stats.aggregate import Statistics
+from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.crossborder import crossborder_section_rows
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -48,12 +49,11 @@ from desktop.core.stats.profile import (
     potential_issues,
     summary_counts,
 )
+from desktop.core.stats.trend import trend_words
 from desktop.core.tasks import Task
 
 MAX_ISSUE_CHARTS = 6
 DEPRIVED_AREAS = 10
-TREND_WORDS = {Trend.INCREASING.value: "Increasing", Trend.DECREASING.value: "Decreasing",
-               Trend.NO_CHANGE.value: "No change", Trend.CANNOT.value: "-"}
 PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
 PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
@@ -128,7 +128,7 @@ def _issues_table(doc: DocumentType, issues: pd.DataFrame) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
-             _cell(r, "county_value"), TREND_WORDS.get(str(r["trend"]), str(r["trend"]))]
+             _cell(r, "county_value"), trend_words(r["trend"], r["polarity"], short=True)]
             for _, r in issues.iterrows()]
     add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
               (7.0, 1.6, 1.8, 2.6, 1.8, 2.2), right_aligned=(2, 3, 4))
@@ -163,8 +163,8 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
                   (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
 
 
-def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
-    texts = profile_rows(profile)
+def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Comparison) -> None:
+    texts = profile_rows(profile, comparison)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
         if i == 0 or rec["theme"] != profile["theme"].iat[i - 1]:
@@ -175,13 +175,15 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
                   if pd.notna(rec["lowest"]) else "-")
         rows.append([title_with_unit(text["Indicator"], text["Unit"]), text["Period"],
                      text["Count"], text["Value"], text["95% CI"], text["County"], spread,
-                     text["significance"].capitalize(), TREND_WORDS.get(text["Trend"], text["Trend"])])
+                     text[SIGNIFICANCE_COLUMN],
+                     trend_words(rec["trend"], rec["polarity"], short=True)])
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
-    add_table(doc, PROFILE_HEADER, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
+    header = (*PROFILE_HEADER[:7], comparison.against_column, PROFILE_HEADER[8])
+    add_table(doc, header, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
               fills={7: fills}, groups=groups)
 
 
-def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
+def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison) -> None:
     manifest = bundle.manifest
     doc.add_heading("Notes", level=1)
     if has_school_basis(bundle):
@@ -190,7 +192,7 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
     doc.add_heading("Methods", level=2)
-    add_bullets(doc, methods_notes())
+    add_bullets(doc, methods_notes(comparison))
     doc.add_heading("Sources", level=2)
     add_bullets(doc, source_notes(bundle))
     doc.add_heading("Licence and attribution", level=2)
@@ -235,6 +237,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
                           f"of {', '.join(bundle.cluster_names)}.")
     profile = cluster_profile(bundle, stats, cluster, basis=basis)
     issues = potential_issues(profile)
+    comparison = stats.comparison
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
     counter = [0]
     _title_page(doc, bundle, cluster, basis)
@@ -242,13 +245,15 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     doc.add_heading("Summary", level=1)
     doc.add_paragraph(f"{cluster_sentence(bundle, cluster)} "
                       + summary_sentence(summary_counts(profile),
-                                         int(profile["suppressed"].sum())))
+                                         int(profile["suppressed"].sum()), comparison))
     doc.add_heading("Potential issues", level=1)
     if issues.empty:
-        doc.add_paragraph("No indicator is significantly worse than the county in this cluster.")
+        doc.add_paragraph(f"No indicator is significantly worse than {comparison.benchmark} "
+                          f"({comparison.level_text} confidence) in this cluster.")
     else:
-        _intro(doc, "Indicators where the cluster is significantly worse than the county, "
-               "the largest relative difference first.")
+        _intro(doc, f"Indicators where the cluster is significantly worse than "
+               f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
+               "relative difference from the county first.")
         _issues_table(doc, issues)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
@@ -263,12 +268,14 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
-    _intro(doc, "Each indicator in its latest period, grouped by theme. \"Against "
-           "county\" uses the cluster's 95% confidence interval; the range runs "
-           "from the lowest to the highest cluster; † marks synthetic data; * marks "
-           "a value suppressed for small numbers; - means no value.")
-    _profile_table(doc, profile)
-    _notes(doc, bundle, basis)
+    _intro(doc, f"Each indicator in its latest period, grouped by theme. {comparison.method} "
+           f"Verdicts read \"Better {comparison.level_text}\", \"Worse "
+           f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
+           "highest cluster; the trend is the recent trend (- where it cannot be calculated); "
+           "† marks synthetic data; * marks a value suppressed for small numbers; - means "
+           "no value.")
+    _profile_table(doc, profile, comparison)
+    _notes(doc, bundle, basis, comparison)
     return doc
 
 

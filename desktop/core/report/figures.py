@@ -38,8 +38,9 @@ def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
     """The chart in words, from the same table the chart was drawn from."""
     head = CHART_WORDS.get(kind, "Chart")
     if kind == "bars":
-        parts = [f"{r['Cluster']} {r['Value']}" + (f" ({r['Compared with county'].lower()})"
-                                                   if r["Compared with county"] else "")
+        verdict = table.columns[-1]  # "Compared with county" or "... rest of county"
+        parts = [f"{r['Cluster']} {r['Value']}" + (f" ({r[verdict].lower()})"
+                                                   if r[verdict] else "")
                  for _, r in table.iterrows()]
         return (f"{head} of {indicator.title} for every cluster with 95% confidence intervals "
                 f"and the county as a dashed line: " + "; ".join(parts) + ".")

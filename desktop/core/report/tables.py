@@ -17,24 +17,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from desktop.core.atomic import atomic_open, write_bytes_atomic
-from desktop.core.format import MISSING, SIGNIFICANCE_LABELS, format_interval, format_value
-from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Bundle, Significance, ValueType
+from desktop.core.format import MISSING, format_interval, format_value
+from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Bundle, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
 from desktop.core.report.xlsx import workbook_bytes
+from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.trend import trend_words
 
 COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
            "95% CI", "County", "Lowest cluster", "Highest cluster", "Compared with county",
            "Trend")
 SIGNIFICANCE_COLUMN = "Compared with county"
-_COUNTED = {ValueType.PROPORTION.value, ValueType.RATE.value, ValueType.COUNT.value}
+_COUNTED = {ValueType.PROPORTION.value, ValueType.RATE.value, ValueType.COUNT.value,
+            ValueType.DSR.value, ValueType.ISR.value}
 
 
-def significance_word(significance: str) -> str:
-    """"Worse than county" and so on: the words the charts' legends use."""
-    try:
-        return SIGNIFICANCE_LABELS[Significance(significance)]
-    except ValueError:
-        return SIGNIFICANCE_LABELS[Significance.NOT_COMPARED]
+def headings(comparison: Comparison = DEFAULT) -> tuple[str, ...]:
+    """COLUMNS as a table shows them: the comparison column says against what."""
+    return tuple(comparison.column if c == SIGNIFICANCE_COLUMN else c for c in COLUMNS)
 
 
 def _count(value: object, value_type: str, suppressed: bool) -> str:
@@ -50,8 +50,10 @@ def _extreme(value: object, cluster: object, value_type: str, unit: str) -> str:
     return text if text == MISSING or not isinstance(cluster, str) else f"{text} ({cluster})"
 
 
-def profile_rows(profile: pd.DataFrame) -> pd.DataFrame:
-    """The profile (PROFILE_COLUMNS) as display strings, columns COLUMNS, one row per indicator.
+def profile_rows(profile: pd.DataFrame, comparison: Comparison = DEFAULT) -> pd.DataFrame:
+    """The profile (PROFILE_COLUMNS) as display strings, columns COLUMNS, one row per indicator:
+    significance in Fingertips' words at the comparison's level ("Worse 99.8%"), the trend
+    judged by polarity ("Increasing and getting worse").
 
     Kept alongside: `significance` (the raw key, for colouring) and `synthetic`.
     """
@@ -68,7 +70,8 @@ def profile_rows(profile: pd.DataFrame) -> pd.DataFrame:
             format_value(rec["county_value"], kind, unit),
             _extreme(rec["lowest"], rec["lowest_cluster"], kind, unit),
             _extreme(rec["highest"], rec["highest_cluster"], kind, unit),
-            significance_word(str(rec["significance"])), str(rec["trend"]),
+            comparison.label(str(rec["significance"])),
+            trend_words(str(rec["trend"]), str(rec["polarity"])),
             str(rec["significance"]), bool(rec["synthetic"])])
     return pd.DataFrame(rows, columns=[*COLUMNS, "significance", "synthetic"])
 
@@ -94,54 +97,58 @@ def period_note(profile: pd.DataFrame, period: str | None = None) -> str:
 
 
 def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
-                 period: str | None = None) -> list[str]:
+                 period: str | None = None, comparison: Comparison = DEFAULT) -> list[str]:
     """The header block every table export starts with."""
     manifest = bundle.manifest
+    against = ("the rest of " + manifest.area_name if comparison.against == "rest" else
+               manifest.area_name + " (the county)")
     lines = [f"{manifest.title}: {cluster} cluster profile",
-             f"Cluster: {cluster}, compared with {manifest.area_name} (the county)",
+             f"Cluster: {cluster}, compared with {against} at {comparison.level_text} "
+             "confidence",
              period_note(profile, period)]
     if bool(profile["synthetic"].any()):
         lines.append(f"† Data: {SYNTHETIC_LABEL}: these figures describe no real child or "
                      "school.")
     lines += [f"Sources: {manifest.attribution}", f"Licence: {manifest.licence}",
               suppression_note(bundle),
-              "Compared with county: the cluster's 95% confidence interval against the county "
-              "value; \"-\" means no value."]
+              f"{comparison.column}: {comparison.method} \"-\" means no value."]
     return lines
 
 
-def _table(profile: pd.DataFrame) -> pd.DataFrame:
-    return profile_rows(profile)[list(COLUMNS)]
+def _table(profile: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    return profile_rows(profile, comparison)[list(COLUMNS)]
 
 
 def export_profile_csv(bundle: Bundle, profile: pd.DataFrame, cluster: str,
-                       path: str | os.PathLike, period: str | None = None) -> None:
+                       path: str | os.PathLike, period: str | None = None,
+                       comparison: Comparison = DEFAULT) -> None:
     """The header block, a blank line, then the table; UTF-8 with a BOM so Excel reads "£"."""
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        for line in header_lines(bundle, profile, cluster, period):
+        for line in header_lines(bundle, profile, cluster, period, comparison):
             writer.writerow([line])
         writer.writerow([])
-        writer.writerow(COLUMNS)
-        writer.writerows(_table(profile).itertuples(index=False, name=None))
+        writer.writerow(headings(comparison))
+        writer.writerows(_table(profile, comparison).itertuples(index=False, name=None))
 
 
 def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
-                        path: str | os.PathLike, period: str | None = None) -> None:
+                        path: str | os.PathLike, period: str | None = None,
+                        comparison: Comparison = DEFAULT) -> None:
     """One sheet: the header block, then the table with a frozen header row and filter, its
     "Compared with county" cells filled with the significance colours."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    rows = profile_rows(profile)
+    rows = profile_rows(profile, comparison)
     book = Workbook()
     sheet = book.active
     sheet.title = "Profile"
-    header = header_lines(bundle, profile, cluster, period)
+    header = header_lines(bundle, profile, cluster, period, comparison)
     for r, line in enumerate(header, start=1):
         sheet.cell(r, 1, line).font = Font(bold=r == 1, size=14 if r == 1 else 10)
     top = len(header) + 2
-    for c, name in enumerate(COLUMNS, start=1):
+    for c, name in enumerate(headings(comparison), start=1):
         cell = sheet.cell(top, c, name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
@@ -223,10 +230,11 @@ def _tsv_cell(value: str) -> str:
 
 
 def profile_clipboard(bundle: Bundle, profile: pd.DataFrame, cluster: str,
-                      period: str | None = None) -> ClipboardTable:
+                      period: str | None = None,
+                      comparison: Comparison = DEFAULT) -> ClipboardTable:
     """The profile table for pasting into Word or Excel, with its header block as notes."""
-    rows = profile_rows(profile)
-    header = header_lines(bundle, profile, cluster, period)
-    fills = {SIGNIFICANCE_COLUMN: [SIGNIFICANCE_COLOURS.get(s) for s in rows["significance"]]}
-    return clipboard_table(rows[list(COLUMNS)], caption=header[0], notes=tuple(header[1:]),
-                           fills=fills)
+    rows = profile_rows(profile, comparison)
+    header = header_lines(bundle, profile, cluster, period, comparison)
+    fills = {comparison.column: [SIGNIFICANCE_COLOURS.get(s) for s in rows["significance"]]}
+    table = rows[list(COLUMNS)].set_axis(list(headings(comparison)), axis=1)
+    return clipboard_table(table, caption=header[0], notes=tuple(header[1:]), fills=fills)

@@ -8,23 +8,26 @@ from __future__ import annotations
 import pandas as pd
 
 from desktop.core.model import BASIS_RESIDENCE, SYNTHETIC_LABEL, Bundle, Significance
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.core.stats.profile import indicators_for_basis
-from desktop.core.stats.trend import TREND_PERIODS
+from desktop.core.stats.trend import TREND_POINTS
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def summary_sentence(counts: dict[str, int], suppressed: int = 0) -> str:
-    """"Of 86 indicators, 9 are significantly worse than the county, 5 better, ..." from
-    desktop.core.stats.profile.summary_counts."""
+def summary_sentence(counts: dict[str, int], suppressed: int = 0,
+                     comparison: Comparison = DEFAULT) -> str:
+    """"Of 86 indicators, 9 are significantly worse than the county at 95% confidence, 5
+    better, ..." from desktop.core.stats.profile.summary_counts."""
     worse, better = counts[Significance.WORSE.value], counts[Significance.BETTER.value]
     similar = counts[Significance.SIMILAR.value]
     higher, lower = counts[Significance.HIGHER.value], counts[Significance.LOWER.value]
     verb = "is" if worse == 1 else "are"
     text = (f"Of {_n(counts['total'], 'indicator')}, {worse} {verb} significantly worse than "
-            f"the county, {better} significantly better and {similar} similar")
+            f"{comparison.benchmark} at {comparison.level_text} confidence, {better} "
+            f"significantly better and {similar} similar")
     if higher or lower:
         text += (f"; {higher} {'is' if higher == 1 else 'are'} significantly higher and "
                  f"{lower} significantly lower where higher is neither better nor worse")
@@ -73,23 +76,30 @@ def data_notes(bundle: Bundle, basis: str = BASIS_RESIDENCE) -> list[str]:
     return notes
 
 
-def methods_notes(confidence_note: str = "95%") -> list[str]:
+def methods_notes(comparison: Comparison = DEFAULT) -> list[str]:
     """How the numbers were made, in plain words (what an analyst needs to trust them)."""
     return [
         "Cluster and county values are summed from small-area numerators and denominators, "
         "never averaged from percentages; means and scores (such as the IMD score) are "
-        "weighted by population.",
-        f"Confidence intervals are {confidence_note}: Wilson score intervals for proportions; "
-        "Byar's method for counts and rates with 10 or more events and the exact Poisson "
-        "(chi-squared) method below 10, as in the PHE/OHID Fingertips tools.",
-        "Significance: a cluster is significantly better or worse than the county when the "
-        "county value lies outside the cluster's 95% interval, judged by whether higher is "
-        "better or worse; \"higher\" or \"lower\" where it is neither; otherwise \"similar\". "
-        "Counts and values without an interval are not compared.",
-        f"Trend: a chi-squared test for trend over the latest {TREND_PERIODS} periods "
-        "(increasing, decreasing or no significant change); fewer periods cannot be tested.",
-        "Potential issues are the indicators where the cluster is significantly worse than the "
-        "county, the largest relative difference first.",
+        "weighted by population; directly standardised rates (2013 European Standard "
+        "Population) and indirectly standardised ratios (the county's rates as reference) "
+        "are summed age band by age band.",
+        "Confidence intervals: Wilson score intervals for proportions; Byar's method for "
+        "counts and rates with 10 or more events and the exact Poisson (chi-squared) method "
+        "below 10; Dobson's method for directly standardised rates; Student's t (from a "
+        "standard deviation) or the normal distribution (from a standard error) for means and "
+        "scores, as in the PHE/OHID Fingertips tools. Tables show 95% intervals.",
+        f"Significance at {comparison.level_text} confidence: {comparison.method} Verdicts "
+        "are judged by whether higher is better or worse; \"higher\" or \"lower\" where it "
+        "is neither; otherwise \"similar\". Counts and values without an interval are not "
+        "compared.",
+        f"Recent trend, as Fingertips: the {TREND_POINTS} most recent valid values, a "
+        "chi-squared test for trend for proportions and a regression weighted by the inverse "
+        "variance for rates, significant at 99.8% only if the direction holds when any one "
+        "value is left out; not calculated for other value types, for fewer values, or where "
+        "a suppressed value breaks the run.",
+        f"Potential issues are the indicators where the cluster is significantly worse than "
+        f"{comparison.benchmark}, the largest relative difference from the county first.",
     ]
 
 

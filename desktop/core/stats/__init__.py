@@ -3,7 +3,12 @@
 intervals holds the confidence-interval formulas (Wilson, Byar, exact Poisson, t); meta the
 indicator metadata as arrays; aggregate sums areas to clusters and the county and applies
 suppression (suppression) and trends (trend) to give the read-only `table.Statistics`, whose
-area rows area_stats computes on demand; profile, changes, sparklines and crossborder are the
-tables views and reports ask of it. Arrays and DataFrames in, immutable results out. Imports
-only the foundation modules: no bundle reading, plotting or Qt.
+area rows area_stats computes on demand; what needs more than summed numerators and
+denominators comes from estimates: means with an sd or se (means) and standardised rates from
+age bands (dsr, isr, standardised). comparison says at which level and against what clusters
+are judged, verdicts judges them (two_sample for the rest of the county); inequality and sii
+give the slope index of inequality across IMD deciles; profile, changes, sparklines and
+crossborder are the tables views and reports ask of it. Arrays and DataFrames in, immutable
+results out; docs/methods.md gives every method and its source. Imports only the foundation
+modules: no bundle reading, plotting or Qt.
 """

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from desktop.core import bigarrays
-from desktop.core.model import COUNTY, Bundle
+from desktop.core.model import COUNTY, SPREAD_COLUMNS, Bundle
 from desktop.core.stats import suppression
 from desktop.core.stats.area_stats import (
     FLOATS,
@@ -32,13 +32,21 @@ from desktop.core.stats.area_stats import (
     significance,
     widen,
 )
-from desktop.core.stats.meta import COUNT, KINDS, MEAN, IndicatorMeta, key_codes
+from desktop.core.stats.estimates import Estimates
+from desktop.core.stats.meta import COUNTED, KINDS, WEIGHTED, IndicatorMeta, key_codes
 from desktop.core.stats.table import Statistics
-from desktop.core.stats.trend import TREND_CODES, TREND_PERIODS, window_trends
+from desktop.core.stats.trend import (
+    METHOD_OF_TYPE,
+    METHODS,
+    NO_METHOD,
+    REASONS,
+    TREND_CODES,
+    recent_trends,
+)
 from desktop.core.tasks import Task
 
 __all__ = ["LEVELS", "TREND_COLUMNS", "VIEW_COLUMNS", "Statistics", "compute_statistics"]
-TREND_COLUMNS = ("indicator_id", "level", "code", "trend")
+TREND_COLUMNS = ("indicator_id", "level", "code", "trend", "method", "reason")
 BLOCK_ROWS = 1 << 17  # rows summed and suppressed at once (whole indicator-periods): small
 # enough that temporaries stay under the 4 MB where numpy asks for huge pages (see bigarrays)
 
@@ -66,6 +74,7 @@ class _Rows:
         # exact float32, widened a block at a time by `widen`
         self.num, self.den, self.val = (_float_view(values[c])
                                         for c in ("numerator", "denominator", "value"))
+        self.spread = {c: _float_view(values[c]) for c in SPREAD_COLUMNS if c in values}
         change = np.ones(len(values), dtype=bool)
         change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
         starts = np.flatnonzero(change)
@@ -86,6 +95,7 @@ class _Rows:
         ip = ip[order]
         self.num, self.den, self.val, self.area_codes = (
             a[order] for a in (self.num, self.den, self.val, self.area_codes))
+        self.spread = {c: a[order] for c, a in self.spread.items()}
         starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]]) if ip.size else np.array([], int)
         self.ip, self.edges = ip[starts], np.append(starts, ip.size)
 
@@ -105,20 +115,23 @@ class _Rows:
 
 
 def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
-                rows: dict[str, np.ndarray], kind: np.ndarray
+                rows: dict[str, np.ndarray], run: np.ndarray
                 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Sums per (run, slot) and per run, in one pass over the rows.
 
-    group is run * n_slots + slot, where the last slot collects the areas in no cluster; the
+    group is run * n_slots + slot (`run` the run of each row), where the last slot collects
+    the areas in no cluster; the
     county is the sum over all slots. Numerators and denominators are summed, means and scores
-    (runs where `run_weighted`) weighted by the denominator (1 where missing); NaN where a group
-    has no rows. A run is of one indicator, so a weighted run's numerator sums and an unweighted
-    run's weighted values are zero: one pass over the rows sums both.
+    (runs where `run_weighted`) weighted by the denominator; NaN where a group has no rows. A
+    run of a mean whose rows give no denominator at all is weighted equally; in a run where
+    some rows give one, a row without it has no weight, and the groups it belongs to get no
+    value rather than a wrong one (pack refuses such inputs; see docs/input-format.md). A run is
+    of one indicator, so a weighted run's numerator sums and an unweighted run's weighted
+    values are zero: one pass over the rows sums both.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    weighted = kind >= MEAN
+    weighted = run_weighted[run]
     has_den = member & ~np.isnan(den)
-    weight = np.where(weighted & member, np.where(np.isnan(den), 1.0, den), 0.0)
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sums = np.bincount(group, weights, minlength=run_weighted.size * n_slots)
@@ -127,6 +140,8 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
 
     members = total(member.astype(float))
     dens = total(has_den.astype(float))
+    run_has_den = dens[1] > 0  # consulted for weighted runs only
+    weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
     both = total(np.where(member & ~weighted, num, weight * np.where(member & weighted, val,
                                                                      0.0)))
     sums = {"denominator": total(np.where(has_den, den, 0.0)), "w": total(weight)}
@@ -161,17 +176,18 @@ class _Sums:
         n_slots, n_runs, n_per = self.slot_hidden.shape[1], run_ip.size, len(meta.all_periods)
         n_cl = n_slots - 1
         run_ind = run_ip // n_per
-        ind = np.repeat(run_ind, lengths)
+        run = np.repeat(np.arange(n_runs, dtype=np.int64), lengths)
+        ind = run_ind[run]
         kind = meta.kind[ind]
         den, val = widen(rows.den[start:stop]), widen(rows.val[start:stop])
         num, member = counted_inputs(widen(rows.num[start:stop]), den, val, kind)
         slot = slot_of_code[rows.area_codes[start:stop]]
         # Equation run*n_slots+c sums cluster c over its areas; +n_cl sums the county over the
         # clusters and the areas in no cluster.
-        equation = np.repeat(np.arange(n_runs, dtype=np.int64) * n_slots, lengths)
-        by_slot, by_county = _group_sums(equation + slot, n_slots, meta.kind[run_ind] >= MEAN,
+        equation = run * n_slots
+        by_slot, by_county = _group_sums(equation + slot, n_slots, WEIGHTED[meta.kind[run_ind]],
                                          {"numerator": num, "denominator": den, "value": val,
-                                          "member": member}, kind)
+                                          "member": member}, run)
         for c, array in by_slot.items():
             self.slot[c][run_ip] = array
             self.county[c][run_ip] = by_county[c]
@@ -179,7 +195,8 @@ class _Sums:
         co_run = np.flatnonzero(by_county["present"])
         n_agg = cl_run.size + co_run.size
         all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
-        counted = meta.kind[all_ind] <= COUNT
+        run_counted = COUNTED[meta.kind[run_ind]]
+        counted = np.concatenate([run_counted[run], run_counted[cl_run], run_counted[co_run]])
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
         hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
@@ -208,6 +225,8 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
         [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]]).astype(np.int32)
     slot_of_code = np.where(area_cluster >= 0, area_cluster, n_cl).astype(np.int32)[rows.area_map]
 
+    estimates = Estimates(bundle, meta, area_codes, np.where(area_cluster >= 0, area_cluster,
+                                                             n_cl), n_cl + 1, rows.spread)
     sums = _Sums(n_ind * n_per, n_cl + 1, rows.num.size)
     blocks = list(rows.blocks())
     for k, block in enumerate(blocks):
@@ -231,6 +250,9 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
 
     task.report(0.75, "Confidence intervals")
     intervals(cols, meta.kind[a_ind], meta.multiplier[a_ind], np.ones(n_agg, bool))
+    estimates.add_spreads(rows.bounds(), lambda sl: slot_of_code[rows.area_codes[sl]],
+                          rows.val, rows.den)
+    inputs = estimates.fill_aggregates(cols, a_ind, a_ip, a_pos, a_level == 2)
     a_hidden = np.concatenate([sums.slot_hidden[:, :n_cl].ravel()[cl_groups],
                                sums.county_hidden[co_groups]])
     suppression.blank(cols, a_hidden)
@@ -243,24 +265,38 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
 
     task.report(0.95, "Indexing")
     areas = AreaRows(rows.num, rows.den, rows.val, rows.area_codes, rows.area_map,
-                     sums.area_hidden, rows.bounds(), county_value, meta)
+                     sums.area_hidden, rows.bounds(), county_value, meta, estimates)
     return Statistics.from_columns({**cols, "suppressed": a_hidden, "significance": codes},
-                             a_ind, a_per, a_level, a_pos, meta, area_codes, clusters, trends,
-                             areas)
+                                   a_ind, a_per, a_level, a_pos, meta, area_codes, clusters,
+                                   trends, areas, inputs)
 
 
 def _trends(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray, per: np.ndarray,
             pos: np.ndarray, meta: IndicatorMeta, clusters: pd.Index) -> pd.DataFrame:
-    """Trend of every cluster and the county over each indicator's latest periods."""
+    """Recent trend of every cluster and the county (stats.trend), one row per series."""
     n_ind, n_cl = len(meta.ids), len(clusters)
-    position = meta.position[ind, per]
-    window = np.where(position >= 0, position - (meta.n_periods[ind] - TREND_PERIODS), -1)
     series = ind * (n_cl + 1) + pos
-    series_kind = np.repeat(np.array(KINDS, dtype=object)[meta.kind], n_cl + 1)
-    trend = window_trends(series, window, cols["numerator"], cols["denominator"], ~hidden,
-                          series_kind)
+    column = meta.position[ind, per]
+    shape = (n_ind * (n_cl + 1), max(int(meta.n_periods.max(initial=0)), 1))
+
+    def matrix(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
+        out = np.full(shape, fill, dtype=np.asarray(values).dtype)
+        out[series, column] = values
+        return out
+
+    finite = ~hidden & np.logical_and.reduce(
+        [np.isfinite(cols[c]) for c in ("numerator", "denominator", "value", "lower95",
+                                        "upper95")])
+    kinds = np.array(KINDS, dtype=object)[meta.kind]
+    method = np.repeat([METHOD_OF_TYPE.get(k, NO_METHOD) for k in kinds], n_cl + 1)
+    code, reason, _ = recent_trends(
+        method, matrix(cols["value"]), matrix(cols["numerator"]), matrix(cols["denominator"]),
+        matrix(cols["lower95"]), matrix(cols["upper95"]), matrix(np.ones(ind.size, bool), False),
+        matrix(finite, False))
     return pd.DataFrame({
         "indicator_id": np.repeat(np.array(meta.ids, dtype=object), n_cl + 1),
         "level": np.tile(np.array(["cluster"] * n_cl + ["county"], dtype=object), n_ind),
         "code": np.tile(np.array([*clusters, COUNTY], dtype=object), n_ind),
-        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[trend]})
+        "trend": np.array([c.value for c in TREND_CODES], dtype=object)[code],
+        "method": np.array(METHODS, dtype=object)[method],
+        "reason": np.array(REASONS, dtype=object)[reason]})

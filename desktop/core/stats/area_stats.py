@@ -5,12 +5,17 @@ decided is stored and the rest is computed one indicator and period at a time, o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from desktop.core.model import STAT_COLUMNS, Polarity
 from desktop.core.stats import suppression
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER, ci_for, compare_with_benchmark
-from desktop.core.stats.meta import COUNT, KINDS, PROPORTION, RATE, IndicatorMeta
+from desktop.core.stats.meta import COUNT, KINDS, PROPORTION, RATE, RATIO, IndicatorMeta
+
+if TYPE_CHECKING:
+    from desktop.core.stats.estimates import Estimates
 
 LEVELS = ("area", "cluster", "county")
 VIEW_COLUMNS = STAT_COLUMNS[4:]  # numerator .. significance: what the accessors return
@@ -23,7 +28,7 @@ def counted_inputs(num: np.ndarray, den: np.ndarray, val: np.ndarray, kind: np.n
     """The numerator used for sums (a count's value where its numerator is missing) and which
     rows enter the sums (ratios need both numbers, counts a count, means and scores a value)."""
     num = np.where((kind == COUNT) & np.isnan(num), val, num)
-    member = np.select([kind <= RATE, kind == COUNT],
+    member = np.select([RATIO[kind], kind == COUNT],
                        [~np.isnan(num) & ~np.isnan(den), ~np.isnan(num)], ~np.isnan(val))
     return num, member
 
@@ -43,18 +48,21 @@ def intervals(cols: dict[str, np.ndarray], kind: np.ndarray, multiplier: np.ndar
 
 def significance(cols: dict[str, np.ndarray], hidden: np.ndarray, ind: np.ndarray,
                  ip: np.ndarray, compared: np.ndarray | bool, county_value: np.ndarray,
-                 meta: IndicatorMeta) -> np.ndarray:
-    """Significance codes against the county of each row (hidden rows: not compared).
+                 meta: IndicatorMeta, limits: tuple[str, str] = ("lower95", "upper95")
+                 ) -> np.ndarray:
+    """Significance codes against the county of each row (hidden rows: not compared), judged
+    by the interval in columns `limits` (95% unless said otherwise).
 
     A cluster's count is part of the county's: comparing the two says nothing, so counts are
-    not compared; ratios, rates and proportions are.
+    not compared; every other row with an interval is.
     """
     codes = np.full(ind.size, NOT_COMPARED, dtype=np.int8)
     kind, polarity = meta.kind[ind], meta.polarity_code[ind]
+    lower, upper = (cols[c] for c in limits)
     for code, pol in enumerate(Polarity):
-        rows_ = np.flatnonzero(compared & (kind <= RATE) & (polarity == code))
+        rows_ = np.flatnonzero(compared & (kind != COUNT) & (polarity == code))
         codes[rows_] = compare_with_benchmark(
-            cols["lower95"][rows_], cols["upper95"][rows_], county_value[ip[rows_]], pol.value)
+            lower[rows_], upper[rows_], county_value[ip[rows_]], pol.value)
     codes[hidden] = NOT_COMPARED
     return codes
 
@@ -74,18 +82,22 @@ class AreaRows:
 
     def __init__(self, num: np.ndarray, den: np.ndarray, val: np.ndarray,
                  area_codes: np.ndarray, area_map: np.ndarray, hidden: np.ndarray,
-                 bounds: dict[int, slice], county_value: np.ndarray, meta: IndicatorMeta) -> None:
+                 bounds: dict[int, slice], county_value: np.ndarray, meta: IndicatorMeta,
+                 estimates: Estimates) -> None:
         self.num, self.den, self.val, self.hidden = num, den, val, hidden
         self.area_codes, self.area_map = area_codes, area_map
         self.bounds, self.county_value, self.meta = bounds, county_value, meta
+        self.estimates = estimates
 
     def pos(self, sl: slice) -> np.ndarray:
         """Position in the bundle's areas of each row of `sl`."""
         return self.area_map[self.area_codes[sl]]
 
-    def columns(self, sl: slice, ind: np.ndarray, per: np.ndarray) -> dict[str, np.ndarray]:
-        """Every statistic column (significance as codes) of rows `sl`, whose indicator and
-        period positions are `ind` and `per` (arrays, or scalars for one slice)."""
+    def columns(self, sl: slice, ind: np.ndarray, per: np.ndarray,
+                limits: tuple[str, str] = ("lower95", "upper95")) -> dict[str, np.ndarray]:
+        """Every statistic column (significance as codes, judged by the interval in columns
+        `limits`) of rows `sl`, whose indicator and period positions are `ind` and `per`
+        (arrays, or scalars for one slice)."""
         n = sl.stop - sl.start
         ind = np.broadcast_to(ind, n)
         kind = self.meta.kind[ind]
@@ -94,10 +106,11 @@ class AreaRows:
         cols = {"numerator": num, "denominator": den.copy(),
                 "value": val.copy(), **{c: np.full(n, np.nan) for c in FLOATS[3:]}}
         intervals(cols, kind, self.meta.multiplier[ind], member)
+        ip = ind * len(self.meta.all_periods) + per
+        self.estimates.fill_areas(cols, ind, np.broadcast_to(ip, n), self.pos(sl), sl)
         hidden = self.hidden[sl]
         suppression.blank(cols, hidden)
-        ip = ind * len(self.meta.all_periods) + per
         cols["significance"] = significance(cols, hidden, ind, np.broadcast_to(ip, n), True,
-                                            self.county_value, self.meta)
+                                            self.county_value, self.meta, limits)
         cols["suppressed"] = hidden.copy()
         return cols

@@ -153,10 +153,19 @@ def compare_with_benchmark(lower: ArrayLike, upper: ArrayLike, benchmark: ArrayL
     than strings keep millions of rows small.
     """
     lo, hi, bench = np.broadcast_arrays(_floats(lower), _floats(upper), _floats(benchmark))
-    pol = np.asarray(polarity, dtype=object)  # one value or one per row
     comparable = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(bench)
-    higher = comparable & (bench < lo)
-    lower_ = comparable & (bench > hi)
+    sign = np.where(bench < lo, 1.0, np.where(bench > hi, -1.0, 0.0))
+    return significance_codes(np.where(comparable, sign, np.nan), polarity)
+
+
+def significance_codes(direction: ArrayLike, polarity: ArrayLike) -> np.ndarray:
+    """Codes into SIGNIFICANCE_ORDER from a direction per row (+1 significantly higher, -1
+    lower, 0 no significant difference, NaN not compared) and the polarity, which turns higher
+    and lower into better and worse."""
+    sign = _floats(direction)
+    pol = np.asarray(polarity, dtype=object)  # one value or one per row
+    comparable = np.isfinite(sign)
+    higher, lower_ = comparable & (sign > 0), comparable & (sign < 0)
     good_high = pol == Polarity.HIGHER_IS_BETTER.value
     bad_high = pol == Polarity.HIGHER_IS_WORSE.value
     code = {s: np.int8(SIGNIFICANCE_ORDER.index(s.value)) for s in Significance}

@@ -15,7 +15,14 @@ import pandas as pd
 from desktop.core.model import Bundle, Polarity, ValueType
 
 KINDS = tuple(v.value for v in ValueType)
-PROPORTION, RATE, COUNT, MEAN, SCORE = range(5)  # kind codes: positions in KINDS
+PROPORTION, RATE, COUNT, MEAN, SCORE, DSR, ISR = range(7)  # kind codes: positions in KINDS
+# What each kind code is, as lookup arrays indexed by kind: counted kinds sum a numerator and
+# are suppressed; ratio kinds need a numerator and a denominator in every row; weighted kinds
+# are denominator-weighted means of the areas' values; standardised kinds come from age bands.
+COUNTED = np.isin(np.arange(len(KINDS)), [PROPORTION, RATE, COUNT, DSR, ISR])
+RATIO = np.isin(np.arange(len(KINDS)), [PROPORTION, RATE, DSR, ISR])
+WEIGHTED = np.isin(np.arange(len(KINDS)), [MEAN, SCORE])
+STANDARDISED = np.isin(np.arange(len(KINDS)), [DSR, ISR])
 
 
 class IndicatorMeta:

@@ -21,6 +21,7 @@ from desktop.core.model import (
     Significance,
 )
 from desktop.core.stats.aggregate import Statistics
+from desktop.core.stats.trend import trend_words
 
 DEPRIVED_COLUMNS = ("area_code", "area_name", "value", "decile")
 DECILE_INDICATOR = "imd_decile"
@@ -62,6 +63,22 @@ def with_basis(bundle: Bundle, profile: pd.DataFrame) -> pd.DataFrame:
     so a view can say on which basis each value is counted."""
     basis = {ind.id: ind.basis for ind in bundle.manifest.indicators}
     return profile.assign(basis=profile["indicator_id"].map(basis).fillna("").astype(object))
+
+
+def with_labels(profile: pd.DataFrame, stats: Statistics, cluster: str) -> pd.DataFrame:
+    """The profile plus the words a view shows beside the keys: `significance_label` in
+    Fingertips' words at the statistics' comparison ("Worse 99.8%"), `significance_tip` (a
+    sentence naming the benchmark and level) and `trend_label` (the trend judged by polarity,
+    with the reason when it cannot be calculated)."""
+    comparison = stats.comparison
+    trends = []
+    for ind_id, polarity in zip(profile["indicator_id"], profile["polarity"]):
+        result = stats.trend_result(ind_id, cluster)
+        words = trend_words(result.trend, polarity)
+        trends.append(f"{words}: {result.reason}" if result.reason else words)
+    return profile.assign(significance_label=profile["significance"].map(comparison.label),
+                          significance_tip=profile["significance"].map(comparison.describe),
+                          trend_label=trends)
 
 
 def _period_for(indicator: Indicator, period: str | None) -> str | None:

@@ -6,6 +6,7 @@ made one indicator and period at a time from desktop.core.stats.area_stats.AreaR
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -15,10 +16,16 @@ import pandas as pd
 
 from desktop.core.model import COUNTY, Trend
 from desktop.core.stats.area_stats import FLOATS, LEVELS, NOT_COMPARED, VIEW_COLUMNS, AreaRows
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
+from desktop.core.stats.trend import TrendResult
+from desktop.core.stats.verdicts import cluster_verdicts
 
 if TYPE_CHECKING:
     from desktop.core.stats.meta import IndicatorMeta
+
+
+TREND_COLUMNS_USED = ("indicator_id", "code", "trend", "method", "reason")
 
 
 class Statistics:
@@ -36,15 +43,39 @@ class Statistics:
         self._aggregates, self._trends, self._index, self._areas = aggregates, trends, index, areas
         self._arrays = {c: aggregates[c].to_numpy() for c in VIEW_COLUMNS[:-1]}
         self._arrays["significance"] = aggregates["significance"].cat.codes.to_numpy()
-        self._trend_of = {(i, c): Trend(t) for i, c, t in
-                          zip(trends["indicator_id"], trends["code"], trends["trend"])}
-        self._cache: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+        self._trend_of = {(i, c): TrendResult(Trend(t), m, r) for i, c, t, m, r in
+                          zip(*(trends[k].tolist() for k in TREND_COLUMNS_USED))}
+        self._cache: OrderedDict[tuple[str, str, float], pd.DataFrame] = OrderedDict()
         self._table: pd.DataFrame | None = None
+        self.comparison = DEFAULT  # what the significance columns and accessors give
+
+    def with_comparison(self, comparison: Comparison) -> Statistics:
+        """The same statistics with every significance judged by `comparison` (a level of 95
+        or 99.8%, against the county or the rest of the county); small areas are judged at
+        the level, against the county. Cheap: the numbers are shared, the cluster verdicts
+        are computed once per comparison and kept."""
+        if comparison == self.comparison:
+            return self
+        verdicts = self._index["verdicts"]
+        if comparison not in verdicts:
+            verdicts[comparison] = cluster_verdicts(
+                comparison, self._arrays, self._index["keys"], self._index["inputs"],
+                self._index["spread"], self._index["meta"])
+        other = copy.copy(self)
+        other.comparison = comparison
+        other._arrays = {**self._arrays, "significance": verdicts[comparison]}
+        other._aggregates = self._aggregates.assign(significance=pd.Categorical.from_codes(
+            verdicts[comparison], SIGNIFICANCE_ORDER))
+        other._table = None
+        return other
 
     @classmethod
     def from_columns(cls, cols: dict[str, np.ndarray], ind: np.ndarray, per: np.ndarray,
                level: np.ndarray, pos: np.ndarray, meta: IndicatorMeta, area_codes: pd.Index,
-               clusters: pd.Index, trends: pd.DataFrame, areas: AreaRows) -> Statistics:
+               clusters: pd.Index, trends: pd.DataFrame, areas: AreaRows,
+               inputs: dict[str, np.ndarray]) -> Statistics:
+        """From the aggregate rows' columns (significance: codes at 95% against the county)
+        and keys, the trends, the area rows and the two-sample inputs (stats.estimates)."""
         n_per = len(meta.all_periods)
         slices = {}
         for lv in (1, 2):
@@ -58,7 +89,10 @@ class Statistics:
         index = {"slices": slices, "pos": pos, "areas": area_codes, "clusters": clusters,
                  "periods": meta.periods, "codes": codes, "meta": meta,
                  "area_slices": {(meta.ids[ip // n_per], meta.all_periods[ip % n_per]): sl
-                                 for ip, sl in areas.bounds.items()}}
+                                 for ip, sl in areas.bounds.items()},
+                 "keys": {"ind": ind, "ip": ind.astype(np.int64) * n_per + per, "level": level},
+                 "inputs": inputs, "spread": areas.estimates.kind,
+                 "verdicts": {DEFAULT: cols["significance"]}}
         code_of = codes.get_indexer([*clusters, COUNTY])
         return cls(_long_table(cols, ind, per, level, code_of[pos], meta, codes), trends, index,
                    areas)
@@ -80,8 +114,8 @@ class Statistics:
             ind, per = ip // n_per, ip % n_per
             row_ip = np.empty_like(ip)
             row_ip[order] = ip  # the code of each row in the values table's own order
-            cols = {c: a[order] for c, a in areas.columns(rows, row_ip // n_per,
-                                                         row_ip % n_per).items()}
+            cols = {c: a[order] for c, a in areas.columns(rows, row_ip // n_per, row_ip % n_per,
+                                                         self.comparison.limits).items()}
             codes = self._index["codes"]
             area_codes = codes.get_indexer(self._index["areas"])[areas.pos(rows)[order]]
             area_table = _long_table(cols, ind, per, np.zeros(ip.size, np.int8), area_codes,
@@ -103,8 +137,12 @@ class Statistics:
         return self._index["periods"][indicator_id]
 
     def trend(self, indicator_id: str, code: str) -> Trend:
-        """Trend of a cluster (or COUNTY) over the indicator's latest five periods."""
-        return self._trend_of.get((indicator_id, code), Trend.CANNOT)
+        """Recent trend of a cluster (or COUNTY) over its five most recent valid points."""
+        return self.trend_result(indicator_id, code).trend
+
+    def trend_result(self, indicator_id: str, code: str) -> TrendResult:
+        """The recent trend with its method and, when it cannot be calculated, the reason."""
+        return self._trend_of.get((indicator_id, code), TrendResult(Trend.CANNOT))
 
     @staticmethod
     def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
@@ -127,11 +165,13 @@ class Statistics:
     def _area_rows(self, indicator_id: str, period: str, sl: slice) -> dict[str, np.ndarray]:
         meta = self._index["meta"]
         return self._areas.columns(sl, np.int64(meta.ids.index(indicator_id)),
-                                   np.int64(meta.all_periods.index(period)))
+                                   np.int64(meta.all_periods.index(period)),
+                                   self.comparison.limits)
 
     def area_values(self, indicator_id: str, period: str) -> pd.DataFrame:
-        """Every area in bundle order (missing: NaN, not suppressed, not compared)."""
-        key = (indicator_id, period)
+        """Every area in bundle order (missing: NaN, not suppressed, not compared), compared
+        with the county at the comparison's level."""
+        key = (indicator_id, period, self.comparison.level)
         if key in self._cache:
             self._cache.move_to_end(key)
         else:

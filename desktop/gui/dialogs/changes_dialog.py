@@ -79,7 +79,7 @@ class ChangesDialog(QDialog):
             ind = indicators[r.indicator_id]
             items = [QStandardItem(r.title), QStandardItem(r.theme)]
             for sig in (r.significance_a, r.significance_b):
-                item = QStandardItem(colours.significance_word(sig))
+                item = QStandardItem(s.comparison.label(sig))
                 item.setBackground(colours.significance_colour(sig))
                 item.setForeground(colours.text_colour_on(colours.significance_colour(sig)))
                 items.append(item)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
 
 CELL_WIDTH = 30
@@ -48,6 +49,7 @@ class TartanModel(QAbstractTableModel):
         self._cells: list[list[str]] = []
         self.current_cluster: str | None = None
         self.current_indicator: str | None = None
+        self.comparison = DEFAULT  # what the cells' words say: "Worse 99.8%"
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -91,7 +93,7 @@ class TartanModel(QAbstractTableModel):
             return colours.significance_symbol(sig)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return (f"{self._clusters[index.column()]} · {self._titles[index.row()]}: "
-                    f"{colours.significance_word(sig)}")
+                    f"{self.comparison.label(sig)}")
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(colours.significance_colour(sig))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -212,6 +214,11 @@ class CompareView(QWidget):
             self.set_current(current_cluster, current_indicator)
         finally:
             self._quiet = False
+
+    def set_comparison(self, comparison: Comparison) -> None:
+        """Word the legend and the cells for the comparison that judged them."""
+        self.model.comparison = comparison
+        self.legend.setText(colours.legend_html(with_symbols=True, comparison=comparison))
 
     def clear(self) -> None:
         """Empty the rug (the window locks or closes the bundle)."""

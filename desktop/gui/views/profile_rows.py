@@ -31,8 +31,9 @@ HEADER_TIPS = {
     COL_COUNTY: "The county's value, the benchmark",
     COL_LOWEST: "Lowest value among all clusters",
     COL_HIGHEST: "Highest value among all clusters",
-    COL_SIGNIFICANCE: "The cluster against the county at 95% confidence",
-    COL_TREND: "Trend over the latest five periods",
+    COL_SIGNIFICANCE: ("The cluster against the county, or the rest of the county, at the "
+                       "confidence level chosen in the toolbar (Significance)"),
+    COL_TREND: "Recent trend over the five most recent valid periods, as Fingertips",
     COL_SPINE: ("Spine chart: the cluster (dot) against the range of all clusters (grey bar), "
                 "county at the centre line; worse or lower to the left, better or higher to "
                 "the right"),
@@ -150,7 +151,7 @@ def build_row(rec: dict) -> ProfileRow:
         fmt(county),
         fmt(lowest),
         fmt(highest),
-        colours.significance_word(sig),
+        rec.get("significance_label") or colours.significance_word(sig),
         colours.TREND_SYMBOLS.get(trend, "–"),
         "",
         "",
@@ -161,8 +162,8 @@ def build_row(rec: dict) -> ProfileRow:
         county_tip,
         f"Lowest cluster: {rec['lowest_cluster']} ({fmt(lowest)})",
         f"Highest cluster: {rec['highest_cluster']} ({fmt(highest)})",
-        _SIGNIFICANCE_TIPS[sig],
-        f"Trend: {trend}",
+        rec.get("significance_tip") or _SIGNIFICANCE_TIPS[sig],
+        f"Trend: {rec.get('trend_label') or trend}",
         HEADER_TIPS[COL_SPINE],
         HEADER_TIPS[COL_SPARKLINE],
     )

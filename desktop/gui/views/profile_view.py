@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
 from desktop.gui.views.profile_column_menu import ColumnChooser
 from desktop.gui.views.profile_model import (
@@ -101,8 +102,8 @@ class ProfileView(QWidget):
         self.theme_combo.addItem(ALL_THEMES)
         self.count_label = QLabel("0 of 0 indicators")
         self.count_label.setAccessibleName("Number of indicators shown")
-        self.legend = QLabel(colours.legend_html()
-                             + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
+        self._comparison = DEFAULT
+        self.legend = QLabel(self._legend_text())
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.table = self._make_table()
@@ -162,11 +163,23 @@ class ProfileView(QWidget):
         with self._quietly():
             self.model.set_profile(profile)
             self._fill_themes()
-            self.title_label.setText(f"{cluster_name} compared with the county, in each "
+            self.title_label.setText(f"{cluster_name} compared with "
+                                     f"{self._comparison.benchmark} "
+                                     f"({self._comparison.level_text} confidence), in each "
                                      "indicator's latest period")
             self.columns.fit()
             self._restore_selection()
         self._update_count()
+
+    def set_comparison(self, comparison: Comparison) -> None:
+        """Word the legend (and the heading, from the next profile) for the comparison that
+        judged the verdicts: "Worse 99.8%", "compared with the rest of the county"."""
+        self._comparison = comparison
+        self.legend.setText(self._legend_text())
+
+    def _legend_text(self) -> str:
+        return (colours.legend_html(comparison=self._comparison)
+                + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
 
     def clear(self) -> None:
         """Forget the profile, the search and the choice: nothing of the bundle stays shown."""

@@ -266,7 +266,7 @@ def test_newer_format_version_asks_to_update(sample, tmp_path):
     payload = _zip(_with_manifest(_members(sample), format_version=99))
     data = pyrage.passphrase.encrypt(payload, PASSPHRASE)
     with pytest.raises(NewerFormat, match=r"newer version of Cluster Atlas \(format 99\); this "
-                                          r"version reads format 1\. Please update"):
+                                          r"version reads formats up to 2\. Please update"):
         read_bundle(_file(tmp_path, data), PASSPHRASE)
 
 

@@ -216,9 +216,23 @@ def test_bar_table_gives_the_charted_numbers_and_stars_for_suppressed():
     row = table.set_index("Cluster").loc["Bromsgrove"]
     assert (row["Value"], row["Lower 95% CI"], row["Upper 95% CI"]) == (
         fv(12.0), fv(10.0), fv(14.5))
-    assert row["Compared with county"] == "Worse than county"
+    assert row["Compared with county"] == "Worse 95%"
     assert table.set_index("Cluster").loc["Tenbury", "Value"] == "*"
     assert table.set_index("Cluster").loc["County", "Value"] == fv(7.4)
+
+
+def test_legend_and_table_say_the_level_and_the_benchmark():
+    from desktop.core.stats.comparison import Comparison
+
+    comparison = Comparison(99.8, "rest")
+    inputs = dict(indicator=IND, period="2021/22", clusters=clusters_frame(), county=COUNTY,
+                  highlight="Evesham", comparison=comparison)
+    ax = draw_chart("bars", new_figure().add_subplot(), **inputs)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Worse 99.8%" in labels and "Similar" in labels and labels[-1] == "County"
+    assert "with the rest of the county at 99.8% confidence" in ax.figure.get_supxlabel()
+    table = chart_table("bars", **inputs).set_index("Cluster")
+    assert table.loc["Bromsgrove", "Compared with rest of county"] == "Worse 99.8%"
 
 
 def test_significance_as_enum_members_works_too():
@@ -507,3 +521,11 @@ def test_no_text_of_a_chart_runs_into_another(kind, width_cm):
         for text_b, b in shapes[i + 1:]:
             assert not a.buffer(-0.5).intersects(b.buffer(-0.5)), \
                 f"{text_a!r} runs into {text_b!r}"
+def test_standardised_values_name_their_axis():
+    from desktop.core.charts.common import axis_label
+    from desktop.core.model import ValueType
+
+    dsr = Indicator(**{**IND.__dict__, "value_type": ValueType.DSR, "unit": ""})
+    assert axis_label(dsr) == "Directly standardised rate"
+    isr = Indicator(**{**IND.__dict__, "value_type": ValueType.ISR, "unit": ""})
+    assert axis_label(isr) == "Indirectly standardised ratio"

@@ -14,12 +14,14 @@ from desktop.core.model import SUPPRESSED
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report import document as report
 from desktop.core.report.text import summary_sentence
+from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.core.stats.profile import (
     cluster_profile,
     most_deprived_areas,
     potential_issues,
     summary_counts,
 )
+from desktop.core.stats.trend import trend_words
 from desktop.core.tasks import Task
 from tests.core.report.test_tables_export import SUPPRESSED_ID, forbidden_texts
 
@@ -114,7 +116,8 @@ def test_profile_table_rows_match_the_profile(document, profile, demo_bundle):
         assert row[4] == format_interval(rec["lower95"], rec["upper95"], rec["value_type"],
                                          hidden)
         assert row[5] == format_value(rec["county_value"], rec["value_type"], rec["unit"])
-        assert row[7] == rec["significance"].capitalize()
+        assert row[7] == DEFAULT.label(rec["significance"])  # "Worse 95%"
+        assert row[8] == trend_words(rec["trend"], rec["polarity"], short=True)
 
 
 def test_profile_table_is_shaded_compact_and_repeats_its_header(document, profile):
@@ -260,3 +263,19 @@ def test_the_profile_counts_pupils_on_the_basis_chosen(demo_bundle, stats, docum
     body = "\n".join(p.text for p in school.paragraphs)
     assert report.BASIS_NOTES["school"] in body
     assert report.BASIS_NOTES["residence"] in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_the_profile_says_which_level_and_benchmark_decided(demo_bundle, stats, tmp_path):
+    strict = stats.with_comparison(Comparison(99.8, "rest"))
+    out = tmp_path / "strict.docx"
+    report.export_profile_docx(demo_bundle, strict, CLUSTER, out)
+    document = Document(str(out))
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "worse than the rest of the county at 99.8% confidence" in words
+    assert "two-sample test at 99.8% confidence" in words
+    rows = texts(table_after(document, "Profile: all indicators"))
+    assert rows[0][7] == "Against rest of county"
+    profile = cluster_profile(demo_bundle, strict, CLUSTER)
+    data, _ = profile_table_rows(document)
+    assert [r[7] for r in data] == [strict.comparison.label(s) for s in profile["significance"]]
+    assert any(r[7] == "Worse 99.8%" for r in data) and not any("95%" in r[7] for r in data)

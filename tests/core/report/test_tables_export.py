@@ -67,7 +67,7 @@ def test_rows_are_the_core_formatting(profile):
         if hidden:
             assert text["Count"] == text["Denominator"] == SUPPRESSED
     worse = rows[rows["significance"] == "worse"]
-    assert not worse.empty and set(worse["Compared with county"]) == {"Worse than county"}
+    assert not worse.empty and set(worse["Compared with county"]) == {"Worse 95%"}
 
 
 def test_means_and_scores_get_no_count(profile):
@@ -101,6 +101,25 @@ def test_csv_round_trip(demo_bundle, profile, tmp_path):
     assert header == header_lines(demo_bundle, profile, CLUSTER)
     assert rows == profile_rows(profile)[list(COLUMNS)].to_numpy().tolist()
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
+
+
+def test_exports_say_the_comparison_they_show(demo_bundle, stats, tmp_path):
+    from desktop.core.report.tables import headings
+    from desktop.core.stats.comparison import Comparison
+
+    strict = stats.with_comparison(Comparison(99.8, "rest"))
+    profile = cluster_profile(demo_bundle, strict, CLUSTER)
+    out = tmp_path / "strict.csv"
+    export_profile_csv(demo_bundle, profile, CLUSTER, out, comparison=strict.comparison)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    top = lines.index(list(headings(strict.comparison)))
+    assert "Compared with rest of county" in lines[top]
+    assert any("at 99.8% confidence" in line[0] for line in lines[:top] if line)
+    verdicts = {row[lines[top].index("Compared with rest of county")] for row in lines[top + 1:]}
+    assert "Worse 99.8%" in verdicts and not any("95%" in v for v in verdicts)
+    clip = profile_clipboard(demo_bundle, profile, CLUSTER, comparison=strict.comparison)
+    assert "Compared with rest of county" in clip.text.splitlines()[1]
 
 
 def xlsx_table(path) -> tuple[list[str], list[list[str]], object]:

@@ -54,17 +54,36 @@ def test_rate_and_count_intervals_use_summed_counts():
     assert c["value"] == 7 and c["lower95"] == pytest.approx(ci_for("count", 7, np.nan)[1][()])
 
 
-def test_weighted_mean_uses_denominators_and_weight_one_when_missing():
+def test_weighted_mean_uses_denominators():
     mean = indicator("m", ValueType.MEAN, periods=("2024",))
     rows = [("m", "A1", "2024", None, 1, 10.0), ("m", "A2", "2024", None, 3, 40.0),
-            ("m", "A3", "2024", None, None, 20.0), ("m", "A4", "2024", None, 2, 5.0)]
+            ("m", "A3", "2024", None, 6, 20.0), ("m", "A4", "2024", None, 2, 5.0)]
     _, stats = _stats([mean], rows)
     clusters = stats.cluster_values("m", "2024")
     assert clusters.loc["X", "value"] == pytest.approx((10 + 3 * 40) / 4)  # not (10+40)/2
     assert clusters.loc["Y", "value"] == pytest.approx(20.0)
-    assert clusters.loc[COUNTY, "value"] == pytest.approx((10 + 120 + 20 + 10) / 7)
-    assert clusters["lower95"].isna().all()
+    assert clusters.loc[COUNTY, "value"] == pytest.approx((10 + 120 + 120 + 10) / 12)
+    assert clusters["lower95"].isna().all()  # no sd or se: no interval
     assert (clusters["significance"] == "not compared").all()
+
+
+def test_a_mean_without_any_denominator_weighs_areas_equally():
+    mean = indicator("m", ValueType.MEAN, periods=("2024",))
+    rows = [("m", code, "2024", None, None, v)
+            for code, v in (("A1", 10.0), ("A2", 40.0), ("A3", 20.0), ("A4", 6.0))]
+    clusters = _stats([mean], rows)[1].cluster_values("m", "2024")
+    assert clusters.loc["X", "value"] == 25.0 and clusters.loc[COUNTY, "value"] == 19.0
+
+
+def test_a_missing_denominator_among_weights_is_never_weight_one():
+    """A bundle made by hand may mix weighted and unweighted rows of a mean (pack refuses
+    it): the groups holding an unweighted area get no value, the others stay exact."""
+    mean = indicator("m", ValueType.MEAN, periods=("2024",))
+    rows = [("m", "A1", "2024", None, 1500, 10.0), ("m", "A2", "2024", None, 1500, 40.0),
+            ("m", "A3", "2024", None, None, 20.0), ("m", "A4", "2024", None, 1500, 5.0)]
+    clusters = _stats([mean], rows)[1].cluster_values("m", "2024")
+    assert clusters.loc["X", "value"] == 25.0
+    assert np.isnan(clusters.loc["Y", "value"]) and np.isnan(clusters.loc[COUNTY, "value"])
 
 
 @pytest.mark.parametrize(("polarity", "high", "low"), [

@@ -17,6 +17,7 @@ def test_changes_since_lists_the_core_changes(qtbot, window, demo_bundle_path, s
     assert dialog.model.rowCount() == len(expected)
     assert [dialog.model.item(r, 0).text() for r in range(len(expected))] == list(expected["title"])
     first = expected.iloc[0]
+    assert dialog.model.item(0, 2).text() == s.comparison.label(first["significance_a"])
     with qtbot.waitSignal(dialog.indicator_selected) as blocker:
         dialog.table.activated.emit(dialog.model.index(0, 0))
     assert blocker.args == [first["indicator_id"]]

@@ -37,7 +37,7 @@ def test_cells_have_symbol_colour_and_word(view):
     assert index.data() == "W"
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
         colours.SIGNIFICANCE_HEX["worse"])
-    assert index.data(Qt.ItemDataRole.ToolTipRole).endswith(": Worse")
+    assert index.data(Qt.ItemDataRole.ToolTipRole).endswith(": Worse 95%")
     missing = view.model.index_of("Tenbury", "u18_conc")
     assert missing.data() == "–"
     assert missing.data(Qt.ItemDataRole.ToolTipRole).endswith(": Not compared")
@@ -71,8 +71,21 @@ def test_click_on_the_current_but_unselected_cell_emits(view, qtbot):
 
 def test_legend_names_every_category(view):
     text = view.legend.text()
-    for word in ("Better", "Similar", "Worse", "Higher", "Lower", "Not compared"):
+    for word in ("Better 95%", "Similar", "Worse 95%", "Higher 95%", "Lower 95%",
+                 "Not compared"):
         assert word in text
+    assert text.startswith("Compared with the county at 95% confidence")
+
+
+def test_legend_and_cells_follow_the_comparison(view):
+    from desktop.core.stats.comparison import Comparison
+
+    view.set_comparison(Comparison(99.8, "rest"))
+    text = view.legend.text()
+    assert text.startswith("Compared with the rest of the county at 99.8% confidence")
+    assert "Worse 99.8%" in text and "95%" not in text
+    index = view.model.index_of("Bromsgrove", "ks2_rwm")
+    assert index.data(Qt.ItemDataRole.ToolTipRole).endswith(": Worse 99.8%")
 
 
 def test_upright_header_fits_names(view):

@@ -54,7 +54,7 @@ def test_rows_grouped_by_theme_with_headers(view):
     headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
     assert headers == ["Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest",
                        "Highest", "Significance", "Trend", "Spine", "Over time"]
-    assert view.title_label.text().startswith("Bromsgrove compared with the county")
+    assert view.title_label.text().startswith("Bromsgrove compared with the county (95% confidence)")
 
 
 def test_display_texts_and_suppression(view):
