@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop.cli.common import EXIT_OK, PASSPHRASE_ENV, open_bundle, progress_task
 from desktop.core.errors import AtlasError, ExportError
-from desktop.core.model import BASES, BASIS_RESIDENCE
+from desktop.core.model import BASES, BASIS_RESIDENCE, MAP_AREAS, MAP_LEVELS
 
 CHART_KINDS = ("bars", "trend", "distribution", "map")
 CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
@@ -25,6 +25,29 @@ def _open(path: str):
 
     bundle = open_bundle(path)
     return bundle, compute_statistics(bundle)
+
+
+def _pooled(bundle, stats, pool: int):
+    """The periods pooled in windows of `pool` (stats.pooling), or None for single periods."""
+    if pool == 1:
+        return None
+    from desktop.core.stats.pooling import pool_periods
+
+    return pool_periods(bundle, stats, pool)
+
+
+def _pool_count(text: str) -> int:
+    """--pool: a whole number of periods from 1 to MAX_POOL (checked before decrypting)."""
+    from desktop.core.stats.pooling import MAX_POOL
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_POOL:
+        raise argparse.ArgumentTypeError(
+            f"pool between 1 and {MAX_POOL} periods, not {text!r}")
+    return value
 
 
 def _check_suffix(path: str, allowed: tuple[str, ...]) -> None:
@@ -49,12 +72,14 @@ def _run_export_profile(args: argparse.Namespace) -> int:
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     bundle, stats = _open(args.bundle)
     _check_cluster(bundle, args.cluster)
+    pooled = _pooled(bundle, stats, args.pool)
     task = progress_task()
     try:
         if args.all_clusters:
-            paths = export_all_profiles(bundle, stats, args.output, task, args.basis)
+            paths = export_all_profiles(bundle, stats, args.output, task, args.basis, pooled)
         else:
-            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis)
+            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis,
+                                pooled)
             paths = [Path(args.output)]
     finally:
         sys.stderr.write("\n")
@@ -69,23 +94,30 @@ def _run_export_chart(args: argparse.Namespace) -> int:
     _check_suffix(args.output, tuple(EXPORT_FORMATS))
     if args.width_cm <= 0 or args.width_cm > 100:
         raise AtlasError(f"--width-cm must be between 0 and 100, not {args.width_cm}.")
+    if args.map_level != MAP_AREAS and args.chart != "map":
+        raise AtlasError("--map-level is for --chart map only.")
     bundle, stats = _open(args.bundle)
     _check_cluster(bundle, args.cluster)
-    try:
-        indicator = bundle.manifest.indicator(args.indicator)
-    except KeyError:
+    if args.indicator not in {ind.id for ind in bundle.manifest.indicators}:
         raise AtlasError(f"There is no indicator {args.indicator!r} in this bundle; "
-                         "`cluster-atlas inspect BUNDLE` lists them.") from None
+                         "`cluster-atlas inspect BUNDLE` lists them.")
+    pooled = _pooled(bundle, stats, args.pool)
+    if pooled is not None:
+        bundle, stats = pooled.bundle, pooled.statistics
+    indicator = bundle.manifest.indicator(args.indicator)
     periods = stats.periods(indicator.id)
     period = args.period or indicator.latest_period
+    if pooled is not None and args.period and period not in periods:
+        period = pooled.window_of(indicator.id, args.period) or period  # a period's window
     if period not in periods:
         raise AtlasError(f"{indicator.id} has no period {period!r}; its periods are: "
                          f"{', '.join(periods)}.")
     if args.chart == "map":
-        from desktop.core.maps.export import export_map
+        from desktop.core.maps.export import MapOptions, export_map
 
         export_map(bundle, stats, indicator.id, args.output, period=period,
-                   cluster=args.cluster, width_cm=args.width_cm)
+                   cluster=args.cluster, width_cm=args.width_cm,
+                   options=MapOptions(level=args.map_level, pool=args.pool))
     else:
         from desktop.core.charts.tables import chart_figure, chart_inputs, chart_table
         from desktop.core.plotting.style import export_figure
@@ -122,6 +154,7 @@ def add_export_profile(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
                    help="count pupils where they live (residence, the default) or where they "
                    "go to school (school)")
+    _add_pool(p)
     p.set_defaults(run=_run_export_profile)
 
 
@@ -135,16 +168,30 @@ def add_export_chart(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     p.add_argument("--chart", required=True, choices=CHART_KINDS,
                    help="bars: all clusters; trend: a cluster over time; distribution: its "
-                   "small areas; map: the small areas on a map")
+                   "small areas; map: the small areas (or, with --map-level clusters, the "
+                   "clusters) on a map")
     p.add_argument("--cluster", metavar="NAME",
                    help="the cluster to highlight, chart or zoom to (trend and distribution "
                    "take the first cluster when none is given)")
-    p.add_argument("--period", metavar="P", help="the period (default: the latest)")
+    p.add_argument("--period", metavar="P",
+                   help="the period (default: the latest); with --pool, a pooled period or "
+                   "any single period in it")
+    p.add_argument("--map-level", choices=MAP_LEVELS, default=MAP_AREAS,
+                   help="with --chart map: colour the small areas (the default) or whole "
+                   "clusters, each named")
+    _add_pool(p)
     p.add_argument("--width-cm", type=float, default=16.0, metavar="CM",
                    help="printed width in centimetres (default 16, a Word page)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png|svg|pdf",
                    help="the file to write")
     p.set_defaults(run=_run_export_chart)
+
+
+def _add_pool(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pool", type=_pool_count, default=1, metavar="N",
+                   help="combine each indicator's latest N periods (and the N before, ...) "
+                   "as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 combined\"; "
+                   "default 1: single periods")
 
 
 EXPORT_COMMANDS = [add_export_profile, add_export_chart]

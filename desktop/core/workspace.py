@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.bundle.encrypted import read_bundle
-from desktop.core.maps import mapplot
+from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
+from desktop.core.maps import shapes
 from desktop.core.model import Bundle
 from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.tasks import ScaledTask, Task
@@ -19,7 +20,7 @@ class Workspace:
     statistics: Statistics
     # the screen map's drawable geometry (simplified paths, outlines, hit-test tree): seconds
     # at England scale, so built here in the opening worker rather than on the GUI thread
-    map_geometry: mapplot.MapGeometry | None = None
+    map_geometry: shapes.MapGeometry | None = None
 
 
 def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) -> Workspace:
@@ -36,14 +37,14 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
 
 
 def derive(bundle: Bundle, task: Task | None = None
-           ) -> tuple[Statistics, mapplot.MapGeometry]:
+           ) -> tuple[Statistics, shapes.MapGeometry]:
     """The statistics and the screen map's geometry of a bundle, side by side on two cores:
     they share nothing, and both spend much of their time in numpy and GEOS, which release
     the GIL (measured at England scale: 1.45 s together against 1.6 s one after the other)."""
     task = task or Task()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cluster-atlas-map") as pool:
-        geometry = pool.submit(mapplot.prepare_geometry, bundle.areas, bundle.schools,
-                               simplify=mapplot.SCREEN_SIMPLIFY_METRES, display=bundle.display)
+        geometry = pool.submit(shapes.prepare_geometry, bundle.areas, bundle.schools,
+                               simplify=SCREEN_SIMPLIFY_METRES, display=bundle.display)
         statistics = compute_statistics(bundle, ScaledTask(task, 0.0, 0.9))
         task.report(0.9, "Preparing the map")
         prepared = geometry.result()

@@ -36,6 +36,7 @@ from desktop.gui.views.chart_view import ChartView
 from desktop.gui.views.compare_view import CompareView
 from desktop.gui.views.crossborder_view import CrossBorderView
 from desktop.gui.views.issues_view import IssuesView
+from desktop.gui.views.level_controls import LevelControls
 from desktop.gui.views.map_view import MapView
 from desktop.gui.views.period_slider import PeriodSlider
 from desktop.gui.views.profile_view import ProfileView
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.selection_bar = SelectionBar(self.session, self)
         self.addToolBar(self.selection_bar)
         self.selection_bar.addWidget(PeriodSlider(self.session, self.selection_bar))
+        self.level_controls = LevelControls(self.session, self.selection_bar)
+        self.selection_bar.addWidget(self.level_controls)
         self.map_view = MapView()
         self.chart_view = ChartView()
         self.profile_view = ProfileView()
@@ -87,7 +90,9 @@ class MainWindow(QMainWindow):
         menus.build_menus(self)
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
-                             crossborder_view=self.crossborder_view)
+                             crossborder_view=self.crossborder_view,
+                             level_controls=self.level_controls)
+        self.sync.crashed.connect(self._show_crash)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
         menus.build_export_menu(self)
         self.exports.started.connect(self._busy)
@@ -315,6 +320,7 @@ class MainWindow(QMainWindow):
             self.resize(1440, 900)
         self.session.set_classification(settings.get("classification"), settings.get("classes"),
                                         settings.get("palette"))
+        self.session.set_map_level(settings.get("map_level"))
 
     def save_layout(self) -> None:
         settings.set("window/geometry", self.saveGeometry())
@@ -324,6 +330,7 @@ class MainWindow(QMainWindow):
         settings.set("classification", self.session.scheme)
         settings.set("classes", self.session.classes)
         settings.set("palette", self.session.palette)
+        settings.set("map_level", self.session.map_level)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._cancel_work()

@@ -1,8 +1,10 @@
 """A cluster profile as a Word document (.docx), for one cluster or all of them.
 
 The document holds a title page, a summary written from the numbers, the potential issues,
-the most deprived small areas, the map, charts of each potential issue, the whole profile
-table by theme, and notes on suppression, methods, sources and the licence. Every number comes
+the most deprived small areas, the map, charts of each potential issue (led by the cluster
+map when its small areas are too few to map), the whole profile table by theme, and notes on
+suppression, pooling, methods, sources and the licence. With pooled periods
+(stats.pooling) every number is the pooled one. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
 "*" exactly as on screen. Files are written atomically; cancelling leaves nothing behind.
 """
@@ -23,7 +25,7 @@ from docx.shared import Pt
 from desktop.core.atomic import atomic_path
 from desktop.core.errors import ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
-from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator, Trend
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report.figures import Picture, ReportFigures
 from desktop.core.report.tables import profile_rows, suppression_note
@@ -32,12 +34,14 @@ from desktop.core.report.text import (
     cluster_sentence,
     data_notes,
     methods_notes,
+    pooling_note,
     source_notes,
     summary_sentence,
 )
 from desktop.core.report.word import add_bullets, add_picture, add_table, new_document
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.crossborder import crossborder_section_rows
+from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import (
     cluster_profile,
     has_school_basis,
@@ -178,7 +182,7 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
               fills={7: fills}, groups=groups)
 
 
-def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
+def _notes(doc: DocumentType, bundle: Bundle, basis: str, pool: int) -> None:
     manifest = bundle.manifest
     doc.add_heading("Notes", level=1)
     if has_school_basis(bundle):
@@ -186,6 +190,9 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
         doc.add_paragraph(BASIS_NOTES[basis])
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
+    if pool > 1:
+        doc.add_heading("Pooled periods", level=2)
+        doc.add_paragraph(pooling_note(pool))
     doc.add_heading("Methods", level=2)
     add_bullets(doc, methods_notes())
     doc.add_heading("Sources", level=2)
@@ -198,8 +205,9 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
 
 
 def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataFrame,
-            figures: ReportFigures, progress: Progress, counter: list[int]) -> None:
-    """Bars across clusters and the trend of each potential issue (or deprivation if none)."""
+            figures: ReportFigures, progress: Progress, counter: list[int], pool: int) -> None:
+    """Bars across clusters and the trend of each potential issue (or deprivation if none),
+    after the cluster map where the issue's small areas are too few to map."""
     manifest = figures.bundle.manifest
     if issues.empty:
         doc.add_heading("Chart", level=1)
@@ -217,16 +225,20 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
         progress(0.2 + 0.6 * k / len(charted), f"{cluster}: {indicator.title}")
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
+            if figures.too_few_areas(indicator):
+                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
         _figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
         if len(stats.periods(indicator.id)) > 1:
             _figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
-                  progress: Progress, basis: str = BASIS_RESIDENCE) -> DocumentType:
+                  progress: Progress, basis: str = BASIS_RESIDENCE, pool: int = 1
+                  ) -> DocumentType:
     """The whole document for one cluster; `progress(fraction, message)` may cancel. Pupil
     indicators are counted on `basis` (where pupils live, or where they go to school), as in
-    the window the export was made from."""
+    the window the export was made from. `pool` > 1: bundle and stats are pooled periods'
+    (Pooled.bundle, Pooled.statistics), and the text says so."""
     if cluster not in bundle.cluster_names:
         raise ExportError(f"There is no cluster called {cluster!r} in this bundle; choose one "
                           f"of {', '.join(bundle.cluster_names)}.")
@@ -254,18 +266,19 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster), counter)
+    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
 
-    _charts(doc, stats, cluster, issues, figures, progress, counter)
+    _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
-    _intro(doc, "Each indicator in its latest period, grouped by theme. \"Against "
+    when = (f"its latest {pool} periods combined" if pool > 1 else "its latest period")
+    _intro(doc, f"Each indicator in {when}, grouped by theme. \"Against "
            "county\" uses the cluster's 95% confidence interval; the range runs "
            "from the lowest to the highest cluster; † marks synthetic data; * marks "
            "a value suppressed for small numbers; - means no value.")
     _profile_table(doc, profile)
-    _notes(doc, bundle, basis)
+    _notes(doc, bundle, basis, pool)
     return doc
 
 
@@ -278,13 +291,17 @@ def _save(doc: DocumentType, path: Path) -> None:
 
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
                         path: str | os.PathLike, task: Task | None = None,
-                        basis: str = BASIS_RESIDENCE) -> None:
-    """Write one cluster's profile to `path` (.docx), atomically."""
+                        basis: str = BASIS_RESIDENCE, pooled: Pooled | None = None) -> None:
+    """Write one cluster's profile to `path` (.docx), atomically; from `pooled` periods of
+    the bundle when given."""
     task = task or Task()
+    pool = 1 if pooled is None else pooled.n
+    if pooled is not None:
+        bundle, statistics = pooled.bundle, pooled.statistics
     figures = ReportFigures(bundle, statistics)
     try:
         with atomic_path(path) as tmp:
-            doc = build_profile(bundle, statistics, cluster, figures, task.report, basis)
+            doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
             task.report(0.95, f"Writing {Path(path).name}")
             _save(doc, tmp)
         task.report(1.0, "Done")
@@ -293,10 +310,15 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
-                        task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
-    """One profile per cluster into `folder`; all files appear together at the end, and a
-    cancelled or failed export leaves none of them behind."""
+                        task: Task | None = None, basis: str = BASIS_RESIDENCE,
+                        pooled: Pooled | None = None) -> list[Path]:
+    """One profile per cluster into `folder` (from `pooled` periods when given); all files
+    appear together at the end, and a cancelled or failed export leaves none of them
+    behind."""
     task = task or Task()
+    pool = 1 if pooled is None else pooled.n
+    if pooled is not None:
+        bundle, statistics = pooled.bundle, pooled.statistics
     folder = Path(folder)
     if not folder.is_dir():
         raise ExportError(f"Cannot write profiles into {folder}: it is not an existing folder.")
@@ -311,7 +333,8 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
                 def progress(fraction: float, message: str, k: int = k) -> None:
                     task.report((k + fraction) / len(clusters), message)
 
-                _save(build_profile(bundle, statistics, cluster, figures, progress, basis), tmp)
+                _save(build_profile(bundle, statistics, cluster, figures, progress, basis,
+                                    pool), tmp)
             task.report(1.0, f"Saving {len(paths)} profiles")
     finally:
         figures.close()

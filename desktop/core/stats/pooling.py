@@ -2,15 +2,15 @@
 into one, so that areas too small to show in one period can be shown over several.
 
 `pool_periods(bundle, statistics, n)` combines each indicator's latest n periods, and the n
-before them, and so on: windows that do not overlap, so no event is counted twice. Each
-area's numerators and denominators are summed over its window first; means and scores are
-averaged weighted by their denominators (1 where missing), as aggregation does across areas.
-An area missing a period adds the periods it has, as a cluster adds the areas it has, so every
-pooled cell, from an area to the county, is the sum of its single periods. The pooled values then go through the very pipeline of the single
-periods (aggregate.compute_statistics): sums to clusters and the county, intervals,
-significance and suppression. Pooled and single periods are published together, so the
-pooled suppression respects the single periods' (stats.linked): no pooled value minus
-single-period values can reveal a hidden count.
+before them, and so on: windows that do not overlap, so no event is counted twice. Each area's
+numerators and denominators are summed over its window first; means and scores are averaged
+weighted by their denominators (1 where missing), as aggregation does across areas. An area
+missing a period adds the periods it has, as a cluster adds the areas it has, so every pooled
+cell, from an area to the county, is the sum of its single periods. The pooled values then go
+through the very pipeline of the single periods (aggregate.compute_statistics): sums to
+clusters and the county, intervals, significance and suppression. Pooled and single periods are
+published together, so the pooled suppression respects the single periods' (stats.linked): no
+pooled value minus single-period values can reveal a hidden count.
 
 A window reads "2021/22 - 2023/24 combined"; an indicator with fewer periods than n pools all
 it has, and one with a single period keeps it as it is.
@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.model import Bundle, ValueType
-from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.stats import linked
+from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.stats.linked import HiddenParts
 from desktop.core.tasks import ScaledTask, Task
 

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from desktop.core.geometry import display as display_geometry
-from desktop.core.maps import mapplot
+from desktop.core.maps import mapplot, shapes
 from desktop.core.maps.classify import classify
 from desktop.core.plotting.palettes import NoData, palette_colours
 
@@ -226,7 +226,7 @@ def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeyp
         raise AssertionError("simplified again at open")
 
     monkeypatch.setattr(shapely, "coverage_simplify", refuse)
-    prepared = mapplot.prepare_geometry(opened.areas, simplify=50.0, display=display)
+    prepared = shapes.prepare_geometry(opened.areas, simplify=50.0, display=display)
     drawn = [len(p.vertices) for p in prepared.paths]
     stored = [len(shapely.get_coordinates(g)) for g in display.geometry.values]
     assert sum(drawn) <= sum(stored) + 4 * len(stored)  # the stored shapes (+ closing codes)

@@ -17,7 +17,7 @@ from desktop.core.stats.pooling import (
     pooled_label,
     published_tables,
 )
-from tests.core.helpers_bundle import AREAS, CLUSTERS, indicator, make_bundle, sample_bundle
+from tests.core.helpers_bundle import AREAS, indicator, make_bundle, sample_bundle
 from tests.core.stats.pooled_attack import determined_cells
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
