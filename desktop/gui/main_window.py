@@ -92,14 +92,14 @@ class MainWindow(QMainWindow):
                              self.issues_view, self.compare_view, self,
                              crossborder_view=self.crossborder_view,
                              level_controls=self.level_controls)
-        self.sync.crashed.connect(self._show_crash)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
         menus.build_export_menu(self)
-        self.exports.started.connect(self._busy)
-        self.exports.progress.connect(self._progress)
-        self.exports.finished.connect(self._export_done)
-        self.exports.failed.connect(self._export_failed)
-        self.exports.crashed.connect(self._export_crashed)
+        for work in (self.exports, self.sync):  # exports and pooling report alike
+            work.started.connect(self._busy)
+            work.progress.connect(self._progress)
+            work.finished.connect(self._export_done)
+            work.failed.connect(self._export_failed)
+            work.crashed.connect(self._export_crashed)
 
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
     def _cancel_work(self) -> None:
         self.opener.cancel()
         self.exports.cancel()
+        self.sync.cancel_pooling()
 
     def _export_done(self, message: str) -> None:
         self._idle()

@@ -29,7 +29,13 @@ from desktop.gui.workers import Worker
 
 
 class ViewSync(QObject):
-    crashed = Signal(str)  # pooling failed with a bug: the traceback, for the bug dialog
+    # pooling periods, reported as the window reports exports: progress with cancel, a
+    # message when done, a user's problem, or a bug's traceback
+    started = Signal(str)
+    progress = Signal(float, str)
+    finished = Signal(str)
+    failed = Signal(str)
+    crashed = Signal(str)
 
     def __init__(self, session: Session, map_view, chart_view, profile_view, issues_view,
                  compare_view, parent: QObject | None = None, crossborder_view=None,
@@ -206,32 +212,35 @@ class ViewSync(QObject):
             return
         bundle, statistics = s.bundle, s.statistics
         self.pooling = Worker(lambda task: pool_periods(bundle, statistics, n, task), self)
-        self.pooling.signals.finished.connect(self._pooled)
-        self.pooling.signals.crashed.connect(self._pooling_crashed)
-        self.pooling.signals.cancelled.connect(self._pooling_ended)
+        signals = self.pooling.signals
+        signals.progress.connect(self.progress)
+        signals.finished.connect(self._pooled)
+        signals.failed.connect(lambda exc: self._pooling_ended(self.failed, str(exc)))
+        signals.crashed.connect(lambda trace: self._pooling_ended(self.crashed, trace))
+        signals.cancelled.connect(
+            lambda: self._pooling_ended(self.finished, "Pooling cancelled: single periods"))
         if self.level_controls is not None:
             self.level_controls.set_busy(True)
+        self.started.emit(f"Pooling the latest {n} periods…")
         self.pooling.start()
 
     def cancel_pooling(self) -> None:
+        """Stop a pooling under way (the pooling asked before stays)."""
         if self.pooling is not None:
             self.pooling.cancel()
-            self._pooling_ended()
+            self._pooling_ended(self.finished, "Pooling cancelled: single periods")
 
     def _pooled(self, pooled) -> None:
-        self._pooling_ended()
+        self._pooling_ended(self.finished, f"Showing the latest {pooled.n} periods combined")
         self.session.set_pool(pooled)
 
-    def _pooling_crashed(self, trace: str) -> None:
-        self._pooling_ended()
-        self.crashed.emit(trace)
-
-    def _pooling_ended(self, *_args) -> None:
+    def _pooling_ended(self, signal, message: str) -> None:
         if self.pooling is not None:
             self.pooling.dispose()
             self.pooling = None
         if self.level_controls is not None:
             self.level_controls.sync()
+        signal.emit(message)
 
     # --- views -> session ----------------------------------------------------------------
     def _issue_chosen(self, indicator_id: str) -> None:

@@ -50,6 +50,8 @@ def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
                 f"{cluster_col.removesuffix(' value')} against the county: "
                 + "; ".join(parts) + ".")
     rows = [f"{r['Areas of']}: median {r['Median']}, from {r['Lowest']} to {r['Highest']}"
+            + (f"; {r['Suppressed']} suppressed areas between "
+               f"{r['Suppressed areas lie within']}" if r["Suppressed"] else "")
             for _, r in table.iterrows()]
     return f"{head} of {indicator.title} in small areas: " + "; ".join(rows) + "."
 
