@@ -84,9 +84,6 @@ def distribution_chart(ax: Axes, indicator: Indicator, period: str, cluster_name
                         color=NoData.SUPPRESSED_COLOUR, alpha=0.45, hatch=NoData.SUPPRESSED_HATCH,
                         edgecolor=NoData.HATCH_COLOUR, linewidth=0, zorder=1,
                         gid=f"suppressed:{name}")
-                ax.annotate(f"{hidden.count} suppressed", xy=(hidden.high, pos + 0.25),
-                            xytext=(-2, 2), textcoords="offset points", ha="right",
-                            va="bottom", fontsize="small", color="#3A3A3A")
             if vals.size == 0:
                 continue
             ax.boxplot([vals], positions=[pos], orientation="horizontal", widths=0.55,
@@ -97,6 +94,7 @@ def distribution_chart(ax: Axes, indicator: Indicator, period: str, cluster_name
             ax.scatter(vals, pos + rng.uniform(-0.2, 0.2, vals.size), s=9, color=colour,
                        alpha=0.55, linewidths=0, zorder=3, gid=f"points:{name}")
         county_line(ax, indicator, float(county_value))
+        _label_bands(ax, rows)
         ax.set_yticks([0, 1], labels=[
             f"{name}\n{vals.size} shown, {hidden.count} suppressed" if hidden.count
             else f"{name}\n{vals.size} areas" for name, vals, _, _, hidden in rows])
@@ -107,6 +105,21 @@ def distribution_chart(ax: Axes, indicator: Indicator, period: str, cluster_name
         annotate_chart(ax, indicator.title, f"{period}, small areas in {cluster_name} and the "
                        "county", _notes(indicator, rows), indicator.source, indicator.synthetic)
     return ax
+
+
+def _label_bands(ax: Axes, rows: list) -> None:
+    """"N suppressed" over the right end of a wide band, or just right of a narrow one (where
+    it would run into the axis labels)."""
+    x0, x1 = ax.get_xlim()
+    for pos, (_, _, _, _, hidden) in enumerate(rows):
+        if not (hidden.count and np.isfinite(hidden.low)):
+            continue
+        wide = hidden.high - hidden.low > 0.3 * (x1 - x0)
+        ax.annotate(f"{hidden.count} suppressed",
+                    xy=(hidden.high, pos + 0.25 if wide else pos),
+                    xytext=(-2, 2) if wide else (4, 0), textcoords="offset points",
+                    ha="right" if wide else "left", va="bottom" if wide else "center",
+                    fontsize="small", color="#3A3A3A")
 
 
 def suppressed_range(indicator: Indicator, *hidden: SuppressedAreas) -> str:

@@ -32,16 +32,19 @@ def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str
     width_pt = fig.get_figwidth() * 72
     with style_context():
         base = matplotlib.rcParams["font.size"]
-        # The title's empty last line reserves the room where the subtitle is drawn.
-        heading = wrap_to_width(title, width_pt, base * 1.2 * 0.62) + ("\n" if subtitle else "")
+        # The title's empty last lines (one per line of the subtitle, which is smaller)
+        # reserve the room where the subtitle is drawn.
+        below = wrap_to_width(subtitle, width_pt, base * 0.55) if subtitle else ""
+        heading = (wrap_to_width(title, width_pt, base * 1.2 * 0.62)
+                   + "\n" * (below.count("\n") + 1 if below else 0))
         top = fig.suptitle(heading, x=LEFT_MARGIN, ha="left", fontsize=base * 1.2,
                            fontweight="bold")
         for old in [a for a in fig.artists if a.get_gid() == "subtitle"]:
             old.remove()
         if subtitle:
-            # anchored to the title's bottom-left corner, inside its reserved empty line
+            # anchored to the title's bottom-left corner, inside its reserved empty lines
             fig.add_artist(Annotation(
-                wrap_to_width(subtitle, width_pt, base * 0.55), xy=(0, 0), xycoords=top,
+                below, xy=(0, 0), xycoords=top,
                 xytext=(0, 2), textcoords="offset points", ha="left", va="bottom",
                 color=MUTED_TEXT, gid="subtitle", annotation_clip=False)).set_in_layout(False)
         lines = [line for line in notes if line]

@@ -58,6 +58,9 @@ TREND_WORDS = {Trend.INCREASING.value: "Increasing", Trend.DECREASING.value: "De
 PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
 PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
+POOLED_WIDTHS = (3.55, 2.2, *PROFILE_WIDTHS[2:])  # room for "2021/22 - 2023/24 combined"
+ISSUE_WIDTHS = (7.0, 1.6, 1.8, 2.6, 1.8, 2.2)
+POOLED_ISSUE_WIDTHS = (6.2, 2.4, *ISSUE_WIDTHS[2:])
 Progress = Callable[[float, str], None]
 BASIS_NOTES = {
     BASIS_RESIDENCE: "Indicators made from pupil records count each pupil in the small area "
@@ -125,14 +128,14 @@ def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
     return format_value(row[column], row["value_type"], str(row["unit"] or ""), suppressed)
 
 
-def _issues_table(doc: DocumentType, issues: pd.DataFrame) -> None:
+def _issues_table(doc: DocumentType, issues: pd.DataFrame, pool: int) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              _cell(r, "county_value"), TREND_WORDS.get(str(r["trend"]), str(r["trend"]))]
             for _, r in issues.iterrows()]
     add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              (7.0, 1.6, 1.8, 2.6, 1.8, 2.2), right_aligned=(2, 3, 4))
+              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4))
 
 
 def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
@@ -164,7 +167,7 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
                   (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
 
 
-def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
+def _profile_table(doc: DocumentType, profile: pd.DataFrame, pool: int) -> None:
     texts = profile_rows(profile)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
@@ -178,7 +181,8 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
                      text["Count"], text["Value"], text["95% CI"], text["County"], spread,
                      text["significance"].capitalize(), TREND_WORDS.get(text["Trend"], text["Trend"])])
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
-    add_table(doc, PROFILE_HEADER, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
+    add_table(doc, PROFILE_HEADER, rows, PROFILE_WIDTHS if pool == 1 else POOLED_WIDTHS,
+              right_aligned=(2, 3, 4, 5, 6),
               fills={7: fills}, groups=groups)
 
 
@@ -258,7 +262,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     else:
         _intro(doc, "Indicators where the cluster is significantly worse than the county, "
                "the largest relative difference first.")
-        _issues_table(doc, issues)
+        _issues_table(doc, issues, pool)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
 
@@ -277,7 +281,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
            "county\" uses the cluster's 95% confidence interval; the range runs "
            "from the lowest to the highest cluster; † marks synthetic data; * marks "
            "a value suppressed for small numbers; - means no value.")
-    _profile_table(doc, profile)
+    _profile_table(doc, profile, pool)
     _notes(doc, bundle, basis, pool)
     return doc
 

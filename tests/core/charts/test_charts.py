@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -14,12 +15,17 @@ from PIL import Image
 
 from desktop.core import resources
 from desktop.core.charts.bars import bar_chart, legend_categories
-from desktop.core.charts.distribution import SuppressedAreas, distribution_chart, suppressed_areas
+from desktop.core.charts.distribution import (
+    SuppressedAreas,
+    distribution_chart,
+    suppressed_areas,
+)
 from desktop.core.charts.tables import chart_table, draw_chart
 from desktop.core.charts.trend import trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
 from desktop.core.model import SYNTHETIC_LABEL, Indicator, Polarity, Significance, ValueType
+from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import export_figure, new_figure
 
@@ -137,6 +143,28 @@ def test_titles_notes_and_synthetic_label(bar_ax):
     assert "Source: Synthetic NEET returns" in bar_ax.figure.get_supxlabel()
     assert SYNTHETIC_LABEL in texts
     assert bar_ax.get_xlabel() == "Per cent (%)"
+
+
+def test_a_subtitle_of_two_lines_stays_below_the_title():
+    """Pooled periods make long subtitles ("2018/19 - 2020/21 combined to 2021/22 - 2023/24
+    combined; recent trend ..."): every line of one sits below the title, none over it."""
+    figure = new_figure(16, 8)
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    long = ("Stourport against the county, 2018/19 - 2020/21 combined to 2021/22 - 2023/24 "
+            "combined; recent trend: no significant change over the latest five periods")
+    annotate_chart(ax, "Children in need", long)
+    figure.savefig(io.BytesIO(), format="png")  # lays the figure out
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    title = figure._suptitle
+    below = next(a for a in figure.artists if a.get_gid() == "subtitle")
+    assert below.get_text().count("\n") >= 1
+    title_lines = [line for line in title.get_text().split("\n") if line]
+    assert title_lines == ["Children in need"]
+    # the title's ink is its first line; the subtitle fills the empty lines below it
+    box, sub = title.get_window_extent(renderer), below.get_window_extent(renderer)
+    line_height = box.height / (title.get_text().count("\n") + 1)
+    assert sub.y1 <= box.y1 - line_height + 1 and sub.y0 >= box.y0 - 1
 
 
 def test_shared_style_is_applied(bar_ax):
