@@ -23,8 +23,7 @@ import pandas as pd
 
 from desktop.core import bigarrays
 from desktop.core.model import COUNTY, Bundle
-from desktop.core.stats import suppression
-from desktop.core.stats import linked
+from desktop.core.stats import linked, suppression
 from desktop.core.stats.area_stats import (
     FLOATS,
     LEVELS,

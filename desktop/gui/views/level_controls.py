@@ -9,11 +9,12 @@ and hands it to the session; the combo follows the session again once it has.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
 from desktop.core.stats.pooling import MAX_POOL
 from desktop.gui.session import Session
+from desktop.gui.views.labels import buddy_label
 
 LEVEL_LABELS = {MAP_AREAS: "Small areas", MAP_CLUSTERS: "Clusters"}
 LEVEL_TIP = ("Colour the small areas (LSOAs), or whole clusters when most small areas are "
@@ -46,10 +47,7 @@ class LevelControls(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         for text, combo in (("&Map", self.level_combo), ("P&ool", self.pool_combo)):
-            label = QLabel(text)
-            label.setBuddy(combo)
-            label.setContentsMargins(8, 0, 4, 0)
-            layout.addWidget(label)
+            layout.addWidget(buddy_label(text, combo))
             layout.addWidget(combo)
 
         self.level_combo.activated.connect(

@@ -73,7 +73,9 @@ class MapView(QWidget):
 
         self.status = QLabel(" ")
         self.status.setAccessibleName("Map hover details")
-        self.warning = QLabel()  # "too few areas to map": amber, a caution rather than an error
+        # "too few areas to map": amber, a caution rather than an error; laid over the top of
+        # the canvas, so showing or hiding it never resizes (and so redraws) the map
+        self.warning = QLabel(self.canvas)
         self.warning.setWordWrap(True)
         self.warning.setAccessibleName("Map warning")
         self.warning.setStyleSheet("background: #FFF4CE; color: #3D2E00; "
@@ -93,7 +95,6 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
-        layout.addWidget(self.warning)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.canvas, 1)
@@ -180,6 +181,7 @@ class MapView(QWidget):
                                       and self.level == MAP_AREAS, hatch=self.artists.hatch))
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
+        self._place_warning()
         if self.raster_mode and self.level == MAP_AREAS:
             self.raster_layer.recolour(self.figure.get_facecolor())
         self.canvas.draw_idle()
@@ -251,8 +253,14 @@ class MapView(QWidget):
         sx, sy = (x1 - x0) * dx, (y1 - y0) * dy
         self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
 
+    def _place_warning(self) -> None:
+        """The warning across the top of the canvas, as tall as its wrapped text."""
+        width = max(self.canvas.width() - 8, 50)
+        self.warning.setGeometry(4, 4, width, self.warning.heightForWidth(width))
+
     def _relayout(self) -> None:
         """After a resize: the same requested content, fitted to the canvas' new shape."""
+        self._place_warning()
         if self.artists is None:
             return
         if self._requested is not None:

@@ -7,13 +7,14 @@ widgets inside QSignalBlocker so nothing echoes.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QSpinBox, QToolBar, QWidget
 
 from desktop.core.maps.classify import SCHEMES
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL
 from desktop.core.plotting.palettes import PALETTES
 from desktop.core.stats.profile import has_school_basis, indicators_for_basis
 from desktop.gui.session import Session
+from desktop.gui.views.labels import buddy_label
 
 SCHEME_LABELS = {
     "quantiles": "Quantiles",
@@ -74,10 +75,7 @@ class SelectionBar(QToolBar):
                               (None, self.classes_spin),
                               ("Pa&lette", self.palette_combo)):
             if label:
-                lab = QLabel(label)
-                lab.setBuddy(widget)
-                lab.setContentsMargins(8, 0, 4, 0)
-                self.addWidget(lab)
+                self.addWidget(buddy_label(label, widget))
             self.addWidget(widget)
 
         self.cluster_combo.activated.connect(

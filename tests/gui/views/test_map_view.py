@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
-from desktop.core.maps import mapplot, shapes
+from desktop.core.maps import shapes
 from desktop.core.maps.classify import classify, scheme_title
 from desktop.core.plotting.palettes import palette_colours
 from desktop.gui.views.map_view import MapView
