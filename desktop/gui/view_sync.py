@@ -133,6 +133,7 @@ class ViewSync(QObject):
     def _on_map_level(self, level: str) -> None:
         self.map.set_level(level)
         self._refresh_map()
+        self.map.set_selected_area(self.session.area_code or None)  # drawn at areas only
 
     def _on_cluster(self, *_args, refresh_chart: bool = True) -> None:
         s = self.session

@@ -80,8 +80,12 @@ def test_cluster_map_from_the_toolbar_colours_every_cluster_and_follows_the_sess
 
 def test_cluster_map_hover_and_click_speak_of_clusters(opened):
     s, view = opened.session, opened.map_view
-    s.set_map_level(MAP_CLUSTERS)
     artists = view.artists
+    area = s.bundle.areas.loc[s.bundle.areas["cluster"] == "Redditch", "area_code"].iloc[0]
+    s.select_area(area)
+    outline = [seg.copy() for seg in artists.selected.get_segments()]
+    assert outline
+    s.set_map_level(MAP_CLUSTERS)
     bewdley = artists.cluster_names.index("Bewdley")
     x, y = artists.cluster_labels[bewdley].get_position()
     area = artists.area_at(x, y)
@@ -92,6 +96,9 @@ def test_cluster_map_hover_and_click_speak_of_clusters(opened):
     assert s.cluster == "Bewdley"
     assert opened.profile_view.current_indicator() == NEET
     assert len(artists.selected.get_segments()) == 0  # no area outlined on the cluster map
+    s.set_map_level(MAP_AREAS)  # the chosen area is outlined again
+    assert all(np.array_equal(a, b) for a, b in zip(artists.selected.get_segments(), outline))
+    assert len(artists.selected.get_segments()) == len(outline)
 
 
 def test_pooling_from_the_toolbar_moves_every_view_to_pooled_periods(qtbot, opened):
