@@ -77,25 +77,21 @@ def bridges(n_vertices: int, u: np.ndarray, v: np.ndarray, seed: int = 0) -> np.
     ones = np.ones(u.size)
     _, label = connected_components(
         sparse.csr_matrix((ones, (u, v)), shape=(n_vertices, n_vertices)), directed=False)
-    roots = np.unique(label, return_index=True)[1]
+    roots = np.full(label.max() + 1, n_vertices)
+    np.minimum.at(roots, label, np.arange(n_vertices))  # the first vertex of each component
     root, n = n_vertices, n_vertices + 1
     joined = sparse.csr_matrix(
         (np.ones(u.size + roots.size), (np.r_[u, np.full(roots.size, root)], np.r_[v, roots])),
         shape=(n, n))
     order, parent = breadth_first_order(joined, root, directed=False)
-    child = order[1:]
-    child = child[parent[child] != root]  # the joining edges are no edges of the graph
-    key = np.minimum(u, v) * n + np.maximum(u, v)
-    by_key = np.argsort(key)
-    tree_key = np.minimum(child, parent[child]) * n + np.maximum(child, parent[child])
-    tree_edge = by_key[np.searchsorted(key, tree_key, sorter=by_key)]
-    off_tree = np.ones(u.size, bool)
-    off_tree[tree_edge] = False
+    # in a simple graph an edge is on the forest exactly when one end is the other's parent
+    child = np.where(parent[u] == v, u, np.where(parent[v] == u, v, -1))
+    off_tree = child < 0
     keys = np.random.default_rng(seed).integers(1, 2**63 - 1, size=u.size, dtype=np.int64)
-    acc = np.zeros(n_vertices + 1, dtype=np.int64)
+    acc = np.zeros(n, dtype=np.int64)
     np.bitwise_xor.at(acc, u[off_tree], keys[off_tree])
     np.bitwise_xor.at(acc, v[off_tree], keys[off_tree])
-    depth = np.full(n_vertices + 1, -1)
+    depth = np.full(n, -1)
     depth[root] = 0
     waiting = order[1:]
     while waiting.size:  # level by level: a parent's depth is known one round before
@@ -105,9 +101,7 @@ def bridges(n_vertices: int, u: np.ndarray, v: np.ndarray, seed: int = 0) -> np.
     for level in range(int(depth.max()), 1, -1):  # fold each subtree into its parent
         at = order[depth[order] == level]
         np.bitwise_xor.at(acc, parent[at], acc[at])
-    is_bridge = np.zeros(u.size, bool)
-    is_bridge[tree_edge] = acc[child] == 0
-    return is_bridge
+    return ~off_tree & (acc[np.maximum(child, 0)] == 0)
 
 
 def determined(single: np.ndarray, pooled: np.ndarray, cluster_of: np.ndarray,

@@ -174,14 +174,17 @@ class _Links:
         """Hide more pooled cells of one window where hidden counts are determined; whether
         any was hidden (the window must then be checked again)."""
         shown = ~_flags(pooled, indicator_id, [label])[0]
+        rows = self.rows_of[(indicator_id, label)]
+        parts = np.concatenate([np.where(rows >= 0, self.parts.areas[rows], 0),
+                                self.parts.aggregates[(indicator_id, label)]])
+        if not (shown & (parts >= 2)).any():
+            # every shown pooled cell is the sum of shown parts: it tells nothing new
+            return False
         lost_single, lost_pooled = linked.determined(
             _flags(single, indicator_id, periods), ~shown, self.cluster_of, self.n_clusters)
         lost = np.flatnonzero(lost_single.any(axis=0) | lost_pooled)
         if lost.size == 0:
             return False
-        rows = self.rows_of[(indicator_id, label)]
-        parts = np.concatenate([np.where(rows >= 0, self.parts.areas[rows], 0),
-                                self.parts.aggregates[(indicator_id, label)]])
         hideable = shown & linked.may_hide(parts)
         count = np.concatenate([pooled.area_inputs(indicator_id, label)["numerator"],
                                 pooled.cluster_values(indicator_id, label)["numerator"]
