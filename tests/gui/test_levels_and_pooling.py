@@ -24,7 +24,7 @@ TIMEOUT = 60_000
 
 
 @pytest.fixture
-def opened(qtbot, window, demo_bundle_path):
+def opened(qtbot, window, demo_bundle_path):  # noqa: F811 - the imported fixture
     """The main window on the demo bundle, Redditch and NEET chosen."""
     open_with(qtbot, window, demo_bundle_path, lambda *_args: DEMO_PASSPHRASE)
     window.session.set_cluster("Redditch")
@@ -39,8 +39,8 @@ def choose(combo, data) -> None:
     combo.activated.emit(combo.currentIndex())
 
 
-def click_at(window, x: float, y: float) -> None:
-    view = window.map_view
+def click_at(main, x: float, y: float) -> None:
+    view = main.map_view
     view.render_now()
     px, py = view.ax.transData.transform((x, y))
     ratio = view.canvas.device_pixel_ratio or 1
