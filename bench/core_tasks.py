@@ -42,7 +42,8 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
     that run's decryption."""
     from desktop.core.bundle.archive import bundle_from_zip
     from desktop.core.bundle.encrypted import check_age_header, decrypt
-    from desktop.core.maps import mapplot
+    from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
+    from desktop.core.maps import shapes
     from desktop.core.stats.aggregate import compute_statistics
     from desktop.core.workspace import derive
 
@@ -63,9 +64,9 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
         t0 = time.perf_counter()
         stats = compute_statistics(bundle)
         t_agg = time.perf_counter()
-        geometry = mapplot.prepare_geometry(bundle.areas, bundle.schools,
-                                            simplify=mapplot.SCREEN_SIMPLIFY_METRES,
-                                            display=bundle.display)
+        geometry = shapes.prepare_geometry(bundle.areas, bundle.schools,
+                                           simplify=SCREEN_SIMPLIFY_METRES,
+                                           display=bundle.display)
         t_geo = time.perf_counter()
         del bundle, stats, geometry
         # scrypt's own run-to-run swing is larger than the payload's decryption: clamp at 0

@@ -166,7 +166,7 @@ def render_markdown(report: dict) -> str:
         "gdf.plot(column=..., legend=True)` and a draw on a figure the size of the window's "
         "map.",
         "- *Open*: reading, decrypting, parsing, then `compute_statistics` and preparing the "
-        "screen map's geometry (`mapplot.prepare_geometry`) side by side on the two cores, as "
+        "screen map's geometry (`shapes.prepare_geometry`) side by side on the two cores, as "
         "the opening worker does (`workspace.derive`; each is also timed alone), with the key "
         "derivation measured alone in each run (age-decrypting the bundle cut after its "
         "first payload chunk: scrypt at the bundle's own work factor, then a failure on the "

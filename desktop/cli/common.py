@@ -118,3 +118,33 @@ def add_basis_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--basis", choices=BASES, default=BASIS_RESIDENCE,
                         help="count pupils where they live (residence, the default) or where "
                         "they go to school (school)")
+
+
+def pool_count(text: str) -> int:
+    """--pool: a whole number of periods from 1 to MAX_POOL (checked before decrypting)."""
+    from desktop.core.stats.pooling import MAX_POOL
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_POOL:
+        raise argparse.ArgumentTypeError(f"pool between 1 and {MAX_POOL} periods, not {text!r}")
+    return value
+
+
+def add_pool_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pool", type=pool_count, default=1, metavar="N",
+                        help="combine each indicator's latest N periods (and the N before, ...) "
+                        "as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 "
+                        "combined\"; default 1: single periods")
+
+
+def pooled_periods(bundle, stats, pool: int):
+    """The periods pooled in windows of `pool` (stats.pooling.Pooled), or None for single
+    periods."""
+    if pool == 1:
+        return None
+    from desktop.core.stats.pooling import pool_periods
+
+    return pool_periods(bundle, stats, pool)

@@ -15,13 +15,16 @@ from desktop.cli.common import (
     EXIT_OK,
     add_cluster_choice,
     add_comparison_options,
+    add_pool_option,
     check_cluster,
     check_suffix,
     open_statistics,
     passphrase_note,
+    pooled_periods,
     progress_task,
 )
 from desktop.core.errors import AtlasError, ExportError
+from desktop.core.model import MAP_AREAS, MAP_LEVELS
 
 CHART_KINDS = ("bars", "trend", "distribution", "map")
 CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
@@ -40,12 +43,14 @@ def _run_export_profile(args: argparse.Namespace) -> int:
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     bundle, stats = open_statistics(args)
     check_cluster(bundle, args.cluster)
+    pooled = pooled_periods(bundle, stats, args.pool)
     task = progress_task()
     try:
         if args.all_clusters:
-            paths = export_all_profiles(bundle, stats, args.output, task, args.basis)
+            paths = export_all_profiles(bundle, stats, args.output, task, args.basis, pooled)
         else:
-            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis)
+            export_profile_docx(bundle, stats, args.cluster, args.output, task, args.basis,
+                                pooled)
             paths = [Path(args.output)]
     finally:
         sys.stderr.write("\n")
@@ -60,23 +65,30 @@ def _run_export_chart(args: argparse.Namespace) -> int:
     check_suffix(args.output, tuple(EXPORT_FORMATS))
     if args.width_cm <= 0 or args.width_cm > 100:
         raise AtlasError(f"--width-cm must be between 0 and 100, not {args.width_cm}.")
+    if args.map_level != MAP_AREAS and args.chart != "map":
+        raise AtlasError("--map-level is for --chart map only.")
     bundle, stats = open_statistics(args)
     check_cluster(bundle, args.cluster)
-    try:
-        indicator = bundle.manifest.indicator(args.indicator)
-    except KeyError:
+    if args.indicator not in {ind.id for ind in bundle.manifest.indicators}:
         raise AtlasError(f"There is no indicator {args.indicator!r} in this bundle; "
-                         "`cluster-atlas inspect BUNDLE` lists them.") from None
+                         "`cluster-atlas inspect BUNDLE` lists them.")
+    pooled = pooled_periods(bundle, stats, args.pool)
+    if pooled is not None:
+        bundle, stats = pooled.bundle, pooled.statistics.with_comparison(stats.comparison)
+    indicator = bundle.manifest.indicator(args.indicator)
     periods = stats.periods(indicator.id)
     period = args.period or indicator.latest_period
+    if pooled is not None and args.period and period not in periods:
+        period = pooled.window_of(indicator.id, args.period) or period  # a period's window
     if period not in periods:
         raise AtlasError(f"{indicator.id} has no period {period!r}; its periods are: "
                          f"{', '.join(periods)}.")
     if args.chart == "map":
-        from desktop.core.maps.export import export_map
+        from desktop.core.maps.export import MapOptions, export_map
 
         export_map(bundle, stats, indicator.id, args.output, period=period,
-                   cluster=args.cluster, width_cm=args.width_cm)
+                   cluster=args.cluster, width_cm=args.width_cm,
+                   options=MapOptions(level=args.map_level, pool=args.pool))
     else:
         from desktop.core.charts.tables import chart_figure, chart_inputs, chart_table
         from desktop.core.plotting.style import export_figure
@@ -102,6 +114,7 @@ def add_export_profile(commands: argparse._SubParsersAction) -> None:
                        "profile every cluster; -o is then a folder (made if missing)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
+    add_pool_option(p)
     p.set_defaults(run=_run_export_profile)
 
 
@@ -115,16 +128,23 @@ def add_export_chart(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     p.add_argument("--chart", required=True, choices=CHART_KINDS,
                    help="bars: all clusters; trend: a cluster over time; distribution: its "
-                   "small areas; map: the small areas on a map")
+                   "small areas; map: the small areas (or, with --map-level clusters, the "
+                   "clusters) on a map")
     p.add_argument("--cluster", metavar="NAME",
                    help="the cluster to highlight, chart or zoom to (trend and distribution "
                    "take the first cluster when none is given)")
-    p.add_argument("--period", metavar="P", help="the period (default: the latest)")
+    p.add_argument("--period", metavar="P",
+                   help="the period (default: the latest); with --pool, a pooled period or "
+                   "any single period in it")
+    p.add_argument("--map-level", choices=MAP_LEVELS, default=MAP_AREAS,
+                   help="with --chart map: colour the small areas (the default) or whole "
+                   "clusters, each named")
     p.add_argument("--width-cm", type=float, default=16.0, metavar="CM",
                    help="printed width in centimetres (default 16, a Word page)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png|svg|pdf",
                    help="the file to write")
     add_comparison_options(p)
+    add_pool_option(p)
     p.set_defaults(run=_run_export_chart)
 
 

@@ -12,10 +12,12 @@ import argparse
 from desktop.cli.common import (
     EXIT_OK,
     add_cluster_choice,
+    add_pool_option,
     check_cluster,
     check_suffix,
     open_statistics,
     passphrase_note,
+    pooled_periods,
 )
 
 TABLE_FORMATS = (".csv", ".xlsx")
@@ -27,6 +29,9 @@ def _run_export_table(args: argparse.Namespace) -> int:
     check_suffix(args.output, TABLE_FORMATS)
     bundle, stats = open_statistics(args)
     check_cluster(bundle, args.cluster)
+    pooled = pooled_periods(bundle, stats, args.pool)
+    if pooled is not None:  # pooled periods, judged as the single periods were
+        bundle, stats = pooled.bundle, pooled.statistics.with_comparison(stats.comparison)
     clusters = None if args.all_clusters else [args.cluster]
     table = data_table(bundle, stats, clusters, args.all_periods, args.basis)
     export_data_table(table, args.output, table_notes(bundle, stats))
@@ -49,6 +54,7 @@ def add_export_table(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv|xlsx",
                    help="the file to write: CSV (UTF-8, the table alone) or XLSX (a Data and "
                    "a Notes sheet)")
+    add_pool_option(p)
     p.set_defaults(run=_run_export_table)
 
 

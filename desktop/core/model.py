@@ -24,6 +24,8 @@ OUTSIDE = "OUTSIDE"  # home area code for pupils who live outside the bundle's a
 BASIS_RESIDENCE = "residence"  # pupils counted in the area where they live
 BASIS_SCHOOL = "school"  # pupils counted in the area where their school stands
 BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
+MAP_AREAS, MAP_CLUSTERS = "areas", "clusters"  # what the map colours: small areas or clusters
+MAP_LEVELS = (MAP_AREAS, MAP_CLUSTERS)
 
 SUPPRESSED = "*"  # what is shown in place of a suppressed number, on screen and in exports
 SYNTHETIC_LABEL = "synthetic, for demonstration"

@@ -36,3 +36,22 @@ class Task:
         self.check()
         if self._on_progress is not None:
             self._on_progress(min(max(fraction, 0.0), 1.0), message)
+
+
+class ScaledTask(Task):
+    """A view of a task that maps 0..1 onto part of the parent's range (one step of a longer
+    piece of work), cancelled with its parent."""
+
+    def __init__(self, parent: Task, start: float, end: float) -> None:
+        super().__init__()
+        self._parent, self._start, self._end = parent, start, end
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled
+
+    def check(self) -> None:
+        self._parent.check()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self._parent.report(self._start + (self._end - self._start) * fraction, message)

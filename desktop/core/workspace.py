@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.bundle.encrypted import read_bundle
-from desktop.core.maps import mapplot
+from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
+from desktop.core.maps import shapes
 from desktop.core.model import Bundle
 from desktop.core.stats.aggregate import Statistics, compute_statistics
-from desktop.core.tasks import Task
+from desktop.core.tasks import ScaledTask, Task
 
 
 @dataclass(frozen=True, eq=False)
@@ -19,15 +20,15 @@ class Workspace:
     statistics: Statistics
     # the screen map's drawable geometry (simplified paths, outlines, hit-test tree): seconds
     # at England scale, so built here in the opening worker rather than on the GUI thread
-    map_geometry: mapplot.MapGeometry | None = None
+    map_geometry: shapes.MapGeometry | None = None
 
 
 def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) -> Workspace:
     """Decrypt and read the bundle (in memory), compute every aggregate once and prepare the
     map's geometry."""
     task = task or Task()
-    bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.6))
-    statistics, geometry = derive(bundle, _Scaled(task, 0.6, 1.0))
+    bundle = read_bundle(path, passphrase, ScaledTask(task, 0.0, 0.6))
+    statistics, geometry = derive(bundle, ScaledTask(task, 0.6, 1.0))
     # Warm-up: the first map classification imports mapclassify (and with it scipy and
     # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.
     import mapclassify  # noqa: F401
@@ -36,34 +37,16 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
 
 
 def derive(bundle: Bundle, task: Task | None = None
-           ) -> tuple[Statistics, mapplot.MapGeometry]:
+           ) -> tuple[Statistics, shapes.MapGeometry]:
     """The statistics and the screen map's geometry of a bundle, side by side on two cores:
     they share nothing, and both spend much of their time in numpy and GEOS, which release
     the GIL (measured at England scale: 1.45 s together against 1.6 s one after the other)."""
     task = task or Task()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cluster-atlas-map") as pool:
-        geometry = pool.submit(mapplot.prepare_geometry, bundle.areas, bundle.schools,
-                               simplify=mapplot.SCREEN_SIMPLIFY_METRES, display=bundle.display)
-        statistics = compute_statistics(bundle, _Scaled(task, 0.0, 0.9))
+        geometry = pool.submit(shapes.prepare_geometry, bundle.areas, bundle.schools,
+                               simplify=SCREEN_SIMPLIFY_METRES, display=bundle.display)
+        statistics = compute_statistics(bundle, ScaledTask(task, 0.0, 0.9))
         task.report(0.9, "Preparing the map")
         prepared = geometry.result()
     task.check()
     return statistics, prepared
-
-
-class _Scaled(Task):
-    """A view of a task that maps 0..1 onto part of the parent's range."""
-
-    def __init__(self, parent: Task, start: float, end: float) -> None:
-        super().__init__()
-        self._parent, self._start, self._end = parent, start, end
-
-    @property
-    def cancelled(self) -> bool:
-        return self._parent.cancelled
-
-    def check(self) -> None:
-        self._parent.check()
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self._parent.report(self._start + (self._end - self._start) * fraction, message)

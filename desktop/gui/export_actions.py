@@ -92,9 +92,9 @@ class ExportActions(QObject):
             return
         path = self.ask_path("Export map", f"{self._base_name()}-map.png", IMAGE_FILTER)
         if path:
-            options = MapOptions(s.scheme, s.classes, s.palette)
+            options = MapOptions(s.scheme, s.classes, s.palette, s.map_level, s.pool)
             self._run_quick(path, lambda: export_map(
-                s.bundle, s.statistics, s.indicator_id, path, period=s.period,
+                s.view_bundle, s.view_statistics, s.indicator_id, path, period=s.period,
                 cluster=s.cluster, width_cm=settings.get("export/width_cm"), options=options))
 
     def copy_chart(self) -> None:
@@ -133,10 +133,11 @@ class ExportActions(QObject):
         path = self.ask_path("Export cluster profile", f"{safe_name(s.cluster)}-profile.docx",
                              "Word document (*.docx)")
         if path:
-            bundle, stats, cluster, basis = s.bundle, s.statistics, s.cluster, s.basis
+            bundle, stats, cluster, basis, pooled = (s.bundle, s.statistics, s.cluster,
+                                                     s.basis, s.pooled)
             self._start(f"Exporting the {cluster} profile…", path,
                         lambda task: export_profile_docx(bundle, stats, cluster, path, task,
-                                                         basis),
+                                                         basis, pooled),
                         lambda _r: f"Exported {Path(path).name}")
 
     def export_all_profiles(self) -> None:
@@ -145,9 +146,10 @@ class ExportActions(QObject):
             return
         folder = self.ask_folder("Export every cluster profile into a folder")
         if folder:
-            bundle, stats, basis = s.bundle, s.statistics, s.basis
+            bundle, stats, basis, pooled = s.bundle, s.statistics, s.basis, s.pooled
             self._start("Exporting every cluster profile…", folder,
-                        lambda task: export_all_profiles(bundle, stats, folder, task, basis),
+                        lambda task: export_all_profiles(bundle, stats, folder, task, basis,
+                                                         pooled),
                         lambda files: f"Exported {len(files)} profiles to {folder}")
 
     @property

@@ -37,6 +37,7 @@ from desktop.gui.views.compare_view import CompareView
 from desktop.gui.views.comparison_bar import ComparisonBar
 from desktop.gui.views.crossborder_view import CrossBorderView
 from desktop.gui.views.issues_view import IssuesView
+from desktop.gui.views.level_controls import LevelControls
 from desktop.gui.views.map_view import MapView
 from desktop.gui.views.period_slider import PeriodSlider
 from desktop.gui.views.profile_view import ProfileView
@@ -94,14 +95,16 @@ class MainWindow(QMainWindow):
         menus.build_menus(self)
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
-                             crossborder_view=self.crossborder_view)
+                             crossborder_view=self.crossborder_view,
+                             level_controls=self.level_controls)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
         menus.build_export_menu(self)
-        self.exports.started.connect(self._busy)
-        self.exports.progress.connect(self.status.progress)
-        self.exports.finished.connect(self._export_done)
-        self.exports.failed.connect(self._export_failed)
-        self.exports.crashed.connect(self._export_crashed)
+        for work in (self.exports, self.sync):  # exports and pooling report alike
+            work.started.connect(self._busy)
+            work.progress.connect(self.status.progress)
+            work.finished.connect(self._export_done)
+            work.failed.connect(self._export_failed)
+            work.crashed.connect(self._export_crashed)
 
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
@@ -125,6 +128,8 @@ class MainWindow(QMainWindow):
         bar.add_group("&Cluster", bar.cluster_combo)
         bar.add_group("&Indicator", bar.indicator_combo, expanding=True)
         bar.add_group("Pe&riod", bar.period_combo, PeriodSlider(self.session))
+        self.level_controls = LevelControls(self.session)  # Map: areas/clusters; Pool
+        bar.add_group(None, self.level_controls)
         bar.add_group("&Basis", bar.basis_combo)
         bar.add_group("Cla&sses", bar.scheme_combo, bar.classes_spin)
         bar.add_group("Pa&lette", bar.palette_combo)
@@ -251,6 +256,7 @@ class MainWindow(QMainWindow):
     def _cancel_work(self) -> None:
         self.opener.cancel()
         self.exports.cancel()
+        self.sync.cancel_pooling()
 
     def _export_done(self, message: str) -> None:
         self._idle()
@@ -334,6 +340,7 @@ class MainWindow(QMainWindow):
                 splitter.setSizes([first, length - first])
         self.session.set_classification(settings.get("classification"), settings.get("classes"),
                                         settings.get("palette"))
+        self.session.set_map_level(settings.get("map_level"))
 
     def save_layout(self) -> None:
         settings.set("window/geometry", self.saveGeometry())
@@ -342,6 +349,7 @@ class MainWindow(QMainWindow):
         settings.set("classification", self.session.scheme)
         settings.set("classes", self.session.classes)
         settings.set("palette", self.session.palette)
+        settings.set("map_level", self.session.map_level)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._cancel_work()

@@ -2,8 +2,12 @@
 
 Views subscribe to the signals and change the choices only through the setters. The session
 holds the decrypted bundle and its statistics (judged by the chosen comparison: a confidence
-level and a benchmark); `lock()` and `close()` drop both, so after a lock nothing decrypted is
-reachable from the window.
+level and a benchmark), and the pooled periods computed from them; `lock()` and `close()` drop
+them all, so after a lock nothing decrypted is reachable from the window.
+
+With periods pooled (`set_pool`), `view_bundle` and `view_statistics` are the pooled ones and
+`period` is a pooled period ("2021/22 - 2023/24 combined"): views read those two, so every
+view shows the same periods.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.model import BASES, BASIS_RESIDENCE, Bundle, Indicator
+from desktop.core.model import BASES, BASIS_RESIDENCE, MAP_AREAS, MAP_LEVELS, Bundle, Indicator
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import has_school_basis, twin_for_basis
 
 
@@ -29,6 +34,8 @@ class Session(QObject):
     area_selected = Signal(str)
     basis_changed = Signal(str)  # "residence" or "school": where pupils are counted
     comparison_changed = Signal()  # the confidence level or the benchmark changed
+    map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
+    pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +53,10 @@ class Session(QObject):
         self.scheme = "quantiles"
         self.classes = 5
         self.palette = "Blues"
+        self.map_level = MAP_AREAS
+        self.pooled: Pooled | None = None  # the periods pooled now (None: single periods)
+        self._pooled: dict[int, Pooled] = {}  # every pooling computed for this bundle
+        self._judged_pool: tuple = (None, None, None)  # (pooled, comparison, its statistics)
 
     # --- opening, closing, locking -------------------------------------------------------
     @property
@@ -78,6 +89,9 @@ class Session(QObject):
     def _drop(self) -> None:
         self.bundle = None
         self.statistics = self._computed = None
+        self.pooled = None
+        self._pooled.clear()
+        self._judged_pool = (None, None, None)
         self.bundle_closed.emit()
 
     def close(self) -> None:
@@ -100,8 +114,36 @@ class Session(QObject):
     # --- choices -----------------------------------------------------------------------
     @property
     def indicator(self) -> Indicator:
+        """The chosen indicator, its periods pooled when periods are."""
+        return self.view_bundle.manifest.indicator(self.indicator_id)
+
+    @property
+    def pool(self) -> int:
+        """How many periods are pooled (1: single periods)."""
+        return 1 if self.pooled is None else self.pooled.n
+
+    @property
+    def view_bundle(self) -> Bundle:
+        """The bundle the views show: the pooled one while periods are pooled."""
         assert self.bundle is not None
-        return self.bundle.manifest.indicator(self.indicator_id)
+        return self.bundle if self.pooled is None else self.pooled.bundle
+
+    @property
+    def view_statistics(self) -> Statistics:
+        """The statistics the views show, judged by `comparison`: the pooled ones while
+        periods are pooled."""
+        assert self.statistics is not None
+        if self.pooled is None:
+            return self.statistics
+        pooled, comparison, judged = self._judged_pool
+        if pooled is not self.pooled or comparison != self.comparison:
+            judged = self.pooled.statistics.with_comparison(self.comparison)
+            self._judged_pool = (self.pooled, self.comparison, judged)
+        return judged
+
+    def pooled_for(self, n: int) -> Pooled | None:
+        """Periods pooled in windows of n, if computed for this bundle already."""
+        return self._pooled.get(n)
 
     def set_cluster(self, name: str) -> None:
         if self.bundle is None or name == self.cluster or name not in self.bundle.cluster_names:
@@ -113,7 +155,7 @@ class Session(QObject):
         """Switch indicator; keep the period if the new indicator has it, else its latest."""
         if self.bundle is None or indicator_id == self.indicator_id and period in (None, self.period):
             return
-        indicator = self.bundle.manifest.indicator(indicator_id)
+        indicator = self.view_bundle.manifest.indicator(indicator_id)
         if period is None or period not in indicator.periods:
             period = self.period if self.period in indicator.periods else indicator.latest_period
         changed_indicator = indicator_id != self.indicator_id
@@ -135,11 +177,29 @@ class Session(QObject):
         if self.indicator_id:
             self.set_indicator(twin_for_basis(self.bundle, self.indicator_id, basis))
 
-    def set_period(self, period: str) -> None:
-        if self.bundle is None or period == self.period or period not in self.indicator.periods:
+    def set_pool(self, pooled: Pooled | None) -> None:
+        """Show periods pooled as `pooled` (computed from this bundle; None: single periods).
+        The period moves to the window holding it, or back to the window's latest period."""
+        if self.bundle is None or pooled is self.pooled:
             return
-        self.period = period
-        self.period_changed.emit(period)
+        if pooled is not None:
+            if pooled.bundle.areas is not self.bundle.areas:
+                return  # pooled from a bundle closed since
+            self._pooled[pooled.n] = pooled
+        before = self.pooled
+        self.pooled = pooled
+        if self.indicator_id:
+            if pooled is not None:
+                # from single periods or another pooling: the window of the latest period shown
+                single = (self.period if before is None else
+                          before.windows[self.indicator_id].get(self.period, (self.period,))[-1])
+                period = pooled.window_of(self.indicator_id, single)
+            else:
+                period = before.windows[self.indicator_id].get(self.period, ("",))[-1]
+            periods = self.indicator.periods
+            self.period = period if period in periods else (periods[-1] if periods else "")
+        self.pool_changed.emit(self.pool)
+        self.period_changed.emit(self.period)  # the periods on offer changed with the pooling
 
     def set_comparison(self, level: float | None = None, against: str | None = None) -> None:
         """Judge significance at `level` (95 or 99.8) against `against` (comparison.COUNTY or
@@ -152,6 +212,19 @@ class Session(QObject):
         if self._computed is not None:
             self.statistics = self._computed.with_comparison(comparison)
         self.comparison_changed.emit()
+
+    def set_map_level(self, level: str) -> None:
+        """Colour small areas or whole clusters on the map."""
+        if level == self.map_level or level not in MAP_LEVELS:
+            return
+        self.map_level = level
+        self.map_level_changed.emit(level)
+
+    def set_period(self, period: str) -> None:
+        if self.bundle is None or period == self.period or period not in self.indicator.periods:
+            return
+        self.period = period
+        self.period_changed.emit(period)
 
     def set_classification(self, scheme: str | None = None, classes: int | None = None,
                            palette: str | None = None) -> None:

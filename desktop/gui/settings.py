@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "classification": "quantiles",
     "classes": 5,
     "palette": "Blues",
+    "map_level": "areas",
     "window/geometry": QByteArray(),
     "window/main_splitter": QByteArray(),
     "window/left_splitter": QByteArray(),

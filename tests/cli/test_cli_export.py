@@ -125,3 +125,65 @@ def test_an_unknown_basis_is_refused_by_name(opened, tmp_path, capsys):
                      "-o", str(tmp_path / "x.docx")]) != 0
     assert "invalid choice: 'home' (choose from 'residence', 'school')" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_chart_cluster_map(opened, tmp_path):
+    out = tmp_path / "neet-clusters.png"
+    assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart", "map",
+                 "--map-level", "clusters", "--cluster", "Redditch", "-o", str(out)]) == 0
+    with Image.open(out) as image:
+        assert "for each cluster of" in image.info["Description"]
+        assert "Redditch cluster is outlined" in image.info["Description"]
+
+
+def test_pooled_chart_and_period_by_window_or_single_period(opened, demo_bundle, stats,
+                                                           tmp_path):
+    """--pool 3: the latest window by default; a single period picks its window."""
+    from desktop.core.format import format_value
+    from desktop.core.stats.pooling import pool_periods
+
+    first, latest = tmp_path / "first.png", tmp_path / "latest.png"
+    assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart",
+                 "map", "--pool", "3", "-o", str(latest)]) == 0
+    assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart",
+                 "bars", "--pool", "3", "--period", "2019/20", "-o", str(first)]) == 0
+    with Image.open(latest) as image:
+        assert "2021/22 - 2023/24 combined" in image.info["Description"]
+        assert "Too few areas" not in image.info["Description"]
+    pooled = pool_periods(demo_bundle, stats, 3).statistics.cluster_values(
+        "neet_16_17", "2018/19 - 2020/21 combined")
+    with Image.open(first) as image:  # the bars of the window holding 2019/20
+        for cluster in ("Bromsgrove", "Redditch"):
+            value = format_value(pooled.at[cluster, "value"], "proportion", "%")
+            assert f"{cluster} {value}" in image.info["Description"]
+
+
+def test_pooled_profile_says_so_in_the_table_and_the_notes(opened, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "MAX_ISSUE_CHARTS", 0)
+    out = tmp_path / "redditch.docx"
+    assert main(["export-profile", "demo.atlas", "--cluster", "Redditch", "--pool", "3",
+                 "-o", str(out)]) == 0
+    document = Document(str(out))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Each indicator in its latest 3 periods combined" in body
+    assert "Pooled periods" in body and "latest 3 periods" in body
+    periods = {row.cells[1].text for table in document.tables for row in table.rows[1:]}
+    assert "2021/22 - 2023/24 combined" in periods and "2019" in periods
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--pool", "9"], "pool between 1 and 5 periods, not '9'"),
+    (["--pool", "three"], "pool between 1 and 5 periods, not 'three'"),
+    (["--map-level", "wards"], "invalid choice: 'wards'"),
+])
+def test_bad_pool_and_level_are_named(opened, tmp_path, capsys, args, message):
+    out = tmp_path / "x.png"
+    assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart", "map",
+                 *args, "-o", str(out)]) == common.EXIT_ERROR
+    assert message in capsys.readouterr().err and not out.exists()
+
+
+def test_map_level_is_for_maps_only(opened, tmp_path, capsys):
+    assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart", "bars",
+                 "--map-level", "clusters", "-o", str(tmp_path / "x.png")]) == common.EXIT_ERROR
+    assert "--map-level is for --chart map only" in capsys.readouterr().err

@@ -9,6 +9,7 @@ import pytest
 
 import desktop.core.bundle.encrypted
 import desktop.core.maps.mapplot
+import desktop.core.maps.shapes
 import desktop.core.stats.aggregate
 import desktop.core.workspace
 from desktop.core.bundle.encrypted import write_bundle
@@ -57,7 +58,7 @@ def test_switches_only_recolour_the_kept_collection(opened, monkeypatch):
                          (desktop.core.stats.aggregate, "compute_statistics"),
                          (desktop.core.workspace, "compute_statistics"),
                          (desktop.core.maps.mapplot, "draw_map"),
-                         (desktop.core.maps.mapplot, "area_paths"),
+                         (desktop.core.maps.shapes, "area_paths"),
                          (gpd.GeoDataFrame, "plot")):
         monkeypatch.setattr(target, name, _forbid(f"{target.__name__}.{name}"))
 

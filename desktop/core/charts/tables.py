@@ -17,7 +17,13 @@ from matplotlib.figure import Figure
 
 from desktop.core.charts.bars import bar_chart, fit_to_names, ordered_clusters
 from desktop.core.charts.common import fmt
-from desktop.core.charts.distribution import distribution_chart, finite_values
+from desktop.core.charts.distribution import (
+    SuppressedAreas,
+    distribution_chart,
+    finite_values,
+    suppressed_areas,
+    suppressed_range,
+)
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
 from desktop.core.model import COUNTY, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
@@ -59,18 +65,22 @@ def trend_table(indicator: Indicator, cluster_name: str, series_cluster: pd.Data
 
 
 def distribution_table(indicator: Indicator, period: str, cluster_name: str,
-                       cluster_area_values, county_area_values,
-                       county_value: float) -> pd.DataFrame:
-    """Summary of the area values drawn as boxes: count, range and quartiles, cluster first."""
+                       cluster_area_values, county_area_values, county_value: float,
+                       cluster_suppressed: SuppressedAreas,
+                       county_suppressed: SuppressedAreas) -> pd.DataFrame:
+    """Summary of the area values drawn as boxes: count, range and quartiles, then the
+    suppressed areas and where they lie (the chart's bands), cluster first."""
     rows = []
-    for name, raw in ((cluster_name, cluster_area_values), ("County", county_area_values)):
+    for name, raw, hidden in ((cluster_name, cluster_area_values, cluster_suppressed),
+                              ("County", county_area_values, county_suppressed)):
         vals, left_out = finite_values(raw)
         stats = ([vals.min(), *np.percentile(vals, QUARTILES), vals.max()] if vals.size
                  else [np.nan] * 5)
-        rows.append([name, vals.size, *(fmt(indicator, v) for v in stats), left_out])
+        rows.append([name, vals.size, *(fmt(indicator, v) for v in stats), hidden.count,
+                     suppressed_range(indicator, hidden), left_out - hidden.count])
     return pd.DataFrame(rows, columns=["Areas of", "Areas shown", "Lowest", "Lower quartile",
-                                       "Median", "Upper quartile", "Highest",
-                                       "Suppressed or no value"])
+                                       "Median", "Upper quartile", "Highest", "Suppressed",
+                                       "Suppressed areas lie within", "No value"])
 
 
 CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
@@ -126,7 +136,10 @@ def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: I
         values = areas["value"].to_numpy(float, na_value=np.nan)
         in_cluster = (bundle.areas["cluster"] == cluster).fillna(False).to_numpy(bool)
         county = statistics.cluster_values(indicator.id, period).loc[COUNTY, "value"]
+        threshold = bundle.manifest.threshold_for(indicator)
         return {"indicator": indicator, "period": period, "cluster_name": cluster,
                 "cluster_area_values": values[in_cluster], "county_area_values": values,
-                "county_value": float(county)}
+                "county_value": float(county),
+                "cluster_suppressed": suppressed_areas(indicator, areas[in_cluster], threshold),
+                "county_suppressed": suppressed_areas(indicator, areas, threshold)}
     raise KeyError(f"unknown chart kind {kind!r}; expected one of {', '.join(CHARTS)}")

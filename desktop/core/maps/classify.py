@@ -7,6 +7,11 @@ optimum computed here with numpy: mapclassify's version is pure Python without n
 check that both give the same breaks. Significance is categorical: each area's significance
 against the county becomes its class.
 
+Rare events leave most small areas at zero: when zeros are common (ZERO_SHARE of the values
+shown, and at least ZERO_MIN of them) and no value is negative, zero is a class of its own and
+the other classes are formed on the values above zero, so the few areas with events are told
+apart instead of sharing one class with the zeros.
+
 Areas without a value get class MISSING (-1) and suppressed areas class SUPPRESSED (-2); the
 legend counts them separately.
 """
@@ -27,6 +32,8 @@ SUPPRESSED = -2
 MIN_CLASSES, MAX_CLASSES = 3, 9
 MAX_LABEL_DECIMALS = 3  # closer class edges than this read as equal in the legend
 JENKS_SAMPLE = 1000  # natural breaks on more values run on this many evenly spaced order statistics
+ZERO_SHARE, ZERO_MIN = 0.1, 3  # zeros this common (share of the values shown, and at least
+# this many) take a class of their own
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +48,16 @@ class Classification:
     categories: tuple[str, ...] = ()  # significance keys of each class; empty for numeric
     n_missing: int = 0
     n_suppressed: int = 0
+    zero_class: bool = False  # class 0 holds the zeros alone, the others the values above
+
+    @property
+    def n_graded(self) -> int:
+        """Areas the classes tell apart: those with a value, less the zero class; for
+        significance, those compared with the county."""
+        if self.categories:
+            return sum(n for cat, n in zip(self.categories, self.counts)
+                       if cat != NOT_COMPARED)
+        return sum(self.counts) - (self.counts[0] if self.zero_class else 0)
 
     @property
     def k(self) -> int:
@@ -208,22 +225,38 @@ def classify(values: np.ndarray, scheme: str, k: int, significance: Sequence[str
     y = values[valid]
     bins: np.ndarray = np.empty(0)
     labels: tuple[str, ...] = ()
+    zeros = int((y == 0).sum())
+    zero_class = bool(zeros >= max(ZERO_MIN, ZERO_SHARE * y.size) and y.min() == 0
+                      and (y > 0).any())
     if y.size:
-        distinct = np.unique(y)
-        if distinct.size == 1:
-            bins = distinct
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # mapclassify warns when it forms fewer classes
-                bins = np.unique(SCHEMES[scheme][1](y, min(int(k), distinct.size)))
-        bins[-1] = max(bins[-1], distinct[-1])  # guard against rounding below the maximum
+        graded = y[y > 0] if zero_class else y
+        bins, labels = _numeric_classes(graded, scheme, int(k) - zero_class, decimals)
+        if zero_class:
+            bins, labels = np.r_[0.0, bins], ("0", *labels)
         index[valid] = np.searchsorted(bins, y, side="left")
-        labels = (_tie_aware_labels(y, index[valid], bins, float(distinct[0]), decimals)
-                  if scheme == "quantiles" else range_labels(float(distinct[0]), bins, decimals))
     counts = np.bincount(index[valid], minlength=len(labels)) if labels else np.empty(0, int)
     return Classification(scheme, index, labels, tuple(int(c) for c in counts),
                           bins=tuple(float(b) for b in bins),
-                          n_missing=int((~valid & ~hidden).sum()), n_suppressed=int(hidden.sum()))
+                          n_missing=int((~valid & ~hidden).sum()), n_suppressed=int(hidden.sum()),
+                          zero_class=zero_class)
+
+
+def _numeric_classes(y: np.ndarray, scheme: str, k: int, decimals: int | None = None
+                     ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Upper bounds and legend labels (at least `decimals` decimals) of at most k classes of
+    `scheme` over the values y."""
+    distinct = np.unique(y)
+    if distinct.size == 1:
+        bins = distinct
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # mapclassify warns when it forms fewer classes
+            bins = np.unique(SCHEMES[scheme][1](y, min(k, distinct.size)))
+    bins[-1] = max(bins[-1], distinct[-1])  # guard against rounding below the maximum
+    if scheme == "quantiles":
+        return bins, _tie_aware_labels(y, np.searchsorted(bins, y, side="left"), bins,
+                                       float(distinct[0]), decimals)
+    return bins, range_labels(float(distinct[0]), bins, decimals)
 
 
 def _significance_key(value: object) -> str:

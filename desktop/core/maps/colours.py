@@ -44,6 +44,16 @@ def polarity_colours(classification: Classification, county_value: float, polari
     return cmap(0.5 + direction * 0.45 * steps / reach)
 
 
+ZERO_STOP, GRADED_START = 0.12, 0.4  # where a sequential palette's zero class and the classes
+# above zero sit: the zeros pale, the first class above them clearly darker
+
+
+def zero_class_colours(name: str, k: int) -> np.ndarray:
+    """Sequential colours when class 0 holds the zeros alone: a pale zero class, then k - 1
+    classes from well beyond it, so one event never looks like none."""
+    return np.vstack([colormaps[name](ZERO_STOP), palette_colours(name, k - 1, GRADED_START)])
+
+
 def face_colours(classification: Classification, class_colours: np.ndarray) -> np.ndarray:
     """One RGBA row per area: its class colour, or the missing/suppressed fill."""
     table = np.vstack([np.asarray(class_colours, float).reshape(-1, 4),

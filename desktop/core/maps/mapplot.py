@@ -1,10 +1,11 @@
 """The choropleth map drawn onto a given matplotlib Axes, for the screen and for exports.
 
-`draw_map` builds the geometry once: one PathCollection of the areas (paths made straight from
-the shapely rings, not through GeoDataFrame.plot), the dissolved cluster boundaries, schools and
-empty artists for the highlighted cluster and the selected area. Switching indicator or period
-then only changes face colours, the hatched no-data overlays (which reuse the same Path objects)
-and the legend: that is what keeps a repaint fast at England scale.
+`draw_map` draws the geometry once (maps.shapes): one PathCollection of the small areas, one
+of the clusters (the cluster map, hidden until asked for) with their names, the dissolved
+cluster boundaries, schools and empty artists for the highlighted cluster and the selected
+area. Switching indicator, period or level then only changes visibility, face colours, the
+hatched no-data overlays (which reuse the same Path objects) and the legend: that is what
+keeps a repaint fast at England scale.
 """
 
 from __future__ import annotations
@@ -17,14 +18,20 @@ import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.colors import to_rgba
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.path import Path
+from matplotlib.text import Text
 
-from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES, display_geometries, stored_display  # noqa: F401
 from desktop.core.maps.classify import MISSING, SUPPRESSED, Classification, scheme_title
 from desktop.core.maps.colours import face_colours
+from desktop.core.maps.legend import (
+    BOUNDARY_COLOUR,
+    SCHOOL_COLOUR,
+    legend_entries,
+    legend_title,
+    set_legend,
+)
+from desktop.core.maps.shapes import Bounds, MapGeometry, prepare_geometry
+from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, MAP_LEVELS
 from desktop.core.plotting.palettes import NoData
 
 if TYPE_CHECKING:
@@ -32,14 +39,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.legend import Legend
 
-Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy
-
 AREA_EDGE = (1.0, 1.0, 1.0, 0.7)
 EDGE_LIMIT = 5000  # above this many areas, area edges are not drawn
-BOUNDARY_COLOUR = "#303030"
-SCHOOL_COLOUR = "#1A1A1A"
+LABEL_LIMIT = 60  # above this many clusters the cluster map names none (hover says them)
 HALO = [patheffects.withStroke(linewidth=4.5, foreground="white")]
 SELECTED_HALO = [patheffects.withStroke(linewidth=3.6, foreground="black")]
+LABEL_HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
 
 
 @dataclass(eq=False)
@@ -63,6 +68,15 @@ class MapArtists:
     legend: "Legend | None" = None
     hatch: bool = True  # hatched no-data overlays (print); flat fills only on screen
     tree: shapely.STRtree | None = None
+    cluster_fills: PathCollection | None = None  # the cluster map, in `cluster_names` order
+    cluster_paths: tuple[Path, ...] = ()
+    cluster_labels: list[Text] = field(default_factory=list)
+    level: str = MAP_AREAS
+
+    @property
+    def cluster_names(self) -> tuple[str, ...]:
+        """The clusters of the cluster map, in the order its colours and values take."""
+        return tuple(self.cluster_rings)
 
     def area_at(self, x: float, y: float) -> int | None:
         """Index of the area under a point in data coordinates, or None outside every area."""
@@ -71,100 +85,23 @@ class MapArtists:
         hits = self.tree.query(shapely.Point(x, y), predicate="intersects")
         return int(hits.min()) if hits.size else None
 
+    def cluster_at(self, x: float, y: float) -> int | None:
+        """Index in `cluster_names` of the cluster under a point, or None."""
+        area = self.area_at(x, y)
+        name = None if area is None else self.area_clusters[area]
+        return self.cluster_names.index(name) if name in self.cluster_rings else None
+
     def cluster_bounds(self, cluster: str) -> Bounds | None:
         members = self.geometries[self.area_clusters == cluster]
         return tuple(shapely.total_bounds(members)) if members.size else None
-
-
-def area_paths(geometries: np.ndarray) -> list[Path]:
-    """One compound Path per (multi)polygon: exteriors anticlockwise and holes clockwise, so the
-    nonzero fill rule cuts the holes out."""
-    geoms = shapely.orient_polygons(geometries)
-    parts, part_area = shapely.get_parts(geoms, return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
-    codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
-    first = np.r_[True, coord_ring[1:] != coord_ring[:-1]]
-    codes[first] = Path.MOVETO
-    codes[np.r_[first[1:], True]] = Path.CLOSEPOLY
-    coord_area = part_area[ring_part[coord_ring]]
-    cuts = np.searchsorted(coord_area, np.arange(1, len(geometries)))
-    return [Path(v, c) for v, c in zip(np.split(xy, cuts), np.split(codes, cuts))]
-
-
-def _dissolve(geometries: np.ndarray, coverage: bool):
-    """The union of some areas: the coverage union when they should form a clean coverage
-    (GEOS refuses one that is not exactly noded, e.g. generalised real boundaries), otherwise
-    or then the general union."""
-    if coverage:
-        try:
-            return shapely.coverage_union_all(geometries)
-        except shapely.errors.GEOSException:
-            pass
-    return shapely.union_all(geometries)
-
-
-def cluster_outlines(geometries: np.ndarray, clusters: np.ndarray,
-                     coverage: bool = False) -> dict[str, list[np.ndarray]]:
-    """The rings of each cluster's dissolved outline, keyed by cluster name. `coverage` says
-    the shapes should be a coverage (coverage_simplify's output), which dissolves ten times
-    faster when it is exactly noded (see _dissolve)."""
-    outlines = {}
-    for name in dict.fromkeys(c for c in clusters if isinstance(c, str) and c):
-        union = _dissolve(geometries[clusters == name], coverage)
-        rings = shapely.get_rings(shapely.get_parts(union))
-        outlines[name] = [shapely.get_coordinates(r) for r in rings]
-    return outlines
-
-
-@dataclass(eq=False)
-class MapGeometry:
-    """Everything draw_map derives from the areas before drawing (display paths, cluster
-    outlines, the hit-test tree): seconds at England scale, so built in the opening worker."""
-
-    source: "gpd.GeoDataFrame"  # the areas frame it was built from (identity check)
-    geometries: np.ndarray
-    paths: list[Path]
-    area_codes: np.ndarray
-    clusters: np.ndarray
-    outlines: dict[str, list[np.ndarray]]
-    tree: shapely.STRtree
-    bounds: Bounds
-    school_xy: np.ndarray | None
-    schools_source: "gpd.GeoDataFrame | None" = None
-
-
-def prepare_geometry(areas: "gpd.GeoDataFrame", schools: "gpd.GeoDataFrame | None" = None, *,
-                     cluster_column: str = "cluster", code_column: str = "area_code",
-                     simplify: float | None = None,
-                     display: "gpd.GeoDataFrame | None" = None) -> MapGeometry:
-    """The drawable form of the areas and schools (no matplotlib figure needed). With
-    `simplify`, large maps draw simplified shapes: the bundle's stored `display` table when it
-    matches the areas, else simplified here (seconds at England scale)."""
-    geometries = np.asarray(areas.geometry.values, dtype=object)
-    clusters = areas[cluster_column].astype(object).where(areas[cluster_column].notna(), None)
-    clusters = np.asarray(clusters.to_numpy(), dtype=object)
-    school_xy = None
-    if schools is not None and len(schools):
-        school_xy = shapely.get_coordinates(np.asarray(schools.geometry.values, dtype=object))
-    # outlines of the drawn (possibly simplified) shapes: the full ones have so many vertices
-    # that stroking England's cluster boundaries cost ~80 ms a repaint
-    shown = stored_display(areas, display) if simplify is not None else None
-    if shown is None:
-        shown = display_geometries(geometries, simplify)
-    return MapGeometry(areas, geometries, area_paths(shown),
-                       areas[code_column].astype(str).to_numpy(), clusters,
-                       cluster_outlines(shown, clusters, coverage=shown is not geometries),
-                       shapely.STRtree(geometries),
-                       tuple(float(b) for b in shapely.total_bounds(geometries)), school_xy,
-                       schools)
 
 
 def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame | MapGeometry", *,
              cluster_column: str = "cluster", code_column: str = "area_code",
              schools: "gpd.GeoDataFrame | None" = None, simplify: float | None = None,
              hatch: bool = True) -> MapArtists:
-    """Draw the areas (uncoloured), cluster boundaries and schools; returns the artists.
+    """Draw the areas (uncoloured), cluster boundaries, schools and the hidden cluster map;
+    returns the artists.
 
     `areas` is a GeoDataFrame or a MapGeometry prepared earlier (then `schools`, `simplify`
     and the column names were given to prepare_geometry).
@@ -200,103 +137,68 @@ def draw_map(ax: "Axes", areas: "gpd.GeoDataFrame | MapGeometry", *,
     if g.school_xy is not None:
         school_points = ax.scatter(g.school_xy[:, 0], g.school_xy[:, 1], s=16, c=SCHOOL_COLOUR,
                                    edgecolors="white", linewidths=0.6, zorder=5)
+    fills = PathCollection(g.cluster_paths, facecolors=NoData.MISSING_COLOUR,
+                           edgecolors=BOUNDARY_COLOUR, linewidths=0.9, zorder=1, visible=False)
+    ax.add_collection(fills, autolim=False)
+    labels = [ax.text(x, y, textwrap.fill(name, 12, break_long_words=False), ha="center",
+                      va="center", fontsize=7.5,
+                      linespacing=1.0, zorder=6, path_effects=LABEL_HALO, visible=False,
+                      clip_on=True)
+              for name, (x, y) in zip(outlines, g.label_xy)] \
+        if len(outlines) <= LABEL_LIMIT else []
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_axis_off()
     artists = MapArtists(ax, collection, paths, g.area_codes, clusters, g.geometries,
                          boundaries, highlight, selected, overlay(NoData.MISSING_HATCH),
                          overlay(NoData.SUPPRESSED_HATCH), school_points, g.bounds, outlines,
-                         hatch=hatch, tree=g.tree)
+                         hatch=hatch, tree=g.tree, cluster_fills=fills,
+                         cluster_paths=g.cluster_paths, cluster_labels=labels)
     zoom_to(ax, g.bounds)
     return artists
 
 
+def set_level(artists: MapArtists, level: str) -> None:
+    """Show the small areas or the clusters, named and without the schools, which would
+    crowd the names; the other collection is hidden, kept."""
+    if level not in MAP_LEVELS:
+        raise ValueError(f"unknown map level {level!r}")
+    artists.level = level
+    clusters = level == MAP_CLUSTERS
+    artists.areas.set_visible(not clusters)
+    artists.cluster_fills.set_visible(clusters)
+    for label in artists.cluster_labels:
+        label.set_visible(clusters)
+    if artists.schools is not None:
+        artists.schools.set_visible(not clusters)
+
+
 def recolour(artists: MapArtists, facecolors: np.ndarray) -> None:
-    """Give every area its new fill colour (N x 4 RGBA); the geometry stays as it is."""
-    artists.areas.set_facecolor(facecolors)
+    """Give every area (or, at cluster level, every cluster) its new fill colour (N x 4 RGBA);
+    the geometry stays as it is."""
+    shown = artists.cluster_fills if artists.level == MAP_CLUSTERS else artists.areas
+    shown.set_facecolor(facecolors)
 
 
 def show_classes(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
                  title: str, *, period: str = "", note: str | None = None,
                  legend: bool = True) -> None:
-    """Recolour by a classification and update the hatching and (unless `legend` is False:
-    the screen shows its own legend widget) the matplotlib legend to match."""
+    """Recolour by a classification of the shown level (areas in bundle order, or clusters in
+    `cluster_names` order) and update the hatching and (unless `legend` is False: the screen
+    shows its own legend widget) the matplotlib legend to match."""
     recolour(artists, face_colours(classification, class_colours))
     if artists.hatch:  # the overlays are hidden on the screen: nothing to keep in step
+        paths = artists.cluster_paths if artists.level == MAP_CLUSTERS else artists.paths
         index = classification.class_index
-        artists.missing_overlay.set_paths(
-            [artists.paths[i] for i in np.flatnonzero(index == MISSING)])
+        artists.missing_overlay.set_paths([paths[i] for i in np.flatnonzero(index == MISSING)])
         artists.suppressed_overlay.set_paths(
-            [artists.paths[i] for i in np.flatnonzero(index == SUPPRESSED)])
+            [paths[i] for i in np.flatnonzero(index == SUPPRESSED)])
     if legend:
-        set_legend(artists, classification, class_colours, title, period=period, note=note)
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One legend row: a filled patch, a line or a point marker, with its colour and text."""
-
-    kind: str  # "patch", "line" or "marker"
-    label: str
-    colour: tuple[float, float, float, float]
-    edge: str = "#9A9A9A"
-    hatch: str | None = None  # the print hatch of a no-data patch
-
-
-def legend_entries(classification: Classification, class_colours: np.ndarray, *,
-                   boundaries: bool, schools: bool) -> list[LegendEntry]:
-    """Class patches "range (count)", the no-data entries that occur, then the map symbols:
-    the one source of legend rows for the screen widget and the exported figure."""
-    entries = [LegendEntry("patch", f"{lab} ({n:,})", tuple(float(v) for v in to_rgba(c)))
-               for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
-    if classification.n_suppressed:
-        entries.append(LegendEntry(
-            "patch", f"Suppressed, small numbers ({classification.n_suppressed:,})",
-            NoData.SUPPRESSED_COLOUR, NoData.HATCH_COLOUR, NoData.SUPPRESSED_HATCH))
-    if classification.n_missing:
-        entries.append(LegendEntry("patch", f"No data ({classification.n_missing:,})",
-                                   NoData.MISSING_COLOUR, NoData.HATCH_COLOUR,
-                                   NoData.MISSING_HATCH))
-    if boundaries:
-        entries.append(LegendEntry("line", "Cluster boundary", to_rgba(BOUNDARY_COLOUR)))
-    if schools:
-        entries.append(LegendEntry("marker", "School", to_rgba(SCHOOL_COLOUR), "white"))
-    return entries
-
-
-def legend_heading(title: str, period: str, scheme: str, note: str | None) -> tuple[str, str, str]:
-    """The legend's title, its "period · scheme" line and the bracketed note ("" if none)."""
-    return title, " · ".join(p for p in (period, scheme) if p), f"({note})" if note else ""
-
-
-def legend_title(title: str, period: str, scheme: str, note: str | None) -> str:
-    """The export legend's title: the wrapped title, the period and scheme, the note."""
-    title, detail, note_line = legend_heading(title, period, scheme, note)
-    lines = [*(textwrap.wrap(title, 30) or [""]), detail]
-    return "\n".join(lines + [note_line] if note_line else lines)
-
-
-def set_legend(artists: MapArtists, classification: Classification, class_colours: np.ndarray,
-               title: str, *, period: str = "", note: str | None = None) -> "Legend":
-    """Class patches "range (count)", the no-data entries that occur, and the map symbols."""
-    handles = [_handle(e, artists.hatch) for e in legend_entries(
-        classification, class_colours, boundaries=bool(artists.cluster_rings),
-        schools=artists.schools is not None)]
-    legend = artists.ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
-        frameon=False, fontsize=8, title_fontsize=8.5, alignment="left", handlelength=1.6,
-        title=legend_title(title, period, scheme_title(classification.scheme), note))
-    artists.legend = legend
-    return legend
-
-
-def _handle(entry: LegendEntry, hatch: bool) -> "Patch | Line2D":
-    if entry.kind == "line":
-        return Line2D([], [], color=entry.colour, lw=0.9, label=entry.label)
-    if entry.kind == "marker":
-        return Line2D([], [], ls="", marker="o", ms=4.5, mfc=entry.colour, mec=entry.edge,
-                      label=entry.label)
-    return Patch(facecolor=entry.colour, edgecolor=entry.edge, linewidth=0.5, label=entry.label,
-                 hatch=entry.hatch if hatch else None)
+        entries = legend_entries(classification, class_colours,
+                                 boundaries=bool(artists.cluster_rings),
+                                 schools=artists.schools is not None
+                                 and artists.schools.get_visible(), hatch=artists.hatch)
+        artists.legend = set_legend(artists.ax, entries, legend_title(
+            title, period, scheme_title(classification.scheme), note))
 
 
 def fit_axes(artists: MapArtists, margin: float = 0.01) -> None:

@@ -28,27 +28,33 @@ SIGNIFICANCE_COLOURS: dict[str, str] = {
     "worse": "#D55E00",
     "higher": "#5555E6",
     "lower": "#BED2FF",
-    "not compared": "#E4E4E4",  # lighter than the suppressed fill (#BDBDBD) on every map
+    "not compared": "#E4E4E4",  # far paler than the suppressed fill (#A0A0A0), not hatched
 }
 
 
 class NoData:
-    """How areas without a class look: a fill colour and a hatch the legend repeats."""
+    """How areas without a class look: a fill colour and a hatch the legend repeats.
+
+    Suppressed is a mid grey, well apart from the pale "not compared" class of a significance
+    map (the screen, which cannot afford hatching, tells them apart by lightness alone), and
+    hatched in every export."""
 
     MISSING_COLOUR = to_rgba("#FFFFFF")
     MISSING_HATCH = "...."
-    SUPPRESSED_COLOUR = to_rgba("#BDBDBD")
+    SUPPRESSED_COLOUR = to_rgba("#A0A0A0")
     SUPPRESSED_HATCH = "////"
-    HATCH_COLOUR = "#707070"
+    HATCH_COLOUR = "#474747"
 
 
-def palette_colours(name: str, k: int) -> np.ndarray:
-    """k colours (k x 4 RGBA) sampled evenly from a ColorBrewer palette, light to dark."""
+def palette_colours(name: str, k: int, start: float | None = None) -> np.ndarray:
+    """k colours (k x 4 RGBA) sampled evenly from a ColorBrewer palette, light to dark, from
+    `start` (0..1 along the palette) when given."""
     if name not in PALETTES:
         raise KeyError(f"unknown palette {name!r}")
     if k <= 0:
         return np.empty((0, 4))
     lo, hi = (0.15, 0.95) if PALETTES[name] == "sequential" else (0.05, 0.95)
+    lo = lo if start is None else start
     stops = np.linspace(lo, hi, k) if k > 1 else np.array([(lo + hi) / 2])
     return colormaps[name](stops)
 

@@ -1,8 +1,10 @@
 """A cluster profile as a Word document (.docx), for one cluster or all of them.
 
 The document holds a title page, a summary written from the numbers, the potential issues,
-the most deprived small areas, the map, charts of each potential issue, the whole profile
-table by theme, and notes on suppression, methods, sources and the licence. Every number comes
+the most deprived small areas, the map, charts of each potential issue (led by the cluster
+map when its small areas are too few to map), the whole profile table by theme, and notes on
+suppression, pooling, methods, sources and the licence. With pooled periods
+(stats.pooling) every number is the pooled one. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
 "*" exactly as on screen. Each document is made in memory and written in one atomic step
 (desktop.core.atomic), so no finished profile waits on disk under a hidden name: cancelling
@@ -26,7 +28,7 @@ from docx.shared import Pt
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
-from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report.figures import Picture, ReportFigures
 from desktop.core.report.tables import SIGNIFICANCE_COLUMN, profile_rows, suppression_note
@@ -35,6 +37,7 @@ from desktop.core.report.text import (
     cluster_sentence,
     data_notes,
     methods_notes,
+    pooling_note,
     source_notes,
     summary_sentence,
 )
@@ -42,6 +45,7 @@ from desktop.core.report.word import add_bullets, add_picture, add_table, new_do
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.crossborder import crossborder_section_rows
+from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import (
     cluster_profile,
     has_school_basis,
@@ -57,6 +61,9 @@ DEPRIVED_AREAS = 10
 PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
 PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
+POOLED_WIDTHS = (3.55, 2.2, *PROFILE_WIDTHS[2:])  # room for "2021/22 - 2023/24 combined"
+ISSUE_WIDTHS = (7.0, 1.6, 1.8, 2.6, 1.8, 2.2)
+POOLED_ISSUE_WIDTHS = (6.2, 2.4, *ISSUE_WIDTHS[2:])
 Progress = Callable[[float, str], None]
 BASIS_NOTES = {
     BASIS_RESIDENCE: "Indicators made from pupil records count each pupil in the small area "
@@ -124,14 +131,14 @@ def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
     return format_value(row[column], row["value_type"], str(row["unit"] or ""), suppressed)
 
 
-def _issues_table(doc: DocumentType, issues: pd.DataFrame) -> None:
+def _issues_table(doc: DocumentType, issues: pd.DataFrame, pool: int) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              _cell(r, "county_value"), trend_words(r["trend"], r["polarity"], short=True)]
             for _, r in issues.iterrows()]
     add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              (7.0, 1.6, 1.8, 2.6, 1.8, 2.2), right_aligned=(2, 3, 4))
+              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4))
 
 
 def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
@@ -163,7 +170,8 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
                   (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
 
 
-def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Comparison) -> None:
+def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Comparison,
+                   pool: int) -> None:
     texts = profile_rows(profile, comparison)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
@@ -179,11 +187,12 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Compari
                      trend_words(rec["trend"], rec["polarity"], short=True)])
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
     header = (*PROFILE_HEADER[:7], comparison.against_column, PROFILE_HEADER[8])
-    add_table(doc, header, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
-              fills={7: fills}, groups=groups)
+    add_table(doc, header, rows, PROFILE_WIDTHS if pool == 1 else POOLED_WIDTHS,
+              right_aligned=(2, 3, 4, 5, 6), fills={7: fills}, groups=groups)
 
 
-def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison) -> None:
+def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison,
+           pool: int) -> None:
     manifest = bundle.manifest
     doc.add_heading("Notes", level=1)
     if has_school_basis(bundle):
@@ -191,6 +200,9 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison
         doc.add_paragraph(BASIS_NOTES[basis])
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
+    if pool > 1:
+        doc.add_heading("Pooled periods", level=2)
+        doc.add_paragraph(pooling_note(pool))
     doc.add_heading("Methods", level=2)
     add_bullets(doc, methods_notes(comparison))
     doc.add_heading("Sources", level=2)
@@ -203,8 +215,9 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison
 
 
 def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataFrame,
-            figures: ReportFigures, progress: Progress, counter: list[int]) -> None:
-    """Bars across clusters and the trend of each potential issue (or deprivation if none)."""
+            figures: ReportFigures, progress: Progress, counter: list[int], pool: int) -> None:
+    """Bars across clusters and the trend of each potential issue (or deprivation if none),
+    after the cluster map where the issue's small areas are too few to map."""
     manifest = figures.bundle.manifest
     if issues.empty:
         doc.add_heading("Chart", level=1)
@@ -222,16 +235,20 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
         progress(0.2 + 0.6 * k / len(charted), f"{cluster}: {indicator.title}")
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
+            if figures.too_few_areas(indicator):
+                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
         _figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
         if len(stats.periods(indicator.id)) > 1:
             _figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
-                  progress: Progress, basis: str = BASIS_RESIDENCE) -> DocumentType:
+                  progress: Progress, basis: str = BASIS_RESIDENCE, pool: int = 1
+                  ) -> DocumentType:
     """The whole document for one cluster; `progress(fraction, message)` may cancel. Pupil
     indicators are counted on `basis` (where pupils live, or where they go to school), as in
-    the window the export was made from."""
+    the window the export was made from. `pool` > 1: bundle and stats are pooled periods'
+    (Pooled.bundle, Pooled.statistics), and the text says so."""
     if cluster not in bundle.cluster_names:
         raise ExportError(f"There is no cluster called {cluster!r} in this bundle; choose one "
                           f"of {', '.join(bundle.cluster_names)}.")
@@ -254,7 +271,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         _intro(doc, f"Indicators where the cluster is significantly worse than "
                f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
                "relative difference from the county first.")
-        _issues_table(doc, issues)
+        _issues_table(doc, issues, pool)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
 
@@ -262,20 +279,21 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster), counter)
+    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
 
-    _charts(doc, stats, cluster, issues, figures, progress, counter)
+    _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
-    _intro(doc, f"Each indicator in its latest period, grouped by theme. {comparison.method} "
+    when = (f"its latest {pool} periods combined" if pool > 1 else "its latest period")
+    _intro(doc, f"Each indicator in {when}, grouped by theme. {comparison.method} "
            f"Verdicts read \"Better {comparison.level_text}\", \"Worse "
            f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
            "highest cluster; the trend is the recent trend (- where it cannot be calculated); "
            "† marks synthetic data; * marks a value suppressed for small numbers; - means "
            "no value.")
-    _profile_table(doc, profile, comparison)
-    _notes(doc, bundle, basis, comparison)
+    _profile_table(doc, profile, comparison, pool)
+    _notes(doc, bundle, basis, comparison, pool)
     return doc
 
 
@@ -287,12 +305,17 @@ def _docx_bytes(doc: DocumentType) -> bytes:
 
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
                         path: str | os.PathLike, task: Task | None = None,
-                        basis: str = BASIS_RESIDENCE) -> None:
-    """Write one cluster's profile to `path` (.docx): made in memory, then written atomically."""
+                        basis: str = BASIS_RESIDENCE, pooled: Pooled | None = None) -> None:
+    """Write one cluster's profile to `path` (.docx): made in memory, then written atomically;
+    from `pooled` periods of the bundle when given."""
     task = task or Task()
+    pool = 1 if pooled is None else pooled.n
+    if pooled is not None:  # judged as the single periods were: the same level and benchmark
+        bundle, statistics = (pooled.bundle,
+                              pooled.statistics.with_comparison(statistics.comparison))
     figures = ReportFigures(bundle, statistics)
     try:
-        doc = build_profile(bundle, statistics, cluster, figures, task.report, basis)
+        doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
         task.report(0.95, f"Writing {Path(path).name}")
         write_bytes_atomic(path, _docx_bytes(doc))
         task.report(1.0, "Done")
@@ -301,11 +324,17 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
 
 
 def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os.PathLike,
-                        task: Task | None = None, basis: str = BASIS_RESIDENCE) -> list[Path]:
-    """One profile per cluster into `folder` (made if it does not exist yet), each in place as
-    soon as it is complete. Once some are written, cancelling (or Ctrl+C) keeps them and says
-    so in the Cancelled message; a folder it made is removed again when nothing went in."""
+                        task: Task | None = None, basis: str = BASIS_RESIDENCE,
+                        pooled: Pooled | None = None) -> list[Path]:
+    """One profile per cluster into `folder` (made if it does not exist yet; from `pooled`
+    periods when given), each in place as soon as it is complete. Once some are written,
+    cancelling (or Ctrl+C) keeps them and says so in the Cancelled message; a folder it made
+    is removed again when nothing went in."""
     task = task or Task()
+    pool = 1 if pooled is None else pooled.n
+    if pooled is not None:  # judged as the single periods were: the same level and benchmark
+        bundle, statistics = (pooled.bundle,
+                              pooled.statistics.with_comparison(statistics.comparison))
     folder = Path(folder)
     made = _make_folder(folder)
     clusters = bundle.cluster_names
@@ -316,7 +345,7 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
             def progress(fraction: float, message: str, k: int = k) -> None:
                 task.report((k + fraction) / len(clusters), message)
 
-            doc = build_profile(bundle, statistics, cluster, figures, progress, basis)
+            doc = build_profile(bundle, statistics, cluster, figures, progress, basis, pool)
             path = folder / profile_filename(cluster)
             write_bytes_atomic(path, _docx_bytes(doc))
             written.append(path)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from desktop.core.charts.bars import fit_to_names
 from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
-from desktop.core.maps.export import MapFigure, map_title
-from desktop.core.model import Bundle, Indicator
+from desktop.core.maps.choropleth import level_values, map_layer
+from desktop.core.maps.export import MapFigure, MapOptions, map_title
+from desktop.core.model import MAP_AREAS, Bundle, Indicator
 from desktop.core.plotting.style import CM_PER_INCH, new_figure, style_context
 from desktop.core.stats.aggregate import Statistics
 
@@ -52,6 +53,8 @@ def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
                 f"{cluster_col.removesuffix(' value')} against the county: "
                 + "; ".join(parts) + ".")
     rows = [f"{r['Areas of']}: median {r['Median']}, from {r['Lowest']} to {r['Highest']}"
+            + (f"; {r['Suppressed']} suppressed areas between "
+               f"{r['Suppressed areas lie within']}" if r["Suppressed"] else "")
             for _, r in table.iterrows()]
     return f"{head} of {indicator.title} in small areas: " + "; ".join(rows) + "."
 
@@ -78,16 +81,30 @@ class ReportFigures:
                 figure.set_layout_engine(engine)
         return buffer.getvalue()
 
-    def map_picture(self, indicator: Indicator, cluster: str) -> Picture:
-        """The cluster's map, zoomed to it, coloured by `indicator` in its latest period."""
+    def map_picture(self, indicator: Indicator, cluster: str, level: str = MAP_AREAS,
+                    pool: int = 1) -> Picture:
+        """`indicator` in its latest period on a map: the small areas zoomed to `cluster`, or
+        every cluster with `cluster` outlined. `pool`: periods the statistics pool."""
         if self._map is None:
             self._map = MapFigure(self.bundle)
-        figure = self._map.show(self.statistics, indicator, None, cluster)
-        period = indicator.latest_period
-        caption = (f"{map_title(indicator)}, {period}, small areas (LSOAs) in and around the "
-                   f"{cluster} cluster. {_source_note(indicator)}")
-        return Picture(self._png(figure), self._map.description(indicator, None, cluster),
+        figure = self._map.show(self.statistics, indicator, None, cluster,
+                                MapOptions(level=level, pool=pool))
+        period = self.statistics.periods(indicator.id)[-1]
+        where = (f"small areas (LSOAs) in and around the {cluster} cluster" if level == MAP_AREAS
+                 else f"every cluster, {cluster} outlined")
+        caption = f"{map_title(indicator)}, {period}, {where}. {_source_note(indicator)}"
+        return Picture(self._png(figure),
+                       self._map.description(indicator, period, cluster, level),
                        caption.strip())
+
+    def too_few_areas(self, indicator: Indicator) -> bool:
+        """Whether the small-area map of `indicator` (latest period) has too few values to
+        say anything (choropleth.few_values_warning): then the cluster map comes first."""
+        period = self.statistics.periods(indicator.id)[-1]
+        values, county = level_values(self.statistics, indicator.id, period, MAP_AREAS)
+        layer = map_layer(indicator, values, county, MapOptions.scheme, MapOptions.k,
+                          MapOptions.palette)
+        return layer.warning is not None
 
     def chart_picture(self, kind: str, indicator: Indicator, cluster: str,
                       period: str | None = None) -> Picture:

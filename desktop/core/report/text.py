@@ -103,6 +103,17 @@ def methods_notes(comparison: Comparison = DEFAULT) -> list[str]:
     ]
 
 
+def pooling_note(pool: int) -> str:
+    """How pooled periods were made, for the notes of a pooled export."""
+    return (f"Values combine each indicator's latest {pool} periods, as Fingertips pools "
+            "small numbers: numerators and denominators are summed over the periods before "
+            "any value, interval, comparison or suppression is worked out (means and scores "
+            "are weighted by their denominators); an indicator with fewer periods combines "
+            "all it has. Earlier periods are pooled in the same way, without overlap. Trends "
+            "are tested on the single periods. Pooled values are suppressed so that, read "
+            "with the single-period figures, they reveal no hidden count.")
+
+
 def source_notes(bundle: Bundle) -> list[str]:
     """Each distinct source once, with how many indicators come from it."""
     sources: dict[str, int] = {}

@@ -7,8 +7,10 @@ area rows area_stats computes on demand; what needs more than summed numerators 
 denominators comes from estimates: means with an sd or se (means) and standardised rates from
 age bands (dsr, isr, standardised). comparison says at which level and against what clusters
 are judged, verdicts judges them (two_sample for the rest of the county); inequality and sii
-give the slope index of inequality across IMD deciles; profile, changes, sparklines and
-crossborder are the tables views and reports ask of it. Arrays and DataFrames in, immutable
-results out; docs/methods.md gives every method and its source. Imports only the foundation
-modules: no bundle reading, plotting or Qt.
+give the slope index of inequality across IMD deciles; pooling combines periods (Fingertips'
+pooled periods) through the same pipeline, with linked keeping its suppression consistent
+with the single periods'; profile, changes, sparklines and crossborder are the tables views
+and reports ask of it. Arrays and DataFrames in, immutable results out; docs/methods.md gives
+every method and its source. Imports only the foundation modules: no bundle reading,
+plotting or Qt.
 """

@@ -4,6 +4,8 @@ Areas are summed to clusters and the county from numerators and denominators (ne
 averaging percentages); means and scores are denominator-weighted (weight 1 where the
 denominator is missing). Every row gets its 95% and 99.8% intervals, small-number suppression
 and significance against the county at 95%; trends are computed for clusters and the county.
+A table whose cells are sums of cells published elsewhere (pooled periods) is suppressed with
+their hidden parts in mind (stats.linked).
 
 The values table is read in place through its integer key codes, in blocks of whole
 indicator-periods (about 130,000 rows each): every sum and suppression equation lies inside
@@ -21,7 +23,7 @@ import pandas as pd
 
 from desktop.core import bigarrays
 from desktop.core.model import COUNTY, SPREAD_COLUMNS, Bundle
-from desktop.core.stats import suppression
+from desktop.core.stats import linked, suppression
 from desktop.core.stats.area_stats import (
     FLOATS,
     LEVELS,
@@ -33,6 +35,7 @@ from desktop.core.stats.area_stats import (
     widen,
 )
 from desktop.core.stats.estimates import Estimates
+from desktop.core.stats.linked import UNLINKED, HiddenParts
 from desktop.core.stats.meta import COUNTED, KINDS, WEIGHTED, IndicatorMeta, key_codes
 from desktop.core.stats.table import Statistics
 from desktop.core.stats.trend import (
@@ -65,8 +68,13 @@ class _Rows:
     known rows are copied out in indicator-period order once.
     """
 
-    def __init__(self, values: pd.DataFrame, meta: IndicatorMeta, area_codes: pd.Index) -> None:
+    def __init__(self, values: pd.DataFrame, meta: IndicatorMeta, area_codes: pd.Index,
+                 parts: HiddenParts | None = None) -> None:
         n_per = len(meta.all_periods)
+        # each row's hidden parts and whether it is forced hidden (stats.linked), or None
+        self.parts = None if parts is None else (
+            parts.areas, np.zeros(len(values), bool) if parts.forced_areas is None
+            else parts.forced_areas)
         ind_codes, ind_map = key_codes(values["indicator_id"], pd.Index(meta.ids))
         per_codes, per_map = key_codes(values["period"], pd.Index(meta.all_periods))
         self.area_codes, self.area_map = key_codes(values["area_code"], area_codes)
@@ -96,6 +104,8 @@ class _Rows:
         self.num, self.den, self.val, self.area_codes = (
             a[order] for a in (self.num, self.den, self.val, self.area_codes))
         self.spread = {c: a[order] for c, a in self.spread.items()}
+        if self.parts is not None:
+            self.parts = tuple(a[order] for a in self.parts)
         starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]]) if ip.size else np.array([], int)
         self.ip, self.edges = ip[starts], np.append(starts, ip.size)
 
@@ -168,6 +178,22 @@ class _Sums:
                                                         np.zeros(n_ip, bool))
         self.slot_hidden, self.county_hidden = np.zeros((n_ip, n_slots), bool), np.zeros(n_ip, bool)
         self.area_hidden = bigarrays.zeros(n_rows, np.bool_)
+        # hidden parts of each cluster (by slot) and the county, and which are forced hidden
+        self.slot_parts = np.full((n_ip, n_slots), UNLINKED, dtype=np.int64)
+        self.county_parts = np.full(n_ip, UNLINKED, dtype=np.int64)
+        self.slot_forced, self.county_forced = (np.zeros((n_ip, n_slots), bool),
+                                                np.zeros(n_ip, bool))
+
+    def link(self, parts: HiddenParts, meta: IndicatorMeta) -> None:
+        """Take the hidden parts of the clusters and the county (areas come with the rows)."""
+        n_per, n_cl = len(meta.all_periods), self.slot_parts.shape[1] - 1
+        for target, source in (((self.slot_parts, self.county_parts), parts.aggregates),
+                               ((self.slot_forced, self.county_forced),
+                                parts.forced_aggregates)):
+            for (indicator_id, period), cells in source.items():
+                ip = meta.ids.index(indicator_id) * n_per + meta.all_periods.index(period)
+                target[0][ip, :n_cl] = cells[:n_cl]
+                target[1][ip] = cells[n_cl]
 
     def add_block(self, rows: _Rows, block: tuple[int, int, np.ndarray, np.ndarray],
                   slot_of_code: np.ndarray, meta: IndicatorMeta) -> None:
@@ -199,9 +225,21 @@ class _Sums:
         counted = np.concatenate([run_counted[run], run_counted[cl_run], run_counted[co_run]])
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
-        hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
+        area_parts, area_forced = ((np.full(stop - start, UNLINKED), False)
+                                   if rows.parts is None else
+                                   (rows.parts[0][start:stop], rows.parts[1][start:stop]))
+        parts = np.concatenate([area_parts, self.slot_parts[run_ip[cl_run], cl_pos],
+                                self.county_parts[run_ip[co_run]]])
+        forced = np.concatenate([np.broadcast_to(area_forced, stop - start),
+                                 self.slot_forced[run_ip[cl_run], cl_pos],
+                                 self.county_forced[run_ip[co_run]]])
+        hidden = (suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
+                  | (linked.must_hide(parts, forced) & counted))
+        # a cell its shown parts give away protects nothing: it takes no part in the search
+        hideable = linked.may_hide(parts) | hidden
         hidden = suppression.secondary_mask(
-            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+            hidden, all_num,
+            np.concatenate([member, np.ones(n_agg, bool)]) & counted & hideable,
             child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
                                         np.full(co_run.size, -1)]),
             parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,
@@ -212,15 +250,22 @@ class _Sums:
         self.county_hidden[run_ip[co_run]] = hidden[stop - start + cl_run.size:]
 
 
-def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
-    """Every area, cluster and county statistic of the bundle, with trends (see Statistics)."""
+def compute_statistics(bundle: Bundle, task: Task | None = None, *,
+                       parts: HiddenParts | None = None,
+                       trends: pd.DataFrame | None = None) -> Statistics:
+    """Every area, cluster and county statistic of the bundle, with trends (see Statistics).
+
+    `parts`: the hidden parts of each cell when its parts are published in another table
+    (stats.linked; pooled periods). `trends`: trends to keep instead of testing these periods
+    (pooled periods keep the single periods' trends: stats.pooling says why).
+    """
     task = task or Task()
     meta = IndicatorMeta(bundle)
     area_codes = pd.Index(bundle.areas["area_code"].astype(str).to_numpy(), name="area_code")
     clusters = pd.Index([str(c) for c in bundle.cluster_names], name="cluster")
     n_ind, n_per, n_cl = len(meta.ids), len(meta.all_periods), len(clusters)
     task.report(0.05, "Reading values")
-    rows = _Rows(bundle.values, meta, area_codes)
+    rows = _Rows(bundle.values, meta, area_codes, parts)
     area_cluster = clusters.get_indexer(
         [None if pd.isna(c) else str(c) for c in bundle.areas["cluster"]]).astype(np.int32)
     slot_of_code = np.where(area_cluster >= 0, area_cluster, n_cl).astype(np.int32)[rows.area_map]
@@ -228,6 +273,8 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     estimates = Estimates(bundle, meta, area_codes, np.where(area_cluster >= 0, area_cluster,
                                                              n_cl), n_cl + 1, rows.spread)
     sums = _Sums(n_ind * n_per, n_cl + 1, rows.num.size)
+    if parts is not None:
+        sums.link(parts, meta)
     blocks = list(rows.blocks())
     for k, block in enumerate(blocks):
         task.report(0.1 + 0.6 * k / len(blocks), "Summing and suppressing small numbers")
@@ -261,7 +308,8 @@ def compute_statistics(bundle: Bundle, task: Task | None = None) -> Statistics:
     county_value = np.full(n_ind * n_per, np.nan)
     county_value[a_ip[a_level == 2]] = cols["value"][a_level == 2]
     codes = significance(cols, a_hidden, a_ind, a_ip, a_level < 2, county_value, meta)
-    trends = _trends(cols, a_hidden, a_ind, a_per, a_pos, meta, clusters)
+    if trends is None:
+        trends = _trends(cols, a_hidden, a_ind, a_per, a_pos, meta, clusters)
 
     task.report(0.95, "Indexing")
     areas = AreaRows(rows.num, rows.den, rows.val, rows.area_codes, rows.area_map,

@@ -93,6 +93,17 @@ class AreaRows:
         """Position in the bundle's areas of each row of `sl`."""
         return self.area_map[self.area_codes[sl]]
 
+    def inputs(self, sl: slice, ind: int) -> dict[str, np.ndarray]:
+        """What the sums start from for rows `sl` of one indicator: the counted numerator,
+        the denominator and value, whether each row enters the sums (`member`) and whether
+        suppression hid it (`suppressed`)."""
+        n = sl.stop - sl.start
+        den, val = widen(self.den[sl]), widen(self.val[sl])
+        num, member = counted_inputs(widen(self.num[sl]), den, val,
+                                     np.full(n, self.meta.kind[ind]))
+        return {"numerator": num, "denominator": den, "value": val, "member": member,
+                "suppressed": np.asarray(self.hidden[sl], dtype=bool)}
+
     def columns(self, sl: slice, ind: np.ndarray, per: np.ndarray,
                 limits: tuple[str, str] = ("lower95", "upper95")) -> dict[str, np.ndarray]:
         """Every statistic column (significance as codes, judged by the interval in columns

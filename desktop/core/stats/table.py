@@ -183,6 +183,35 @@ class Statistics:
                 self._cache.popitem(last=False)
         return self._cache[key].copy(deep=False)  # copy-on-write: the cache stays intact
 
+    def area_inputs(self, indicator_id: str, period: str) -> dict[str, np.ndarray]:
+        """What one indicator-period's sums start from, for every area in bundle order
+        (AreaRows.inputs; an area without a row: NaN, not a member, not suppressed). Pooling
+        periods sums these."""
+        n = len(self._index["areas"])
+        out = {c: np.full(n, np.nan) for c in ("numerator", "denominator", "value")}
+        out.update(member=np.zeros(n, bool), suppressed=np.zeros(n, bool))
+        sl = self._slice(indicator_id, period, "area")
+        if sl is not None:
+            target = self._areas.pos(sl)
+            for c, array in self._areas.inputs(
+                    sl, self._index["meta"].ids.index(indicator_id)).items():
+                out[c][target] = array
+        return out
+
+    def suppressed(self, indicator_id: str, period: str) -> np.ndarray:
+        """Which cells of one indicator-period are suppressed: every area in bundle order,
+        every cluster, then the county (cheap: no statistics are computed)."""
+        n_areas = len(self._index["areas"])
+        flags = np.zeros(n_areas + len(self._index["clusters"]) + 1, bool)
+        sl = self._slice(indicator_id, period, "area")
+        if sl is not None:
+            flags[self._areas.pos(sl)] = self._areas.hidden[sl]
+        for level in ("cluster", "county"):
+            sl = self._slice(indicator_id, period, level)
+            if sl is not None:
+                flags[n_areas + self._index["pos"][sl]] = self._arrays["suppressed"][sl]
+        return flags
+
     def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
         """Every cluster in display order, then a final COUNTY row."""
         rows = [(self._arrays, sl, self._index["pos"][sl]) for sl in

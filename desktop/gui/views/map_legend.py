@@ -2,7 +2,7 @@
 
 Drawing the legend with matplotlib (offsetbox layout and glyph rendering) cost most of a county
 repaint; as Qt labels a switch only changes a few strings and swatches, and the canvas redraws
-the map alone. The rows come from mapplot.legend_entries, the same source as the exported
+the map alone. The rows come from maps.legend.legend_entries, the same source as the exported
 figure's legend, so screen and export cannot disagree.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.maps.mapplot import LegendEntry
+from desktop.core.maps.legend import LegendEntry
 
 SWATCH = (18, 12)  # width, height in pixels
 WIDTH = 210
@@ -87,7 +87,7 @@ class MapLegend(QWidget):
         self.clear()
 
     def set_entries(self, heading: tuple[str, str, str], entries: list[LegendEntry]) -> None:
-        """Show a heading (mapplot.legend_heading) and the rows (mapplot.legend_entries)."""
+        """Show a heading (legend.legend_heading) and the rows (legend.legend_entries)."""
         title, detail, note = heading
         self.title.setText(title)
         self.detail.setText(detail)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.maps import mapplot
 from desktop.core.maps import raster as map_raster
+from desktop.core.maps.legend import BOUNDARY_COLOUR
 
 SETTLE_MS = 120  # the id raster is rendered again this long after the view stops changing
 
@@ -40,6 +41,7 @@ class RasterLayer(QObject):
         self.settle.setInterval(SETTLE_MS)
         self.settle.timeout.connect(lambda: self.render(wait=False))
         self.generation = 0  # of id rasters asked for; a late one of an older view is dropped
+        self.shown = True  # False while the map shows clusters: no image, no rendering
         self._rendered.connect(self._install)
 
     def attach(self, ax: Axes, artists: mapplot.MapArtists) -> None:
@@ -64,12 +66,25 @@ class RasterLayer(QObject):
     @property
     def pending(self) -> bool:
         """Whether the shown raster is missing or out of date for the current view."""
-        return self.image is not None and (self.settle.isActive() or self.raster is None)
+        return (self.image is not None and self.shown
+                and (self.settle.isActive() or self.raster is None))
+
+    def show(self, shown: bool) -> None:
+        """Show the areas' image (the small-area map) or hide it (the cluster map, drawn as
+        vectors); a raster out of date is rendered again once shown."""
+        self.shown = shown
+        if self.image is None:
+            return
+        self.image.set_visible(shown and self.raster is not None)
+        if shown:
+            self.view_changed()
+        else:
+            self.settle.stop()
 
     def view_changed(self) -> None:
         """The view moved: the image follows the data coordinates now; the raster is rendered
         again once the view has settled, never per mouse event."""
-        if self.image is not None:
+        if self.image is not None and self.shown:
             self.settle.start()
 
     def recolour(self, background) -> None:
@@ -77,7 +92,7 @@ class RasterLayer(QObject):
         if self._artists is None:
             return
         self._lut = map_raster.colour_lut(self._artists.areas.get_facecolor(), background,
-                                          boundary=mapplot.BOUNDARY_COLOUR)
+                                          boundary=BOUNDARY_COLOUR)
         self._paint()
 
     def render(self, wait: bool = True) -> None:
@@ -133,4 +148,4 @@ class RasterLayer(QObject):
         x0, y0, x1, y1 = self.raster.extent
         self.image.set_data(self._pixels)
         self.image.set_extent((x0, x1, y0, y1))
-        self.image.set_visible(True)
+        self.image.set_visible(self.shown)

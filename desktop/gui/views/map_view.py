@@ -1,11 +1,14 @@
 """MapView: the interactive choropleth (zoom, pan, hover, click) around desktop.core.maps.mapplot.
 
 The geometry is drawn once by `set_geometry`; `show_values` only recolours, and the legend is a
-Qt widget beside the canvas (map_legend), so a switch redraws the map collections alone. Above
+Qt widget beside the canvas (map_legend), so a switch redraws the map collections alone.
+`set_level` shows the small areas or the clusters (both drawn once, one hidden); a map with too
+few values to say anything carries a warning above it. Above
 map_raster.RASTER_LIMIT areas the areas are one area-id raster image (map_raster_layer),
 rendered once per settled view and recoloured by a lookup table; cluster outlines, the selected
 area and schools stay vectors on top.
-Mouse: wheel zooms about the cursor, left-drag pans, a click without movement selects an area.
+Mouse: wheel zooms about the cursor, left-drag pans, a click without movement selects an area
+(on the cluster map, a cluster).
 Keyboard: +/- zoom, 0 resets, arrow keys pan.
 """
 
@@ -21,51 +24,32 @@ from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.maps import mapplot
+from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
+from desktop.core.maps import legend as map_legend
+from desktop.core.maps import mapplot, shapes
 from desktop.core.maps import raster as map_raster
 from desktop.core.maps.classify import Classification, scheme_title
+from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
 from desktop.gui.views.map_legend import MapLegend
 from desktop.gui.views.map_raster_layer import RasterLayer
+from desktop.gui.views.map_readout import HoverReadout
 
 ZOOM_STEP = 1.25
 PAN_STEP = 0.1  # fraction of the view moved by an arrow key
 DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
 
 
-class HoverReadout(QLabel):
-    """The hovered area's text in a fixed space: a long text is cut with "…" (the tooltip
-    has it whole), so hovering never widens the map's pane or moves anything."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.full_text = ""
-
-    def set_readout(self, text: str) -> None:
-        self.full_text = text
-        self.setToolTip(text)
-        self._elide()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full_text or " ",
-                                                   Qt.TextElideMode.ElideRight, self.width()))
-
-
 class MapView(QWidget):
     """The map of areas coloured by the chosen indicator, with a small zoom toolbar."""
 
     area_clicked = Signal(str)  # area code
+    cluster_clicked = Signal(str)  # cluster name, from the cluster map
     area_hovered = Signal(str)  # area code, or "" when the pointer leaves the areas
     raster_limit = map_raster.RASTER_LIMIT  # above this many areas: the id-raster mode
 
@@ -87,15 +71,24 @@ class MapView(QWidget):
         self._values: np.ndarray | None = None
         self._classification: Classification | None = None
         self._cluster: str | None = None
-        self._requested: mapplot.Bounds | None = None
+        self._requested: shapes.Bounds | None = None
         self._press: tuple[float, float, tuple, tuple, object] | None = None
         self._dragging = False
         self._hovered: int | None = None
-        self._prepared: mapplot.MapGeometry | None = None
+        self._prepared: shapes.MapGeometry | None = None
+        self.level = MAP_AREAS
         self.raster_layer = RasterLayer(self.canvas.draw_idle, self)  # used in raster mode
 
         self.status = HoverReadout()
         self.status.setAccessibleName("Map hover details")
+        # "too few areas to map": amber, a caution rather than an error; laid over the top of
+        # the canvas, so showing or hiding it never resizes (and so redraws) the map
+        self.warning = QLabel(self.canvas)
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Map warning")
+        self.warning.setStyleSheet("background: #FFF4CE; color: #3D2E00; "
+                                   "border: 1px solid #B38600; padding: 3px 6px;")
+        self.warning.hide()
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(0, 0, 0, 0)
         self.zoom_in_button = self._button("+", "Zoom in (+)", lambda: self.zoom(1 / ZOOM_STEP))
@@ -134,7 +127,7 @@ class MapView(QWidget):
         return button
 
     # -- content ------------------------------------------------------------------------------
-    def use_prepared(self, geometry: mapplot.MapGeometry | None) -> None:
+    def use_prepared(self, geometry: shapes.MapGeometry | None) -> None:
         """Offer geometry prepared off the GUI thread (workspace.load_workspace); the next
         set_geometry of the same areas frame draws it instead of deriving it again."""
         self._prepared = geometry
@@ -148,8 +141,7 @@ class MapView(QWidget):
                 and prepared.schools_source is schools):
             source = prepared
         else:
-            source = mapplot.prepare_geometry(areas, schools,
-                                              simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+            source = shapes.prepare_geometry(areas, schools, simplify=SCREEN_SIMPLIFY_METRES)
         self.artists = mapplot.draw_map(self.ax, source, hatch=False)
         self._index_of = {code: i for i, code in enumerate(self.artists.area_codes)}
         self._names = (areas["area_name"].astype(str).to_numpy()
@@ -157,6 +149,7 @@ class MapView(QWidget):
         self._values, self._classification, self._hovered = None, None, None
         if self.raster_mode:
             self.raster_layer.attach(self.ax, self.artists)
+        self.set_level(self.level)
         self.reset_view()
 
     @property
@@ -164,21 +157,40 @@ class MapView(QWidget):
         """Whether the areas are shown as a recoloured id raster rather than vector paths."""
         return self.artists is not None and len(self.artists.paths) > self.raster_limit
 
+    def set_level(self, level: str) -> None:
+        """Show the small areas or the clusters; show_values then colours that level."""
+        self.level = level
+        if self.artists is None:
+            return
+        mapplot.set_level(self.artists, level)
+        if self.raster_mode:  # the areas are the raster's image, never their paths
+            self.artists.areas.set_visible(False)
+            self.raster_layer.show(level == MAP_AREAS)
+        if level == MAP_CLUSTERS:
+            mapplot.set_selected_area(self.artists, None)  # a click selects a cluster here
+        self._hovered = None
+        self.canvas.draw_idle()
+
     def show_values(self, values: np.ndarray, classification: Classification,
-                    colours: np.ndarray,
-                    title: str, *, period: str = "", note: str | None = None) -> None:
-        """Recolour the kept areas for new values (aligned with the areas) and their classes."""
+                    colours: np.ndarray, title: str, *, period: str = "",
+                    note: str | None = None, warning: str | None = None) -> None:
+        """Recolour the kept areas (or clusters) for new values (aligned with the level's
+        rows) and their classes; `warning` says the map has too few values to read."""
         if self.artists is None:
             return
         self._values, self._classification = np.asarray(values, float), classification
         mapplot.show_classes(self.artists, classification, colours, title, period=period,
                              note=note, legend=False)
         self.legend.set_entries(
-            mapplot.legend_heading(title, period, scheme_title(classification.scheme), note),
-            mapplot.legend_entries(classification, colours,
-                                   boundaries=bool(self.artists.cluster_rings),
-                                   schools=self.artists.schools is not None))
-        if self.raster_mode:
+            map_legend.legend_heading(title, period, scheme_title(classification.scheme), note),
+            map_legend.legend_entries(classification, colours,
+                                      boundaries=bool(self.artists.cluster_rings),
+                                      schools=self.artists.schools is not None
+                                      and self.level == MAP_AREAS, hatch=self.artists.hatch))
+        self.warning.setText(warning or "")
+        self.warning.setVisible(bool(warning))
+        self._place_warning()
+        if self.raster_mode and self.level == MAP_AREAS:
             self.raster_layer.recolour(self.figure.get_facecolor())
         if self._hovered is not None:  # the pointer rests on an area: say its new value
             self._show_hover_text(self.hover_text(self._hovered))
@@ -193,6 +205,7 @@ class MapView(QWidget):
         self._index_of, self._names, self._values, self._classification = {}, None, None, None
         self._cluster, self._requested, self._hovered = None, None, None
         self.status.set_readout("")
+        self.warning.hide()
         self.legend.clear()
         self.cluster_button.setEnabled(False)
         self.canvas.draw_idle()
@@ -205,7 +218,7 @@ class MapView(QWidget):
             self.canvas.draw_idle()
 
     def set_selected_area(self, code: str | None) -> None:
-        if self.artists is not None:
+        if self.artists is not None and self.level == MAP_AREAS:
             mapplot.set_selected_area(self.artists, self._index_of.get(code) if code else None)
             self.canvas.draw_idle()
 
@@ -217,7 +230,7 @@ class MapView(QWidget):
         self.canvas.draw()
 
     # -- view ---------------------------------------------------------------------------------
-    def _show_bounds(self, bounds: mapplot.Bounds, margin: float = 0.03) -> None:
+    def _show_bounds(self, bounds: shapes.Bounds, margin: float = 0.03) -> None:
         minx, miny, maxx, maxy = bounds
         pad = margin * max(maxx - minx, maxy - miny)
         # remember what was asked for, not the view widened to the Axes' shape, so a later
@@ -250,8 +263,14 @@ class MapView(QWidget):
         sx, sy = (x1 - x0) * dx, (y1 - y0) * dy
         self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
 
+    def _place_warning(self) -> None:
+        """The warning across the top of the canvas, as tall as its wrapped text."""
+        width = max(self.canvas.width() - 8, 50)
+        self.warning.setGeometry(4, 4, width, self.warning.heightForWidth(width))
+
     def _relayout(self) -> None:
         """After a resize: the same requested content, fitted to the canvas' new shape."""
+        self._place_warning()
         if self.artists is None:
             return
         if self._requested is not None:
@@ -313,10 +332,16 @@ class MapView(QWidget):
             return
         if event.inaxes is self.ax and self.artists is not None:
             index = self.artists.area_at(event.xdata, event.ydata)
-            if index is not None:
-                code = str(self.artists.area_codes[index])
-                self.set_selected_area(code)
-                self.area_clicked.emit(code)
+            if index is None:
+                return
+            if self.level == MAP_CLUSTERS:
+                cluster = self.artists.area_clusters[index]
+                if isinstance(cluster, str) and cluster:
+                    self.cluster_clicked.emit(cluster)
+                return
+            code = str(self.artists.area_codes[index])
+            self.set_selected_area(code)
+            self.area_clicked.emit(code)
 
     def _hover(self, index: int | None) -> None:
         if index == self._hovered:
@@ -335,16 +360,23 @@ class MapView(QWidget):
         QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
 
     def hover_text(self, index: int) -> str:
-        """The owner's text for an area, or name · cluster · value (class)."""
+        """The owner's text for the area `index` (or its cluster, on the cluster map), or
+        name · cluster · value (class)."""
         if self.hover_text_for is not None:
             return self.hover_text_for(index)
         artists = self.artists
-        parts = [str(self._names[index]) if self._names is not None
-                 else str(artists.area_codes[index])]
-        if artists.area_clusters[index]:
-            parts.append(str(artists.area_clusters[index]))
+        cluster = artists.area_clusters[index]
+        if self.level == MAP_CLUSTERS:
+            if cluster not in artists.cluster_rings:
+                return ""
+            parts, row = [str(cluster)], artists.cluster_names.index(cluster)
+        else:
+            parts, row = [str(self._names[index]) if self._names is not None
+                          else str(artists.area_codes[index])], index
+            if cluster:
+                parts.append(str(cluster))
         if self._classification is not None and self._values is not None:
-            value = self._values[index]
+            value = self._values[row]
             shown = f"{value:,.4g}" if np.isfinite(value) else "–"
-            parts.append(f"{shown} ({self._classification.label_of(index)})")
+            parts.append(f"{shown} ({self._classification.label_of(row)})")
         return " · ".join(parts)

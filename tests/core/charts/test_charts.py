@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import xml.etree.ElementTree as ET
 
@@ -16,12 +17,17 @@ from PIL import Image
 
 from desktop.core import resources
 from desktop.core.charts.bars import bar_chart, fit_to_names, legend_categories
-from desktop.core.charts.distribution import distribution_chart
+from desktop.core.charts.distribution import (
+    SuppressedAreas,
+    distribution_chart,
+    suppressed_areas,
+)
 from desktop.core.charts.tables import chart_figure, chart_table, draw_chart
 from desktop.core.charts.trend import trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
 from desktop.core.model import SYNTHETIC_LABEL, Indicator, Polarity, Significance, ValueType
+from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import export_figure, new_figure
 
@@ -141,6 +147,28 @@ def test_titles_notes_and_synthetic_label(bar_ax):
     assert bar_ax.get_xlabel() == "Per cent (%)"
 
 
+def test_a_subtitle_of_two_lines_stays_below_the_title():
+    """Pooled periods make long subtitles ("2018/19 - 2020/21 combined to 2021/22 - 2023/24
+    combined; recent trend ..."): every line of one sits below the title, none over it."""
+    figure = new_figure(16, 8)
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    long = ("Stourport against the county, 2018/19 - 2020/21 combined to 2021/22 - 2023/24 "
+            "combined; recent trend: no significant change over the latest five periods")
+    annotate_chart(ax, "Children in need", long)
+    figure.savefig(io.BytesIO(), format="png")  # lays the figure out
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    title = figure._suptitle
+    below = next(a for a in figure.artists if a.get_gid() == "subtitle")
+    assert below.get_text().count("\n") >= 1
+    title_lines = [line for line in title.get_text().split("\n") if line]
+    assert title_lines == ["Children in need"]
+    # the title's ink is its first line; the subtitle fills the empty lines below it
+    box, sub = title.get_window_extent(renderer), below.get_window_extent(renderer)
+    line_height = box.height / (title.get_text().count("\n") + 1)
+    assert sub.y1 <= box.y1 - line_height + 1 and sub.y0 >= box.y0 - 1
+
+
 def test_shared_style_is_applied(bar_ax):
     ticks = bar_ax.get_xticklabels() + bar_ax.get_yticklabels()
     assert {t.get_fontsize() for t in ticks} == {8}
@@ -183,23 +211,27 @@ def test_trend_hides_the_numbers_of_a_suppressed_period_even_if_present():
     assert "99" not in table.to_string()
 
 
+NONE_HIDDEN = SuppressedAreas(0, np.nan, np.nan, 5)
+
+
 def test_distribution_excludes_missing_areas_and_counts_them():
     cluster = np.array([5.0, 7.0, np.nan, 9.0, 11.0])
     county = np.array([1.0, 3.0, 5.0, 7.0, 9.0, 11.0, 13.0, np.nan, np.nan])
     ax = drawn(distribution_chart(new_figure().add_subplot(), IND, "2021/22", "Evesham",
-                                  cluster, county, 7.4))
+                                  cluster, county, 7.4, NONE_HIDDEN, NONE_HIDDEN))
     points = {c.get_gid(): c.get_offsets() for c in ax.collections if c.get_gid()}
     assert sorted(points["points:Evesham"][:, 0]) == [5, 7, 9, 11]
     assert len(points["points:County"]) == 7
     county_line = next(ln for ln in ax.lines if ln.get_gid() == "county")
     assert list(county_line.get_xdata()) == [7.4, 7.4]
     note = ax.figure.get_supxlabel()
-    assert "1 in Evesham and 2 in County" in note
+    assert "without a value, not shown: 1 in Evesham and 2 in County" in note
     table = chart_table("distribution", indicator=IND, period="2021/22",
                         cluster_name="Evesham", cluster_area_values=cluster,
-                        county_area_values=county, county_value=7.4)
+                        county_area_values=county, county_value=7.4,
+                        cluster_suppressed=NONE_HIDDEN, county_suppressed=NONE_HIDDEN)
     assert table["Areas shown"].tolist() == [4, 7]
-    assert table["Suppressed or no value"].tolist() == [1, 2]
+    assert table["No value"].tolist() == [1, 2] and table["Suppressed"].tolist() == [0, 0]
     fv = lambda v: format_value(v, IND.value_type, IND.unit, False)  # noqa: E731
     assert table.loc[0, "Median"] == fv(8.0)
     assert table.loc[1, "Upper quartile"] == fv(10.0)
@@ -529,3 +561,45 @@ def test_standardised_values_name_their_axis():
     assert axis_label(dsr) == "Directly standardised rate"
     isr = Indicator(**{**IND.__dict__, "value_type": ValueType.ISR, "unit": ""})
     assert axis_label(isr) == "Indirectly standardised ratio"
+def test_suppressed_areas_lie_where_one_to_threshold_events_put_them():
+    areas = pd.DataFrame({"value": [np.nan, np.nan, 4.0, np.nan],
+                          "suppressed": [True, True, False, True],
+                          "denominator": [20.0, 50.0, 100.0, 4.0]})
+    share = Indicator("p", "P", "T", ValueType.PROPORTION, multiplier=100, unit="%")
+    hidden = suppressed_areas(share, areas, 5)
+    # one event in the largest denominator (1/50) to five in the smallest, capped at all
+    assert (hidden.count, hidden.low, hidden.high) == (3, 2.0, 100.0)
+    rate = Indicator("r", "R", "T", ValueType.RATE, multiplier=1000)
+    assert suppressed_areas(rate, areas, 5).high == 5 / 4 * 1000
+    count = Indicator("c", "C", "T", ValueType.COUNT)
+    assert (suppressed_areas(count, areas, 3).low, suppressed_areas(count, areas, 3).high) == (
+        1.0, 3.0)
+    none = suppressed_areas(share, areas.assign(suppressed=False), 5)
+    assert none.count == 0 and np.isnan(none.low)
+
+
+def test_distribution_shows_suppressed_areas_as_a_band_not_as_zeros(demo_bundle, stats):
+    """Under-18 conceptions: every area shown is 0 and the county is 14.6 per 1,000; the
+    areas with conceptions are the suppressed ones, drawn where they lie, above zero."""
+    from desktop.core.charts.tables import chart_inputs
+
+    indicator = demo_bundle.manifest.indicator("under18_conceptions")
+    inputs = chart_inputs("distribution", demo_bundle, stats, indicator, "2023", "Redditch")
+    ax = drawn(draw_chart("distribution", new_figure().add_subplot(), **inputs))
+    shown = stats.area_values(indicator.id, "2023")
+    assert (shown["value"].dropna() == 0).all()
+    bands = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("suppressed")}
+    county = bands["suppressed:County"]
+    assert county.get_x() > 0 and county.get_hatch()
+    assert county.get_x() == pytest.approx(inputs["county_suppressed"].low)
+    assert county.get_x() + county.get_width() == pytest.approx(inputs["county_suppressed"].high)
+    n_hidden = int(shown["suppressed"].sum())
+    assert inputs["county_suppressed"].count == n_hidden
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == f"County\n{len(shown) - n_hidden} shown, {n_hidden} suppressed"
+    assert f"{n_hidden} suppressed" in [t.get_text() for t in ax.texts]
+    assert "not zeros" in ax.figure.get_supxlabel()
+    table = chart_table("distribution", **inputs).set_index("Areas of")
+    assert table.loc["County", "Suppressed"] == n_hidden
+    low, high = table.loc["County", "Suppressed areas lie within"].split(" to ")
+    assert float(low) > 0 and float(high) > 14.6

@@ -207,6 +207,47 @@ def test_the_greys_of_a_significance_map_can_be_told_apart():
                     lightness(SIGNIFICANCE_COLOURS["not compared"]),
                     lightness(NoData.MISSING_COLOUR)])
     assert min(np.diff(greys)) >= 0.1
+    # suppressed and "not compared" are the pair a reader confuses: far apart, not a shade
+    assert (lightness(SIGNIFICANCE_COLOURS["not compared"])
+            - lightness(NoData.SUPPRESSED_COLOUR)) >= 0.25
+
+
+@pytest.mark.parametrize("scheme", ["equal_interval", "natural_breaks", "quantiles"])
+def test_common_zeros_get_their_own_class_and_the_rest_are_graded_above_zero(scheme):
+    """Rare events: 140 zeros and nine areas with events. Every scheme keeps the zeros
+    apart and forms its other classes on the values above zero alone."""
+    above = np.array([8.1, 9.0, 9.7, 10.0, 10.5, 12.8, 17.4, 17.5, 16.0])
+    values = np.r_[np.zeros(140), above, [np.nan] * 3]
+    c = classify(values, scheme, 5)
+    assert c.zero_class and c.labels[0] == "0" and c.counts[0] == 140
+    assert c.bins[0] == 0 and sum(c.counts[1:]) == 9 and c.k <= 5
+    assert (c.class_index[140:149] >= 1).all()
+    assert c.labels[1].startswith("8.1")  # the first class starts at the smallest event
+    assert c.n_graded == 9 and c.n_missing == 3
+    if scheme == "equal_interval":  # equal steps from 8.1 to 17.5, not from 0
+        assert c.bins[1:] == pytest.approx(np.linspace(8.1, 17.5, 5)[1:])
+
+
+def test_zeros_stay_in_the_scale_when_rare_or_when_values_go_below_zero():
+    few = classify(np.r_[0.0, 0.0, np.arange(1.0, 40.0)], "quantiles", 5)
+    assert not few.zero_class and few.n_graded == 41
+    signed = classify(np.r_[np.zeros(30), np.linspace(-3, 3, 30)], "equal_interval", 5)
+    assert not signed.zero_class
+    only = classify(np.zeros(10), "quantiles", 5)
+    assert not only.zero_class and only.labels == ("0",)
+
+
+def test_zero_class_colours_keep_zeros_pale_and_events_apart():
+    from desktop.core.maps.colours import zero_class_colours
+
+    colours = zero_class_colours("Blues", 5)
+    assert colours.shape == (5, 4)
+    lightness = colours[:, :3].sum(axis=1)
+    assert (np.diff(lightness) < 0).all()
+    # the step from "no event" to the first class is the largest: one event never looks
+    # like none
+    assert lightness[0] - lightness[1] > np.abs(np.diff(lightness[1:])).max()
+    np.testing.assert_allclose(colours[1:], palette_colours("Blues", 4, start=0.4))
 
 
 def test_legend_labels_take_the_tables_decimals_and_more_only_to_tell_edges_apart():

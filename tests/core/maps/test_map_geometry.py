@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from desktop.core.maps import mapplot
+from desktop.core.maps import mapplot, shapes
 from desktop.core.workspace import load_workspace
 from tests.conftest import DEMO_PASSPHRASE
 
@@ -32,7 +32,7 @@ def test_drawing_prepared_geometry_matches_drawing_the_frame(demo_bundle):
         FigureCanvasAgg(fig)
         return mapplot.draw_map(fig.add_subplot(), source, **kwargs)
 
-    prepared = mapplot.prepare_geometry(demo_bundle.areas, demo_bundle.schools)
+    prepared = shapes.prepare_geometry(demo_bundle.areas, demo_bundle.schools)
     a = draw(prepared)
     b = draw(demo_bundle.areas, schools=demo_bundle.schools)
     assert a.paths is prepared.paths and a.tree is prepared.tree

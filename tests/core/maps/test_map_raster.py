@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from desktop.core.maps import mapplot
 from desktop.core.maps import raster as map_raster
+from desktop.core.maps import shapes
 
 
 def _pixel(raster: map_raster.IdRaster, x: np.ndarray, y: np.ndarray) -> tuple:
@@ -26,7 +26,7 @@ def test_encode_decode_round_trip_covers_all_three_bytes():
 
 def test_each_demo_area_interior_decodes_to_its_own_index(demo_bundle):
     geometries = np.asarray(demo_bundle.areas.geometry.values, dtype=object)
-    paths = mapplot.area_paths(geometries)
+    paths = shapes.area_paths(geometries)
     minx, miny, maxx, maxy = shapely.total_bounds(geometries)
     side = max(maxx - minx, maxy - miny)
     view = (minx, miny, minx + side, miny + side)
@@ -49,7 +49,7 @@ def test_each_demo_area_interior_decodes_to_its_own_index(demo_bundle):
 
 def test_edges_take_the_reserved_code_and_leave_interiors_alone(demo_bundle):
     geometries = np.asarray(demo_bundle.areas.geometry.values, dtype=object)[:40]
-    paths = mapplot.area_paths(geometries)
+    paths = shapes.area_paths(geometries)
     view = tuple(shapely.total_bounds(geometries))
     plain = map_raster.render_ids(paths, view, 600, 600)
     edged = map_raster.render_ids(paths, view, 600, 600, edges=True)
@@ -62,7 +62,7 @@ def test_edges_take_the_reserved_code_and_leave_interiors_alone(demo_bundle):
 
 def test_paint_gathers_the_lut_colour_of_every_pixel():
     squares = [shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)]
-    raster = map_raster.render_ids(mapplot.area_paths(np.array(squares, dtype=object)),
+    raster = map_raster.render_ids(shapes.area_paths(np.array(squares, dtype=object)),
                                    (-0.5, -0.5, 3.5, 1.5), 400, 200)
     faces = np.array([[1.0, 0, 0, 1], [0, 0, 1.0, 1]])
     lut = map_raster.colour_lut(faces, background="white")

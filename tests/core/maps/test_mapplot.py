@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from desktop.core.geometry import display as display_geometry
-from desktop.core.maps import mapplot
+from desktop.core.maps import mapplot, shapes
 from desktop.core.maps.classify import classify
 from desktop.core.plotting.palettes import NoData, palette_colours
 
@@ -226,7 +226,7 @@ def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeyp
         raise AssertionError("simplified again at open")
 
     monkeypatch.setattr(shapely, "coverage_simplify", refuse)
-    prepared = mapplot.prepare_geometry(opened.areas, simplify=50.0, display=display)
+    prepared = shapes.prepare_geometry(opened.areas, simplify=50.0, display=display)
     drawn = [len(p.vertices) for p in prepared.paths]
     stored = [len(shapely.get_coordinates(g)) for g in display.geometry.values]
     assert sum(drawn) <= sum(stored) + 4 * len(stored)  # the stored shapes (+ closing codes)
@@ -242,3 +242,35 @@ def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeyp
     bad = bundle_io.bundle_to_zip(dataclasses.replace(demo_bundle, display=wrong))
     with pytest.raises(BundleContentError, match="display table"):
         bundle_io.bundle_from_zip(bad, "demo.atlas")
+
+
+def test_cluster_level_recolours_the_kept_cluster_collection(drawn):
+    """The clusters are drawn once with the areas (hidden): switching level only changes what
+    is visible, and colouring them keeps the same collection and paths."""
+    fills, paths = drawn.cluster_fills, drawn.cluster_paths
+    assert drawn.cluster_names == ("West", "East") and len(paths) == 2
+    assert not fills.get_visible() and drawn.areas.get_visible()
+    mapplot.set_level(drawn, "clusters")
+    assert fills.get_visible() and not drawn.areas.get_visible()
+    assert not drawn.schools.get_visible()
+    assert [t.get_text() for t in drawn.cluster_labels if t.get_visible()] == ["West", "East"]
+    c = classify(np.array([2.0, np.nan]), "equal_interval", 3,
+                 suppressed=np.array([False, True]))
+    colours = palette_colours("Greens", c.k)
+    mapplot.show_classes(drawn, c, colours, "By cluster")
+    assert drawn.cluster_fills is fills and all(a is b for a, b in zip(fills.get_paths(), paths))
+    np.testing.assert_allclose(fills.get_facecolor()[0], colours[0])
+    np.testing.assert_allclose(fills.get_facecolor()[1], NoData.SUPPRESSED_COLOUR)
+    assert drawn.suppressed_overlay.get_paths()[0] is paths[1]  # East, hatched
+    labels = [t.get_text() for t in drawn.legend.get_texts()]
+    assert "Suppressed, small numbers (1)" in labels and "School" not in labels
+    # each cluster's label sits inside it; a point finds its cluster
+    for name, label in zip(drawn.cluster_names, drawn.cluster_labels):
+        x, y = label.get_position()
+        assert drawn.cluster_names[drawn.cluster_at(x, y)] == name
+    assert drawn.cluster_at(20.0, 0.5) is None
+    mapplot.set_level(drawn, "areas")
+    assert drawn.areas.get_visible() and not fills.get_visible()
+    assert not any(t.get_visible() for t in drawn.cluster_labels)
+    with pytest.raises(ValueError, match="unknown map level"):
+        mapplot.set_level(drawn, "wards")

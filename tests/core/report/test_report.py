@@ -143,12 +143,21 @@ def test_suppressed_value_appears_nowhere_in_the_docx(document, demo_bundle, pro
     assert not forbidden & set(row)
 
 
+def _too_few_areas(stats, indicator_id: str) -> bool:
+    """Fewer than 10 small areas with a shown value above zero (and the zeros common)."""
+    values = stats.area_values(indicator_id, stats.periods(indicator_id)[-1])["value"]
+    return (values > 0).sum() < 10 and (values == 0).sum() >= 3
+
+
 def test_images_have_alt_text_and_captions(document, profile, stats):
     shapes = document.inline_shapes
     issues = potential_issues(profile).head(report.MAX_ISSUE_CHARTS)
     trends = sum(len(stats.periods(i)) > 1 for i in issues["indicator_id"])
+    sparse = sum(_too_few_areas(stats, i) for i in issues["indicator_id"])
     assert 0 < trends < len(issues)  # income deprivation (one period) gets no trend chart
-    assert len(shapes) == 1 + len(issues) + trends  # the map, bars per issue, trends
+    assert sparse == 1
+    # the map, a cluster map per issue whose small areas are too few, bars per issue, trends
+    assert len(shapes) == 1 + sparse + len(issues) + trends
     for shape in shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40
@@ -163,6 +172,31 @@ def test_images_have_alt_text_and_captions(document, profile, stats):
         assert "Source:" in caption.text
     assert captions[1].text.startswith(
         f"Figure : {issues['title'].iat[0]}, {issues['period'].iat[0]}")
+
+
+def test_an_issue_too_rare_for_its_small_areas_leads_with_the_cluster_map(document, profile,
+                                                                         stats):
+    """Its subsection opens with the map of every cluster (Stourport outlined), then the
+    bars and trend, as for the other issues."""
+    issues = potential_issues(profile).head(report.MAX_ISSUE_CHARTS)
+    title = next(r.title for r in issues.itertuples() if _too_few_areas(stats, r.indicator_id))
+    body = list(document.element.body.iterchildren())
+    start = next(k for k, el in enumerate(body) if el.tag == qn("w:p") and el.xpath(
+        "string(.)") == title and "Heading" in _style_name(document, el))
+    following = [el.xpath("string(.)") for el in body[start + 1:start + 8]
+                 if el.tag == qn("w:p")]
+    cluster_caption = next(t for t in following if t.startswith("Figure"))
+    assert f"every cluster, {CLUSTER} outlined" in cluster_caption
+    alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    cluster_maps = [a for a in alts if "for each cluster of" in a]
+    assert len(cluster_maps) == 1 and "each named on the map" in cluster_maps[0]
+    assert f"the {CLUSTER} cluster is outlined" in cluster_maps[0]
+
+
+def _style_name(document, element) -> str:
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(element, document).style.name
 
 
 def test_notes_carry_methods_suppression_and_licence(document, demo_bundle):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from desktop.core.charts.distribution import SuppressedAreas
 from desktop.core.charts.tables import chart_figure, chart_table
 from desktop.core.model import Indicator, Polarity, ValueType
 from desktop.core.plotting.annotate import figure_title
@@ -45,7 +46,8 @@ def dist_inputs() -> dict:
     return {"indicator": IND, "period": "2022/23", "cluster_name": "Redditch",
             "cluster_area_values": np.array([6.0, 7.0, 9.0]),
             "county_area_values": np.array([3.0, 4.0, 6.0, 7.0, 9.0, np.nan]),
-            "county_value": 5.5}
+            "county_value": 5.5, "cluster_suppressed": SuppressedAreas(0, np.nan, np.nan, 5),
+            "county_suppressed": SuppressedAreas(1, 2.0, 10.0, 5)}
 
 
 @pytest.fixture

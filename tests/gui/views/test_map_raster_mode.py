@@ -150,3 +150,25 @@ def test_a_raster_rendered_for_a_dropped_view_is_not_installed(raster_view, qtbo
     qtbot.waitUntil(lambda: len(counted) == 2, timeout=3000)
     qtbot.wait(200)
     assert view.raster_layer.raster is raster
+
+
+def test_cluster_level_hides_the_raster_and_coming_back_repaints_it(raster_view, counted,
+                                                                    demo_bundle):
+    """The cluster map is vectors (a dozen shapes): the areas' image hides and stops
+    rendering; back at small areas the image shows again, recoloured by the areas' classes."""
+    layer = raster_view.raster_layer
+    artists = raster_view.artists
+    raster_view.set_level("clusters")
+    assert not layer.image.get_visible() and not layer.pending
+    assert artists.cluster_fills.get_visible() and not artists.areas.get_visible()
+    rendered = len(counted)
+    raster_view.zoom(0.5)  # a view change at cluster level renders no raster
+    raster_view.render_now()
+    assert len(counted) == rendered
+    show(raster_view, np.arange(12, dtype=float), "Greens")  # clusters, not areas
+    raster_view.set_level("areas")
+    assert not artists.areas.get_visible()  # still the raster's job
+    expected = show(raster_view, np.arange(len(demo_bundle.areas), dtype=float)[::-1], "Blues")
+    raster_view.render_now()
+    assert layer.image.get_visible() and len(counted) == rendered + 1
+    np.testing.assert_allclose(artists.areas.get_facecolor(), expected)

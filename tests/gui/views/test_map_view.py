@@ -9,7 +9,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.maps import mapplot
+from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES
+from desktop.core.maps import shapes
 from desktop.core.maps.classify import classify, scheme_title
 from desktop.core.plotting.palettes import palette_colours
 from desktop.gui.views.map_view import MapView
@@ -187,12 +188,12 @@ def test_legend_widget_shows_the_classification_labels_and_colours(view):
 
 def test_set_geometry_draws_geometry_prepared_off_the_gui_thread(view, monkeypatch):
     areas = squares_frame()
-    prepared = mapplot.prepare_geometry(areas, simplify=mapplot.SCREEN_SIMPLIFY_METRES)
+    prepared = shapes.prepare_geometry(areas, simplify=SCREEN_SIMPLIFY_METRES)
 
     def forbidden(*_args, **_kwargs):
         raise AssertionError("prepare_geometry ran on the GUI thread")
 
-    monkeypatch.setattr(mapplot, "prepare_geometry", forbidden)
+    monkeypatch.setattr(shapes, "prepare_geometry", forbidden)
     view.use_prepared(prepared)
     view.set_geometry(areas)
     assert view.artists.paths is prepared.paths and view.artists.tree is prepared.tree
