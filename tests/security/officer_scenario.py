@@ -104,7 +104,11 @@ def _open_each(app, window, passphrase: str, paths: list[str]) -> int:
                          "ended": list(ended) or [("cancelled", "")]})
         window.close_bundle()
     window.close()
-    print(json.dumps({"network": attempts, "outcomes": outcomes}))
+    import resource
+
+    print(json.dumps({"network": attempts, "outcomes": outcomes,
+                      "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "children_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
     return 0
 
 

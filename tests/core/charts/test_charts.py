@@ -539,9 +539,11 @@ def test_no_text_of_a_chart_runs_into_another(kind, width_cm):
                   "series_cluster": series([10, np.nan, 12, 11], [False, True, False, False]),
                   "series_county": series([8, 8.2, 8.1, 7.9]), "trend": "no significant change"},
         "distribution": {"indicator": LONG, "period": "2021/22", "cluster_name": long_cluster,
-                         "cluster_area_values": np.array([5.0, 7.0, 9.0]),
-                         "county_area_values": np.array([1.0, 5.0, 9.0, 13.0]),
-                         "county_value": 7.4},
+                         "cluster_area_values": np.array([5.0, 7.0, 9.0, np.nan]),
+                         "county_area_values": np.array([1.0, 5.0, 9.0, 13.0, np.nan]),
+                         "county_value": 7.4,  # one suppressed area each: its band and note
+                         "cluster_suppressed": SuppressedAreas(1, 2.0, 8.0, 5),
+                         "county_suppressed": SuppressedAreas(1, 2.0, 8.0, 5)},
     }[kind]
     fig = chart_figure(kind, width_cm, 9.0, **inputs)
     FigureCanvasAgg(fig).draw()
