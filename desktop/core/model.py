@@ -86,6 +86,9 @@ class Indicator:
     source: str = ""
     synthetic: bool = False
     disclosure_threshold: int | None = None  # None: the bundle's threshold applies
+    # the complement rule: a proportion whose denominator minus numerator is from 1 to the
+    # threshold is suppressed too (docs/disclosure.md)
+    disclosure_complement: bool = False
     periods: tuple[str, ...] = ()
     # Where pupils are counted: BASIS_RESIDENCE (the area they live in), BASIS_SCHOOL (the area
     # their school stands in) or "" when the idea does not apply (e.g. area statistics).

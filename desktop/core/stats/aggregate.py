@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from desktop.core import bigarrays
+from desktop.core.disclosure.rule import required_width
 from desktop.core.model import COUNTY, Bundle
 from desktop.core.stats import suppression
 from desktop.core.stats.area_stats import (
@@ -32,7 +33,7 @@ from desktop.core.stats.area_stats import (
     significance,
     widen,
 )
-from desktop.core.stats.meta import COUNT, KINDS, MEAN, IndicatorMeta, key_codes
+from desktop.core.stats.meta import COUNT, KINDS, MEAN, PROPORTION, IndicatorMeta, key_codes
 from desktop.core.stats.table import Statistics
 from desktop.core.stats.trend import TREND_CODES, TREND_PERIODS, window_trends
 from desktop.core.tasks import Task
@@ -179,12 +180,22 @@ class _Sums:
         co_run = np.flatnonzero(by_county["present"])
         n_agg = cl_run.size + co_run.size
         all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
-        counted = meta.kind[all_ind] <= COUNT
+        all_kind = meta.kind[all_ind]
+        counted = all_kind <= COUNT
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
-        hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
-        hidden = suppression.secondary_mask(
-            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+        all_den = np.concatenate([den, by_slot["denominator"][cl_run, cl_pos],
+                                  by_county["denominator"][co_run]])
+        threshold = meta.threshold[all_ind]
+        proportion = all_kind == PROPORTION
+        hidden = (suppression.primary_mask(all_num, threshold, counted)
+                  | suppression.complement_mask(all_num, all_den, threshold,
+                                                proportion & meta.complement[all_ind]))
+        # a proportion's count is at most its denominator, which stays shown
+        upper = np.where(proportion & ~np.isnan(all_den), all_den, np.inf)
+        hidden = suppression.protect_hierarchy(
+            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted, upper,
+            required_width(threshold, upper),
             child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
                                         np.full(co_run.size, -1)]),
             parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,

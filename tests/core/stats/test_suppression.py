@@ -8,7 +8,8 @@ import pytest
 
 from desktop.core.model import COUNTY, ValueType
 from desktop.core.stats.aggregate import compute_statistics
-from desktop.core.stats.suppression import primary_mask, secondary_mask
+from desktop.core.disclosure.rule import required_width
+from desktop.core.stats.suppression import complement_mask, primary_mask, protect_hierarchy
 from tests.core.helpers_bundle import AREAS, CLUSTERS, indicator, make_bundle, sample_bundle
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
@@ -21,38 +22,60 @@ def test_primary_hides_one_to_threshold_but_not_zero():
         == [False, False]
 
 
+def _protect(numerator, hidden, child, parent, n_groups, upper=None, threshold=5.0):
+    numerator = np.asarray(numerator, dtype=float)
+    upper = np.full(numerator.size, np.inf) if upper is None else np.asarray(upper, float)
+    return protect_hierarchy(np.asarray(hidden, bool), numerator, np.ones(numerator.size, bool),
+                             upper, required_width(threshold, upper), np.asarray(child),
+                             np.asarray(parent), n_groups)
+
+
 def test_secondary_hides_the_smallest_nonzero_sibling():
-    # One equation: parent (row 0) = children rows 1..4.
-    numerator = np.array([30.0, 3.0, 0.0, 12.0, 15.0])
-    hidden = np.array([False, True, False, False, False])
-    out = secondary_mask(hidden, numerator, np.ones(5, bool),
-                         child_group=np.array([-1, 0, 0, 0, 0]),
-                         parent_group=np.array([0, -1, -1, -1, -1]), n_groups=1)
+    # One sum: total (row 0) = parts rows 1..4.
+    out = _protect([30, 3, 0, 12, 15], [False, True, False, False, False],
+                   child=[-1, 0, 0, 0, 0], parent=[0, -1, -1, -1, -1], n_groups=1)
     assert list(out) == [False, True, False, True, False]  # 12 hidden, the zero left alone
 
 
+def test_hidden_parts_must_hold_more_than_the_threshold_between_them():
+    """1 and 2 hidden together would still tell the reader both lie in 0..3: a larger part is
+    hidden too (the old rule stopped at two hidden parts)."""
+    out = _protect([40, 1, 2, 37], [False, True, True, False], child=[-1, 0, 0, 0],
+                   parent=[0, -1, -1, -1], n_groups=1)
+    assert list(out) == [False, True, True, True]
+
+
 def test_secondary_hides_the_total_of_an_only_child():
-    numerator = np.array([4.0, 4.0])
-    out = secondary_mask(np.array([False, True]), numerator, np.ones(2, bool),
-                         child_group=np.array([-1, 0]), parent_group=np.array([0, -1]), n_groups=1)
+    out = _protect([4, 4], [False, True], child=[-1, 0], parent=[0, -1], n_groups=1)
     assert out.all()
 
 
 def test_secondary_propagates_down_when_a_total_is_hidden():
     # County (row 0) = clusters P (1) + Q (2); P = areas 3, 4; Q = areas 5, 6.
-    numerator = np.array([60.0, 23.0, 37.0, 3.0, 20.0, 17.0, 20.0])
-    hidden = np.array([False, False, False, True, False, False, False])
-    out = secondary_mask(hidden, numerator, np.ones(7, bool),
-                         child_group=np.array([-1, 0, 0, 1, 1, 2, 2]),
-                         parent_group=np.array([0, 1, 2, -1, -1, -1, -1]), n_groups=3)
+    tree = dict(child=[-1, 0, 0, 1, 1, 2, 2], parent=[0, 1, 2, -1, -1, -1, -1], n_groups=3)
+    numerator = [60, 23, 37, 3, 20, 17, 20]
+    out = _protect(numerator, [False, False, False, True, False, False, False], **tree)
     # Area 3 hidden -> its sibling 4; P still shown. Nothing else needed.
     assert list(out) == [False, False, False, True, True, False, False]
-    hidden = np.array([False, True, False, False, False, False, False])  # cluster P itself
-    out = secondary_mask(hidden, numerator, np.ones(7, bool),
-                         child_group=np.array([-1, 0, 0, 1, 1, 2, 2]),
-                         parent_group=np.array([0, 1, 2, -1, -1, -1, -1]), n_groups=3)
+    out = _protect(numerator, [False, True, False, False, False, False, False], **tree)
     # P hidden -> Q hidden at county level; each then needs a hidden area of its own.
     assert list(out) == [False, True, True, True, False, True, False]
+
+
+def test_a_denominator_limits_what_a_hidden_part_can_hold():
+    """2 of 3 and 10 of 50 hidden under a shown 12: the 10 could only be 9..12 (the 2 can hold
+    at most 3), so another part is hidden; 2 of 3 itself is protected at 0..3."""
+    tree = dict(child=[-1, 0, 0, 0], parent=[0, -1, -1, -1], n_groups=1)
+    out = _protect([52, 2, 10, 40], [False, True, True, False], upper=[200, 3, 50, 147],
+                   **tree)
+    assert list(out) == [False, True, True, True]
+
+
+def test_complement_rule_hides_proportions_close_to_their_denominator():
+    mask = complement_mask(np.array([7, 7, 6, 11, 5]), np.array([11, 13, 11, 11, np.nan]), 5,
+                           np.array([True, True, True, True, True]))
+    assert list(mask) == [True, False, True, False, False]  # 4 and 5 without; 6, 0, unknown
+    assert not complement_mask(np.array([7]), np.array([11]), 5, False).any()
 
 
 def _determined(coefficients: np.ndarray, column: int) -> bool:
