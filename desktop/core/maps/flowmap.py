@@ -75,7 +75,8 @@ def area_shading(area_clusters: np.ndarray, matrix: FlowMatrix, cluster: str,
     table = flow_table(matrix, cluster, direction).set_index("place")
     clusters = np.asarray(area_clusters, dtype=object)
     share = table["share"].reindex(clusters).to_numpy(dtype=float, copy=True)
-    hidden = table["suppressed"].reindex(clusters).fillna(False).to_numpy(dtype=bool, copy=True)
+    hidden = table["share_suppressed"].reindex(clusters).fillna(False).to_numpy(dtype=bool,
+                                                                       copy=True)
     share[clusters == cluster] = np.nan
     hidden[clusters == cluster] = False
     return share, hidden
