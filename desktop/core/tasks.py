@@ -36,3 +36,24 @@ class Task:
         self.check()
         if self._on_progress is not None:
             self._on_progress(min(max(fraction, 0.0), 1.0), message)
+
+    def part(self, start: float, end: float) -> Task:
+        """A task for one step of this one: its 0..1 is this task's `start`..`end`, and
+        cancelling this task cancels it."""
+        return _Part(self, start, end)
+
+
+class _Part(Task):
+    def __init__(self, parent: Task, start: float, end: float) -> None:
+        super().__init__()
+        self._parent, self._start, self._end = parent, start, end
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled
+
+    def check(self) -> None:
+        self._parent.check()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self._parent.report(self._start + (self._end - self._start) * fraction, message)

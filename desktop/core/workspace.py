@@ -10,6 +10,7 @@ from desktop.core.bundle.encrypted import read_bundle
 from desktop.core.maps import mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats.aggregate import Statistics, compute_statistics
+from desktop.core.stats.crossborder import flow_matrices
 from desktop.core.tasks import Task
 
 
@@ -26,8 +27,8 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
     """Decrypt and read the bundle (in memory), compute every aggregate once and prepare the
     map's geometry."""
     task = task or Task()
-    bundle = read_bundle(path, passphrase, _Scaled(task, 0.0, 0.6))
-    statistics, geometry = derive(bundle, _Scaled(task, 0.6, 1.0))
+    bundle = read_bundle(path, passphrase, task.part(0.0, 0.6))
+    statistics, geometry = derive(bundle, task.part(0.6, 1.0))
     # Warm-up: the first map classification imports mapclassify (and with it scipy and
     # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.
     import mapclassify  # noqa: F401
@@ -39,31 +40,17 @@ def derive(bundle: Bundle, task: Task | None = None
            ) -> tuple[Statistics, mapplot.MapGeometry]:
     """The statistics and the screen map's geometry of a bundle, side by side on two cores:
     they share nothing, and both spend much of their time in numpy and GEOS, which release
-    the GIL (measured at England scale: 1.45 s together against 1.6 s one after the other)."""
+    the GIL (measured at England scale: 1.45 s together against 1.6 s one after the other).
+    The cross-border tables' suppression (a few solver calls per period) runs beside them too,
+    and is then kept with the bundle (crossborder.flow_matrix)."""
     task = task or Task()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cluster-atlas-map") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cluster-atlas-open") as pool:
         geometry = pool.submit(mapplot.prepare_geometry, bundle.areas, bundle.schools,
                                simplify=mapplot.SCREEN_SIMPLIFY_METRES, display=bundle.display)
-        statistics = compute_statistics(bundle, _Scaled(task, 0.0, 0.9))
-        task.report(0.9, "Preparing the map")
+        flows = pool.submit(flow_matrices, bundle)
+        statistics = compute_statistics(bundle, task.part(0.0, 0.9))
+        task.report(0.9, "Preparing the map and the cross-border tables")
         prepared = geometry.result()
+        flows.result()
     task.check()
     return statistics, prepared
-
-
-class _Scaled(Task):
-    """A view of a task that maps 0..1 onto part of the parent's range."""
-
-    def __init__(self, parent: Task, start: float, end: float) -> None:
-        super().__init__()
-        self._parent, self._start, self._end = parent, start, end
-
-    @property
-    def cancelled(self) -> bool:
-        return self._parent.cancelled
-
-    def check(self) -> None:
-        self._parent.check()
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self._parent.report(self._start + (self._end - self._start) * fraction, message)
