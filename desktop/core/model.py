@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # geopandas is heavy; the type is only needed for annotations
     import pandas as pd
 
 FORMAT_NAME = "cluster-atlas-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format this version reads (docs/bundle-format.md)
 BUNDLE_CRS = "EPSG:27700"
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 COUNTY = "County"  # the code used for the whole-area level in aggregated tables
@@ -114,7 +114,9 @@ class Manifest:
     indicators: tuple[Indicator, ...]
     disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
     crs: str = BUNDLE_CRS
-    format_version: int = FORMAT_VERSION
+    # the version a bundle was read as; the writer puts in the oldest version that says all
+    # the manifest asks for (bundle.manifest.format_version_for), so it is no part of equality
+    format_version: int = field(default=1, compare=False)
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
 

@@ -1,7 +1,8 @@
 """manifest.json of a bundle: to and from plain JSON (see docs/bundle-format.md).
 
 Kept apart from the table code so the format's one piece of metadata can be read, written and
-tested on its own. Unknown keys are ignored so that older readers accept additive changes.
+tested on its own. Unknown keys are ignored so that older readers accept additive changes; a
+change an older reader must not ignore raises the format version the writer puts in.
 """
 
 from __future__ import annotations
@@ -21,11 +22,23 @@ MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mis
 _TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description")
 
 
+COMPLEMENT_VERSION = 2  # the first format version with the complement rule
+
+
+def format_version_for(manifest: Manifest) -> int:
+    """The oldest format version that says everything the manifest asks for: 1, or 2 when an
+    indicator uses the complement rule, which an older reader would ignore and so show the
+    counts it must hide; it refuses a version 2 bundle instead."""
+    if any(ind.disclosure_complement for ind in manifest.indicators):
+        return COMPLEMENT_VERSION
+    return 1
+
+
 def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str, Any]:
     """The JSON object written as manifest.json; `tables` maps table name to file name."""
     return {
         "format": model.FORMAT_NAME,
-        "format_version": model.FORMAT_VERSION,
+        "format_version": format_version_for(manifest),
         "title": manifest.title,
         "area_name": manifest.area_name,
         "created": manifest.created,
@@ -56,6 +69,7 @@ def _indicator_to_dict(ind: Indicator) -> dict[str, Any]:
         "synthetic": bool(ind.synthetic),
         "disclosure_threshold": (None if ind.disclosure_threshold is None
                                  else int(ind.disclosure_threshold)),
+        **({"disclosure_complement": True} if ind.disclosure_complement else {}),
         "periods": list(ind.periods),
         "basis": ind.basis,
         "basis_of": ind.basis_of,
@@ -140,10 +154,19 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         synthetic=bool(item.get("synthetic", False)),
         disclosure_threshold=(None if threshold is None
                               else _whole(threshold, "disclosure_threshold", label)),
+        disclosure_complement=_boolean(item, "disclosure_complement", label),
         periods=tuple(periods),
         basis=_basis(item, label),
         basis_of=_text(item, "basis_of", label),
     )
+
+
+def _boolean(item: Mapping[str, Any], key: str, label: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise BundleContentError(f'{label}: "{key}" must be true or false (found '
+                                 f"{str(value)[:20]}).")
+    return value
 
 
 def _basis(item: Mapping[str, Any], label: str) -> str:

@@ -181,3 +181,16 @@ def test_zero_counts_stay_visible():
     stats = compute_statistics(make_bundle([ind], rows))
     assert not stats.table["suppressed"].any()
     assert (stats.cluster_values("c", "2024")["value"] == 0).all()
+
+
+@pytest.mark.parametrize("rule", [False, True])
+def test_the_complement_rule_hides_seven_of_eleven_only_when_asked(rule):
+    """Youth reoffending in one area: 7 of 11 tells of 4 who did not reoffend."""
+    ind = indicator("reoffend", ValueType.PROPORTION, periods=("2024",), multiplier=100,
+                    disclosure_complement=rule)
+    rows = [("reoffend", code, "2024", 7.0 if code == "A1" else 30.0, 11.0 if code == "A1"
+             else 90.0, np.nan) for code, _, _ in AREAS]
+    stats = compute_statistics(make_bundle([ind], rows))
+    areas = stats.area_values("reoffend", "2024")
+    assert areas.loc["A1", "suppressed"] == rule
+    assert areas["suppressed"].sum() == (2 if rule else 0)  # with a sibling to protect it
