@@ -25,7 +25,12 @@ BASIS_RESIDENCE = "residence"  # pupils counted in the area where they live
 BASIS_SCHOOL = "school"  # pupils counted in the area where their school stands
 BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
 
-SUPPRESSED = "*"  # what is shown in place of a suppressed number, on screen and in exports
+# What is shown in place of a number, on screen and in every export: the Government Analysis
+# Function's symbols for tables ("Symbols in tables, definitions and their use"), explained
+# under every table that uses them (desktop.core.format.marker_notes).
+SUPPRESSED = "[c]"  # confidential: suppressed to protect the people counted
+NOT_AVAILABLE = "[x]"  # not available: the source has no value for it
+NOT_APPLICABLE = "[z]"  # not applicable: the figure does not exist for it (a mean's count)
 SYNTHETIC_LABEL = "synthetic, for demonstration"
 
 

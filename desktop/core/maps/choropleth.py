@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from desktop.core.format import format_interval, format_value
+from desktop.core.format import MISSING, format_interval, format_value
 from desktop.core.maps.classify import Classification, classify
 from desktop.core.maps.colours import polarity_colours
 from desktop.core.model import Indicator, Polarity
@@ -58,9 +58,9 @@ def hover_text(indicator: Indicator, area_values: pd.DataFrame, position: int, n
         parts.append(cluster)
     text = value
     interval = format_interval(row["lower95"], row["upper95"], indicator.value_type, suppressed)
-    if not suppressed and interval != "-":
+    if not suppressed and interval != MISSING:
         text += f" (95% CI {interval})"
     if suppressed:
-        text += " (suppressed: small numbers)"
+        text += " (confidential: small numbers)"
     parts.append(text)
     return " · ".join(parts)

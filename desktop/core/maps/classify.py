@@ -8,7 +8,7 @@ check that both give the same breaks. Significance is categorical: each area's s
 against the county becomes its class.
 
 Areas without a value get class MISSING (-1) and suppressed areas class SUPPRESSED (-2); the
-legend counts them separately.
+legend counts them separately, under the table markers "[x]" and "[c]".
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.core import model
 from desktop.core.errors import AtlasError
 
 MISSING = -1
 SUPPRESSED = -2
+SUPPRESSED_LABEL = f"{model.SUPPRESSED} confidential: small numbers"
+MISSING_LABEL = f"{model.NOT_AVAILABLE} not available: no value"
 MIN_CLASSES, MAX_CLASSES = 3, 9
 JENKS_SAMPLE = 1000  # natural breaks on more values run on this many evenly spaced order statistics
 
@@ -50,9 +53,9 @@ class Classification:
         """The legend text of the class an area falls in, e.g. for a hover tip."""
         cls = int(self.class_index[area])
         if cls == SUPPRESSED:
-            return "suppressed"
+            return SUPPRESSED_LABEL
         if cls == MISSING:
-            return "no data"
+            return MISSING_LABEL
         return self.labels[cls]
 
 

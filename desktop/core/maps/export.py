@@ -17,7 +17,7 @@ from desktop.core.format import title_with_unit
 from desktop.core.maps import mapplot
 from desktop.core.maps.choropleth import MapLayer, map_layer
 from desktop.core.maps.classify import scheme_title
-from desktop.core.model import COUNTY, SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import COUNTY, SUPPRESSED, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.style import export_figure, new_figure, style_context
 from desktop.core.stats.aggregate import Statistics
@@ -90,7 +90,8 @@ class MapFigure:
     def notes(self, indicator: Indicator) -> list[str]:
         notes = []
         if self.layer is not None and self.layer.classification.n_suppressed:
-            notes.append("Hatched grey areas are suppressed: small numbers.")
+            notes.append(f"Hatched grey areas ({SUPPRESSED}) are confidential: not shown to "
+                         "protect small numbers.")
         notes.append(f"Boundaries: {self.bundle.manifest.geography_vintage}. "
                      f"{self.bundle.manifest.attribution}")
         return notes
@@ -109,9 +110,10 @@ class MapFigure:
             text += (f". Areas are shaded in {c.k} classes by {scheme_title(c.scheme).lower()}"
                      f", from {c.labels[0]} to {c.labels[-1]}")
             if c.n_suppressed:
-                text += f"; {c.n_suppressed} areas are suppressed (small numbers)"
+                text += (f"; {c.n_suppressed} areas are confidential (suppressed to protect small "
+                         "numbers)")
             if c.n_missing:
-                text += f"; {c.n_missing} areas have no data"
+                text += f"; {c.n_missing} areas have no value"
         return text + ". Cluster boundaries and schools are marked."
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 
 from desktop.core.format import format_value
 from desktop.core.maps import mapplot
+from desktop.core.maps.classify import SUPPRESSED_LABEL
 from desktop.core.model import ValueType
 from desktop.core.plotting.palettes import NoData, palette_colours
 from desktop.core.stats.crossborder import OUTSIDE_LABEL, FlowMatrix, inflow, outflow
@@ -153,7 +154,7 @@ def _legend(artists: FlowMapArtists, table, classes: np.ndarray, hidden: np.ndar
     if hidden.any():
         handles.append(Patch(facecolor=NoData.SUPPRESSED_COLOUR, edgecolor=NoData.HATCH_COLOUR,
                              hatch=NoData.SUPPRESSED_HATCH, linewidth=0.5,
-                             label="Suppressed, small numbers"))
+                             label=SUPPRESSED_LABEL))
     handles.append(Patch(facecolor=CLUSTER_COLOUR, edgecolor="black", label="Chosen cluster"))
     handles.append(Line2D([], [], color=ARROW_COLOUR, lw=3, label="Flow (width: pupils)"))
     if direction == "in":

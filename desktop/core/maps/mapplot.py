@@ -23,7 +23,14 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from desktop.core.geometry.display import SCREEN_SIMPLIFY_METRES, display_geometries, stored_display  # noqa: F401
-from desktop.core.maps.classify import MISSING, SUPPRESSED, Classification, scheme_title
+from desktop.core.maps.classify import (
+    MISSING,
+    MISSING_LABEL,
+    SUPPRESSED,
+    SUPPRESSED_LABEL,
+    Classification,
+    scheme_title,
+)
 from desktop.core.maps.colours import face_colours
 from desktop.core.plotting.palettes import NoData
 
@@ -250,10 +257,10 @@ def legend_entries(classification: Classification, class_colours: np.ndarray, *,
                for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
     if classification.n_suppressed:
         entries.append(LegendEntry(
-            "patch", f"Suppressed, small numbers ({classification.n_suppressed:,})",
+            "patch", f"{SUPPRESSED_LABEL} ({classification.n_suppressed:,})",
             NoData.SUPPRESSED_COLOUR, NoData.HATCH_COLOUR, NoData.SUPPRESSED_HATCH))
     if classification.n_missing:
-        entries.append(LegendEntry("patch", f"No data ({classification.n_missing:,})",
+        entries.append(LegendEntry("patch", f"{MISSING_LABEL} ({classification.n_missing:,})",
                                    NoData.MISSING_COLOUR, NoData.HATCH_COLOUR,
                                    NoData.MISSING_HATCH))
     if boundaries:

@@ -4,7 +4,8 @@ The document holds a title page, a summary written from the numbers, the potenti
 the most deprived small areas, the map, charts of each potential issue, the whole profile
 table by theme, and notes on suppression, methods, sources and the licence. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
-"*" exactly as on screen. Files are written atomically; cancelling leaves nothing behind.
+"[c]" exactly as on screen, and every table has the meaning of the markers it uses written under
+it. Files are written atomically; cancelling leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from docx.shared import Pt
 
 from desktop.core.atomic import atomic_path
 from desktop.core.errors import ExportError
-from desktop.core.format import format_interval, format_value, title_with_unit
+from desktop.core.format import MISSING, format_interval, format_value, title_with_unit
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, Bundle, Indicator, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report.figures import Picture, ReportFigures
-from desktop.core.report.tables import profile_rows, suppression_note
+from desktop.core.report.tables import profile_rows, suppression_note, table_notes
 from desktop.core.report.text import (
     cluster_description,
     cluster_sentence,
@@ -35,7 +36,13 @@ from desktop.core.report.text import (
     source_notes,
     summary_sentence,
 )
-from desktop.core.report.word import add_bullets, add_picture, add_table, new_document
+from desktop.core.report.word import (
+    add_bullets,
+    add_picture,
+    add_table,
+    add_table_notes,
+    new_document,
+)
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.crossborder import crossborder_section_rows
 from desktop.core.stats.profile import (
@@ -50,7 +57,7 @@ from desktop.core.tasks import Task
 MAX_ISSUE_CHARTS = 6
 DEPRIVED_AREAS = 10
 TREND_WORDS = {Trend.INCREASING.value: "Increasing", Trend.DECREASING.value: "Decreasing",
-               Trend.NO_CHANGE.value: "No change", Trend.CANNOT.value: "-"}
+               Trend.NO_CHANGE.value: "No change", Trend.CANNOT.value: MISSING}
 PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
                   "Range of clusters", "Against county", "Trend")
 PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
@@ -121,14 +128,21 @@ def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
     return format_value(row[column], row["value_type"], str(row["unit"] or ""), suppressed)
 
 
-def _issues_table(doc: DocumentType, issues: pd.DataFrame) -> None:
+def _table(doc: DocumentType, bundle: Bundle, header, rows, widths, *, comparison=False,
+           **layout) -> None:
+    """A table with the meaning of the markers it uses written under it."""
+    add_table(doc, header, rows, widths, **layout)
+    add_table_notes(doc, table_notes(bundle, (c for row in rows for c in row), comparison))
+
+
+def _issues_table(doc: DocumentType, bundle: Bundle, issues: pd.DataFrame) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              _cell(r, "county_value"), TREND_WORDS.get(str(r["trend"]), str(r["trend"]))]
             for _, r in issues.iterrows()]
-    add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              (7.0, 1.6, 1.8, 2.6, 1.8, 2.2), right_aligned=(2, 3, 4))
+    _table(doc, bundle, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
+           (7.0, 1.6, 1.8, 2.6, 1.8, 2.2), right_aligned=(2, 3, 4))
 
 
 def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
@@ -142,8 +156,8 @@ def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluste
            "the most deprived tenth of areas in England.")
     rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
              format_value(r.decile, "count")] for r in areas.itertuples()]
-    add_table(doc, ("LSOA code", "Name", "Score", "National decile"), rows,
-              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
+    _table(doc, bundle, ("LSOA code", "Name", "Score", "National decile"), rows,
+           (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
 
 
 def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
@@ -156,11 +170,11 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
                            (f"Where the children living in {cluster} go to school", outflow)):
         _intro(doc, caption + ".")
-        add_table(doc, tuple(table.columns), table.astype(str).values.tolist(),
-                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
+        _table(doc, bundle, tuple(table.columns), table.astype(str).values.tolist(),
+               (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
 
 
-def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
+def _profile_table(doc: DocumentType, bundle: Bundle, profile: pd.DataFrame) -> None:
     texts = profile_rows(profile)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
@@ -169,13 +183,13 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame) -> None:
         kind, unit = rec["value_type"], str(rec["unit"] or "")
         spread = (f"{format_value(rec['lowest'], kind, unit)} to "
                   f"{format_value(rec['highest'], kind, unit)}"
-                  if pd.notna(rec["lowest"]) else "-")
+                  if pd.notna(rec["lowest"]) else MISSING)
         rows.append([title_with_unit(text["Indicator"], text["Unit"]), text["Period"],
                      text["Count"], text["Value"], text["95% CI"], text["County"], spread,
                      text["significance"].capitalize(), TREND_WORDS.get(text["Trend"], text["Trend"])])
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
-    add_table(doc, PROFILE_HEADER, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
-              fills={7: fills}, groups=groups)
+    _table(doc, bundle, PROFILE_HEADER, rows, PROFILE_WIDTHS, right_aligned=(2, 3, 4, 5, 6),
+           fills={7: fills}, groups=groups, comparison=True)
 
 
 def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
@@ -186,6 +200,11 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str) -> None:
         doc.add_paragraph(BASIS_NOTES[basis])
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
+    doc.add_paragraph("Counts are hidden so that no hidden count can be worked out, or narrowed "
+                      "to a range narrower than the threshold, from this profile together with "
+                      "every other table, chart and profile made from the same data bundle, "
+                      "however they are combined (see the Cluster Atlas guide to disclosure "
+                      "control).")
     doc.add_heading("Methods", level=2)
     add_bullets(doc, methods_notes())
     doc.add_heading("Sources", level=2)
@@ -246,7 +265,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     else:
         _intro(doc, "Indicators where the cluster is significantly worse than the county, "
                "the largest relative difference first.")
-        _issues_table(doc, issues)
+        _issues_table(doc, bundle, issues)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
 
@@ -262,9 +281,9 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
     _intro(doc, "Each indicator in its latest period, grouped by theme. \"Against "
            "county\" uses the cluster's 95% confidence interval; the range runs "
-           "from the lowest to the highest cluster; † marks synthetic data; * marks "
-           "a value suppressed for small numbers; - means no value.")
-    _profile_table(doc, profile)
+           "from the lowest to the highest cluster; † marks synthetic data. The markers are "
+           "explained under the table.")
+    _profile_table(doc, bundle, profile)
     _notes(doc, bundle, basis)
     return doc
 

@@ -76,7 +76,7 @@ def area_cells(rec: dict) -> list[Cell]:
         Cell(str(rec["area_code"]), str(rec["area_code"])),
         Cell(format_value(_num(rec["value"]), "score", "", False), _num(rec["value"]), True,
              tip="Index of Multiple Deprivation score: higher is more deprived"),
-        Cell(f"{decile:.0f}" if math.isfinite(decile) else "-", decile, True,
+        Cell(format_value(decile, "count"), decile, True,
              tip="IMD decile: 1 is the most deprived tenth of areas nationally"),
     ]
 

@@ -309,7 +309,6 @@ class MapView(QWidget):
         if artists.area_clusters[index]:
             parts.append(str(artists.area_clusters[index]))
         if self._classification is not None and self._values is not None:
-            value = self._values[index]
-            shown = f"{value:,.4g}" if np.isfinite(value) else "–"
-            parts.append(f"{shown} ({self._classification.label_of(index)})")
+            value, label = self._values[index], self._classification.label_of(index)
+            parts.append(f"{value:,.4g} ({label})" if np.isfinite(value) else label)
         return " · ".join(parts)

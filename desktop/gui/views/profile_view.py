@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.format import marker_notes
+from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from desktop.gui import colours
 from desktop.gui.views.profile_model import (
     COL_SPARKLINE,
@@ -100,7 +102,10 @@ class ProfileView(QWidget):
         self.count_label = QLabel("0 of 0 indicators")
         self.count_label.setAccessibleName("Number of indicators shown")
         self.legend = QLabel(colours.legend_html()
-                             + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
+                             + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; "
+                             + colours.markers_html())
+        self.legend.setToolTip("\n".join(marker_notes([SUPPRESSED, NOT_AVAILABLE,
+                                                        NOT_APPLICABLE])))
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.table = self._make_table()

@@ -76,7 +76,8 @@ def test_legend_lists_classes_with_counts_and_no_data(drawn):
     texts = [t.get_text() for t in drawn.legend.get_texts()]
     for label, count in zip(c.labels, c.counts):
         assert f"{label} ({count})" in texts
-    assert "Suppressed, small numbers (1)" in texts and "No data (1)" in texts
+    assert "[c] confidential: small numbers (1)" in texts
+    assert "[x] not available: no value (1)" in texts
     assert "School" in texts and "Cluster boundary" in texts
     title = drawn.legend.get_title().get_text()
     assert "Children in need" in title and "2023/24" in title and "synthetic" in title
@@ -201,9 +202,9 @@ def test_screen_maps_use_flat_no_data_fills_and_exports_hatch(drawn):
     assert drawn.suppressed_overlay.get_visible()
     assert drawn.suppressed_overlay.get_hatch() == NoData.SUPPRESSED_HATCH
     hatches = {p.get_label(): p.get_hatch() for p in screen.legend.get_patches()}
-    assert hatches["Suppressed, small numbers (1)"] is None
+    assert hatches["[c] confidential: small numbers (1)"] is None
     hatches = {p.get_label(): p.get_hatch() for p in drawn.legend.get_patches()}
-    assert hatches["Suppressed, small numbers (1)"] == NoData.SUPPRESSED_HATCH
+    assert hatches["[c] confidential: small numbers (1)"] == NoData.SUPPRESSED_HATCH
 
 
 def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeypatch,
