@@ -7,12 +7,15 @@ Each bound is a mixed-integer linear programme solved by HiGHS through `scipy.op
 (no solver of our own). A cell is protected when its range keeps the width the protection
 rule asks for (desktop.core.disclosure.rule).
 
-Two facts keep thousands of cells to a few solver calls. Hidden cells that share no relation,
-even through other hidden cells, cannot inform each other, so each connected group is solved on
-its own; its "min" and "max" problems for every cell are copies of the group stacked block by
-block, many groups to one call (HiGHS' presolve takes the blocks apart again). And cells that
-enter exactly the same relations with the same coefficients and bounds are interchangeable,
-so they share one range and only one of them is solved.
+Three facts keep thousands of cells to a few solver calls. Hidden cells that share no
+relation, even through other hidden cells, cannot inform each other, so each connected group is
+solved on its own; its "min" and "max" problems for every cell are copies of the group stacked
+block by block, many groups to one call (HiGHS' presolve takes the blocks apart again). Cells
+that enter exactly the same relations with the same coefficients and bounds are
+interchangeable, so they share one range and only one of them is solved. And a cell that other
+tables printing the same already show to be protected (desktop.core.disclosure.certify: moves
+the caller proposes, checked there) needs no solver at all: its range is reported as the part
+so proven.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
+from desktop.core.disclosure.certify import certified_ranges
 from desktop.core.disclosure.publication import Publication
 from desktop.core.disclosure.rule import is_protected
 from desktop.core.tasks import Task
@@ -40,8 +44,10 @@ class Audit:
     """The attacker's range of every hidden cell of one Publication.
 
     cells are indices of the hidden cells; low and high their ranges (high inf when nothing
-    limits it); solved is False for a cell the solver gave no answer for within the time
-    limit (it is then neither protected nor pinned, and counts as a failure).
+    limits it): exact where `solved`, and where `certified` the part of the range that other
+    tables printing the same prove (wide enough, so the solver was not asked). A cell neither
+    solved nor certified got no answer within the time limit: it is neither protected nor
+    pinned, and counts as a failure.
     """
 
     publication: Publication
@@ -49,6 +55,7 @@ class Audit:
     low: np.ndarray
     high: np.ndarray
     solved: np.ndarray
+    certified: np.ndarray
 
     @property
     def required(self) -> np.ndarray:
@@ -56,7 +63,7 @@ class Audit:
 
     @property
     def protected(self) -> np.ndarray:
-        return self.solved & is_protected(self.low, self.high, self.required)
+        return self.certified | (self.solved & is_protected(self.low, self.high, self.required))
 
     @property
     def pinned(self) -> np.ndarray:
@@ -82,16 +89,28 @@ class Audit:
         return out
 
 
-def audit(publication: Publication, time_limit: float = TIME_LIMIT) -> Audit:
-    """The attacker's range of every hidden cell of `publication`."""
-    return audit_many([publication], time_limit)[0]
+def audit(publication: Publication, time_limit: float = TIME_LIMIT,
+          moves: sparse.spmatrix | None = None) -> Audit:
+    """The attacker's range of every hidden cell of `publication`; `moves` (one per row, over
+    the cells) may prove some cells protected without the solver."""
+    return audit_many([publication], time_limit, moves=[moves])[0]
 
 
 def audit_many(publications: Sequence[Publication], time_limit: float = TIME_LIMIT,
-               task: Task | None = None) -> list[Audit]:
+               task: Task | None = None,
+               moves: Sequence[sparse.spmatrix | None] | None = None) -> list[Audit]:
     """Audit several unrelated Publications together (faster than one by one)."""
     task = task or Task()
-    groups = _Groups([_reduce(p) for p in publications])
+    proven = []
+    for pub, move in zip(publications, moves or [None] * len(publications)):
+        cells = np.flatnonzero(pub.hidden)
+        if move is None:
+            proven.append((np.full(cells.size, np.nan), np.full(cells.size, np.nan),
+                           np.zeros(cells.size, dtype=bool)))
+            continue
+        low, high = (r[cells] for r in certified_ranges(pub, move))
+        proven.append((low, high, is_protected(low, high, pub.protect[cells])))
+    groups = _Groups([_reduce(p) for p in publications], [~ok for _, _, ok in proven])
     deadline = time.monotonic() + time_limit
     low, high = np.full(groups.n_targets, np.nan), np.full(groups.n_targets, np.nan)
     batches = groups.batches()
@@ -101,7 +120,10 @@ def audit_many(publications: Sequence[Publication], time_limit: float = TIME_LIM
     audits = []
     for p, (pub, reduced) in enumerate(zip(publications, groups.problems)):
         lo, hi = groups.results(p, low, high)
-        audits.append(Audit(pub, reduced.cells, lo, hi, ~np.isnan(lo) & ~np.isnan(hi)))
+        solved = ~np.isnan(lo) & ~np.isnan(hi)
+        c_lo, c_hi, certified = proven[p]
+        audits.append(Audit(pub, reduced.cells, np.where(solved, lo, c_lo),
+                            np.where(solved, hi, c_hi), solved, certified & ~solved))
     return audits
 
 
@@ -160,7 +182,7 @@ class _Groups:
     each group's cells in order with their bounds, its rows and entries, and one target per
     class of interchangeable cells."""
 
-    def __init__(self, problems: list[_Reduced]) -> None:
+    def __init__(self, problems: list[_Reduced], solve: list[np.ndarray]) -> None:
         self.problems = problems
         self.group_offset = np.cumsum([0] + [p.n_groups for p in problems])
         self.cell_offset = np.cumsum([0] + [p.cells.size for p in problems])
@@ -177,7 +199,7 @@ class _Groups:
         self.whole = _joined([p.whole for p in problems], bool)
         self.eq = self._rows("A", "b", "eq_group", n_groups)
         self.ineq = self._rows("G", "h", "ineq_group", n_groups)
-        self._targets(cell_group)
+        self._targets(cell_group, _joined(solve, bool))
 
     def _rows(self, matrix: str, rhs: str, group: str, n_groups: int) -> dict[str, np.ndarray]:
         """Rows of one kind in group order: per group their number and entries, the right-hand
@@ -203,18 +225,19 @@ class _Groups:
                 "e_row": local_row[e_row][e_order], "e_col": e_col[e_order],
                 "e_val": _joined([m.data for m in coo], float)[e_order]}
 
-    def _targets(self, cell_group: np.ndarray) -> None:
+    def _targets(self, cell_group: np.ndarray, solve: np.ndarray) -> None:
         """Cells with the same group, relations, coefficients and bound share a range: one
-        target per such class, and each cell's target."""
+        target per such class among the cells to `solve`, and each cell's target (-1: none)."""
         keys = [key for p in self.problems
                 for key in zip(_columns(p.A), _columns(p.G), p.upper.tolist())]
         first: dict[tuple, int] = {}
-        self.target_of = np.fromiter(
-            (first.setdefault((int(g), key), len(first)) for g, key in zip(cell_group, keys)),
-            dtype=np.int64, count=len(keys))
+        self.target_of = np.full(len(keys), -1, dtype=np.int64)
+        for i in np.flatnonzero(solve):
+            self.target_of[i] = first.setdefault((int(cell_group[i]), keys[i]), len(first))
         self.n_targets = len(first)
         rep = np.empty(self.n_targets, dtype=np.int64)
-        rep[self.target_of[::-1]] = np.arange(len(keys))[::-1]  # the first cell of each class
+        solving = np.flatnonzero(self.target_of >= 0)
+        rep[self.target_of[solving[::-1]]] = solving[::-1]  # the first cell of each class
         self.target_group = cell_group[rep]
         self.target_local = self.local[rep]
 
@@ -270,7 +293,7 @@ class _Groups:
             if matrix.shape[0]:
                 constraints.append(LinearConstraint(
                     matrix, rhs if equal else np.full(rhs.size, -np.inf), rhs))
-        cols = _ranges(self.cell_start[group], n)
+        cols = runs(self.cell_start[group], n)
         result = milp(objective, integrality=(wants_whole & whole).astype(np.int8),
                       bounds=Bounds(0.0, self.upper[cols]),
                       constraints=constraints,
@@ -292,7 +315,10 @@ class _Groups:
                 ) -> tuple[np.ndarray, np.ndarray]:
         """The ranges of publication p's hidden cells, in its order."""
         target = self.target_of[self.cell_offset[p]:self.cell_offset[p + 1]]
-        return low[target], high[target]
+        out = np.full((2, target.size), np.nan)
+        solved = target >= 0
+        out[0, solved], out[1, solved] = low[target[solved]], high[target[solved]]
+        return out[0], out[1]
 
 
 def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
@@ -306,7 +332,7 @@ def _columns(matrix: sparse.csc_matrix) -> list[tuple]:
             for a, b in zip(indptr[:-1], indptr[1:])]
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)]), vectorised."""
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
@@ -321,11 +347,11 @@ def _stack(rows: dict[str, np.ndarray], group: np.ndarray, col_off: np.ndarray,
     """The rows of each copy's group, placed on the copy's own columns: a block-diagonal
     matrix and its right-hand side."""
     count = rows["count"][group]
-    rhs = rows["rhs"][_ranges(rows["start"][group], count)]
+    rhs = rows["rhs"][runs(rows["start"][group], count)]
     row_off = np.concatenate([[0], np.cumsum(count)])
     n_ent = rows["entries"][group]
     ent_start = np.concatenate([[0], np.cumsum(rows["entries"])])
-    ent = _ranges(ent_start[group], n_ent)
+    ent = runs(ent_start[group], n_ent)
     copy = np.repeat(np.arange(group.size), n_ent)
     r = row_off[copy] + rows["e_row"][ent]
     c = col_off[copy] + rows["e_col"][ent]

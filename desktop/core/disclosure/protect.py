@@ -19,17 +19,21 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.certify import cycle_moves
 from desktop.core.disclosure.publication import Publication
 
 
-def protect(build: Callable[[np.ndarray], Publication], hidden: np.ndarray,
-            cost: np.ndarray) -> tuple[np.ndarray, Audit]:
+def protect(build: Callable[[np.ndarray], Publication], hidden: np.ndarray, cost: np.ndarray,
+            moves: Callable[[Publication], sparse.spmatrix] = cycle_moves
+            ) -> tuple[np.ndarray, Audit]:
     """The hidden cells after secondary suppression, and the audit that passed (or, if even
-    hiding every linked cell cannot protect a cell, the last audit, which says so)."""
+    hiding every linked cell cannot protect a cell, the last audit, which says so). `moves`
+    of a publication (desktop.core.disclosure.certify; by default the cycles of its hidden
+    cells) prove cells protected before the solver is asked."""
     hidden = np.asarray(hidden, dtype=bool).copy()
     while True:
         publication = build(hidden)
-        result = audit(publication)
+        result = audit(publication, moves=moves(publication))
         if result.passed:
             return hidden, result
         chosen = _next_cells(publication, result, np.asarray(cost, dtype=float))

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from desktop.core import bigarrays
-from desktop.core.disclosure.rule import required_width
 from desktop.core.model import COUNTY, Bundle
 from desktop.core.stats import suppression
 from desktop.core.stats.area_stats import (
@@ -186,16 +185,17 @@ class _Sums:
                                   by_county["numerator"][co_run]])
         all_den = np.concatenate([den, by_slot["denominator"][cl_run, cl_pos],
                                   by_county["denominator"][co_run]])
-        threshold = meta.threshold[all_ind]
-        proportion = all_kind == PROPORTION
-        hidden = (suppression.primary_mask(all_num, threshold, counted)
-                  | suppression.complement_mask(all_num, all_den, threshold,
-                                                proportion & meta.complement[all_ind]))
+        hidden = suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
+        if meta.complement.any():
+            hidden |= suppression.complement_mask(
+                all_num, all_den, meta.threshold[all_ind],
+                (all_kind == PROPORTION) & meta.complement[all_ind])
         # a proportion's count is at most its denominator, which stays shown
-        upper = np.where(proportion & ~np.isnan(all_den), all_den, np.inf)
+        protection = suppression.Protection(all_den, all_ind, meta.threshold,
+                                            meta.kind == PROPORTION)
         hidden = suppression.protect_hierarchy(
-            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted, upper,
-            required_width(threshold, upper),
+            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+            protection,
             child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
                                         np.full(co_run.size, -1)]),
             parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,

@@ -78,14 +78,16 @@ def audit_bundle(bundle: Bundle, stats: Statistics, task: Task | None = None) ->
     task.report(0.0, "Reading what the indicator tables publish")
     tables = hierarchy_publications(bundle, stats)
     task.report(0.3, "Suppressing and reading the cross-border tables")
-    flows = [matrix.publication() for matrix in flow_matrices(bundle).values()]
-    results = audit_many([*tables, *flows], task=task.part(0.4, 1.0))
+    matrices = list(flow_matrices(bundle).values())
+    flows = [matrix.publication() for matrix in matrices]
+    results = audit_many([*tables, *flows], task=task.part(0.4, 1.0),
+                         moves=[None] * len(tables) + [m.moves() for m in matrices])
     failures, suppressed, pinned, narrowed, unchecked = [], 0, 0, 0, 0
     for result in results:
         suppressed += result.cells.size
         pinned += int(result.pinned.sum())
         narrowed += int((result.solved & ~result.protected).sum())
-        unchecked += int((~result.solved).sum())
+        unchecked += int((~result.solved & ~result.protected).sum())
         for k in np.flatnonzero(~result.protected):
             failures.append(Failure(result.publication.labels[result.cells[k]],
                                     float(result.low[k]), float(result.high[k]),

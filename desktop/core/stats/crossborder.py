@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.certify import cycle_moves
 from desktop.core.disclosure.publication import Publication
 from desktop.core.errors import AtlasError
 from desktop.core.format import format_value
@@ -97,10 +99,15 @@ class FlowMatrix:
         return flow_publication(self.layout, self.pupils, self.hidden_numbers, self.threshold,
                                 self.shares)
 
+    def moves(self) -> sparse.csr_matrix:
+        """Other tables that print the same, to spare the audit's solver (cycles of hidden
+        cells)."""
+        return cycle_moves(self.publication())
+
 
 def audit_publication(matrix: FlowMatrix) -> Audit:
     """The attacker's ranges of the hidden numbers of one period's tables and sentences."""
-    return audit(matrix.publication())
+    return audit(matrix.publication(), moves=matrix.moves())
 
 
 def flow_periods(bundle: Bundle) -> tuple[str, ...]:

@@ -24,17 +24,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.certify import cycle_moves
 from desktop.core.disclosure.protect import protect
 from desktop.core.disclosure.publication import Publication, PublicationBuilder
 from desktop.core.disclosure.rule import required_width
-from desktop.core.stats.suppression import primary_mask, protect_hierarchy
+from desktop.core.stats.suppression import Protection, primary_mask, protect_hierarchy
 
 OUTSIDE_LABEL = "Outside the county"
 NO_CLUSTER_LABEL = "In no cluster"
 TOTALS_LAST = 1e12  # cost of hiding a total: only when no cell will do
 ZEROS_AFTER = 1e9  # a zero cell hides no pupils but cannot widen a row's sum either
+HYPERCUBES_ABOVE = 400  # cells: larger tables start from rectangles, or the solver is slow
+MAX_RECTANGLES = 200_000  # moves proposed to the audit; the solver settles any cell left
 
 
 @dataclass(frozen=True)
@@ -155,14 +159,81 @@ def suppress_flows(layout: FlowLayout, pupils: np.ndarray, threshold: int
                                     ZEROS_AFTER + tables),
                            TOTALS_LAST + values[n * m:]])
     start = _lines(layout, values, primary_mask(values, threshold), threshold)
+    if n * m > HYPERCUBES_ABOVE:
+        start = hypercubes(layout, values, start, threshold, cost)
+
+    def moves(publication: Publication) -> sparse.csr_matrix:
+        return sparse.vstack([rectangles(layout, publication.hidden),
+                              cycle_moves(publication)]).tocsr()
+
     hidden, result = protect(lambda h: flow_publication(layout, pupils, h, threshold), start,
-                             cost)
+                             cost, moves)
+    proposed = moves(flow_publication(layout, pupils, hidden, threshold))
     for shares in (CountyShares(True, True), CountyShares(True, False),
                    CountyShares(False, True)):
-        attempt = audit(flow_publication(layout, pupils, hidden, threshold, shares))
+        attempt = audit(flow_publication(layout, pupils, hidden, threshold, shares),
+                        moves=proposed)
         if attempt.passed:
             return hidden, shares, attempt
     return hidden, CountyShares(False, False), result
+
+
+def rectangles(layout: FlowLayout, hidden: np.ndarray) -> sparse.csr_matrix:
+    """Moves of pupils around every rectangle of four hidden cells (rows i < l, columns
+    j < k): +1 at (i, j) and (l, k), -1 at (i, k) and (l, j), which keeps every row and column
+    total (desktop.core.disclosure.certify checks each and takes it as far as the counts and
+    the printed shares allow)."""
+    n, m = layout.n_rows, layout.n_cols
+    grid = hidden[:n * m].reshape(n, m)
+    shared = grid.astype(np.int32) @ grid.T.astype(np.int32)  # hidden columns in common
+    corners = []
+    for i, l in zip(*np.nonzero(np.triu(shared >= 2, 1))):
+        cols = np.flatnonzero(grid[i] & grid[l])
+        j, k = (cols[idx] for idx in np.triu_indices(cols.size, 1))
+        corners.append(np.stack([i * m + j, i * m + k, l * m + k, l * m + j], axis=1))
+        if sum(len(c) for c in corners) >= MAX_RECTANGLES:
+            break
+    if not corners:
+        return sparse.csr_matrix((0, hidden.size))
+    cells = np.concatenate(corners)
+    return sparse.csr_matrix((np.tile([1.0, -1.0, 1.0, -1.0], len(cells)),
+                              (np.repeat(np.arange(len(cells)), 4), cells.ravel())),
+                             shape=(len(cells), hidden.size))
+
+
+def hypercubes(layout: FlowLayout, values: np.ndarray, hidden: np.ndarray, threshold: int,
+               cost: np.ndarray) -> np.ndarray:
+    """Each hidden cell, smallest first, inside a rectangle of four hidden cells that lets
+    pupils move far enough around it: the hypercube method of cell suppression for large
+    tables (Hundepool et al. 2012, section 4.4), so that rectangles prove nearly every cell
+    protected and the solver has little left to do. A rectangle (i, j), (i, k), (l, k), (l, j)
+    moves each of its cells from min(x_ij, x_lk) below to min(x_ik, x_lj) above its count; the
+    cheapest that spans the threshold is chosen (one already hidden costs nothing)."""
+    n, m = layout.n_rows, layout.n_cols
+    x = values[:n * m].reshape(n, m)
+    grid = hidden[:n * m].reshape(n, m).copy()
+    price = cost[:n * m].reshape(n, m)
+    done = np.zeros((n, m), dtype=bool)
+    for flat in np.argsort(np.where(grid, x, np.inf).ravel(), kind="stable"):
+        i, j = divmod(int(flat), m)
+        if not grid[i, j]:
+            break
+        if done[i, j]:
+            continue
+        width = np.minimum(x[i, j], x) + np.minimum(x[i, :][None, :], x[:, j][:, None])
+        extra = (np.where(grid, 0.0, price) + np.where(grid[i, :], 0.0, price[i, :])[None, :]
+                 + np.where(grid[:, j], 0.0, price[:, j])[:, None])
+        extra[width < threshold] = np.inf
+        extra[i, :], extra[:, j] = np.inf, np.inf
+        best = int(np.argmin(extra))
+        if not np.isfinite(extra.flat[best]):
+            continue  # no rectangle will do: the solver decides
+        l, k = divmod(best, m)
+        grid[[i, i, l, l], [j, k, k, j]] = True
+        done[[i, i, l, l], [j, k, k, j]] = True
+    out = hidden.copy()
+    out[:n * m] = grid.ravel()
+    return out
 
 
 def _lines(layout: FlowLayout, values: np.ndarray, hidden: np.ndarray,
@@ -177,13 +248,12 @@ def _lines(layout: FlowLayout, values: np.ndarray, hidden: np.ndarray,
             np.concatenate([np.full(n * m, -1), np.arange(n), none_c, [n]]))
     cols = (np.concatenate([np.where(cell_col < n, cell_col, -1), none_r, none_c, [-1]]),
             np.concatenate([np.full(n * m + n, -1), np.arange(n), [-1]]))
-    upper = np.full(values.size, np.inf)
-    required = required_width(threshold, upper)
+    protection = Protection.uniform(values.size, threshold)
     while True:
         before = hidden
         for child, parent in (rows, cols):
             member = (child >= 0) | (parent >= 0)
-            hidden = hidden | protect_hierarchy(hidden, values, member, upper, required, child,
+            hidden = hidden | protect_hierarchy(hidden, values, member, protection, child,
                                                 parent, n + 1)
         if np.array_equal(before, hidden):
             return hidden

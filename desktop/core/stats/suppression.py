@@ -20,9 +20,12 @@ widens ranges, so the loop ends. `cluster-atlas audit` checks the result with th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from desktop.core.disclosure.rule import TOLERANCE
+from desktop.core.disclosure.audit import runs
+from desktop.core.disclosure.rule import TOLERANCE, required_width
 
 # Columns blanked in a suppressed row; the denominator stays (see docs/disclosure.md).
 BLANKED = ("numerator", "value", "lower95", "upper95", "lower998", "upper998")
@@ -46,47 +49,51 @@ def complement_mask(numerator: np.ndarray, denominator: np.ndarray,
     return primary_mask(rest, threshold, applies)
 
 
+@dataclass(frozen=True)
+class Protection:
+    """What each row's count can be at most and the width of range it must keep, looked up
+    for the rows that need it (41 million rows at England scale: no array of them is made).
+
+    Each row follows a rule (`rule`: an indicator): its threshold, and whether its count is a
+    proportion's, at most its denominator.
+    """
+
+    denominator: np.ndarray  # per row
+    rule: np.ndarray  # per row: index into the two below
+    threshold: np.ndarray  # per rule
+    bounded: np.ndarray  # per rule: the count is at most its denominator
+
+    @classmethod
+    def uniform(cls, n_rows: int, threshold: float) -> Protection:
+        """The same threshold for every row, and no bound."""
+        return cls(np.full(n_rows, np.nan), np.zeros(n_rows, dtype=np.int64),
+                   np.array([float(threshold)]), np.array([False]))
+
+    def upper(self, rows: np.ndarray) -> np.ndarray:
+        den = self.denominator[rows]
+        return np.where(self.bounded[self.rule[rows]] & ~np.isnan(den), den, np.inf)
+
+    def required(self, rows: np.ndarray) -> np.ndarray:
+        return required_width(self.threshold[self.rule[rows]], self.upper(rows))
+
+
 def protect_hierarchy(hidden: np.ndarray, numerator: np.ndarray, member: np.ndarray,
-                      upper: np.ndarray, required: np.ndarray, child_group: np.ndarray,
+                      protection: Protection, child_group: np.ndarray,
                       parent_group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Extend `hidden` until every hidden member row keeps the width `required` asks for.
+    """Extend `hidden` until every hidden member row keeps the width its protection asks for.
 
     Each row may be a part of one sum (`child_group`, -1 for none) and the total of another
     (`parent_group`, -1 for none); only `member` rows (a count that enters the sums) take part.
-    `upper` bounds each count (inf for none).
+    Each round looks at the hidden rows and the totals only; shown rows are gathered only for
+    the places that need one more hidden.
     """
-    x = np.asarray(numerator, dtype=float)
-    member = np.asarray(member, dtype=bool) & ~np.isnan(x)
-    child = np.where(member, child_group, -1)
-    parent = np.where(member, parent_group, -1)
-    hidden = np.asarray(hidden, dtype=bool) & member
-    # Sums only meet inside one tree (an indicator-period): after the first round only the
-    # trees where something was hidden can still need more, so each round works on those.
-    tree = _tops(np.where(child >= 0, child, parent), child, parent, n_groups)
-    order = np.argsort(tree, kind="stable")
-    bounds = np.searchsorted(tree[order], np.arange(n_groups + 1))
-    active = np.unique(tree[hidden])
-    while active.size:
-        rows = order[np.concatenate([np.arange(bounds[t], bounds[t + 1]) for t in active])]
-        part = _Tree(x[rows], upper[rows], required[rows], child[rows], parent[rows], n_groups)
-        chosen = rows[part.next_cells(hidden[rows])]
-        chosen = chosen[~hidden[chosen]]
-        hidden[chosen] = True
-        active = np.unique(tree[chosen])
-    return hidden
-
-
-def _tops(eq: np.ndarray, child: np.ndarray, parent: np.ndarray, n_groups: int) -> np.ndarray:
-    """The top sum of each row's tree (-1 for rows in no sum)."""
-    totals = np.flatnonzero(parent >= 0)
-    up = np.full(n_groups, -1)
-    up[parent[totals]] = child[totals]
-    top = eq.copy()
+    tree = _Tree(numerator, member, protection, child_group, parent_group, n_groups)
+    hidden = np.asarray(hidden, dtype=bool) & tree.member
     while True:
-        climb = (top >= 0) & (up[np.maximum(top, 0)] >= 0)
-        if not climb.any():
-            return top
-        top[climb] = up[top[climb]]
+        chosen = tree.next_cells(hidden)
+        if chosen.size == 0:
+            return hidden
+        hidden[chosen] = True
 
 
 def blank(columns: dict[str, np.ndarray], mask: np.ndarray) -> None:
@@ -96,22 +103,20 @@ def blank(columns: dict[str, np.ndarray], mask: np.ndarray) -> None:
 
 
 class _Tree:
-    """Rows of some trees of sums (only rows that enter a sum), and the closed-form ranges
-    of a suppression pattern over them."""
+    """The sums as arrays, and the closed-form ranges of a suppression pattern over them."""
 
-    def __init__(self, x: np.ndarray, upper: np.ndarray, required: np.ndarray,
+    def __init__(self, numerator: np.ndarray, member: np.ndarray, protection: Protection,
                  child: np.ndarray, parent: np.ndarray, n_groups: int) -> None:
-        self.x, self.upper, self.required = x, upper, required
-        self.child, self.parent, self.n = child, parent, n_groups
-        self.member = (child >= 0) | (parent >= 0)
-        totals = np.flatnonzero(parent >= 0)
+        self.x = np.asarray(numerator, dtype=float)
+        self.member = np.asarray(member, dtype=bool) & ~np.isnan(self.x)
+        self.protection = protection
+        self.child, self.parent, self.n = np.asarray(child), np.asarray(parent), n_groups
+        totals = np.flatnonzero(self.member & (self.parent >= 0))
         self.total_of = np.full(n_groups, -1)  # the row each sum adds up to
-        self.total_of[parent[totals]] = totals
+        self.total_of[self.parent[totals]] = totals
         has = self.total_of >= 0
         self.up = np.full(n_groups, -1)  # the sum a sum's total is part of
-        self.up[has] = child[self.total_of[has]]
-        self.leaf = (parent < 0) & (child >= 0)
-        self.is_total = parent >= 0
+        self.up[has] = self.child[self.total_of[has]]
 
     def pools(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each sum, the sum whose total is the nearest shown one above it (its pool), and
@@ -132,76 +137,94 @@ class _Tree:
     def next_cells(self, hidden: np.ndarray) -> np.ndarray:
         """Rows to hide next: one for each place where a range is too narrow."""
         root, open_top = self.pools(hidden)
-        leaves = np.flatnonzero(self.leaf & hidden)
+        rows = np.flatnonzero(hidden)
+        is_total = self.parent[rows] >= 0
+        leaves, totals = rows[~is_total], rows[is_total]
         pool = root[self.child[leaves]]
-        finite = np.isfinite(self.upper)
-        cap = np.where(finite, self.upper, 0.0)
+        upper = self.protection.upper(leaves)
+        finite = np.isfinite(upper)
+        cap = np.where(finite, upper, 0.0)
         pool_sum = np.bincount(pool, self.x[leaves], minlength=self.n)
-        pool_cap = np.bincount(pool, cap[leaves], minlength=self.n)
-        pool_open = np.bincount(pool, ~finite[leaves], minlength=self.n)
+        pool_cap = np.bincount(pool, cap, minlength=self.n)
+        pool_open = np.bincount(pool, ~finite, minlength=self.n)
         # hidden totals: the hidden areas below them through hidden totals only
-        under_cap, under_open, under_n = (np.zeros(self.x.size) for _ in range(3))
-        rows, eq = leaves, self.child[leaves]
-        while rows.size:
+        under_cap, under_open, under_n = (np.zeros(totals.size) for _ in range(3))
+        k, eq = np.arange(leaves.size), self.child[leaves]
+        while k.size:
             total = self.total_of[eq]
             keep = (total >= 0) & hidden[np.maximum(total, 0)]
-            rows, total = rows[keep], total[keep]
-            under_cap += np.bincount(total, cap[rows], minlength=self.x.size)
-            under_open += np.bincount(total, ~finite[rows], minlength=self.x.size)
-            under_n += np.bincount(total, minlength=self.x.size)
+            k, total = k[keep], total[keep]
+            at = np.searchsorted(totals, total)
+            under_cap += np.bincount(at, cap[k], minlength=totals.size)
+            under_open += np.bincount(at, ~finite[k], minlength=totals.size)
+            under_n += np.bincount(at, minlength=totals.size)
             eq = self.child[total]
-            rows, eq = rows[eq >= 0], eq[eq >= 0]
-        totals = np.flatnonzero(self.is_total & hidden)
+            k, eq = k[eq >= 0], eq[eq >= 0]
         subject = np.concatenate([leaves, totals])
         where = np.concatenate([pool, root[self.parent[totals]]])
         low, high = _range(pool_sum[where], pool_cap[where], pool_open[where],
-                           np.concatenate([cap[leaves], under_cap[totals]]),
-                           np.concatenate([~finite[leaves], under_open[totals]]),
-                           open_top[where])
+                           np.concatenate([cap, under_cap]),
+                           np.concatenate([~finite, under_open]), open_top[where])
         with np.errstate(invalid="ignore"):
-            bad = np.where(np.isinf(high), False, high - low < self.required[subject] - TOLERANCE)
+            bad = np.where(np.isinf(high), False,
+                           high - low < self.protection.required(subject) - TOLERANCE)
         if not bad.any():
             return np.zeros(0, dtype=np.int64)
-        row, pool, low, high = subject[bad], where[bad], low[bad], high[bad]
         # What widens each range: a hidden total with no hidden part of its own, in a pool of
         # unknown sum, or held by what its own parts can take, needs one of its parts hidden;
         # a range held at 0..sum needs a larger sum (a non-zero count); one held above 0 needs
         # room elsewhere in the pool (any count outside the total's own parts).
-        total = self.is_total[row]
-        inside = total & ((under_n[row] == 0) | open_top[pool]
+        row, pool, low, high = subject[bad], where[bad], low[bad], high[bad]
+        total = np.concatenate([np.zeros(leaves.size, bool), np.ones(totals.size, bool)])[bad]
+        own_none = np.concatenate([np.zeros(leaves.size, bool), under_n == 0])[bad]
+        inside = total & (own_none | open_top[pool]
                           | ((low <= TOLERANCE) & (high < pool_sum[pool] - TOLERANCE)))
         sums = np.unique(self.parent[row[inside]])
-        by_sum = self._cheapest(hidden, self.child, sums)
+        by_sum = self._cheapest(hidden, sums, sums)
         stuck = np.isin(self.parent[row], sums[by_sum < 0])
         need_sum = ~inside & (low <= TOLERANCE)
         need_room = (~inside & (low > TOLERANCE)) | (inside & stuck)
-        in_pool = np.where(self.child >= 0, root[np.maximum(self.child, 0)], -1)
-        non_zero = np.where(self.x > 0, in_pool, -1)
-        outside = in_pool.copy()
-        outside[np.isin(self.child, self.parent[row[need_room & total]])] = -1
         chosen = [by_sum[by_sum >= 0]]
-        for key, pools in ((non_zero, np.unique(pool[need_sum])),
-                           (outside, np.unique(pool[need_room]))):
-            found = self._cheapest(hidden, key, pools)
+        for pools, rule in ((np.unique(pool[need_sum]), "non-zero"),
+                            (np.unique(pool[need_room]), "outside")):
+            members = np.flatnonzero(np.isin(root, pools))  # the sums in those pools
+            skip = self.parent[row[need_room & total]] if rule == "outside" else None
+            found = self._cheapest(hidden, members, root[members], pools, rule, skip)
             retry = pools[found < 0]
-            again = self._cheapest(hidden, in_pool, retry)
+            again = self._cheapest(hidden, members, root[members], retry)
             # a pool with nothing left to hide: its total, which joins the pool above
             empty = self.total_of[retry[again < 0]]
             chosen += [found[found >= 0], again[again >= 0], empty[empty >= 0]]
-        return np.unique(np.concatenate(chosen))
+        chosen = np.unique(np.concatenate(chosen))
+        return chosen[~hidden[chosen]]
 
-    def _cheapest(self, hidden: np.ndarray, key: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """For each value in `wanted`, the cheapest shown member row whose `key` equals it
-        (areas before totals, non-zero before zero, smallest first); -1 when there is none."""
-        out = np.full(wanted.size, -1)
-        if wanted.size == 0:
+    def _cheapest(self, hidden: np.ndarray, sums: np.ndarray, target_of_sum: np.ndarray,
+                  targets: np.ndarray | None = None, rule: str = "any",
+                  skip: np.ndarray | None = None) -> np.ndarray:
+        """For each target (default: each sum), the cheapest shown part of the sums mapped to
+        it (areas before totals, non-zero before zero, smallest first; "non-zero": non-zero
+        only; "outside": not a part of the sums in `skip`); -1 when there is none."""
+        targets = np.unique(target_of_sum) if targets is None else targets
+        out = np.full(targets.size, -1)
+        if targets.size == 0:
             return out
-        rows = np.flatnonzero(self.member & ~hidden & np.isin(key, wanted))
-        order = np.lexsort((self.x[rows], self.x[rows] == 0, self.is_total[rows], key[rows]))
-        rows = rows[order]
-        first = np.r_[True, key[rows][1:] != key[rows][:-1]] if rows.size else rows.astype(bool)
-        found = rows[first]
-        out[np.searchsorted(wanted, key[found])] = found
+        wanted = np.isin(target_of_sum, targets)
+        target_of = np.full(self.n + 1, -1)  # by sum; the extra last one for rows in no sum
+        target_of[sums[wanted]] = target_of_sum[wanted]
+        target = target_of[self.child]
+        rows = np.flatnonzero((target >= 0) & self.member)
+        target = target[rows]
+        keep = ~hidden[rows]
+        if rule == "non-zero":
+            keep &= self.x[rows] > 0
+        elif rule == "outside":
+            keep &= ~np.isin(self.child[rows], skip)
+        rows, target = rows[keep], target[keep]
+        x = self.x[rows]
+        order = np.lexsort((x, x == 0, self.parent[rows] >= 0, target))
+        rows, target = rows[order], target[order]
+        first = np.r_[True, target[1:] != target[:-1]] if rows.size else rows.astype(bool)
+        out[np.searchsorted(targets, target[first])] = rows[first]
         return out
 
 

@@ -8,8 +8,12 @@ import pytest
 
 from desktop.core.model import COUNTY, ValueType
 from desktop.core.stats.aggregate import compute_statistics
-from desktop.core.disclosure.rule import required_width
-from desktop.core.stats.suppression import complement_mask, primary_mask, protect_hierarchy
+from desktop.core.stats.suppression import (
+    Protection,
+    complement_mask,
+    primary_mask,
+    protect_hierarchy,
+)
 from tests.core.helpers_bundle import AREAS, CLUSTERS, indicator, make_bundle, sample_bundle
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
@@ -23,11 +27,15 @@ def test_primary_hides_one_to_threshold_but_not_zero():
 
 
 def _protect(numerator, hidden, child, parent, n_groups, upper=None, threshold=5.0):
+    """Rows of one rule: a proportion's (bounded by `upper`, its denominators) or none."""
     numerator = np.asarray(numerator, dtype=float)
-    upper = np.full(numerator.size, np.inf) if upper is None else np.asarray(upper, float)
+    if upper is None:
+        protection = Protection.uniform(numerator.size, threshold)
+    else:
+        protection = Protection(np.asarray(upper, float), np.zeros(numerator.size, int),
+                                np.array([threshold]), np.array([True]))
     return protect_hierarchy(np.asarray(hidden, bool), numerator, np.ones(numerator.size, bool),
-                             upper, required_width(threshold, upper), np.asarray(child),
-                             np.asarray(parent), n_groups)
+                             protection, np.asarray(child), np.asarray(parent), n_groups)
 
 
 def test_secondary_hides_the_smallest_nonzero_sibling():
