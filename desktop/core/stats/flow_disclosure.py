@@ -12,9 +12,11 @@ share as a rounded ratio. Columns of pupils living outside the county or in no c
 printed total.
 
 Suppression: counts from 1 to the threshold are hidden; the rows and the columns are then each
-protected as the statistics' sums are (a quick first pattern), and more cells are hidden by
+protected as the statistics' sums are, and in tables of more than 400 cells each hidden cell is
+put in a wide enough rectangle of hidden cells (a quick first pattern); more cells are hidden by
 audit until it passes (desktop.core.disclosure.protect), cheapest first: non-zero cells by the
-pupils they hold times the tables they appear in, then zero cells, then totals. A share is
+pupils they hold times the tables they appear in, then zero cells, then totals. Rectangles and
+cycles of hidden cells prove most cells protected before the solver is asked. A share is
 printed only beside a shown count and a shown total. The two county shares are printed only
 when the audit still passes with them.
 """
@@ -205,8 +207,8 @@ def hypercubes(layout: FlowLayout, values: np.ndarray, hidden: np.ndarray, thres
                cost: np.ndarray) -> np.ndarray:
     """Each hidden cell, smallest first, inside a rectangle of four hidden cells that lets
     pupils move far enough around it: the hypercube method of cell suppression for large
-    tables (Hundepool et al. 2012, section 4.4), so that rectangles prove nearly every cell
-    protected and the solver has little left to do. A rectangle (i, j), (i, k), (l, k), (l, j)
+    tables (Hundepool et al. 2012, chapter 4; tau-ARGUS's "hypercube"), so that rectangles
+    prove nearly every cell protected and the solver has little left to do. A rectangle (i, j), (i, k), (l, k), (l, j)
     moves each of its cells from min(x_ij, x_lk) below to min(x_ik, x_lj) above its count; the
     cheapest that spans the threshold is chosen (one already hidden costs nothing)."""
     n, m = layout.n_rows, layout.n_cols
