@@ -42,7 +42,7 @@ def _run_audit(args: argparse.Namespace) -> int:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _para(text: str) -> list[str]:

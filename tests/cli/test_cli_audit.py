@@ -10,19 +10,8 @@ import pytest
 from desktop.cli import common
 from desktop.cli.main import main
 from desktop.core.stats import suppression
+from tests.cli.test_cli import PASS, output, packed  # noqa: F401 - fixture
 from tests.conftest import DEMO_PASSPHRASE
-from tests.core.pack_helpers import EXAMPLE
-
-PASS = "a long example passphrase"
-
-
-@pytest.fixture(scope="module")
-def packed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("audit") / "example.atlas"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(common.PASSPHRASE_ENV, PASS)
-        assert main(["pack", str(EXAMPLE), "-o", str(out)]) == 0
-    return out
 
 
 @pytest.mark.slow
@@ -39,9 +28,7 @@ def test_the_demo_bundle_audits_clean(demo_bundle_path, monkeypatch, capsys):
 
 
 def test_the_report_reads_as_a_pass(packed, monkeypatch, capsys):
-    monkeypatch.setenv(common.PASSPHRASE_ENV, PASS)
-    assert main(["audit", str(packed)]) == 0
-    out = capsys.readouterr().out
+    out = output(monkeypatch, capsys, "audit", str(packed))
     assert out.startswith("Disclosure audit of example.atlas (Worcester example cluster")
     assert "The attacker holds every export of this bundle" in out
     assert "Cells an attacker could pin exactly:       0" in out
@@ -52,11 +39,9 @@ def test_the_report_reads_as_a_pass(packed, monkeypatch, capsys):
 def test_weaker_suppression_is_caught_and_exits_1(packed, monkeypatch, capsys):
     """With only small counts hidden (no secondary suppression), the audit finds cells that
     the sums narrow below the threshold, names them and fails."""
-    monkeypatch.setenv(common.PASSPHRASE_ENV, PASS)
     monkeypatch.setattr(suppression, "protect_hierarchy",
                         lambda hidden, *args, **kwargs: np.asarray(hidden, bool).copy())
-    assert main(["audit", str(packed)]) == 1
-    out = capsys.readouterr().out
+    out = output(monkeypatch, capsys, "audit", str(packed), status=1)
     assert "FAIL:" in out
     narrowed = int(out.split("Cells narrowed below the protection:")[1].split()[0])
     assert narrowed > 0

@@ -20,6 +20,7 @@ so proven.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -329,7 +330,7 @@ def _columns(matrix: sparse.csc_matrix) -> list[tuple]:
     """Each column's (rows, coefficients) as a hashable key."""
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
     return [(indices[a:b].tobytes(), data[a:b].tobytes())
-            for a, b in zip(indptr[:-1], indptr[1:])]
+            for a, b in itertools.pairwise(indptr)]
 
 
 def runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

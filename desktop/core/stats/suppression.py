@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.disclosure.audit import runs
 from desktop.core.disclosure.rule import TOLERANCE, required_width
 
 # Columns blanked in a suppressed row; the denominator stays (see docs/disclosure.md).

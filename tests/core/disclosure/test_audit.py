@@ -102,7 +102,6 @@ def test_nothing_hidden_passes():
 def _brute_force(cells: np.ndarray, hidden: np.ndarray, hidden_rows: np.ndarray,
                  hidden_cols: np.ndarray) -> dict[str, tuple[int, int]]:
     """Every whole-number table that prints the same: the range of each hidden number."""
-    n, m = cells.shape
     total = int(cells.sum())
     free = list(zip(*np.nonzero(hidden)))
     seen: dict[str, set[int]] = {}
