@@ -103,8 +103,8 @@ def suppression_meaning(threshold: str = "the disclosure threshold") -> str:
 
 MARKER_MEANINGS = {
     NOT_AVAILABLE: f"{NOT_AVAILABLE} not available: there is no value for it",
-    NOT_APPLICABLE: f"{NOT_APPLICABLE} not applicable: the figure does not exist for it (the "
-                    "count of a mean or score, or its confidence interval)",
+    NOT_APPLICABLE: f"{NOT_APPLICABLE} not applicable: the figure does not exist here (a "
+                    "mean's or score's count or interval, the county compared with itself)",
 }
 
 

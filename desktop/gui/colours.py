@@ -80,8 +80,9 @@ def cell_word(cell: str) -> str:
 
 def markers_html() -> str:
     """The table markers and what they stand for, for a view's legend line."""
-    return (f"{SUPPRESSED} confidential (small numbers) &nbsp; {NOT_AVAILABLE} not available "
-            f"&nbsp; {NOT_APPLICABLE} not applicable")
+    keys = ((SUPPRESSED, "confidential (small numbers)"), (NOT_AVAILABLE, "not available"),
+            (NOT_APPLICABLE, "not applicable"))
+    return " &nbsp; ".join(f"{marker} {words}".replace(" ", "&nbsp;") for marker, words in keys)
 
 
 def text_colour_on(background: QColor) -> QColor:

@@ -294,7 +294,7 @@ class _Groups:
             if matrix.shape[0]:
                 constraints.append(LinearConstraint(
                     matrix, rhs if equal else np.full(rhs.size, -np.inf), rhs))
-        cols = runs(self.cell_start[group], n)
+        cols = _runs(self.cell_start[group], n)
         result = milp(objective, integrality=(wants_whole & whole).astype(np.int8),
                       bounds=Bounds(0.0, self.upper[cols]),
                       constraints=constraints,
@@ -333,7 +333,7 @@ def _columns(matrix: sparse.csc_matrix) -> list[tuple]:
             for a, b in itertools.pairwise(indptr)]
 
 
-def runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)]), vectorised."""
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
@@ -348,11 +348,11 @@ def _stack(rows: dict[str, np.ndarray], group: np.ndarray, col_off: np.ndarray,
     """The rows of each copy's group, placed on the copy's own columns: a block-diagonal
     matrix and its right-hand side."""
     count = rows["count"][group]
-    rhs = rows["rhs"][runs(rows["start"][group], count)]
+    rhs = rows["rhs"][_runs(rows["start"][group], count)]
     row_off = np.concatenate([[0], np.cumsum(count)])
     n_ent = rows["entries"][group]
     ent_start = np.concatenate([[0], np.cumsum(rows["entries"])])
-    ent = runs(ent_start[group], n_ent)
+    ent = _runs(ent_start[group], n_ent)
     copy = np.repeat(np.arange(group.size), n_ent)
     r = row_off[copy] + rows["e_row"][ent]
     c = col_off[copy] + rows["e_col"][ent]
