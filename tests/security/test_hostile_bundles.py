@@ -90,7 +90,7 @@ CASES = [
      "format_version"),
     ("format_version null", rezip(_manifest(format_version=None)), BundleContentError,
      "format_version"),
-    ("format_version 2", rezip(_manifest(format_version=2)), NewerFormat, "Please update"),
+    ("format_version 3", rezip(_manifest(format_version=3)), NewerFormat, "Please update"),
     ("format_version 10^100", rezip(_manifest(format_version=10**100)), NewerFormat,
      "Please update"),
     # re-zipped archives with altered members
