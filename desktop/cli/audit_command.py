@@ -76,7 +76,7 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
               f"  Cells an attacker could pin exactly:       {result.pinned:,}",
               f"  Cells narrowed below the protection:       {result.narrowed:,}"]
     if result.unchecked:
-        lines.append(f"  Cells the solver could not check in time:  {result.unchecked:,}")
+        lines.append(f"  Cells the solver could not check:          {result.unchecked:,}")
     lines.append("")
     if result.passed:
         lines += _para("PASS: no suppressed count can be worked out, or narrowed below the "
@@ -88,7 +88,7 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
         for failure in result.failures[:SHOWN]:
             high = "no limit" if failure.high == float("inf") else f"{failure.high:g}"
             state = (f"{failure.low:g} to {high} (needs a range of {failure.required:g})"
-                     if failure.checked else "not checked in time")
+                     if failure.checked else "not checked: no answer from the solver")
             lines.append(f"  - {failure.cell}: {state}")
         if len(result.failures) > SHOWN:
             lines.append(f"  ... and {len(result.failures) - SHOWN:,} more (see --json).")

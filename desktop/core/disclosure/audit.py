@@ -82,7 +82,8 @@ class Audit:
         for k in np.flatnonzero(~self.protected):
             label = self.publication.labels[self.cells[k]]
             if not self.solved[k]:
-                out.append(f"{label}: not checked (the solver ran out of time)")
+                out.append(f"{label}: not checked (no answer from the solver in time: the "
+                           "published numbers may be inconsistent or out of range)")
                 continue
             high = "no limit" if np.isinf(self.high[k]) else f"{self.high[k]:g}"
             out.append(f"{label}: an attacker can tell it lies from {self.low[k]:g} to {high}, "
