@@ -5,8 +5,8 @@ within 10 s, and the app's process never grows past 2 GB.
 
 The key derivation runs in a child process whose memory the work factor decides (pyrage picks
 it by timing the writing machine: 2^20 is 1 GiB, 2^21 2 GiB); its peak is held to what the
-largest accepted work factor needs (age_header.MAX_WORK_FACTOR), and the app's own peak
-(ru_maxrss of the process itself, without its children) to 2 GB.
+largest accepted work factor needs (age_header.MAX_WORK_FACTOR), and the app's own peak (the
+high-water mark of its memory, VmHWM, without its children) to 2 GB.
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ PASS = "pass phrase"
 HANG_S = 10.0
 MEMORY_KIB = 2 * 10**9 // 1024  # 2 GB: the app's own process
 KDF_KIB = (scrypt_memory(MAX_WORK_FACTOR) + 256 * 2**20) // 1024  # scrypt plus an interpreter
-# Runs the command line, then writes its own peak and its children's (KiB) on stderr's last line
+# Runs the command line, then writes its own peak and its children's (KiB) on stderr's last line.
+# Its own is VmHWM, the high-water mark of the memory it maps after starting: ru_maxrss would
+# also count the test run's memory, which a forked child shares until it starts Python.
 PEAKS = ("import atexit, resource, runpy, sys\n"
          "def peaks():\n"
-         "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "    own = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+         "               if line.startswith('VmHWM:'))\n"
          "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
          "    sys.stderr.write(f'\\nPEAKS {own} {kids}\\n')\n"
          "atexit.register(peaks)\n"

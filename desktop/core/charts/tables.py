@@ -2,7 +2,8 @@
 
 Each `*_table` function takes the same arguments as its chart (without the Axes), so one set of
 inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind.
-Numbers are formatted with `format_value`, so suppressed values read "*" here as on the chart.
+Numbers are formatted with `format_value`, so suppressed values read "[c]" here as on the
+chart; `chart_table_notes` explains the markers a table uses, for under it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from desktop.core.charts.distribution import (
     suppressed_range,
 )
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
-from desktop.core.model import COUNTY, Bundle, Indicator
+from desktop.core.format import marker_notes
+from desktop.core.model import COUNTY, NOT_APPLICABLE, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
 from desktop.core.stats.comparison import DEFAULT, Comparison
 
@@ -47,7 +49,7 @@ def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
                           for c in ("value", "lower95", "upper95")),
              comparison.label(row["significance"])] for name, row in frame.iterrows()]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
-                             for c in ("value", "lower95", "upper95")), ""])
+                             for c in ("value", "lower95", "upper95")), NOT_APPLICABLE])
     return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, comparison.column])
 
 
@@ -89,6 +91,11 @@ CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
     "distribution": (distribution_chart, distribution_table),
 }
 CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution"}
+
+
+def chart_table_notes(table: pd.DataFrame) -> list[str]:
+    """What each marker a chart's table uses stands for: the lines written under it."""
+    return marker_notes(table.astype(str).to_numpy().ravel())
 
 
 def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:

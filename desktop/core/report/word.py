@@ -211,6 +211,17 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
     return table
 
 
+def add_table_notes(doc: DocumentType, lines: Sequence[str]) -> None:
+    """Notes written just under a table (what its markers mean), in the table's small type."""
+    for k, line in enumerate(lines):
+        paragraph = doc.add_paragraph()
+        last = k == len(lines) - 1
+        paragraph.paragraph_format.space_before = Pt(2 if k == 0 else 0)
+        paragraph.paragraph_format.space_after = Pt(6 if last else 0)
+        paragraph.paragraph_format.keep_with_next = not last  # the notes stay together
+        paragraph.add_run(line).font.size = Pt(TABLE_FONT_PT)
+
+
 def add_bullets(doc: DocumentType, items: Sequence[str]) -> None:
     for item in items:
         doc.add_paragraph(item, style="List Bullet")

@@ -174,8 +174,13 @@ def _suppress(table: pd.DataFrame, threshold: int) -> None:
     """Primary and secondary suppression of the deciles, whose sum is the county's (with the
     areas of no decile)."""
     count = table["numerator"].to_numpy(float)
-    hidden = suppression.primary_mask(count, threshold)
-    hidden = suppression.secondary_mask(hidden, count, np.ones(count.size, bool),
-                                        child_group=np.zeros(count.size, np.int64),
-                                        parent_group=np.full(count.size, -1), n_groups=1)
-    table["suppressed"] = hidden
+    n = count.size
+    # the deciles are the parts of one sum whose total, the county's count, is published: it
+    # is the last row here, shown, so every hidden decile keeps the range the rule asks for
+    rows = np.append(count, np.nansum(count))
+    hidden = np.append(suppression.primary_mask(count, threshold), False)
+    hidden = suppression.protect_hierarchy(
+        hidden, rows, ~np.isnan(rows), suppression.Protection.uniform(n + 1, threshold),
+        child_group=np.append(np.zeros(n, np.int64), -1),
+        parent_group=np.append(np.full(n, -1), 0), n_groups=1)
+    table["suppressed"] = hidden[:n]
