@@ -99,16 +99,29 @@ def _profile_row(indicator: Indicator, period: str | None, cluster: str, stats: 
                trend=stats.trend(indicator.id, cluster).value)
     if table is None:
         return row
-    own, county = table.loc[cluster], table.loc[COUNTY]
-    row.update(count=own["numerator"], denominator=own["denominator"], value=own["value"],
-               lower95=own["lower95"], upper95=own["upper95"], county_value=county["value"],
-               county_lower95=county["lower95"], county_upper95=county["upper95"],
-               significance=str(own["significance"]), suppressed=bool(own["suppressed"]))
-    shown = table["value"].drop(COUNTY).dropna()  # suppressed values are already NaN
-    if not shown.empty:
-        row.update(lowest=shown.min(), lowest_cluster=shown.idxmin(),
-                   highest=shown.max(), highest_cluster=shown.idxmax())
+    # positions and numpy, not .loc on a mixed-type frame: 250 rows of .loc took most of a
+    # Word profile's second
+    names = list(table.index)
+    own, county = names.index(cluster), names.index(COUNTY)
+    column = {name: table[name].to_numpy() for name in _ROW_COLUMNS}
+    row.update(count=column["numerator"][own], denominator=column["denominator"][own],
+               value=column["value"][own], lower95=column["lower95"][own],
+               upper95=column["upper95"][own], county_value=column["value"][county],
+               county_lower95=column["lower95"][county],
+               county_upper95=column["upper95"][county],
+               significance=str(column["significance"][own]),
+               suppressed=bool(column["suppressed"][own]))
+    values = np.asarray(column["value"], dtype=float)
+    shown = np.flatnonzero(~np.isnan(values) & (np.arange(len(names)) != county))
+    if shown.size:  # suppressed values are already NaN; the first of equals, as idxmin
+        low, high = shown[np.argmin(values[shown])], shown[np.argmax(values[shown])]
+        row.update(lowest=values[low], lowest_cluster=names[low],
+                   highest=values[high], highest_cluster=names[high])
     return row
+
+
+_ROW_COLUMNS = ("numerator", "denominator", "value", "lower95", "upper95", "significance",
+                "suppressed")
 
 
 def cluster_profile(bundle: Bundle, stats: Statistics, cluster: str,
