@@ -11,10 +11,11 @@ from pathlib import Path
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 COMMAND = ".venv/bin/python bench/run.py"
-# measurement -> (county target, England target, unit); seconds unless the unit says MB
+# measurement -> (county target, England target, unit); seconds unless the unit says MB.
+# The second round's (issue 20; open keeps the first round's, which the second does not change)
 TARGETS = {
-    "switch": (0.05, 0.3, "s"), "open": (1.0, 5.0, "s"), "first_window": (2.0, 2.0, "s"),
-    "memory": (500.0, 2000.0, "MB"), "docx_one": (3.0, None, "s"), "docx_all": (30.0, None, "s"),
+    "switch": (0.03, 0.06, "s"), "open": (1.0, 5.0, "s"), "first_window": (0.8, 0.8, "s"),
+    "memory": (400.0, 2500.0, "MB"), "docx_one": (1.0, None, "s"), "docx_all": (8.0, None, "s"),
 }
 
 
