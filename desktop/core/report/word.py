@@ -202,6 +202,7 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
             shade(merged, GROUP_FILL)
         tr = table._tbl.add_tr()
         _no_split(_Row(tr, table))
+        values = [*values[:len(header)], *[""] * (len(header) - len(values))]  # a full row
         for k, text in enumerate(values):
             fill = (fills or {}).get(k, [None] * len(rows))[i]
             look = (k, k in right_aligned, "FFFFFF" if fill and needs_white_text(fill) else None,
