@@ -88,12 +88,12 @@ def open_peak(path: Path, passphrase: str, naive: bool) -> dict:
     in its child process (age_process), so this process's high-water mark (VmHWM) is the open
     beyond it: the decrypted payload, then parsing and, for ours, the statistics and the map's
     geometry. `before_mb`: resident memory with the libraries imported, before the open."""
+    import geopandas  # noqa: F401  (both opens need it; imported before the baseline)
+
     from bench.timing import own_memory_mb
     from desktop.core.bundle.archive import bundle_from_zip
     from desktop.core.bundle.encrypted import check_age_header, decrypt
     from desktop.core.workspace import derive
-
-    import geopandas  # noqa: F401  (both opens need it; imported before the baseline)
     before = own_memory_mb()["rss_mb"]
     payload = decrypt(check_age_header(path.read_bytes(), path.name), passphrase, path.name)
     if naive:
