@@ -94,6 +94,7 @@ def open_peak(path: Path, passphrase: str, naive: bool) -> dict:
     from desktop.core.bundle.archive import bundle_from_zip
     from desktop.core.bundle.encrypted import check_age_header, decrypt
     from desktop.core.workspace import derive
+
     before = own_memory_mb()["rss_mb"]
     payload = decrypt(check_age_header(path.read_bytes(), path.name), passphrase, path.name)
     if naive:
