@@ -124,6 +124,9 @@ class Manifest:
     format_version: int = 1  # as read from manifest.json; writers pick the oldest that fits
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
+    # context indicators that find each cluster's similar clusters, and how many (0: default)
+    similar_indicators: tuple[str, ...] = ()
+    similar_count: int = 0
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
