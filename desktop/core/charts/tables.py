@@ -1,7 +1,10 @@
-"""The numbers behind each chart, as a table: the table alternative on screen and in exports.
+"""The numbers behind each chart, as a table: the table alternative on screen and in exports,
+and the registry of every chart (CHARTS).
 
 Each `*_table` function takes the same arguments as its chart (without the Axes), so one set of
-inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind.
+inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind. The
+analysis charts (funnel, inequality, scatter, neighbours) keep their table and inputs in their
+own modules.
 Numbers are formatted with `format_value`, so suppressed values read "*" here as on the chart.
 """
 
@@ -24,6 +27,15 @@ from desktop.core.charts.distribution import (
     suppressed_areas,
     suppressed_range,
 )
+from desktop.core.charts.funnel import funnel_chart, funnel_inputs, funnel_table
+from desktop.core.charts.inequality import (
+    inequality_chart,
+    inequality_inputs,
+    inequality_table,
+)
+from desktop.core.charts.neighbours import neighbours_chart, neighbours_inputs, neighbours_table
+from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
+from desktop.core.charts.scatter import scatter_chart, scatter_inputs, scatter_table
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
 from desktop.core.model import COUNTY, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
@@ -87,12 +99,21 @@ CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
     "bars": (bar_chart, bar_table),
     "trend": (trend_chart, trend_table),
     "distribution": (distribution_chart, distribution_table),
+    "funnel": (funnel_chart, funnel_table),
+    "inequality": (inequality_chart, inequality_table),
+    "scatter": (scatter_chart, scatter_table),
+    "neighbours": (neighbours_chart, neighbours_table),
 }
-CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution"}
+CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution",
+                "funnel": "Funnel", "inequality": "Inequality", "scatter": "Two indicators",
+                "neighbours": "Similar clusters"}
+# the inputs of the analysis charts, from an open bundle (the first three are made below)
+ANALYSIS_INPUTS = {"funnel": funnel_inputs, "inequality": inequality_inputs,
+                   "scatter": scatter_inputs, "neighbours": neighbours_inputs}
 
 
 def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:
-    """Draw the chart of `kind` ("bars", "trend" or "distribution") onto `ax`."""
+    """Draw the chart of `kind` (a key of CHARTS) onto `ax`."""
     return CHARTS[kind][0](ax, **inputs)
 
 
@@ -113,13 +134,18 @@ def chart_table(kind: str, **inputs) -> pd.DataFrame:
 
 
 def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: Indicator,
-                 period: str, cluster: str | None) -> dict:
+                 period: str, cluster: str | None,
+                 options: ChartOptions = DEFAULT_OPTIONS) -> dict:
     """The keyword arguments of `draw_chart`/`chart_table` for one chart of an open bundle.
 
-    Bars need no cluster (it is only highlighted); trend and distribution do, and take the
-    bundle's first cluster when none is chosen. Areas of the county are all the bundle's areas,
-    including any in no cluster, as in the county value.
+    Bars, funnel, inequality and scatter need no cluster (it is only highlighted, or shown
+    beside the county); trend, distribution and similar clusters do, and take the bundle's
+    first cluster when none is chosen. Areas of the county are all the bundle's areas,
+    including any in no cluster, as in the county value. `options`: the scatter's second
+    indicator and level, and the similar clusters' context.
     """
+    if kind in ANALYSIS_INPUTS:
+        return ANALYSIS_INPUTS[kind](bundle, statistics, indicator, period, cluster, options)
     if kind == "bars":
         values = statistics.cluster_values(indicator.id, period)
         return {"indicator": indicator, "period": period, "clusters": values.drop(index=COUNTY),
