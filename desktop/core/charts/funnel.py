@@ -98,7 +98,7 @@ def _draw(ax: Axes, indicator: Indicator, funnel: fn.Funnel, highlight: str | No
     beyond = points["verdict"].isin((fn.HIGH_998, fn.LOW_998)).to_numpy()
     ax.scatter(points["size"], points["value"], s=np.where(beyond, 60, 38),
                c=[SIGNIFICANCE_COLOURS[s.value] for s in sig], edgecolors="#4d4d4d",
-               linewidths=0.6, zorder=5, gid="points")
+               linewidths=0.6, zorder=5, gid="points", picker=True)
     chosen = points["name"] == highlight
     if chosen.any():
         ax.scatter(points.loc[chosen, "size"], points.loc[chosen, "value"], s=150,

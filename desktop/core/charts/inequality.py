@@ -101,8 +101,9 @@ def _group(ax: Axes, indicator: Indicator, found: DecileInequality, fill: str, l
     if shown.any():
         ax.plot(x[shown], fitted[shown], color=line, linestyle="--" if name == "County"
                 else "-", linewidth=1.4, zorder=5, gid=f"sii:{name}")
+        sii = fmt(indicator, found.result.sii)
         handles.append(Line2D([], [], color=line, linestyle="--" if name == "County" else "-",
-                              label=f"{name}: slope"))
+                              label=f"{name}: slope, SII {sii}"))
     return handles
 
 

@@ -95,7 +95,7 @@ def _bars(ax: Axes, indicator: Indicator, shown: pd.DataFrame, values: pd.DataFr
             ax.axvline(level, color=colour, linestyle=style, linewidth=1.3, zorder=3,
                        gid="pooled" if colour == POOL_COLOUR else "county")
             handles.append(Line2D([], [], color=colour, linestyle=style, label=label))
-    labels = [f"{c}" if k == 0 else f"{c}  (distance {d:.2f})"
+    labels = [f"{c}" if k == 0 else f"{c}\ndistance {d:.2f}"
               for k, (c, d) in enumerate(zip(shown["cluster"], shown["distance"]))]
     ax.set_yticks(y, labels=labels)
     ax.get_yticklabels()[0].set_fontweight("bold")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
 
 from desktop.core.charts.common import axis_label, fmt, place_names
 from desktop.core.charts.options import ChartOptions
@@ -32,8 +33,7 @@ from desktop.core.stats.correlation import Correlation, pearson, strength
 if TYPE_CHECKING:
     from desktop.core.stats.table import Statistics
 
-EXPLANATION = ("Each dot is a {what}; r near +1 or -1 means the two indicators rise and fall "
-               "together, near 0 that they do not.")
+EXPLANATION = "Each dot is a {what}; an r near +1 or -1 means the two go together."
 NAMED_UP_TO = 20  # clusters named beside their dots; more are named on hover only
 OTHER_COLOUR = "#9a9a9a"
 
@@ -80,7 +80,8 @@ def scatter_chart(ax: Axes, indicator: Indicator, versus: Indicator, period: str
     with style_context():
         colours = np.where(own, CLUSTER_COLOUR, OTHER_COLOUR if areas else CLUSTER_COLOUR)
         dots = ax.scatter(drawn["x"], drawn["y"], s=10 if areas else 36, c=list(colours),
-                          alpha=0.75 if areas else 0.9, linewidths=0, zorder=4, gid="points")
+                          alpha=0.75 if areas else 0.9, linewidths=0, zorder=4, gid="points",
+                          picker=True)
         ax._atlas_hover = (dots, [_hover_text(indicator, versus, row, areas)
                                   for _, row in drawn.iterrows()])
         if own.any() and not areas:
@@ -91,6 +92,9 @@ def scatter_chart(ax: Axes, indicator: Indicator, versus: Indicator, period: str
             span = np.array([drawn["x"].min(), drawn["x"].max()])
             ax.plot(span, intercept + slope * span, color=MUTED_TEXT, linestyle="--",
                     linewidth=1, zorder=3, gid="fit")
+        # the result in the legend, in view: on screen the notes become a tooltip
+        ax.legend(handles=_legend(correlation, highlight, areas), loc="upper left",
+                  bbox_to_anchor=(1.01, 1))
         ax.set_xlabel(f"{title_with_unit(versus.title, versus.unit)}, {versus_period}")
         ax.set_ylabel(axis_label(indicator))
         if not areas and len(drawn) <= NAMED_UP_TO:
@@ -98,11 +102,30 @@ def scatter_chart(ax: Axes, indicator: Indicator, versus: Indicator, period: str
             ax.autoscale_view()
             place_names(ax, drawn["x"], drawn["y"], drawn["name"], highlight, fontsize=7)
         what = "small area" if areas else "cluster"
-        subtitle = f"{period}, against {versus.title}. {EXPLANATION.format(what=what)}"
+        subtitle = f"{period}. {EXPLANATION.format(what=what)}"
         annotate_chart(ax, indicator.title, subtitle,
                        _notes(correlation, points, highlight, areas), indicator.source,
                        indicator.synthetic or versus.synthetic)
     return ax
+
+
+def _legend(correlation: Correlation, highlight: str | None, areas: bool) -> list:
+    def dot(colour: str, label: str) -> Line2D:
+        return Line2D([], [], linestyle="none", marker="o", color=colour, label=label)
+
+    if not areas:
+        handles = [dot(CLUSTER_COLOUR, "Clusters")]
+    elif highlight:
+        handles = [dot(CLUSTER_COLOUR, f"Small areas of\n{highlight}"),
+                   dot(OTHER_COLOUR, "Other small areas")]
+    else:
+        handles = [dot(OTHER_COLOUR, "Small areas")]
+    if np.isfinite(correlation.r):
+        interval = (f"\n95% CI {correlation.lower:.2f} to {correlation.upper:.2f}"
+                    if np.isfinite(correlation.lower) else "")
+        handles.append(Line2D([], [], color=MUTED_TEXT, linestyle="--",
+                              label=f"Best fit, r = {correlation.r:.2f}{interval}"))
+    return handles
 
 
 def _hover_text(indicator: Indicator, versus: Indicator, row: pd.Series, areas: bool) -> str:

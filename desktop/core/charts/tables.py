@@ -39,7 +39,7 @@ from desktop.core.charts.scatter import scatter_chart, scatter_inputs, scatter_t
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
 from desktop.core.model import COUNTY, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, SIMILAR, Comparison
 
 if TYPE_CHECKING:
     from desktop.core.stats.aggregate import Statistics
@@ -51,16 +51,22 @@ QUARTILES = (25, 50, 75)  # as matplotlib's box plot, so the table matches the b
 def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
               colours: Mapping | None = None, order: str = "bundle",
-              comparison: Comparison = DEFAULT) -> pd.DataFrame:
-    """One row per cluster in the chart's order, then the county."""
+              comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None
+              ) -> pd.DataFrame:
+    """One row per cluster in the chart's order, then the county; with `benchmarks`, each
+    cluster's similar clusters' pooled value before its verdict."""
     frame = ordered_clusters(clusters, order)
     county = pd.Series(county)
+    own = ([] if benchmarks is None else
+           [fmt(indicator, v) for v in benchmarks.reindex(frame.index.astype(str))])
     rows = [[str(name), *(fmt(indicator, row[c], row["suppressed"])
                           for c in ("value", "lower95", "upper95")),
-             comparison.label(row["significance"])] for name, row in frame.iterrows()]
+             *own[k:k + 1], comparison.label(row["significance"])]
+            for k, (name, row) in enumerate(frame.iterrows())]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
-                             for c in ("value", "lower95", "upper95")), ""])
-    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, comparison.column])
+                             for c in ("value", "lower95", "upper95")), *([""] if own else []), ""])
+    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL,
+                                       *(["Similar clusters"] if own else []), comparison.column])
 
 
 def trend_table(indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
@@ -105,8 +111,16 @@ CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
     "neighbours": (neighbours_chart, neighbours_table),
 }
 CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution",
-                "funnel": "Funnel", "inequality": "Inequality", "scatter": "Two indicators",
-                "neighbours": "Similar clusters"}
+                "funnel": "Funnel", "inequality": "Inequality", "scatter": "Scatter",
+                "neighbours": "Similar"}
+CHART_TIPS = {
+    "bars": "The indicator in every cluster, with the county",
+    "trend": "The cluster over time, against the county",
+    "distribution": "The small areas of the cluster and of the county",
+    "funnel": "Funnel plot: is a cluster's value unusual for its size?",
+    "inequality": "By deprivation decile, with the slope index of inequality",
+    "scatter": "Two indicators: do they go together across the clusters or small areas?",
+    "neighbours": "Similar clusters: the clusters most like this one, compared"}
 # the inputs of the analysis charts, from an open bundle (the first three are made below)
 ANALYSIS_INPUTS = {"funnel": funnel_inputs, "inequality": inequality_inputs,
                    "scatter": scatter_inputs, "neighbours": neighbours_inputs}
@@ -148,9 +162,12 @@ def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: I
         return ANALYSIS_INPUTS[kind](bundle, statistics, indicator, period, cluster, options)
     if kind == "bars":
         values = statistics.cluster_values(indicator.id, period)
+        comparison = statistics.comparison
+        similar = (statistics.peer_values(indicator.id, period, comparison.peers)
+                   if comparison.against == SIMILAR else None)
         return {"indicator": indicator, "period": period, "clusters": values.drop(index=COUNTY),
                 "county": values.loc[COUNTY], "highlight": cluster,
-                "comparison": statistics.comparison}
+                "comparison": comparison, "benchmarks": similar}
     cluster = cluster or bundle.cluster_names[0]
     if kind == "trend":
         return {"indicator": indicator, "cluster_name": cluster,

@@ -21,7 +21,9 @@ from desktop.core.stats.aggregate import Statistics
 REPORT_DPI = 200  # sharp in print at 16 cm; 300 dpi triples the file size for no visible gain
 CHART_HEIGHT_CM = {"bars": 9.5, "trend": 8.5, "distribution": 7.0}
 MAX_CHART_HEIGHT_CM = 22.0  # a bar chart of many clusters grows up to most of an A4 page
-CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot"}
+CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot",
+               "funnel": "Funnel plot", "inequality": "Bar chart by deprivation decile",
+               "scatter": "Scatter plot", "neighbours": "Bar chart of similar clusters"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
                  for _, r in table.iterrows()]
         return (f"{head} of {indicator.title} for every cluster with 95% confidence intervals "
                 f"and the county as a dashed line: " + "; ".join(parts) + ".")
+    if kind in ANALYSIS_ALT_TEXT:
+        return ANALYSIS_ALT_TEXT[kind](head, indicator, table)
     if kind == "trend":
         cluster_col, county_col = table.columns[1], table.columns[4]
         parts = [f"{r['Period']}: {r[cluster_col]} against county {r[county_col]}"
@@ -57,6 +61,49 @@ def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
                f"{r['Suppressed areas lie within']}" if r["Suppressed"] else "")
             for _, r in table.iterrows()]
     return f"{head} of {indicator.title} in small areas: " + "; ".join(rows) + "."
+
+
+def _funnel_words(head: str, indicator: Indicator, table) -> str:
+    county = table[table["Cluster"] == "County"]["Value"].iat[0]
+    verdicts = table["Against the funnel"]
+    outside = [f"{r['Cluster']} {r['Value']} ({r['Against the funnel'].lower()})"
+               for _, r in table[verdicts.str.startswith(("Worse", "Better", "Higher",
+                                                          "Lower"))].iterrows()]
+    inside = int((verdicts == "Within the limits").sum())
+    return (f"{head} of {indicator.title}: each cluster's value against its size, with 95% "
+            f"and 99.8% control limits around the county value {county}. {inside} clusters "
+            "lie within the limits; "
+            + ("outside them: " + "; ".join(outside) if outside else "none outside them")
+            + ".")
+
+
+def _inequality_words(head: str, indicator: Indicator, table) -> str:
+    groups = [c.removesuffix(" value") for c in table.columns if c.endswith(" value")]
+    parts = []
+    for name in groups:
+        deciles = ", ".join(f"{r['Decile']}: {r[name + ' value']}"
+                            for _, r in table.iloc[:-1].iterrows())
+        parts.append(f"{name}, deciles {deciles}; slope index of inequality "
+                     f"{table[name + ' value'].iat[-1]} ({table[name + ' 95% CI'].iat[-1]})")
+    return (f"{head} of {indicator.title}, from the most deprived tenth of areas (1) to the "
+            "least (10): " + ". ".join(parts) + ".")
+
+
+def _scatter_words(head: str, indicator: Indicator, table) -> str:
+    x_title, y_title = table.columns[-2], table.columns[-1]
+    return (f"{head} of {y_title} against {x_title}, one point per "
+            f"{table.columns[0].lower()}: {table.iloc[-1, -2]}.")
+
+
+def _neighbours_words(head: str, indicator: Indicator, table) -> str:
+    value = table.columns[-2]
+    rows = [f"{r['Cluster']}" + (f" (distance {r['Distance']})" if r["Distance"] else "")
+            + f" {r[value]}" for _, r in table.iterrows()]
+    return f"{head}: {value} for " + "; ".join(rows) + "."
+
+
+ANALYSIS_ALT_TEXT = {"funnel": _funnel_words, "inequality": _inequality_words,
+                     "scatter": _scatter_words, "neighbours": _neighbours_words}
 
 
 class ReportFigures:

@@ -1,9 +1,12 @@
-"""ChartView: one indicator as bars across clusters, a trend or a distribution, or as a table.
+"""ChartView: one indicator as bars across clusters, a trend, a distribution, a funnel plot, by
+deprivation decile, against a second indicator or among similar clusters, or as a table.
 
 The view keeps one Figure on one canvas (never pyplot) and redraws only the chart on show,
 through the same core functions the exports use. "Show as table" swaps the canvas for a table
-of the same numbers (the product's table alternative to every chart). Clicking a bar emits
-`cluster_clicked` with the cluster's name.
+of the same numbers (the product's table alternative to every chart). Clicking a bar, or a
+cluster's dot on the funnel or the scatter, emits `cluster_clicked` with the cluster's name;
+the scatter names the point under the mouse. The options of the scatter and the similar
+clusters sit in a row under the tabs (chart_options), shown with their chart.
 
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
@@ -15,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,13 +30,16 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
 from desktop.core.charts.bars import height_for_names
+from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
+    CHART_TIPS,
     CHART_TITLES,
     CHARTS,
     chart_figure,
@@ -41,13 +47,15 @@ from desktop.core.charts.tables import (
     chart_table,
     draw_chart,
 )
-from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.gui import clipboard
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
+from desktop.gui.views.chart_options import ChartOptionsBar
 
-KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
+KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
+CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
 EXPORT_SIZE_CM = (16.0, 10.0)
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
@@ -62,20 +70,25 @@ class ChartView(QWidget):
         super().__init__(parent)
         self._inputs: dict[str, dict] = {}
         self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
+        self._neighbours = None  # the session's similar-clusters context
         self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
 
         self.tabs = QTabBar()
-        for kind in KINDS:
+        for i, kind in enumerate(KINDS):
             self.tabs.addTab(CHART_TITLES[kind])
+            self.tabs.setTabToolTip(i, CHART_TIPS[kind])
         self.tabs.setAccessibleName("Chart type")
         self.table_toggle = QCheckBox("Show as &table")
         self.table_toggle.setToolTip("Show the numbers behind the chart as a table")
+        self.options_bar = ChartOptionsBar()
+        self.options_bar.options_changed.connect(self._options_changed)
         with style_context():
             self.figure = Figure(layout="constrained")
             self.axes = self.figure.add_subplot()
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
         self._legend_room = 0.0  # the legend width (px) the current layout makes room for
@@ -101,12 +114,15 @@ class ChartView(QWidget):
         self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.table)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.tabs, 1)
-        bar.addWidget(self.table_toggle)
+        row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
+        row.setContentsMargins(0, 0, 4, 0)
+        row.addWidget(self.options_bar, 1)
+        row.addWidget(self.table_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.setSpacing(2)
+        layout.addWidget(self.tabs)
+        layout.addLayout(row)
         layout.addWidget(self.stack, 1)
         self.tabs.currentChanged.connect(self._on_tab)
         self.table_toggle.toggled.connect(self._refresh)
@@ -120,9 +136,16 @@ class ChartView(QWidget):
         self.tabs.setCurrentIndex(KINDS.index(kind))
 
     def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
-                 cluster: str | None) -> None:
-        """Take the chart inputs from an open bundle; only the visible chart is computed."""
+                 cluster: str | None, neighbours=None) -> None:
+        """Take the chart inputs from an open bundle; only the visible chart is computed.
+        `neighbours`: the context that finds similar clusters (stats.neighbours)."""
+        if self._source is None or self._source[0] is not bundle:
+            self.options_bar.set_indicators(bundle.manifest.indicators,
+                                            bundle.manifest.deprivation_indicator,
+                                            len(bundle.cluster_names))
         self._source = (bundle, statistics, indicator, period, cluster)
+        self._neighbours = neighbours
+        self.options_bar.set_neighbours(neighbours)
         self._inputs.clear()
         self._refresh()
 
@@ -145,7 +168,8 @@ class ChartView(QWidget):
         """The inputs of a chart (the current one by default), computing them if needed."""
         kind = kind or self.kind
         if kind not in self._inputs and self._source is not None:
-            self._inputs[kind] = chart_inputs(kind, *self._source)
+            self._inputs[kind] = chart_inputs(kind, *self._source,
+                                              self.options_bar.options(self._neighbours))
         return self._inputs.get(kind)
 
     def table_frame(self) -> pd.DataFrame | None:
@@ -182,7 +206,12 @@ class ChartView(QWidget):
             self._refresh()
 
     def _on_tab(self, _index: int) -> None:
+        self.options_bar.set_kind(self.kind)
         self.kind_changed.emit(self.kind)
+        self._refresh()
+
+    def _options_changed(self) -> None:
+        self._inputs.pop("scatter", None)
         self._refresh()
 
     def _refresh(self, *_args) -> None:
@@ -293,6 +322,24 @@ class ChartView(QWidget):
         name = event.artist.get_gid()
         if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
             self.cluster_clicked.emit(name)
+        elif self.kind in CLICKABLE_DOTS and name == "points" and len(event.ind):
+            inputs = self.inputs()
+            if self.kind == "funnel":
+                self.cluster_clicked.emit(str(inputs["funnel"].points["name"].iat[event.ind[0]]))
+            elif inputs["points"].level == MAP_CLUSTERS:
+                self.cluster_clicked.emit(str(inputs["points"].drawn["name"].iat[event.ind[0]]))
+
+    def _on_motion(self, event) -> None:
+        """On the scatter, the point under the mouse named in a tooltip."""
+        if self.kind != "scatter" or self.table_toggle.isChecked():
+            return
+        text = hover_label(self.axes, event)
+        if text:
+            ratio = self.canvas.device_pixel_ratio
+            at = QPoint(int(event.x / ratio), int(self.canvas.height() - event.y / ratio))
+            QToolTip.showText(self.canvas.mapToGlobal(at), text, self.canvas)
+        else:
+            QToolTip.hideText()
 
 
 def _layout_texts(artist) -> tuple:
