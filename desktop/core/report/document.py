@@ -30,7 +30,8 @@ from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
-from desktop.core.report.figures import Picture, ReportFigures
+from desktop.core.report.analysis import add_analysis
+from desktop.core.report.figures import ReportFigures, add_figure
 from desktop.core.report.tables import SIGNIFICANCE_COLUMN, profile_rows, suppression_note
 from desktop.core.report.text import (
     cluster_description,
@@ -41,7 +42,7 @@ from desktop.core.report.text import (
     source_notes,
     summary_sentence,
 )
-from desktop.core.report.word import add_bullets, add_picture, add_table, new_document
+from desktop.core.report.word import add_bullets, add_intro, add_table, new_document
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.crossborder import crossborder_section_rows
@@ -88,16 +89,6 @@ def map_indicator(bundle: Bundle) -> Indicator:
         return manifest.indicator(manifest.deprivation_indicator or "")
     except KeyError:
         return manifest.indicators[0]
-
-
-def _intro(doc: DocumentType, text: str) -> None:
-    """A paragraph kept on the page of the table or figure it introduces."""
-    doc.add_paragraph(text).paragraph_format.keep_with_next = True
-
-
-def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
-    counter[0] += 1
-    add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
 
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
@@ -147,7 +138,7 @@ def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluste
         doc.add_paragraph("The bundle names no deprivation indicator, so areas are not ranked.")
         return
     indicator = map_indicator(bundle)
-    _intro(doc, f"The {len(areas)} small areas of the cluster with the highest "
+    add_intro(doc, f"The {len(areas)} small areas of the cluster with the highest "
            f"{indicator.title} (higher means more deprived); national decile 1 is "
            "the most deprived tenth of areas in England.")
     rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
@@ -165,7 +156,7 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     doc.add_paragraph(summary)
     for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
                            (f"Where the children living in {cluster} go to school", outflow)):
-        _intro(doc, caption + ".")
+        add_intro(doc, caption + ".")
         add_table(doc, tuple(table.columns), table.astype(str).values.tolist(),
                   (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
 
@@ -221,7 +212,7 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
     manifest = figures.bundle.manifest
     if issues.empty:
         doc.add_heading("Chart", level=1)
-        _intro(doc, "With no potential issues to chart, this chart shows deprivation across "
+        add_intro(doc, "With no potential issues to chart, this chart shows deprivation across "
                "the clusters.")
         charted = [map_indicator(figures.bundle)]
     else:
@@ -229,17 +220,17 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
             .paragraph_format.page_break_before = True
         charted = [manifest.indicator(i) for i in issues["indicator_id"].head(MAX_ISSUE_CHARTS)]
         if len(issues) > len(charted):
-            _intro(doc, f"The first {len(charted)} of the {len(issues)} potential issues, "
+            add_intro(doc, f"The first {len(charted)} of the {len(issues)} potential issues, "
                    "each across all clusters and over time.")
     for k, indicator in enumerate(charted):
         progress(0.2 + 0.6 * k / len(charted), f"{cluster}: {indicator.title}")
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
             if figures.too_few_areas(indicator):
-                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
-        _figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
+                add_figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
+        add_figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
         if len(stats.periods(indicator.id)) > 1:
-            _figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
+            add_figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
@@ -268,7 +259,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         doc.add_paragraph(f"No indicator is significantly worse than {comparison.benchmark} "
                           f"({comparison.level_text} confidence) in this cluster.")
     else:
-        _intro(doc, f"Indicators where the cluster is significantly worse than "
+        add_intro(doc, f"Indicators where the cluster is significantly worse than "
                f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
                "relative difference from the county first.")
         _issues_table(doc, issues, pool)
@@ -279,14 +270,15 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
+    add_figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
 
     _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
+    add_analysis(doc, bundle, stats, cluster, issues, figures, progress, counter)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
     when = (f"its latest {pool} periods combined" if pool > 1 else "its latest period")
-    _intro(doc, f"Each indicator in {when}, grouped by theme. {comparison.method} "
+    add_intro(doc, f"Each indicator in {when}, grouped by theme. {comparison.method} "
            f"Verdicts read \"Better {comparison.level_text}\", \"Worse "
            f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
            "highest cluster; the trend is the recent trend (- where it cannot be calculated); "

@@ -16,10 +16,12 @@ from desktop.core.maps.choropleth import level_values, map_layer
 from desktop.core.maps.export import MapFigure, MapOptions, map_title
 from desktop.core.model import MAP_AREAS, Bundle, Indicator
 from desktop.core.plotting.style import CM_PER_INCH, new_figure, style_context
+from desktop.core.report.word import add_picture
 from desktop.core.stats.aggregate import Statistics
 
 REPORT_DPI = 200  # sharp in print at 16 cm; 300 dpi triples the file size for no visible gain
-CHART_HEIGHT_CM = {"bars": 9.5, "trend": 8.5, "distribution": 7.0}
+CHART_HEIGHT_CM = {"bars": 9.5, "trend": 8.5, "distribution": 7.0, "funnel": 9.5,
+                   "inequality": 9.0, "scatter": 9.5, "neighbours": 8.0}
 MAX_CHART_HEIGHT_CM = 22.0  # a bar chart of many clusters grows up to most of an A4 page
 CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot",
                "funnel": "Funnel plot", "inequality": "Bar chart by deprivation decile",
@@ -106,6 +108,12 @@ ANALYSIS_ALT_TEXT = {"funnel": _funnel_words, "inequality": _inequality_words,
                      "scatter": _scatter_words, "neighbours": _neighbours_words}
 
 
+def add_figure(doc, picture: Picture, counter: list[int]) -> None:
+    """`picture` as the next numbered figure (`counter` holds the last number)."""
+    counter[0] += 1
+    add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
+
+
 class ReportFigures:
     """Renders the pictures of cluster profiles, keeping the figures between calls."""
 
@@ -173,7 +181,11 @@ class ReportFigures:
         when = (f"{periods[0]} to {periods[-1]}" if kind == "trend" and periods else period)
         what = {"bars": "all clusters with 95% confidence intervals",
                 "trend": f"{cluster} against the county",
-                "distribution": f"small areas in {cluster} and the county"}[kind]
+                "distribution": f"small areas in {cluster} and the county",
+                "funnel": "every cluster against its size, with 95% and 99.8% control limits",
+                "inequality": f"by national deprivation decile, the county and {cluster}",
+                "scatter": "against a second indicator",
+                "neighbours": f"{cluster} and its similar clusters"}[kind]
         caption = f"{indicator.title}, {when}: {what}. {_source_note(indicator)}"
         return Picture(self._png(figure), alt, caption.strip())
 

@@ -85,6 +85,11 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     paragraph._p.append(field)
 
 
+def add_intro(doc: DocumentType, text: str) -> None:
+    """A paragraph kept on the page of the table or figure it introduces."""
+    doc.add_paragraph(text).paragraph_format.keep_with_next = True
+
+
 def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str, number: int,
                 width_cm: float = IMAGE_WIDTH_CM) -> None:
     """A centred picture with alt text (the drawing's 'descr'), then "Figure n: caption"."""

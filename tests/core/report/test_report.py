@@ -60,7 +60,8 @@ def test_headings_in_order(document):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
     assert headings == ["Summary", "Potential issues", "Most deprived small areas",
                         "Cross-border pupils", "Map",
-                        "Charts of the potential issues", "Profile: all indicators", "Notes"]
+                        "Charts of the potential issues", "Compared like with like",
+                        "Profile: all indicators", "Notes"]
     assert document.paragraphs[0].text == f"{CLUSTER} cluster profile"
 
 
@@ -156,8 +157,9 @@ def test_images_have_alt_text_and_captions(document, profile, stats):
     sparse = sum(_too_few_areas(stats, i) for i in issues["indicator_id"])
     assert 0 < trends < len(issues)  # income deprivation (one period) gets no trend chart
     assert sparse == 1
-    # the map, a cluster map per issue whose small areas are too few, bars per issue, trends
-    assert len(shapes) == 1 + sparse + len(issues) + trends
+    # the map, a cluster map per issue whose small areas are too few, bars per issue, trends,
+    # then a funnel plot and the deciles of the first issue beyond deprivation
+    assert len(shapes) == 1 + sparse + len(issues) + trends + 2
     for shape in shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40
@@ -313,3 +315,40 @@ def test_the_profile_says_which_level_and_benchmark_decided(demo_bundle, stats, 
     data, _ = profile_table_rows(document)
     assert [r[7] for r in data] == [strict.comparison.label(s) for s in profile["significance"]]
     assert any(r[7] == "Worse 99.8%" for r in data) and not any("95%" in r[7] for r in data)
+
+
+def test_the_similar_clusters_and_the_first_issue_compared_like_with_like(document, demo_bundle,
+                                                                         stats, profile):
+    from desktop.core.report.analysis import analysed_issue
+    from desktop.core.stats.neighbours import bundle_spec, similar_clusters
+
+    nearest = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).nearest(CLUSTER)
+    rows = texts(table_after(document, "Similar clusters"))
+    assert rows[0][:3] == ["Rank", "Cluster", "Distance"]
+    assert rows[1][1] == f"{CLUSTER} (this cluster)"
+    assert [r[1] for r in rows[2:]] == list(nearest["cluster"])
+    assert [r[2] for r in rows[2:]] == [f"{d:.2f}" for d in nearest["distance"]]
+    issue = analysed_issue(demo_bundle, potential_issues(profile))
+    assert issue.theme != "Deprivation"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 2")]
+    assert f"Is {CLUSTER} unusual for its size? {issue.title}" in headings
+    assert f"Does it follow deprivation? {issue.title}" in headings
+    alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    assert alts[-2].startswith(f"Funnel plot of {issue.title}")
+    assert alts[-1].startswith(f"Bar chart by deprivation decile of {issue.title}")
+
+
+def test_a_profile_against_similar_clusters_says_so(demo_bundle, stats, tmp_path):
+    from desktop.core.stats.comparison import SIMILAR
+    from desktop.core.stats.neighbours import bundle_spec, similar_clusters
+
+    peers = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).peers()
+    judged = stats.with_comparison(Comparison(95.0, SIMILAR, peers))
+    out = tmp_path / "similar.docx"
+    report.export_profile_docx(demo_bundle, judged, CLUSTER, out)
+    document = Document(str(out))
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "worse than its similar clusters at 95% confidence" in words
+    assert "A cluster is compared with the 5 most similar clusters by" in words
+    assert texts(table_after(document, "Profile: all indicators"))[0][7] == \
+        "Against similar clusters"
