@@ -53,11 +53,13 @@ class NeighbourSpec:
 
 def bundle_spec(bundle: Bundle) -> NeighbourSpec:
     """The similar-clusters setting of the bundle (bundle.toml's similar_indicators and
-    similar_count), or, where it names none, the deprivation indicator alone."""
+    similar_count), or, where it names none, the deprivation indicator alone; by default 5
+    similar clusters, or all the others when there are fewer."""
     manifest = bundle.manifest
     chosen = manifest.similar_indicators or tuple(
         i for i in (manifest.deprivation_indicator,) if i)
-    return NeighbourSpec(tuple(chosen), manifest.similar_count or DEFAULT_COUNT)
+    others = max(len(bundle.cluster_names) - 1, 1)
+    return NeighbourSpec(tuple(chosen), manifest.similar_count or min(DEFAULT_COUNT, others))
 
 
 def check_spec(bundle: Bundle, spec: NeighbourSpec) -> NeighbourSpec:

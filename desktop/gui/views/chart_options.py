@@ -112,23 +112,27 @@ class ChartOptionsBar(QWidget):
         chosen = set(spec.indicators) if spec is not None else set()
         with QSignalBlocker(self.count_spin):
             self.count_spin.setValue(spec.count if spec is not None else 1)
-        for action in self._context_actions():
+        for action in self.context_actions():
             with QSignalBlocker(action):
                 action.setChecked(action.data() in chosen)
         self.context_button.setToolTip("Similar clusters are found by: " + (
-            ", ".join(a.text() for a in self._context_actions() if a.isChecked()) or "nothing"))
+            ", ".join(a.text() for a in self.context_actions() if a.isChecked()) or "nothing"))
 
     def options(self, neighbours: NeighbourSpec | None) -> ChartOptions:
         return ChartOptions(versus=self.versus_combo.currentData(),
                             scatter_level=MAP_AREAS if self.areas_check.isChecked()
                             else MAP_CLUSTERS, neighbours=neighbours)
 
-    def _context_actions(self) -> list[QAction]:
+    def context_actions(self) -> list[QAction]:
+        """The context menu's indicators, in the bundle's order."""
         return [action for menu in self.context_menu.findChildren(QMenu)
                 for action in menu.actions()]
 
     def _ask(self, *_args) -> None:
-        """Widgets -> the session: the context ticked, in the bundle's order, and the count."""
-        chosen = tuple(a.data() for a in self._context_actions() if a.isChecked())
-        weights = self._spec.weights if self._spec and chosen == self._spec.indicators else ()
+        """Widgets -> the session: the context ticked (those chosen before keep their order
+        and weights) and the count."""
+        ticked = [a.data() for a in self.context_actions() if a.isChecked()]
+        before = self._spec.indicators if self._spec is not None else ()
+        chosen = (*(i for i in before if i in ticked), *(i for i in ticked if i not in before))
+        weights = self._spec.weights if self._spec and chosen == before else ()
         self.neighbours_requested.emit(NeighbourSpec(chosen, self.count_spin.value(), weights))

@@ -86,7 +86,7 @@ def test_bad_settings_get_a_clear_message(small):
                         (NeighbourSpec(("dep", "pop"), 2, (1.0,)), "one weight")):
         with pytest.raises(AtlasError, match=words):
             similar_clusters(bundle, stats, spec)
-    assert bundle_spec(bundle) == NeighbourSpec(())  # no setting, no deprivation indicator
+    assert bundle_spec(bundle) == NeighbourSpec((), 4)  # no setting: no context; the others
 
 
 def test_compared_with_the_pool_of_similar_clusters(small):
