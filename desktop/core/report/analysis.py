@@ -26,6 +26,14 @@ from desktop.core.stats.table import Statistics
 
 Progress = Callable[[float, str], None]
 FIRST_WIDTH_CM = 1.3  # the rank column; the name takes what the context columns leave
+FUNNEL_WORDS = ("A funnel plot of the first potential issue. Small clusters' values wander "
+                "further from the county's by chance than large ones', so the limits fan out "
+                "to the left; a cluster outside them differs from the county by more than "
+                "chance would explain at its size.")
+INEQUALITY_WORDS = ("The same indicator in each tenth of small areas by national deprivation, "
+                    "from the most deprived (1) to the least (10), in the county and in the "
+                    "cluster. The slope index of inequality (SII) is the modelled gap between "
+                    "the two ends: the steeper the line, the larger the gap.")
 
 
 def add_analysis(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str,
@@ -39,20 +47,15 @@ def add_analysis(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: 
         return
     kind = ValueType(indicator.value_type)
     progress(0.82, f"{cluster}: {indicator.title}, funnel and deprivation")
+    pages = []
     if kind in STATISTIC_OF:
-        doc.add_heading(f"Is {cluster} unusual for its size? {indicator.title}", level=2)
-        add_intro(doc, "A funnel plot of the first potential issue. Small clusters' values "
-                  "wander further from the county's by chance than large ones', so the limits "
-                  "fan out to the left; a cluster outside them differs from the county by "
-                  "more than chance would explain at its size.")
-        add_figure(doc, figures.chart_picture("funnel", indicator, cluster), counter)
+        pages.append(("funnel", f"Is {cluster} unusual for its size?", FUNNEL_WORDS))
     if any(i.id == DECILE_INDICATOR for i in bundle.manifest.indicators):
-        doc.add_heading(f"Does it follow deprivation? {indicator.title}", level=2)
-        add_intro(doc, "The same indicator in each tenth of small areas by national "
-                  "deprivation, from the most deprived (1) to the least (10), in the county "
-                  "and in the cluster. The slope index of inequality (SII) is the modelled gap "
-                  "between the two ends: the steeper the line, the larger the gap.")
-        add_figure(doc, figures.chart_picture("inequality", indicator, cluster), counter)
+        pages.append(("inequality", "Does it follow deprivation?", INEQUALITY_WORDS))
+    for chart, question, words in pages:
+        doc.add_heading(f"{question} {indicator.title}", level=2)
+        add_intro(doc, words)
+        add_figure(doc, figures.chart_picture(chart, indicator, cluster), counter)
 
 
 def analysed_issue(bundle: Bundle, issues: pd.DataFrame) -> Indicator | None:

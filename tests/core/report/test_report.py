@@ -301,12 +301,17 @@ def test_the_profile_counts_pupils_on_the_basis_chosen(demo_bundle, stats, docum
     assert report.BASIS_NOTES["residence"] in "\n".join(p.text for p in document.paragraphs)
 
 
+def _judged_profile(demo_bundle, judged, tmp_path) -> tuple:
+    """The profile exported from statistics judged another way, and its text."""
+    out = tmp_path / "judged.docx"
+    report.export_profile_docx(demo_bundle, judged, CLUSTER, out)
+    document = Document(str(out))
+    return document, "\n".join(p.text for p in document.paragraphs)
+
+
 def test_the_profile_says_which_level_and_benchmark_decided(demo_bundle, stats, tmp_path):
     strict = stats.with_comparison(Comparison(99.8, "rest"))
-    out = tmp_path / "strict.docx"
-    report.export_profile_docx(demo_bundle, strict, CLUSTER, out)
-    document = Document(str(out))
-    words = "\n".join(p.text for p in document.paragraphs)
+    document, words = _judged_profile(demo_bundle, strict, tmp_path)
     assert "worse than the rest of the county at 99.8% confidence" in words
     assert "two-sample test at 99.8% confidence" in words
     rows = texts(table_after(document, "Profile: all indicators"))
@@ -344,10 +349,7 @@ def test_a_profile_against_similar_clusters_says_so(demo_bundle, stats, tmp_path
 
     peers = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).peers()
     judged = stats.with_comparison(Comparison(95.0, SIMILAR, peers))
-    out = tmp_path / "similar.docx"
-    report.export_profile_docx(demo_bundle, judged, CLUSTER, out)
-    document = Document(str(out))
-    words = "\n".join(p.text for p in document.paragraphs)
+    document, words = _judged_profile(demo_bundle, judged, tmp_path)
     assert "worse than its similar clusters at 95% confidence" in words
     assert "A cluster is compared with the 5 most similar clusters by" in words
     assert texts(table_after(document, "Profile: all indicators"))[0][7] == \
