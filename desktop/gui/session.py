@@ -20,8 +20,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.model import BASES, BASIS_RESIDENCE, MAP_AREAS, MAP_LEVELS, Bundle, Indicator
 from desktop.core.errors import AtlasError
+from desktop.core.model import BASES, BASIS_RESIDENCE, MAP_AREAS, MAP_LEVELS, Bundle, Indicator
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import COUNTY, DEFAULT, SIMILAR, Comparison
 from desktop.core.stats.neighbours import (

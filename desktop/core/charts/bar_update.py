@@ -18,9 +18,9 @@ from matplotlib.axes import Axes
 from desktop.core.charts.bars import (
     BarArtists,
     bar_palette,
-    benchmark_offsets,
     bar_structure,
     bar_texts,
+    benchmark_offsets,
     ordered_clusters,
 )
 from desktop.core.charts.common import fmt

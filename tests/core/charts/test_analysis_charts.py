@@ -119,8 +119,8 @@ def test_the_scatter_names_points_on_hover_and_counts_what_it_leaves_out(demo_bu
 
 
 def test_the_small_area_scatter_leaves_out_suppressed_areas(demo_bundle, stats):
-    figure, ax, inputs = _draw("scatter", demo_bundle, stats, "ks4_em_grade5",
-                               options=ChartOptions(scatter_level=MAP_AREAS))
+    figure, _, inputs = _draw("scatter", demo_bundle, stats, "ks4_em_grade5",
+                              options=ChartOptions(scatter_level=MAP_AREAS))
     points = inputs["points"]
     hidden = stats.area_values("ks4_em_grade5", inputs["period"])["suppressed"].sum()
     assert hidden and points.left_out()["suppressed"] == hidden
@@ -132,7 +132,7 @@ def test_the_small_area_scatter_leaves_out_suppressed_areas(demo_bundle, stats):
 
 
 def test_similar_clusters_chart_lists_them_nearest_first(demo_bundle, stats):
-    figure, ax, inputs = _draw("neighbours", demo_bundle, stats, "children_in_need")
+    _, ax, inputs = _draw("neighbours", demo_bundle, stats, "children_in_need")
     similar = inputs["similar"]
     nearest = similar.nearest("Redditch")
     labels = [t.get_text() for t in ax.get_yticklabels()]

@@ -119,7 +119,7 @@ def test_similar_clusters_are_asked_of_the_session(view, qtbot):
 
 
 def test_the_inputs_of_a_hidden_chart_are_not_computed(view, monkeypatch):
-    import desktop.core.charts.tables as tables
+    from desktop.core.charts import tables
 
     calls = []
     real = tables.ANALYSIS_INPUTS["inequality"]
