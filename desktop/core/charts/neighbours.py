@@ -87,7 +87,7 @@ def _bars(ax: Axes, indicator: Indicator, shown: pd.DataFrame, values: pd.DataFr
                     xycoords=("axes fraction", "data"), xytext=(4, 0), color=MUTED_TEXT,
                     textcoords="offset points", va="center", gid="not-shown")
     handles = [Patch(facecolor=CLUSTER_COLOUR, label=shown["cluster"].iat[0]),
-               Patch(facecolor=PEER_COLOUR, label="Similar clusters")]
+               Patch(facecolor=PEER_COLOUR, label="Similar clusters\n(distance)")]
     lines = ((pooled, POOL_COLOUR, "-", "Similar clusters together"),
              (county, COUNTY_COLOUR, "--", "County"))
     for level, colour, style, label in lines:
@@ -95,7 +95,7 @@ def _bars(ax: Axes, indicator: Indicator, shown: pd.DataFrame, values: pd.DataFr
             ax.axvline(level, color=colour, linestyle=style, linewidth=1.3, zorder=3,
                        gid="pooled" if colour == POOL_COLOUR else "county")
             handles.append(Line2D([], [], color=colour, linestyle=style, label=label))
-    labels = [f"{c}" if k == 0 else f"{c}\ndistance {d:.2f}"
+    labels = [f"{c}" if k == 0 else f"{c} ({d:.2f})"
               for k, (c, d) in enumerate(zip(shown["cluster"], shown["distance"]))]
     ax.set_yticks(y, labels=labels)
     ax.get_yticklabels()[0].set_fontweight("bold")
@@ -137,16 +137,17 @@ def neighbours_table(indicator: Indicator, period: str, cluster: str,
         name = row["cluster"]
         stats = values.loc[name] if name in values.index else pd.Series(dtype=float)
         hidden = bool(stats.get("suppressed", False))
-        rows.append([str(row["rank"]) if row["rank"] else "Chosen", name,
+        rows.append([name, str(row["rank"]) if row["rank"] else "Chosen",
                      f"{row['distance']:.2f}" if row["rank"] else "",
                      *(fmt(c, similar.context.at[name, c.id]) for c in context),
                      fmt(indicator, stats.get("value", np.nan), hidden),
                      _interval(indicator, stats, hidden)])
     blank = [""] * (len(context) + 1)  # the distance and the context values
-    rows.append(["", "Similar clusters together", *blank, fmt(indicator, pooled), ""])
-    rows.append(["", "County", *blank, fmt(indicator, county), ""])
-    return pd.DataFrame(rows, columns=["Rank", "Cluster", "Distance", *(c.title for c in context),
-                                       f"{indicator.title} ({period})", "95% CI"])
+    rows.append(["Similar clusters together", "", *blank, fmt(indicator, pooled), ""])
+    rows.append(["County", "", *blank, fmt(indicator, county), ""])
+    columns = ["Cluster", "Rank", "Distance", *(c.title for c in context),
+               f"{indicator.title} ({period})", "95% CI"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _interval(indicator: Indicator, stats: pd.Series, hidden: bool) -> str:

@@ -56,6 +56,7 @@ from desktop.gui.views.chart_options import ChartOptionsBar
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
 CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
+NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
@@ -245,7 +246,8 @@ class ChartView(QWidget):
             if not (updated and not relayout and self.blitter.refresh()):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
-            self._fit_canvas(len(inputs["clusters"]) if inputs and self.kind == "bars" else 0)
+            self._fit_canvas(len(self.axes.get_yticklabels())
+                             if inputs and self.kind in NAMED_DOWN else 0)
 
     def _fit_canvas(self, names: int) -> None:
         """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""

@@ -137,7 +137,8 @@ def test_similar_clusters_chart_lists_them_nearest_first(demo_bundle, stats):
     nearest = similar.nearest("Redditch")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "Redditch" and len(labels) == 5
-    assert [name.split("\n")[0] for name in labels[1:]] == list(nearest["cluster"])
+    assert labels[1:] == [f"{c} ({d:.2f})" for c, d in zip(nearest["cluster"],
+                                                             nearest["distance"])]
     assert np.all(np.diff(nearest["distance"]) >= 0)
     values = stats.cluster_values("children_in_need", inputs["period"])
     chosen = values.loc[["Redditch", *nearest["cluster"]]]
