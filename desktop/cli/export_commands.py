@@ -79,7 +79,11 @@ def _run_export_chart(args: argparse.Namespace) -> int:
             raise AtlasError(f"There is no indicator {given!r} in this bundle; "
                              "`cluster-atlas inspect BUNDLE` lists them.")
     pooled = pooled_periods(bundle, stats, args.pool)
+    single = None
     if pooled is not None:
+        from desktop.core.stats.inequality import SinglePeriods
+
+        single = SinglePeriods(bundle, stats, pooled.windows)
         bundle, stats = pooled.bundle, pooled.statistics.with_comparison(stats.comparison)
     indicator = bundle.manifest.indicator(args.indicator)
     periods = stats.periods(indicator.id)
@@ -103,7 +107,7 @@ def _run_export_chart(args: argparse.Namespace) -> int:
 
         options = ChartOptions(versus=args.versus,
                                scatter_level=MAP_AREAS if args.small_areas else MAP_CLUSTERS,
-                               neighbours=neighbour_spec(args, bundle))
+                               neighbours=neighbour_spec(args, bundle), single=single)
         inputs = chart_inputs(args.chart, bundle, stats, indicator, period, args.cluster,
                               options)
         figure = chart_figure(args.chart, args.width_cm,

@@ -19,6 +19,7 @@ from desktop.core.errors import AtlasError
 from desktop.core.maps.choropleth import MapLayer, hover_text, level_values, map_layer
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -208,8 +209,10 @@ class ViewSync(QObject):
         s = self.session
         if s.bundle is None:
             return
+        single = (None if s.pooled is None else
+                  SinglePeriods(s.bundle, s.statistics, s.pooled.windows))
         self.chart.show_for(s.view_bundle, s.view_statistics, s.indicator, s.period, s.cluster,
-                            s.neighbour_spec())
+                            s.neighbour_spec(), single)
 
     def _hover_text(self, position: int) -> str:
         """The area at `position` (bundle order), or on the cluster map its cluster."""

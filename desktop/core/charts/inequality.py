@@ -161,8 +161,9 @@ def inequality_inputs(bundle: Bundle, statistics: Statistics, indicator: Indicat
     reason when the bundle has no IMD deciles)."""
     base = {"indicator": indicator, "period": period, "cluster_name": cluster}
     try:
-        county = inequality(bundle, statistics, indicator.id, period)
-        own = inequality(bundle, statistics, indicator.id, period, cluster) if cluster else None
+        county = inequality(bundle, statistics, indicator.id, period, single=options.single)
+        own = (inequality(bundle, statistics, indicator.id, period, cluster,
+                          single=options.single) if cluster else None)
     except AtlasError as error:
         return {**base, "county": None, "cluster": None, "reason": str(error).rstrip(".")}
     return {**base, "county": county, "cluster": own}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.neighbours import NeighbourSpec
 
 SCATTER_LEVELS = (MAP_CLUSTERS, MAP_AREAS)
@@ -16,11 +17,14 @@ SCATTER_LEVELS = (MAP_CLUSTERS, MAP_AREAS)
 class ChartOptions:
     """versus: the scatter's second indicator (None: the bundle's deprivation indicator, or the
     first other indicator); scatter_level: plot clusters or small areas; neighbours: the
-    similar-clusters context (None: the bundle's setting)."""
+    similar-clusters context (None: the bundle's setting); single: for pooled statistics,
+    the single periods they were pooled from (the inequalities chart's suppression reads
+    them)."""
 
     versus: str | None = None
     scatter_level: str = MAP_CLUSTERS
     neighbours: NeighbourSpec | None = None
+    single: SinglePeriods | None = None
 
     def __post_init__(self) -> None:
         if self.scatter_level not in SCATTER_LEVELS:

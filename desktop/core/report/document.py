@@ -26,6 +26,7 @@ from docx.document import Document as DocumentType
 from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
+from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value, title_with_unit
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator
@@ -46,6 +47,7 @@ from desktop.core.report.word import add_bullets, add_intro, add_table, new_docu
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.crossborder import crossborder_section_rows
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -295,6 +297,18 @@ def _docx_bytes(doc: DocumentType) -> bytes:
     return buffer.getvalue()
 
 
+def _shown(bundle: Bundle, statistics: Statistics, pooled: Pooled | None
+           ) -> tuple[Bundle, Statistics, ReportFigures]:
+    """The bundle and statistics a profile shows (`pooled` periods, judged as the single
+    periods were: the same level and benchmark), and the figures drawn from them."""
+    if pooled is None:
+        return bundle, statistics, ReportFigures(bundle, statistics)
+    single = SinglePeriods(bundle, statistics, pooled.windows)
+    judged = pooled.statistics.with_comparison(statistics.comparison)
+    return (pooled.bundle, judged,
+            ReportFigures(pooled.bundle, judged, options=ChartOptions(single=single)))
+
+
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
                         path: str | os.PathLike, task: Task | None = None,
                         basis: str = BASIS_RESIDENCE, pooled: Pooled | None = None) -> None:
@@ -302,10 +316,7 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
     from `pooled` periods of the bundle when given."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
-    figures = ReportFigures(bundle, statistics)
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     try:
         doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
         task.report(0.95, f"Writing {Path(path).name}")
@@ -324,14 +335,11 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
     is removed again when nothing went in."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     folder = Path(folder)
     made = _make_folder(folder)
     clusters = bundle.cluster_names
     written: list[Path] = []
-    figures = ReportFigures(bundle, statistics)
     try:
         for k, cluster in enumerate(clusters):
             def progress(fraction: float, message: str, k: int = k) -> None:

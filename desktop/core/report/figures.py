@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from desktop.core.charts.bars import fit_to_names
+from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
 from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
 from desktop.core.maps.choropleth import level_values, map_layer
 from desktop.core.maps.export import MapFigure, MapOptions, map_title
@@ -117,8 +118,9 @@ def add_figure(doc, picture: Picture, counter: list[int]) -> None:
 class ReportFigures:
     """Renders the pictures of cluster profiles, keeping the figures between calls."""
 
-    def __init__(self, bundle: Bundle, statistics: Statistics, dpi: int = REPORT_DPI) -> None:
-        self.bundle, self.statistics, self.dpi = bundle, statistics, dpi
+    def __init__(self, bundle: Bundle, statistics: Statistics, dpi: int = REPORT_DPI,
+                 options: ChartOptions = DEFAULT_OPTIONS) -> None:
+        self.bundle, self.statistics, self.dpi, self.options = bundle, statistics, dpi, options
         self._map: MapFigure | None = None
         self._charts: dict[str, tuple] = {}
 
@@ -172,7 +174,8 @@ class ReportFigures:
                 self._charts[kind] = (figure, figure.add_subplot())
         figure, ax = self._charts[kind]
         figure.set_figheight(height_cm / CM_PER_INCH, forward=False)
-        inputs = chart_inputs(kind, self.bundle, self.statistics, indicator, period, cluster)
+        inputs = chart_inputs(kind, self.bundle, self.statistics, indicator, period, cluster,
+                              self.options)
         draw_chart(kind, ax, **inputs)
         if kind == "bars":  # every cluster named: taller for many, smaller names past a page
             fit_to_names(ax, len(inputs["clusters"]), MAX_CHART_HEIGHT_CM / CM_PER_INCH)

@@ -24,6 +24,10 @@ first, next to it, until none is, or until all are hidden, which publishes nothi
 the areas, clusters and county already do: what those alone determine is not made worse here.
 Counts from 1 to the threshold are hidden first (primary suppression), and a decile count
 with exactly one hidden area always.
+
+Pooled periods publish decile counts that are sums of the single periods' (stats.pooling):
+a pooled count with exactly one hidden single-period part would reveal it, so it is hidden
+too (stats.linked's rule for pooled cells), before the graph above protects what that hides.
 """
 
 from __future__ import annotations
@@ -66,10 +70,12 @@ def decile_cells(count: np.ndarray, hidden: np.ndarray, member: np.ndarray, row:
 
 
 def hide_decile_counts(cells: DecileCells, cluster_hidden: np.ndarray, county_hidden: bool,
-                       threshold: float) -> tuple[np.ndarray, np.ndarray]:
+                       threshold: float, forced: tuple[np.ndarray, np.ndarray] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Which decile counts to hide: (clusters x deciles, deciles) for the clusters' and the
     county's decile counts, given the areas' groups and which cluster totals (and whether the
-    county's) are hidden already."""
+    county's) are hidden already; `forced`: counts to hide besides, in the same shapes (a
+    pooled count with one hidden single-period part)."""
     n_cl = cells.count.shape[0] - 1
     exists = cells.members[:n_cl, :N_DECILES] > 0
     county_count = cells.count[:, :N_DECILES].sum(axis=0)
@@ -79,6 +85,9 @@ def hide_decile_counts(cells: DecileCells, cluster_hidden: np.ndarray, county_hi
                         | (group_hidden == 1))
     county = county_exists & (suppression.primary_mask(county_count, threshold)
                               | (cells.hidden_areas[:, :N_DECILES].sum(axis=0) == 1))
+    if forced is not None:
+        cluster |= exists & forced[0]
+        county |= county_exists & forced[1]
     graph = _Graph(cells, np.asarray(cluster_hidden, bool), bool(county_hidden))
     every = graph.determined(exists, county_exists)  # with every decile count hidden
     while True:

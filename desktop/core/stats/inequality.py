@@ -14,6 +14,7 @@ least five deciles.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,11 +80,22 @@ def area_deciles(bundle: Bundle) -> np.ndarray:
     return np.where(np.isin(deciles, np.arange(1, 11)), deciles, np.nan)
 
 
+@dataclass(frozen=True, eq=False)
+class SinglePeriods:
+    """What pooled statistics were pooled from: the single periods' bundle and statistics,
+    and each indicator's windows (stats.pooling.Pooled.windows: label -> periods)."""
+
+    bundle: Bundle
+    statistics: Statistics
+    windows: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
 def inequality(bundle: Bundle, statistics: Statistics, indicator_id: str, period: str,
-               cluster: str | None = None, confidence: tuple[float, ...] = (0.95, 0.998)
-               ) -> DecileInequality:
+               cluster: str | None = None, confidence: tuple[float, ...] = (0.95, 0.998),
+               single: SinglePeriods | None = None) -> DecileInequality:
     """The indicator by IMD decile in `period` in the county (or in `cluster`), and its SII
-    and RII with simulated limits."""
+    and RII with simulated limits. For pooled statistics, `single` says what they were
+    pooled from, so that no pooled decile count gives away a hidden single-period one."""
     meta = IndicatorMeta(bundle)
     indicator = bundle.manifest.indicator(indicator_id)
     kind = ValueType(indicator.value_type)
@@ -95,8 +107,14 @@ def inequality(bundle: Bundle, statistics: Statistics, indicator_id: str, period
     frame, area = _rows(bundle, indicator_id, period)
     table = _by_decile(bundle, meta, indicator_id, period, kind, slot, frame, area)
     if COUNTED[meta.kind[meta.ids.index(indicator_id)]]:
-        table["suppressed"] = _hidden(bundle, statistics, indicator, period, frame, area,
-                                      column, cluster)
+        forced = None
+        if single is not None and period in single.windows.get(indicator_id, {}):
+            parts = [decile_masks(single.bundle, single.statistics, indicator, p, column)
+                     for p in single.windows[indicator_id][period]]
+            forced = tuple(np.sum([part[k] for part in parts], axis=0) == 1 for k in (0, 1))
+        by_cluster, county = decile_masks(bundle, statistics, indicator, period, column, forced)
+        table["suppressed"] = county if cluster is None else \
+            by_cluster[bundle.cluster_names.index(cluster)]
     shown = table[table["areas"] > 0]
     table["position"] = np.nan
     result, reason, start = None, _why_not(kind, shown, cluster), np.nan
@@ -147,11 +165,13 @@ def _rows(bundle: Bundle, indicator_id: str, period: str) -> tuple[pd.DataFrame,
     return values.loc[rows].iloc[np.flatnonzero(keep)], area[keep]
 
 
-def _hidden(bundle: Bundle, statistics: Statistics, indicator, period: str,
-            frame: pd.DataFrame, area: np.ndarray, column: np.ndarray,
-            cluster: str | None) -> np.ndarray:
-    """Which of the ten deciles of the county (or of `cluster`) are suppressed, decided over
-    every decile count the view publishes (stats.decile_disclosure)."""
+def decile_masks(bundle: Bundle, statistics: Statistics, indicator, period: str,
+                 column: np.ndarray, forced: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Which decile counts of every cluster (clusters x deciles) and of the county are
+    suppressed, decided over every decile count the view publishes (stats.decile_disclosure);
+    `column` is each area's decile - 1 (NO_DECILE when unknown)."""
+    frame, area = _rows(bundle, indicator.id, period)
     names = pd.Index(bundle.cluster_names)
     n_areas = len(bundle.areas)
     flags = statistics.suppressed(indicator.id, period)
@@ -163,10 +183,8 @@ def _hidden(bundle: Bundle, statistics: Statistics, indicator, period: str,
         count = np.where(np.isnan(count), frame["value"].to_numpy(float), count)
     cells = decile_cells(count, flags[:n_areas][area], ~np.isnan(count), row[area],
                          column[area], len(names))
-    by_cluster, county = hide_decile_counts(cells, flags[n_areas:n_areas + len(names)],
-                                            bool(flags[-1]),
-                                            bundle.manifest.threshold_for(indicator))
-    return county if cluster is None else by_cluster[names.get_loc(cluster)]
+    return hide_decile_counts(cells, flags[n_areas:n_areas + len(names)], bool(flags[-1]),
+                              bundle.manifest.threshold_for(indicator), forced)
 
 
 def _by_decile(bundle: Bundle, meta: IndicatorMeta, indicator_id: str, period: str,

@@ -118,10 +118,12 @@ class ChartOptionsBar(QWidget):
         self.context_button.setToolTip("Similar clusters are found by: " + (
             ", ".join(a.text() for a in self.context_actions() if a.isChecked()) or "nothing"))
 
-    def options(self, neighbours: NeighbourSpec | None) -> ChartOptions:
+    def options(self, neighbours: NeighbourSpec | None, single=None) -> ChartOptions:
+        """The chart options chosen here, with the session's similar-clusters context and
+        (with pooled periods) the single periods."""
         return ChartOptions(versus=self.versus_combo.currentData(),
                             scatter_level=MAP_AREAS if self.areas_check.isChecked()
-                            else MAP_CLUSTERS, neighbours=neighbours)
+                            else MAP_CLUSTERS, neighbours=neighbours, single=single)
 
     def context_actions(self) -> list[QAction]:
         """The context menu's indicators, in the bundle's order."""

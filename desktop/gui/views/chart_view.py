@@ -71,7 +71,7 @@ class ChartView(QWidget):
         super().__init__(parent)
         self._inputs: dict[str, dict] = {}
         self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
-        self._neighbours = None  # the session's similar-clusters context
+        self._neighbours = self._single = None  # the session's similar clusters; pooled from
         self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
 
         self.tabs = QTabBar()
@@ -137,15 +137,16 @@ class ChartView(QWidget):
         self.tabs.setCurrentIndex(KINDS.index(kind))
 
     def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
-                 cluster: str | None, neighbours=None) -> None:
+                 cluster: str | None, neighbours=None, single=None) -> None:
         """Take the chart inputs from an open bundle; only the visible chart is computed.
-        `neighbours`: the context that finds similar clusters (stats.neighbours)."""
+        `neighbours`: the context that finds similar clusters (stats.neighbours); `single`:
+        with pooled periods, the single periods (stats.inequality.SinglePeriods)."""
         if self._source is None or self._source[0] is not bundle:
             self.options_bar.set_indicators(bundle.manifest.indicators,
                                             bundle.manifest.deprivation_indicator,
                                             len(bundle.cluster_names))
         self._source = (bundle, statistics, indicator, period, cluster)
-        self._neighbours = neighbours
+        self._neighbours, self._single = neighbours, single
         self.options_bar.set_neighbours(neighbours)
         self._inputs.clear()
         self._refresh()
@@ -170,7 +171,8 @@ class ChartView(QWidget):
         kind = kind or self.kind
         if kind not in self._inputs and self._source is not None:
             self._inputs[kind] = chart_inputs(kind, *self._source,
-                                              self.options_bar.options(self._neighbours))
+                                              self.options_bar.options(self._neighbours,
+                                                                       self._single))
         return self._inputs.get(kind)
 
     def table_frame(self) -> pd.DataFrame | None:

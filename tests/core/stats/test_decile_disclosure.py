@@ -144,3 +144,32 @@ def test_the_demo_bundles_deciles_reveal_no_hidden_count(demo_bundle, stats):
                cluster_cells, county_cells)
         checked += int(flags[:n_areas].sum() > 0)
     assert checked >= 4
+
+
+def test_pooled_deciles_never_leave_one_single_period_hidden_alone(demo_bundle, stats):
+    """A pooled decile count is the sum of its periods' counts: shown beside them, with one
+    of them hidden, it would give that one away."""
+    from desktop.core.stats.inequality import NO_DECILE, SinglePeriods, decile_masks
+    from desktop.core.stats.pooling import pool_periods
+
+    pooled = pool_periods(demo_bundle, stats, 3)
+    single = SinglePeriods(demo_bundle, stats, pooled.windows)
+    decile = area_deciles(demo_bundle)
+    column = np.where(np.isnan(decile), NO_DECILE, decile - 1).astype(int)
+    names = list(demo_bundle.cluster_names)
+    unprotected = 0
+    for indicator_id in ("children_in_need", "road_ksi_0_15", "ks4_em_grade4"):
+        indicator = pooled.bundle.manifest.indicator(indicator_id)
+        for label, periods in pooled.windows[indicator_id].items():
+            parts = [decile_masks(demo_bundle, stats, indicator, p, column) for p in periods]
+            alone = [np.sum([part[k] for part in parts], axis=0) == 1 for k in (0, 1)]
+            shown = [np.array([~inequality(pooled.bundle, pooled.statistics, indicator_id,
+                                           label, name, single=single).deciles["suppressed"]
+                               for name in names]),
+                     ~inequality(pooled.bundle, pooled.statistics, indicator_id, label,
+                                 single=single).deciles["suppressed"].to_numpy()]
+            for k in (0, 1):
+                assert not (alone[k] & shown[k]).any(), (indicator_id, label)
+            bare = decile_masks(pooled.bundle, pooled.statistics, indicator, label, column)
+            unprotected += sum(int((alone[k] & ~bare[k]).sum()) for k in (0, 1))
+    assert unprotected > 0  # without the single periods some would have shown
