@@ -108,8 +108,8 @@ def test_pooling_from_the_toolbar_moves_every_view_to_pooled_periods(qtbot, open
         choose(controls.pool_combo, 3)
     assert s.pool == 3 and s.period == "2021/22 - 2023/24 combined"
     assert controls.pool_combo.isEnabled() and controls.pool_combo.currentData() == 3
-    assert opened.status_label.text() == "Showing the latest 3 periods combined"
-    assert opened.progress_bar.isHidden()
+    assert opened.status.label.text() == "Showing the latest 3 periods combined"
+    assert opened.status.progress_bar.isHidden()
     periods = [bar.period_combo.itemData(i) for i in range(bar.period_combo.count())]
     assert periods == ["2018/19 - 2020/21 combined", "2021/22 - 2023/24 combined"]
     # the map: dozens of areas graded, no warning

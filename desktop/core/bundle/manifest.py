@@ -1,7 +1,8 @@
 """manifest.json of a bundle: to and from plain JSON (see docs/bundle-format.md).
 
 Kept apart from the table code so the format's one piece of metadata can be read, written and
-tested on its own. Unknown keys are ignored so that older readers accept additive changes.
+tested on its own. Unknown keys are ignored so that older readers accept additive changes; a
+change an older reader must not ignore raises the format version the writer puts in.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mis
 _TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description")
 
 
-# Value types a format 1 reader does not know: a bundle that uses them is format 2, so an older
-# Cluster Atlas says "please update" instead of failing on them.
+# What a format 1 reader does not know: a bundle that uses it is format 2, so an older Cluster
+# Atlas says "please update" instead of failing on it (value types) or ignoring it (the
+# complement rule, which would show counts it must hide).
 FORMAT_2_TYPES = frozenset({ValueType.DSR, ValueType.ISR})
 
 
 def format_version_for(manifest: Manifest) -> int:
-    """The oldest format version that describes the bundle: 1 unless it uses format 2 types."""
-    return 2 if any(ValueType(i.value_type) in FORMAT_2_TYPES for i in manifest.indicators) else 1
+    """The oldest format version that says everything the manifest asks for: 1, or 2 when an
+    indicator is a standardised rate or ratio or uses the complement rule."""
+    if any(ValueType(i.value_type) in FORMAT_2_TYPES or i.disclosure_complement
+           for i in manifest.indicators):
+        return 2
+    return 1
 
 
 def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str, Any]:
@@ -70,6 +76,7 @@ def _indicator_to_dict(ind: Indicator) -> dict[str, Any]:
         "synthetic": bool(ind.synthetic),
         "disclosure_threshold": (None if ind.disclosure_threshold is None
                                  else int(ind.disclosure_threshold)),
+        **({"disclosure_complement": True} if ind.disclosure_complement else {}),
         "periods": list(ind.periods),
         "basis": ind.basis,
         "basis_of": ind.basis_of,
@@ -168,10 +175,19 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         synthetic=bool(item.get("synthetic", False)),
         disclosure_threshold=(None if threshold is None
                               else _whole(threshold, "disclosure_threshold", label)),
+        disclosure_complement=_boolean(item, "disclosure_complement", label),
         periods=tuple(clean(p) for p in periods),
         basis=_basis(item, label),
         basis_of=_text(item, "basis_of", label),
     )
+
+
+def _boolean(item: Mapping[str, Any], key: str, label: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise BundleContentError(f'{label}: "{key}" must be true or false (found '
+                                 f"{str(value)[:20]}).")
+    return value
 
 
 def _basis(item: Mapping[str, Any], label: str) -> str:

@@ -25,12 +25,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from desktop.core.charts.common import (
+    MISSING_NOTE,
     SUPPRESSION_NOTE,
     axis_label,
     county_line,
     nonnegative_axis,
     significance_of,
 )
+from desktop.core.format import MISSING
 from desktop.core.model import SUPPRESSED, Indicator, Polarity, Significance
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
@@ -80,7 +82,8 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
 
     `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
     significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
-    but a "*"; the `highlight` cluster gets a bold label and a black edge. Bars carry the
+    but a "[c]", clusters with no value an "[x]"; the `highlight` cluster gets a bold label and
+    a black edge. Bars carry the
     cluster name as gid and are pickable, so a view can tell which cluster was clicked.
     """
     palette = bar_palette(colours)
@@ -110,7 +113,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                                    zorder=4)
         for yi, marked in zip(y, frame["suppressed"].to_numpy()):
             if not np.isfinite(values[yi]):
-                ax.annotate(SUPPRESSED if marked else "no value", xy=(0, yi),
+                ax.annotate(SUPPRESSED if marked else MISSING, xy=(0, yi),
                             xycoords=("axes fraction", "data"), xytext=(4, 0),
                             textcoords="offset points", va="center", color=MUTED_TEXT,
                             gid="suppressed" if marked else "missing")
@@ -216,6 +219,8 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
                      "is compared with.")
     if frame["suppressed"].any():
         notes.append(SUPPRESSION_NOTE)
+    if (~drawn & ~frame["suppressed"].to_numpy(bool)).any():
+        notes.append(MISSING_NOTE)
     annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
                    indicator.synthetic)
 

@@ -2,7 +2,8 @@
 
 The charts (bars, trend, distribution) take plain DataFrames and an `Indicator`, draw onto a
 given Axes and return it; the screen and every export call the same functions. Suppressed
-values never reach an artist: they are drawn as the suppression marker with a footnote.
+values never reach an artist: they are drawn as the suppression marker ("[c]") with a
+footnote, and missing ones as "[x]".
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Iterable
 import numpy as np
 from matplotlib.axes import Axes
 
-from desktop.core.format import format_value
+from desktop.core.format import MISSING, format_value
 from desktop.core.model import SUPPRESSED, Indicator, Significance
 from desktop.core.plotting.style import COUNTY_COLOUR
 
-SUPPRESSION_NOTE = f"{SUPPRESSED} suppressed: small numbers"
+SUPPRESSION_NOTE = f"{SUPPRESSED} confidential: not shown to protect small numbers"
+MISSING_NOTE = f"{MISSING} not available: no value"
 
 
 VALUE_TYPE_WORDS = {"dsr": "directly standardised rate", "isr": "indirectly standardised ratio"}

@@ -5,7 +5,8 @@ Each `*_table` function takes the same arguments as its chart (without the Axes)
 inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind. The
 analysis charts (funnel, inequality, scatter, neighbours) keep their table and inputs in their
 own modules.
-Numbers are formatted with `format_value`, so suppressed values read "*" here as on the chart.
+Numbers are formatted with `format_value`, so suppressed values read "[c]" here as on the
+chart; `chart_table_notes` explains the markers a table uses, for under it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from desktop.core.charts.neighbours import neighbours_chart, neighbours_inputs, 
 from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
 from desktop.core.charts.scatter import scatter_chart, scatter_inputs, scatter_table
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
-from desktop.core.model import COUNTY, Bundle, Indicator
+from desktop.core.format import marker_notes
+from desktop.core.model import COUNTY, NOT_APPLICABLE, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
 from desktop.core.stats.comparison import DEFAULT, SIMILAR, Comparison
 
@@ -64,7 +66,8 @@ def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
              *own[k:k + 1], comparison.label(row["significance"])]
             for k, (name, row) in enumerate(frame.iterrows())]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
-                             for c in ("value", "lower95", "upper95")), *([""] if own else []), ""])
+                             for c in ("value", "lower95", "upper95")),
+                 *([NOT_APPLICABLE] if own else []), NOT_APPLICABLE])
     return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL,
                                        *(["Similar clusters"] if own else []), comparison.column])
 
@@ -124,6 +127,11 @@ CHART_TIPS = {
 # the inputs of the analysis charts, from an open bundle (the first three are made below)
 ANALYSIS_INPUTS = {"funnel": funnel_inputs, "inequality": inequality_inputs,
                    "scatter": scatter_inputs, "neighbours": neighbours_inputs}
+
+
+def chart_table_notes(table: pd.DataFrame) -> list[str]:
+    """What each marker a chart's table uses stands for: the lines written under it."""
+    return marker_notes(table.astype(str).to_numpy().ravel())
 
 
 def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:

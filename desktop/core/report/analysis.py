@@ -16,9 +16,9 @@ from docx.document import Document as DocumentType
 
 from desktop.core.errors import AtlasError
 from desktop.core.format import format_value, title_with_unit
-from desktop.core.model import Bundle, Indicator, ValueType
+from desktop.core.model import NOT_APPLICABLE, Bundle, Indicator, ValueType
 from desktop.core.report.figures import ReportFigures, add_figure
-from desktop.core.report.word import add_intro, add_table
+from desktop.core.report.profile_tables import intro, table_with_notes
 from desktop.core.stats.funnel import STATISTIC_OF
 from desktop.core.stats.inequality import DECILE_INDICATOR
 from desktop.core.stats.neighbours import bundle_spec, similar_clusters
@@ -54,7 +54,7 @@ def add_analysis(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: 
         pages.append(("inequality", "Does it follow deprivation?", INEQUALITY_WORDS))
     for chart, question, words in pages:
         doc.add_heading(f"{question} {indicator.title}", level=2)
-        add_intro(doc, words)
+        intro(doc, words)
         add_figure(doc, figures.chart_picture(chart, indicator, cluster), counter)
 
 
@@ -85,14 +85,14 @@ def _similar(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str)
         doc.add_paragraph(f"{cluster} cannot be placed among the clusters: it has no value of "
                           "a context indicator.")
         return
-    add_intro(doc, f"The {len(nearest)} clusters most like {cluster} by "
+    intro(doc, f"The {len(nearest)} clusters most like {cluster} by "
               f"{found.basis().split(' by ', 1)[1]}, nearest first. The distance adds up how "
               "far apart two clusters are in each of these, each measured in standard "
               "deviations across the clusters (as CIPFA's nearest neighbours model does): "
               "the smaller, the more alike. Comparing a cluster with these, rather than with "
               "the whole county, compares like with like.")
     context = list(found.indicators)
-    rows = [["", f"{cluster} (this cluster)", "",
+    rows = [[NOT_APPLICABLE, f"{cluster} (this cluster)", NOT_APPLICABLE,
              *(_context(found, cluster, c) for c in context)]]
     rows += [[str(r.rank), r.cluster, f"{r.distance:.2f}",
               *(_context(found, r.cluster, c) for c in context)]
@@ -100,8 +100,9 @@ def _similar(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str)
     header = ("Rank", "Cluster", "Distance",
               *(title_with_unit(c.title, c.unit) for c in context))
     rest = (17.0 - FIRST_WIDTH_CM - 4.0 - 1.8) / max(len(context), 1)
-    add_table(doc, header, rows, (FIRST_WIDTH_CM, 4.0, 1.8, *([rest] * len(context))),
-              right_aligned=tuple(range(2, 3 + len(context))), keep_together=True)
+    table_with_notes(doc, bundle, header, rows,
+                     (FIRST_WIDTH_CM, 4.0, 1.8, *([rest] * len(context))),
+                     right_aligned=tuple(range(2, 3 + len(context))), keep_together=True)
 
 
 def _context(found, cluster: str, indicator) -> str:

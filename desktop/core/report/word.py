@@ -85,11 +85,6 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     paragraph._p.append(field)
 
 
-def add_intro(doc: DocumentType, text: str) -> None:
-    """A paragraph kept on the page of the table or figure it introduces."""
-    doc.add_paragraph(text).paragraph_format.keep_with_next = True
-
-
 def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str, number: int,
                 width_cm: float = IMAGE_WIDTH_CM) -> None:
     """A centred picture with alt text (the drawing's 'descr'), then "Figure n: caption"."""
@@ -214,6 +209,17 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
             if fill:
                 shade(cell, fill)
     return table
+
+
+def add_table_notes(doc: DocumentType, lines: Sequence[str]) -> None:
+    """Notes written just under a table (what its markers mean), in the table's small type."""
+    for k, line in enumerate(lines):
+        paragraph = doc.add_paragraph()
+        last = k == len(lines) - 1
+        paragraph.paragraph_format.space_before = Pt(2 if k == 0 else 0)
+        paragraph.paragraph_format.space_after = Pt(6 if last else 0)
+        paragraph.paragraph_format.keep_with_next = not last  # the notes stay together
+        paragraph.add_run(line).font.size = Pt(TABLE_FONT_PT)
 
 
 def add_bullets(doc: DocumentType, items: Sequence[str]) -> None:

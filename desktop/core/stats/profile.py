@@ -14,7 +14,9 @@ from desktop.core.model import (
     BASIS_RESIDENCE,
     BASIS_SCHOOL,
     COUNTY,
+    NOT_AVAILABLE,
     PROFILE_COLUMNS,
+    SUPPRESSED,
     Bundle,
     Indicator,
     Polarity,
@@ -171,18 +173,23 @@ def most_deprived_areas(bundle: Bundle, stats: Statistics, cluster: str,
 def tartan(bundle: Bundle, stats: Statistics, period: str | None = None,
            basis: str = BASIS_RESIDENCE) -> pd.DataFrame:
     """Significance of every cluster (columns) for every indicator shown on `basis` (rows,
-    theme order): each pupil indicator once, counted where pupils live or go to school."""
+    theme order): each pupil indicator once, counted where pupils live or go to school. A
+    cluster whose value is suppressed reads SUPPRESSED ("[c]"), one with no value
+    NOT_AVAILABLE ("[x]"), instead of "not compared"."""
     clusters = list(bundle.cluster_names)
     rows = {}
     for ind in indicators_for_basis(bundle, basis):
         chosen = _period_for(ind, period)
         if chosen is None:
-            rows[ind.id] = [Significance.NOT_COMPARED.value] * len(clusters)
+            rows[ind.id] = [NOT_AVAILABLE] * len(clusters)
             continue
-        sig = stats.cluster_values(ind.id, chosen)["significance"]
         # one vectorised lookup per indicator: 150 clusters x 250 indicators of scalar
         # lookups took half a second of the GUI thread at England scale
-        rows[ind.id] = sig.reindex(clusters).astype(str).tolist()
+        values = stats.cluster_values(ind.id, chosen).reindex(clusters)
+        cells = np.where(values["suppressed"].fillna(False).to_numpy(bool), SUPPRESSED,
+                         np.where(values["value"].isna(), NOT_AVAILABLE,
+                                  values["significance"].astype(str)))
+        rows[ind.id] = cells.tolist()
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=clusters)
     frame.index.name = "indicator_id"
     return frame

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QScrollArea,
     QStackedWidget,
     QTabBar,
@@ -45,11 +46,13 @@ from desktop.core.charts.tables import (
     chart_figure,
     chart_inputs,
     chart_table,
+    chart_table_notes,
     draw_chart,
 )
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
+from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
@@ -111,9 +114,16 @@ class ChartView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table_notes = QLabel()  # what the markers in the table stand for
+        self.table_notes.setWordWrap(True)
+        self.table_page = QWidget()
+        page = QVBoxLayout(self.table_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.table, 1)
+        page.addWidget(self.table_notes)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.scroll)
-        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.table_page)
 
         row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
         row.setContentsMargins(0, 0, 4, 0)
@@ -190,11 +200,13 @@ class ChartView(QWidget):
         export_figure(figure, path, width_cm, title=figure_title(figure))
 
     def copy_to_clipboard(self) -> None:
-        """The table as tab-separated text (for Excel) or the chart as a 300 dpi image (Word)."""
+        """The table as text and HTML with its notes (for Excel and Word) or the chart as a
+        300 dpi image (Word)."""
         if self.table_toggle.isChecked():
             frame = self.table_frame()
             if frame is not None:
-                clipboard.set_text(frame.to_csv(sep="\t", index=False))
+                table = clipboard_table(frame, notes=tuple(chart_table_notes(frame)))
+                clipboard.set_rich_text(table.text, table.html)
             return
         inputs = self.inputs()
         if inputs is None:
@@ -219,7 +231,7 @@ class ChartView(QWidget):
 
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
-        self.stack.setCurrentWidget(self.table if as_table else self.scroll)
+        self.stack.setCurrentWidget(self.table_page if as_table else self.scroll)
         if as_table:
             self._fill_table(self.table_frame())
         else:
@@ -310,6 +322,7 @@ class ChartView(QWidget):
 
     def _fill_table(self, frame: pd.DataFrame | None) -> None:
         self.model.clear()
+        self.table_notes.setText("" if frame is None else "\n".join(chart_table_notes(frame)))
         if frame is None:
             return
         self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])

@@ -203,7 +203,7 @@ def _style_name(document, element) -> str:
 
 def test_notes_carry_methods_suppression_and_licence(document, demo_bundle):
     text = "\n".join(p.text for p in document.paragraphs)
-    for words in ("Wilson", "Byar", "exact Poisson", "95%", "trend", "counts from 1 to 5",
+    for words in ("Wilson", "Byar", "exact Poisson", "95%", "trend", "a count from 1 to 5",
                   demo_bundle.manifest.attribution, demo_bundle.manifest.licence,
                   "illustrative", "synthetic, for demonstration"):
         assert words.lower() in text.lower(), words

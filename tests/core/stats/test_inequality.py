@@ -94,9 +94,8 @@ def _decile_bundle():
 
 def test_standardised_rates_and_means_by_decile():
     from desktop.core.standard_population import standard_population
-    from desktop.core.stats.dsr import band_terms, dsr_from_sums
-
     from desktop.core.stats.aggregate import compute_statistics
+    from desktop.core.stats.dsr import band_terms, dsr_from_sums
 
     bundle, bands = _decile_bundle()
     stats = compute_statistics(bundle)
