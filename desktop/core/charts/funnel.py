@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from desktop.core.charts.common import axis_label, fmt, place_names
 from desktop.core.charts.options import ChartOptions
 from desktop.core.format import MISSING, format_value
-from desktop.core.model import SUPPRESSED, Bundle, Indicator, Polarity, Significance
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED, Bundle, Indicator, Polarity, Significance
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import (
@@ -180,7 +180,7 @@ def funnel_table(indicator: Indicator, period: str, funnel: fn.Funnel,
         hidden = why == "suppressed"
         rows += [[name, SUPPRESSED if hidden else MISSING, MISSING,
                   SUPPRESSED if hidden else MISSING, f"Not shown: {why}"] for name in names]
-    rows.append(["County", "", "", fmt(indicator, funnel.baseline),
+    rows.append(["County", NOT_APPLICABLE, NOT_APPLICABLE, fmt(indicator, funnel.baseline),
                  "The funnel's centre line"])
     return pd.DataFrame(rows, columns=["Cluster", "Count", size, "Value",
                                        "Against the funnel"])

@@ -18,7 +18,7 @@ from desktop.core.charts.common import axis_label, fmt, nonnegative_axis
 from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import AtlasError
 from desktop.core.format import MISSING, format_value
-from desktop.core.model import SUPPRESSED, Bundle, Indicator
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED, Bundle, Indicator
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.style import (
     CLUSTER_COLOUR,
@@ -141,7 +141,7 @@ def inequality_table(indicator: Indicator, period: str, county: DecileInequality
     for found, _ in groups:
         result = found.result
         low, high = (result.sii_limits[0.95] if result is not None else (np.nan, np.nan))
-        last += ["", fmt(indicator, result.sii) if result is not None else MISSING,
+        last += [NOT_APPLICABLE, fmt(indicator, result.sii) if result is not None else MISSING,
                  _interval(indicator, low, high, False)]
     rows.append(last)
     return pd.DataFrame(rows, columns=columns)

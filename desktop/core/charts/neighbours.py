@@ -18,7 +18,7 @@ from desktop.core.charts.common import axis_label, fmt, nonnegative_axis
 from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import AtlasError
 from desktop.core.format import MISSING
-from desktop.core.model import COUNTY, SUPPRESSED, Bundle, Indicator
+from desktop.core.model import COUNTY, NOT_APPLICABLE, SUPPRESSED, Bundle, Indicator
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.style import (
     CLUSTER_COLOUR,
@@ -138,13 +138,13 @@ def neighbours_table(indicator: Indicator, period: str, cluster: str,
         stats = values.loc[name] if name in values.index else pd.Series(dtype=float)
         hidden = bool(stats.get("suppressed", False))
         rows.append([name, str(row["rank"]) if row["rank"] else "Chosen",
-                     f"{row['distance']:.2f}" if row["rank"] else "",
+                     f"{row['distance']:.2f}" if row["rank"] else NOT_APPLICABLE,
                      *(fmt(c, similar.context.at[name, c.id]) for c in context),
                      fmt(indicator, stats.get("value", np.nan), hidden),
                      _interval(indicator, stats, hidden)])
-    blank = [""] * (len(context) + 1)  # the distance and the context values
-    rows.append(["Similar clusters together", "", *blank, fmt(indicator, pooled), ""])
-    rows.append(["County", "", *blank, fmt(indicator, county), ""])
+    blank = [NOT_APPLICABLE] * (len(context) + 2)  # the rank, distance and context values
+    rows.append(["Similar clusters together", *blank, fmt(indicator, pooled), NOT_APPLICABLE])
+    rows.append(["County", *blank, fmt(indicator, county), NOT_APPLICABLE])
     columns = ["Cluster", "Rank", "Distance", *(c.title for c in context),
                f"{indicator.title} ({period})", "95% CI"]
     return pd.DataFrame(rows, columns=columns)

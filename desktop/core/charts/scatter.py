@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from desktop.core.charts.common import axis_label, fmt, place_names
 from desktop.core.charts.options import ChartOptions
 from desktop.core.format import title_with_unit
-from desktop.core.model import COUNTY, MAP_AREAS, SUPPRESSED, Bundle, Indicator
+from desktop.core.model import COUNTY, MAP_AREAS, NOT_APPLICABLE, SUPPRESSED, Bundle, Indicator
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.style import (
     CLUSTER_COLOUR,
@@ -180,10 +180,10 @@ def scatter_table(indicator: Indicator, versus: Indicator, period: str, versus_p
     for _, row in points.frame.iterrows():
         hidden = row["why"] == "suppressed"
         rows.append([row["name"], *([row["cluster"] if isinstance(row["cluster"], str)
-                                     else ""] if areas else []),
+                                     else NOT_APPLICABLE] if areas else []),
                      fmt(versus, row["x"], hidden), fmt(indicator, row["y"], hidden)])
-    blank = [""] * (2 if areas else 1)
-    rows.append(["Correlation (r)", *blank[1:], correlation_words(correlation), ""])
+    blank = [NOT_APPLICABLE] * (2 if areas else 1)
+    rows.append(["Correlation (r)", *blank[1:], correlation_words(correlation), NOT_APPLICABLE])
     return pd.DataFrame(rows, columns=["Small area" if areas else "Cluster",
                                        *(["Cluster"] if areas else []),
                                        f"{versus.title} ({versus_period})",

@@ -15,7 +15,7 @@ from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
 from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
 from desktop.core.maps.choropleth import level_values, map_layer
 from desktop.core.maps.export import MapFigure, MapOptions, map_title
-from desktop.core.model import MAP_AREAS, Bundle, Indicator
+from desktop.core.model import MAP_AREAS, NOT_APPLICABLE, Bundle, Indicator
 from desktop.core.plotting.style import CM_PER_INCH, new_figure, style_context
 from desktop.core.report.word import add_picture
 from desktop.core.stats.aggregate import Statistics
@@ -100,7 +100,8 @@ def _scatter_words(head: str, indicator: Indicator, table) -> str:
 
 def _neighbours_words(head: str, indicator: Indicator, table) -> str:
     value = table.columns[-2]
-    rows = [f"{r['Cluster']}" + (f" (distance {r['Distance']})" if r["Distance"] else "")
+    rows = [f"{r['Cluster']}"
+            + (f" (distance {r['Distance']})" if r["Distance"] != NOT_APPLICABLE else "")
             + f" {r[value]}" for _, r in table.iterrows()]
     return f"{head}: {value} for " + "; ".join(rows) + "."
 

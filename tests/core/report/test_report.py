@@ -10,7 +10,7 @@ from docx.table import Table
 
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value
-from desktop.core.model import SUPPRESSED
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report import document as report
 from desktop.core.report.text import summary_sentence
@@ -328,9 +328,12 @@ def test_the_similar_clusters_and_the_first_issue_compared_like_with_like(docume
     from desktop.core.stats.neighbours import bundle_spec, similar_clusters
 
     nearest = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).nearest(CLUSTER)
-    rows = texts(table_after(document, "Similar clusters"))
+    table = table_after(document, "Similar clusters")
+    rows = texts(table)
     assert rows[0][:3] == ["Rank", "Cluster", "Distance"]
-    assert rows[1][1] == f"{CLUSTER} (this cluster)"
+    note = table._tbl.getnext()  # the [z] of the cluster's own rank and distance, explained
+    assert "".join(note.itertext()).startswith(f"{NOT_APPLICABLE} ")
+    assert rows[1][:3] == [NOT_APPLICABLE, f"{CLUSTER} (this cluster)", NOT_APPLICABLE]
     assert [r[1] for r in rows[2:]] == list(nearest["cluster"])
     assert [r[2] for r in rows[2:]] == [f"{d:.2f}" for d in nearest["distance"]]
     issue = analysed_issue(demo_bundle, potential_issues(profile))
