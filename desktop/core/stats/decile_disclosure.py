@@ -1,194 +1,129 @@
-"""Suppression of the counts by IMD decile, so that no hidden count can be worked out from them.
+"""Suppression of the counts by IMD decile, under the same protection rule as every other count.
 
 The inequalities view publishes, for one indicator and period, the county's count in each
 national IMD decile and every cluster's count in each decile. Each is a sum of small areas,
 cut across the sums published already (areas to clusters to the county): the county's decile 3
 less the shown areas in decile 3 is the sum of the hidden areas there, which is one hidden
-area exactly when only one lies in decile 3. The decile counts are therefore suppressed
-together with everything else published, by the rule of stats.linked: no hidden count may be
-determined by the published numbers.
+area exactly when only one lies in decile 3, and narrows the others' ranges when several do.
 
-The published numbers form a signed graph, which keeps this exact and fast. Areas fall into
-groups by (cluster, decile); the clusters' areas in no decile and the areas in no cluster make
-one more column and one more row. Hidden areas of one group enter every sum together, so they
-act as one unknown, their total: an edge from the group's cluster (a row) to its decile (a
-column) whenever the group's own count is not shown. A row's vertex is its cluster's sum, a
-column's the county's decile sum; a hidden cluster total is an edge from its row to the
-county's vertex of rows, a hidden county decile an edge from its column to the county's vertex
-of columns, and a hidden county total joins those two. Every cycle of this graph is balanced,
-so an unknown is determined exactly when its edge is a bridge (stats.linked.bridges).
-
-A hidden count that is determined (a group with one hidden area, a hidden decile count, a
-hidden cluster or county total) is protected by hiding one more decile count, the smallest
-first, next to it, until none is, or until all are hidden, which publishes nothing more than
-the areas, clusters and county already do: what those alone determine is not made worse here.
-Counts from 1 to the threshold are hidden first (primary suppression), and a decile count
-with exactly one hidden area always.
+The decile counts are therefore added to the Publication of the indicator-period's areas,
+clusters and county (stats.published): a cell for each cluster's decile and for each of the
+county's deciles, each the sum of its areas. A decile count from 1 to the threshold is hidden
+(primary suppression, with the indicator's complement rule), and more decile counts are
+hidden, the smallest first, until the audit of the whole publication passes
+(desktop.core.disclosure.protect, which hides only decile counts here: the areas, clusters
+and county stay as every other view shows them). With every decile count hidden the
+publication says no more than the areas, clusters and county alone, so the loop ends with the
+rule met wherever those alone meet it. docs/disclosure.md gives the rule.
 
 Pooled periods publish decile counts that are sums of the single periods' (stats.pooling):
 a pooled count with exactly one hidden single-period part would reveal it, so it is hidden
-too (stats.linked's rule for pooled cells), before the graph above protects what that hides.
+too (`forced`), before the audit protects what that hides.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.protect import protect
+from desktop.core.disclosure.publication import Publication, PublicationBuilder
+from desktop.core.disclosure.rule import required_width
 from desktop.core.stats import suppression
-from desktop.core.stats.linked import bridges
 
 N_DECILES = 10
 
 
 @dataclass(frozen=True)
 class DecileCells:
-    """The counts of one indicator-period by cluster and decile, and what is hidden.
+    """Where the decile counts sit in a Publication: `by_cluster` (clusters x deciles) and
+    `county` (deciles) hold cell indices, -1 where no area of the publication falls;
+    `closed` those that are sums of shown areas only (published already, so never hidden)."""
 
-    count: (clusters + 1) x (deciles + 1) summed counts, the last row for areas in no
-    cluster, the last column for areas of no known decile; hidden_areas: the number of hidden
-    areas in each of those groups; members: the number of areas counted in each.
-    """
+    by_cluster: np.ndarray
+    county: np.ndarray
+    closed: np.ndarray
 
-    count: np.ndarray
-    hidden_areas: np.ndarray
-    members: np.ndarray
-
-
-def decile_cells(count: np.ndarray, hidden: np.ndarray, member: np.ndarray, row: np.ndarray,
-                 column: np.ndarray, n_clusters: int) -> DecileCells:
-    """Sum areas into their (cluster, decile) groups: `row` each area's cluster position
-    (n_clusters for none), `column` its decile - 1 (N_DECILES for none)."""
-    shape = (n_clusters + 1, N_DECILES + 1)
-    key = np.ravel_multi_index((row[member], column[member]), shape)
-    size = shape[0] * shape[1]
-    return DecileCells(
-        np.bincount(key, np.nan_to_num(count[member]), size).reshape(shape),
-        np.bincount(key, hidden[member].astype(float), size).reshape(shape).astype(int),
-        np.bincount(key, minlength=size).reshape(shape))
+    def indices(self) -> np.ndarray:
+        cells = np.r_[self.by_cluster.ravel(), self.county]
+        return cells[cells >= 0]
 
 
-def hide_decile_counts(cells: DecileCells, cluster_hidden: np.ndarray, county_hidden: bool,
-                       threshold: float, forced: tuple[np.ndarray, np.ndarray] | None = None
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """Which decile counts to hide: (clusters x deciles, deciles) for the clusters' and the
-    county's decile counts, given the areas' groups and which cluster totals (and whether the
-    county's) are hidden already; `forced`: counts to hide besides, in the same shapes (a
+def add_decile_cells(builder: PublicationBuilder, area_cell: np.ndarray, area_hidden: np.ndarray,
+                     count: np.ndarray, upper: np.ndarray, row: np.ndarray, column: np.ndarray,
+                     clusters: Sequence[str], threshold: float, complement: bool = False, name: str = "") -> DecileCells:
+    """Add every decile count to `builder`, each the sum of its areas' cells. Per area (in the
+    same order): `area_cell` its cell in the builder (-1 when it has none), `area_hidden`
+    whether it is suppressed, `count` its true
+    count, `upper` its count's upper bound (inf when none; a proportion's denominator), `row`
+    its position in `clusters` (len(clusters) when in none), `column` its decile - 1 (N_DECILES
+    when unknown). Decile counts from 1 to `threshold` are hidden, and with `complement`
+    those whose bound less their count is too."""
+    builder.table(f"{name}, by IMD decile" if name else "by IMD decile")
+    member = (area_cell >= 0) & (column < N_DECILES)
+    value, bound = np.nan_to_num(count), np.asarray(upper, float)
+    n_clusters = len(clusters)
+    open_ = np.asarray(area_hidden, bool)
+    closed: list[int] = []
+    by_cluster = np.full((n_clusters, N_DECILES), -1, np.int64)
+    county = np.full(N_DECILES, -1, np.int64)
+    groups = [(("county", k), member & (column == k)) for k in range(N_DECILES)]
+    groups += [(("cluster", (r, k)), member & (row == r) & (column == k))
+               for r in range(n_clusters) for k in range(N_DECILES)]
+    for (kind, at), areas in groups:
+        if not areas.any():
+            continue
+        total, cap = value[areas].sum(), bound[areas].sum()
+        # a sum of shown areas is published already: hiding it would protect nothing
+        hidden = open_[areas].any() & (suppression.primary_mask(total, threshold)
+                                       | suppression.complement_mask(total, cap, threshold,
+                                                                     complement))
+        label = (f"{name}, the county's decile {at + 1}" if kind == "county"
+                 else f"{name}, {clusters[at[0]]}'s decile {at[1] + 1}")
+        cell = builder.add_cells([total], [bool(hidden)], [label], upper=cap,
+                                 protect=required_width(threshold, cap))[0]
+        builder.add_sum(cell, area_cell[areas])
+        if not open_[areas].any():
+            closed.append(cell)
+        if kind == "county":
+            county[at] = cell
+        else:
+            by_cluster[at] = cell
+    return DecileCells(by_cluster, county, np.array(closed, np.int64))
+
+
+def hide_decile_counts(publication: Publication, cells: DecileCells,
+                       forced: tuple[np.ndarray, np.ndarray] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, Audit]:
+    """Which decile counts to hide: (clusters x deciles, deciles), and the audit of the
+    publication (with the widths of `as_protected_as_alone`) with them hidden. `forced`: counts to hide besides, in the same shapes (a
     pooled count with one hidden single-period part)."""
-    n_cl = cells.count.shape[0] - 1
-    exists = cells.members[:n_cl, :N_DECILES] > 0
-    county_count = cells.count[:, :N_DECILES].sum(axis=0)
-    county_exists = cells.members[:, :N_DECILES].sum(axis=0) > 0
-    group_hidden = cells.hidden_areas[:n_cl, :N_DECILES]
-    cluster = exists & (suppression.primary_mask(cells.count[:n_cl, :N_DECILES], threshold)
-                        | (group_hidden == 1))
-    county = county_exists & (suppression.primary_mask(county_count, threshold)
-                              | (cells.hidden_areas[:, :N_DECILES].sum(axis=0) == 1))
+    hidden = publication.hidden.copy()
     if forced is not None:
-        cluster |= exists & forced[0]
-        county |= county_exists & forced[1]
-    graph = _Graph(cells, np.asarray(cluster_hidden, bool), bool(county_hidden))
-    every = graph.determined(exists, county_exists)  # with every decile count hidden
-    while True:
-        worse = graph.determined(cluster, county) & ~every
-        if not worse.any():
-            return cluster, county
-        chosen = graph.next_to_hide(np.flatnonzero(worse)[0], cluster & exists,
-                                    county & county_exists, county_count)
-        if chosen is None:
-            return cluster, county
-        kind, at = chosen
-        (cluster if kind == "cluster" else county)[at] = True
+        for at, force in zip((cells.by_cluster, cells.county), forced):
+            hidden[at[(at >= 0) & np.asarray(force, bool)]] = True
+    eligible = np.zeros(publication.n_cells, bool)
+    eligible[cells.indices()] = True
+    eligible[cells.closed] = False
+    hidden, result = protect(lambda h: replace(publication, hidden=h), hidden,
+                             np.nan_to_num(publication.value, nan=np.inf), eligible=eligible)
+    return (np.where(cells.by_cluster >= 0, hidden[cells.by_cluster], False),
+            np.where(cells.county >= 0, hidden[cells.county], False), result)
 
 
-class _Graph:
-    """The published sums of one indicator-period as a graph: vertices are the rows
-    (clusters, then no cluster), the columns (deciles, then no decile), the county's sum of
-    rows and its sum of columns; edges are the unknowns."""
-
-    def __init__(self, cells: DecileCells, cluster_hidden: np.ndarray, county_hidden: bool):
-        self.cells = cells
-        self.n_rows, self.n_cols = cells.count.shape
-        self.rows_total = self.n_rows + self.n_cols
-        self.cols_total = self.rows_total + 1
-        self.cluster_hidden, self.county_hidden = cluster_hidden, county_hidden
-
-    def edges(self, cluster: np.ndarray, county: np.ndarray):
-        """(u, v, secret, label) of every unknown; label (kind, index) names what it is."""
-        n_cl = self.n_rows - 1
-        shown = np.zeros((self.n_rows, self.n_cols), bool)
-        shown[:n_cl, :N_DECILES] = ~cluster & (self.cells.members[:n_cl, :N_DECILES] > 0)
-        unknown = (self.cells.hidden_areas > 0) & ~shown
-        r, c = np.nonzero(unknown)
-        published_hidden = np.zeros_like(shown)
-        published_hidden[:n_cl, :N_DECILES] = cluster
-        secret = (self.cells.hidden_areas[r, c] == 1) | published_hidden[r, c]
-        u, v, keys = [r], [self.n_rows + c], [secret]
-        labels = [("group", int(i) * self.n_cols + int(j)) for i, j in zip(r, c)]
-        hidden_totals = np.r_[np.flatnonzero(self.cluster_hidden), n_cl]  # and no cluster's
-        u.append(hidden_totals)
-        v.append(np.full(hidden_totals.size, self.rows_total))
-        keys.append(hidden_totals < n_cl)
-        labels += [("total", int(i)) for i in hidden_totals]
-        columns = np.r_[np.flatnonzero(county), N_DECILES]  # and no decile's
-        u.append(self.n_rows + columns)
-        v.append(np.full(columns.size, self.cols_total))
-        keys.append(columns < N_DECILES)
-        labels += [("county decile", int(j)) for j in columns]
-        if self.county_hidden:
-            u.append(np.array([self.rows_total]))
-            v.append(np.array([self.cols_total]))
-            keys.append(np.array([True]))
-            labels.append(("county", 0))
-        return np.concatenate(u), np.concatenate(v), np.concatenate(keys), labels
-
-    def determined(self, cluster: np.ndarray, county: np.ndarray) -> np.ndarray:
-        """Flags over every possible unknown (self.slots) that the published numbers fix."""
-        u, v, secret, labels = self.edges(cluster, county)
-        fixed = bridges(self.cols_total + 1, u, v) & secret
-        out = np.zeros(len(self.slots()), bool)
-        index = {label: k for k, label in enumerate(self.slots())}
-        out[[index[labels[k]] for k in np.flatnonzero(fixed)]] = True
-        return out
-
-    def slots(self) -> list[tuple[str, int]]:
-        """Every unknown there could be, in a fixed order."""
-        return ([("group", k) for k in range(self.n_rows * self.n_cols)]
-                + [("total", i) for i in range(self.n_rows)]
-                + [("county decile", j) for j in range(self.n_cols)] + [("county", 0)])
-
-    def next_to_hide(self, slot: int, cluster: np.ndarray, county: np.ndarray,
-                     county_count: np.ndarray) -> tuple[str, int | tuple[int, int]] | None:
-        """The decile count to hide next for the determined unknown `slot`: the smallest shown
-        count of its cluster or decile that has hidden areas (so that hiding it adds an
-        unknown), else that decile's county count, else the smallest anywhere."""
-        kind, index = self.slots()[slot]
-        n_cl = self.n_rows - 1
-        row, column = -1, -1
-        if kind == "group":
-            row, column = divmod(index, self.n_cols)
-        elif kind == "total":
-            row = index
-        elif kind == "county decile":
-            column = index
-        useful = (~cluster & (self.cells.hidden_areas[:n_cl, :N_DECILES] > 0)
-                  & (self.cells.members[:n_cl, :N_DECILES] > 0))
-        counts = self.cells.count[:n_cl, :N_DECILES]
-        near = useful.copy()
-        near[:] = False
-        if 0 <= row < n_cl:
-            near[row] = useful[row]
-        if 0 <= column < N_DECILES:
-            near[:, column] |= useful[:, column]
-        for pool in (near, useful):
-            if pool.any():
-                flat = np.flatnonzero(pool)
-                best = flat[np.argmin(counts.ravel()[flat])]
-                return "cluster", np.unravel_index(best, counts.shape)
-            if pool is near and 0 <= column < N_DECILES and not county[column]:
-                return "county", column
-        open_ = np.flatnonzero(~county & (self.cells.members[:, :N_DECILES].sum(axis=0) > 0))
-        if open_.size:
-            return "county", int(open_[np.argmin(county_count[open_])])
-        return None
+def as_protected_as_alone(publication: Publication, cells: DecileCells) -> Publication:
+    """`publication` asking of each decile count no more width than the areas, clusters and
+    county alone leave it (every decile count hidden): a sum of few hidden areas, each
+    bounded by its own denominator, may be narrower than the threshold however much is
+    hidden beside it."""
+    every = publication.hidden.copy()
+    every[cells.indices()] = True
+    alone = audit(replace(publication, hidden=every))
+    asked = publication.protect.copy()
+    decile = np.isin(alone.cells, cells.indices()) & alone.solved
+    at = alone.cells[decile]
+    asked[at] = np.minimum(asked[at], alone.high[decile] - alone.low[decile])
+    return replace(publication, protect=asked)

@@ -14,6 +14,7 @@ least five deciles.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,12 +22,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from desktop.core.disclosure.publication import Publication
 from desktop.core.errors import AtlasError
 from desktop.core.model import COUNTY, Bundle, ValueType
 from desktop.core.stats import means, sii
-from desktop.core.stats.decile_disclosure import N_DECILES, decile_cells, hide_decile_counts
+from desktop.core.stats.decile_disclosure import (
+    N_DECILES,
+    DecileCells,
+    add_decile_cells,
+    as_protected_as_alone,
+    hide_decile_counts,
+)
 from desktop.core.stats.intervals import ci_for
 from desktop.core.stats.meta import COUNTED, IndicatorMeta, key_codes
+from desktop.core.stats.published import hierarchy_builder
 from desktop.core.stats.standardised import VALUE_COLUMNS, AgeBands
 
 if TYPE_CHECKING:
@@ -39,6 +48,8 @@ SII_TYPES = {ValueType.PROPORTION: sii.PROPORTION, ValueType.RATE: sii.RATE,
              ValueType.DSR: sii.RATE, ValueType.ISR: sii.RATE, ValueType.MEAN: sii.NORMAL,
              ValueType.SCORE: sii.NORMAL}
 NO_DECILE = N_DECILES  # the slot of areas of no known decile (or outside the group shown)
+# the decile counts' suppression of each Statistics, by indicator, period and what pooling forces
+_MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -169,22 +180,48 @@ def decile_masks(bundle: Bundle, statistics: Statistics, indicator, period: str,
                  column: np.ndarray, forced: tuple[np.ndarray, np.ndarray] | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Which decile counts of every cluster (clusters x deciles) and of the county are
-    suppressed, decided over every decile count the view publishes (stats.decile_disclosure);
-    `column` is each area's decile - 1 (NO_DECILE when unknown)."""
+    suppressed, decided over every decile count the view publishes beside the areas,
+    clusters and county (stats.decile_disclosure); `column` is each area's decile - 1
+    (NO_DECILE when unknown). Kept per statistics: the audit behind it takes a second or
+    two, and every cluster's view of the indicator-period shares it."""
+    key = (indicator.id, period, None if forced is None else
+           tuple(np.asarray(f, bool).tobytes() for f in forced))
+    known = _MASKS.setdefault(statistics, {})
+    if key not in known:
+        publication, cells = decile_publication(bundle, statistics, indicator, period, column)
+        masks = hide_decile_counts(publication, cells, forced)[:2]
+        for mask in masks:
+            mask.flags.writeable = False  # shared by every caller
+        known[key] = masks
+    return known[key]
+
+
+def decile_publication(bundle: Bundle, statistics: Statistics, indicator, period: str,
+                       column: np.ndarray) -> tuple[Publication, DecileCells]:
+    """The areas, clusters and county of one counted indicator-period (stats.published) with
+    the counts by decile the inequalities view adds, primary suppression only, and the
+    width each hidden count must keep."""
+    builder, area_cell = hierarchy_builder(bundle, statistics, indicator, period)
     frame, area = _rows(bundle, indicator.id, period)
-    names = pd.Index(bundle.cluster_names)
     n_areas = len(bundle.areas)
-    flags = statistics.suppressed(indicator.id, period)
-    row = names.get_indexer(bundle.areas["cluster"].astype(object).where(
-        bundle.areas["cluster"].notna(), None))
+    count, upper = np.full(n_areas, np.nan), np.full(n_areas, np.inf)
+    kind = ValueType(indicator.value_type)
+    numerator = frame["numerator"].to_numpy(float)
+    if kind is ValueType.COUNT:
+        numerator = np.where(np.isnan(numerator), frame["value"].to_numpy(float), numerator)
+    count[area] = numerator
+    proportion = kind is ValueType.PROPORTION
+    if proportion:
+        upper[area] = np.nan_to_num(frame["denominator"].to_numpy(float), nan=np.inf)
+    names = list(bundle.cluster_names)
+    row = pd.Index(names).get_indexer(bundle.areas["cluster"].astype(object))
     row = np.where(row >= 0, row, len(names))
-    count = frame["numerator"].to_numpy(float)
-    if ValueType(indicator.value_type) is ValueType.COUNT:
-        count = np.where(np.isnan(count), frame["value"].to_numpy(float), count)
-    cells = decile_cells(count, flags[:n_areas][area], ~np.isnan(count), row[area],
-                         column[area], len(names))
-    return hide_decile_counts(cells, flags[n_areas:n_areas + len(names)], bool(flags[-1]),
-                              bundle.manifest.threshold_for(indicator), forced)
+    hidden = statistics.suppressed(indicator.id, period)[:n_areas]
+    cells = add_decile_cells(builder, area_cell, hidden, count, upper, row, column, names,
+                             bundle.manifest.threshold_for(indicator),
+                             proportion and indicator.disclosure_complement,
+                             f"{indicator.title} ({indicator.id}), {period}")
+    return as_protected_as_alone(builder.build(), cells), cells
 
 
 def _by_decile(bundle: Bundle, meta: IndicatorMeta, indicator_id: str, period: str,

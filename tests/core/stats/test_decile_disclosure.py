@@ -1,15 +1,24 @@
 """The counts by IMD decile never let a hidden count be worked out: checked against an
 independent test of the published equations by matrix rank, on random tables and on the demo
-bundle's indicators."""
+bundle's indicators, and (the protection rule's width) by the disclosure audit."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.stats.decile_disclosure import N_DECILES, decile_cells, hide_decile_counts
-from desktop.core.stats.inequality import area_deciles, inequality
+from desktop.core.disclosure.audit import audit
+from desktop.core.disclosure.publication import PublicationBuilder
+from desktop.core.stats.decile_disclosure import (
+    N_DECILES,
+    add_decile_cells,
+    as_protected_as_alone,
+    hide_decile_counts,
+)
+from desktop.core.stats.inequality import area_deciles, decile_publication, inequality
 
 
 def _determined(rows: list[np.ndarray], targets: list[np.ndarray]) -> np.ndarray:
@@ -76,7 +85,26 @@ def _check(row, column, hidden, n_clusters, cluster_hidden, county_hidden, clust
     assert not leaked, f"determined by the decile counts: {leaked}"
 
 
-@settings(max_examples=60, deadline=None)
+def _hide(row, column, count, hidden, n_clusters, cluster_hidden, county_hidden, threshold=5):
+    """The decile counts hidden over a hand-made publication of areas, clusters and county,
+    and the audit of the result."""
+    builder = PublicationBuilder()
+    areas = builder.add_cells(np.where(hidden, np.nan, count), hidden,
+                              [f"area {k}" for k in range(count.size)], protect=threshold)
+    totals = [count[row == r].sum() for r in range(n_clusters)]
+    clusters = builder.add_cells(np.where(cluster_hidden, np.nan, totals), cluster_hidden,
+                                 [f"cluster {r}" for r in range(n_clusters)], protect=threshold)
+    county = builder.add_cells([np.nan if county_hidden else count.sum()], [county_hidden],
+                               ["county"], protect=threshold)[0]
+    for r in range(n_clusters):
+        builder.add_sum(clusters[r], areas[row == r])
+    builder.add_sum(county, [*clusters, *areas[row == n_clusters]])
+    cells = add_decile_cells(builder, areas, hidden, count, np.full(count.size, np.inf), row,
+                             column, [f"c{r}" for r in range(n_clusters)], threshold)
+    return cells, *hide_decile_counts(as_protected_as_alone(builder.build(), cells), cells)
+
+
+@settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_no_hidden_count_is_determined_on_random_tables(data):
     n_clusters = data.draw(st.integers(1, 4))
@@ -91,30 +119,35 @@ def test_no_hidden_count_is_determined_on_random_tables(data):
     cluster_hidden = np.array(data.draw(st.lists(st.booleans(), min_size=n_clusters,
                                                  max_size=n_clusters)))
     county_hidden = data.draw(st.booleans())
-    cells = decile_cells(count, hidden, np.ones(n_areas, bool), row, column, n_clusters)
-    by_cluster, county = hide_decile_counts(cells, cluster_hidden, county_hidden, 5)
-    exists = cells.members[:n_clusters, :N_DECILES] > 0
-    assert not (by_cluster & ~exists).any()
-    small = (cells.count[:n_clusters, :N_DECILES] >= 1) & (cells.count[:n_clusters,
-                                                                        :N_DECILES] <= 5)
-    assert (by_cluster >= small).all()  # primary suppression
+    cells, by_cluster, county, _ = _hide(row, column, count, hidden, n_clusters,
+                                         cluster_hidden, county_hidden)
+    assert not (by_cluster & (cells.by_cluster < 0)).any()
+    sums = np.array([[count[(row == r) & (column == k)].sum() for k in range(N_DECILES)]
+                     for r in range(n_clusters)])
+    small = (sums >= 1) & (sums <= 5) & (cells.by_cluster >= 0)
+    with_hidden = np.array([[((row == r) & (column == k) & hidden).any()
+                             for k in range(N_DECILES)] for r in range(n_clusters)])
+    assert (by_cluster >= small & with_hidden).all()  # primary suppression
     _check(row, column, hidden, n_clusters, cluster_hidden, county_hidden, by_cluster, county)
 
 
 def test_a_decile_with_one_hidden_area_is_hidden_and_protected():
-    # cluster 0 hides a 3 (decile 3) and, to protect it within the cluster, a 12 (decile 1);
-    # cluster 1 hides a 40 (decile 2) and a 50 (decile 3)
+    # cluster 0 hides a 3 (decile 3) and a 12 (decile 1); cluster 1 a 40 (decile 2) and a
+    # 50 (decile 3): each is alone in its cluster's decile, so each of those decile counts
+    # less its shown areas would give it away
     row = np.array([0, 0, 0, 0, 1, 1, 1])
     column = np.array([0, 0, 1, 2, 1, 2, 2])
     count = np.array([12, 30, 25, 3, 40, 41, 50], float)
     hidden = np.array([1, 0, 0, 1, 1, 0, 1], bool)
-    cells = decile_cells(count, hidden, np.ones(7, bool), row, column, 2)
-    by_cluster, county = hide_decile_counts(cells, np.zeros(2, bool), False, 5)
-    # each hidden area is alone in its cluster's decile: those four counts are hidden, and
-    # the county's deciles 1 and 2 (one hidden area each); decile 3 holds two, so it shows
-    # (it tells only the 3 + 50, which cluster totals and the other deciles leave open)
+    _, by_cluster, county, result = _hide(row, column, count, hidden, 2, np.zeros(2, bool),
+                                          False)
     np.testing.assert_array_equal(by_cluster[:, :3], [[True, False, True], [False, True, True]])
-    np.testing.assert_array_equal(county[:3], [True, True, False])
+    # the county's deciles 1 and 2 hold one hidden area each: hidden too
+    np.testing.assert_array_equal(county[:2], [True, True])
+    assert result.passed
+    low, high = result.low[np.isin(result.cells, [0, 3])], result.high[np.isin(result.cells,
+                                                                                [0, 3])]
+    assert ((high - low) >= 5).all()  # the hidden areas keep the threshold's width
     _check(row, column, hidden, 2, np.zeros(2, bool), False, by_cluster, county)
 
 
@@ -142,6 +175,12 @@ def test_the_demo_bundles_deciles_reveal_no_hidden_count(demo_bundle, stats):
         assert member.all()  # every area has a row, so every hidden flag is a count's
         _check(row, column, flags[:n_areas], len(names), flags[n_areas:-1], bool(flags[-1]),
                cluster_cells, county_cells)
+        # and every hidden count keeps the protection rule's width, deciles shown as drawn
+        publication, cells = decile_publication(demo_bundle, stats, indicator, period, column)
+        hidden = publication.hidden.copy()
+        hidden[cells.by_cluster[cluster_cells]] = True
+        hidden[cells.county[county_cells]] = True
+        assert audit(replace(publication, hidden=hidden)).passed, indicator_id
         checked += int(flags[:n_areas].sum() > 0)
     assert checked >= 4
 
