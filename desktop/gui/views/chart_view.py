@@ -54,6 +54,7 @@ from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
+from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
 
@@ -73,6 +74,9 @@ class ChartView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._inputs: dict[str, dict] = {}
+        self._generation = 0  # counts the changes of source and options, for slow inputs
+        self.background = BackgroundInputs(self)
+        self.background.ready.connect(self._on_ready)
         self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
         self._neighbours = self._single = None  # the session's similar clusters; pooled from
         self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
@@ -158,7 +162,7 @@ class ChartView(QWidget):
         self._source = (bundle, statistics, indicator, period, cluster)
         self._neighbours, self._single = neighbours, single
         self.options_bar.set_neighbours(neighbours)
-        self._inputs.clear()
+        self._forget()
         self._refresh()
 
     def show_bars(self, **inputs) -> None:
@@ -173,16 +177,20 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Forget every input and blank the chart and table (on close and lock)."""
         self._source = None
-        self._inputs.clear()
+        self._forget()
         self._refresh()
 
-    def inputs(self, kind: str | None = None) -> dict | None:
-        """The inputs of a chart (the current one by default), computing them if needed."""
+    def inputs(self, kind: str | None = None, wait: bool = True) -> dict | None:
+        """The inputs of a chart (the current one by default), computing them if needed;
+        without `wait`, a slow chart's are computed in the background (None until then)."""
         kind = kind or self.kind
         if kind not in self._inputs and self._source is not None:
-            self._inputs[kind] = chart_inputs(kind, *self._source,
-                                              self.options_bar.options(self._neighbours,
-                                                                       self._single))
+            source = (*self._source, self.options_bar.options(self._neighbours, self._single))
+            if not wait and kind in SLOW_CHARTS:
+                self.background.ask(kind, (kind, self._generation),
+                                    lambda: chart_inputs(kind, *source))
+                return None
+            self._inputs[kind] = chart_inputs(kind, *source)
         return self._inputs.get(kind)
 
     def table_frame(self) -> pd.DataFrame | None:
@@ -229,6 +237,19 @@ class ChartView(QWidget):
         self._inputs.pop("scatter", None)
         self._refresh()
 
+    def _forget(self) -> None:
+        self._inputs.clear()
+        self._generation += 1
+        self.background.forget()
+
+    def _on_ready(self, kind: str, key, inputs: dict | None) -> None:
+        """Slow inputs done (None when they failed: computed again here, where an error is
+        reported the usual way)."""
+        if key == (kind, self._generation):
+            self._inputs[kind] = self.inputs(kind) if inputs is None else inputs
+            if kind == self.kind:
+                self._refresh()
+
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
         self.stack.setCurrentWidget(self.table_page if as_table else self.scroll)
@@ -238,12 +259,15 @@ class ChartView(QWidget):
             self._draw()
 
     def _draw(self) -> None:
-        inputs = self.inputs()
+        inputs = self.inputs(wait=False)
         updated = False
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
             self.axes.set_axis_off()
+            if self.background.pending((self.kind, self._generation)):
+                self.axes.text(0.5, 0.5, WORKING_TEXT[self.kind], ha="center", va="center",
+                               wrap=True, transform=self.axes.transAxes, gid="working")
             self._layout_key = None
         else:
             updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
@@ -292,7 +316,7 @@ class ChartView(QWidget):
         self.figure.set_layout_engine("constrained")
         self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.canvas and event.type() == QEvent.Type.Wheel:
             QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
             return True

@@ -33,7 +33,7 @@ def _gids(view) -> set[str]:
     return {a.get_gid() for a in view.axes.get_children() if a.get_gid()}
 
 
-def test_every_analysis_chart_has_a_tab_with_its_options(view):
+def test_every_analysis_chart_has_a_tab_with_its_options(view, qtbot):
     assert KINDS[3:] == ("funnel", "inequality", "scatter", "neighbours")
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())][3:] == [
         "Funnel", "Inequality", "Scatter", "Similar"]
@@ -48,8 +48,8 @@ def test_every_analysis_chart_has_a_tab_with_its_options(view):
         assert view.table_toggle.isVisible()
     view.set_kind("funnel")
     assert {"points", "county", "limit:upper998"} <= _gids(view)
-    view.set_kind("inequality")
-    assert {"bars:County", "bars:Redditch"} <= _gids(view)
+    view.set_kind("inequality")  # its decile counts are audited in the background
+    qtbot.waitUntil(lambda: {"bars:County", "bars:Redditch"} <= _gids(view), timeout=120_000)
     view.set_kind("neighbours")
     assert view.axes.get_yticklabels()[0].get_text() == "Redditch"
 
@@ -118,7 +118,7 @@ def test_similar_clusters_are_asked_of_the_session(view, qtbot):
     assert signal.args[0].indicators == ("imd_score", "total_population")
 
 
-def test_the_inputs_of_a_hidden_chart_are_not_computed(view, monkeypatch):
+def test_the_inputs_of_a_hidden_chart_are_not_computed(view, monkeypatch, qtbot):
     from desktop.core.charts import tables
 
     calls = []
@@ -128,8 +128,38 @@ def test_the_inputs_of_a_hidden_chart_are_not_computed(view, monkeypatch):
     view.set_kind("funnel")
     assert calls == []
     view.set_kind("inequality")
+    qtbot.waitUntil(lambda: "bars:County" in _gids(view), timeout=120_000)
     assert len(calls) == 1
     view.set_kind("funnel")
     view.set_kind("inequality")
     assert len(calls) == 1  # kept until the indicator, period or cluster changes
     assert np.isfinite(view.inputs()["county"].deciles["value"]).any()
+
+
+def test_the_inequality_chart_is_worked_out_without_holding_the_window(view, monkeypatch,
+                                                                       qtbot, demo_bundle,
+                                                                       stats):
+    """While its decile counts are audited the chart says so and the window answers; the
+    chart follows when they are done, and a request overtaken by another is dropped."""
+    import threading
+
+    from desktop.core.charts import tables
+
+    release = threading.Event()
+    real = tables.ANALYSIS_INPUTS["inequality"]
+
+    def held(*args):
+        assert release.wait(60)
+        return real(*args)
+
+    monkeypatch.setitem(tables.ANALYSIS_INPUTS, "inequality", held)
+    view.set_kind("inequality")  # returns at once: the audit waits for `release`
+    assert _gids(view) == {"working"}
+    assert "small number" in view.axes.texts[0].get_text()
+    indicator = demo_bundle.manifest.indicator("children_in_need")
+    view.show_for(demo_bundle, stats, indicator, indicator.latest_period, "Bromsgrove",
+                  bundle_spec(demo_bundle))  # overtakes the first request
+    release.set()
+    qtbot.waitUntil(lambda: {"bars:County", "bars:Bromsgrove"} <= _gids(view),
+                    timeout=120_000)
+    assert "bars:Redditch" not in _gids(view)
