@@ -41,11 +41,13 @@ N_DECILES = 10
 class DecileCells:
     """Where the decile counts sit in a Publication: `by_cluster` (clusters x deciles) and
     `county` (deciles) hold cell indices, -1 where no area of the publication falls;
-    `closed` those that are sums of shown areas only (published already, so never hidden)."""
+    `closed` those that are sums of shown areas only (published already, so never hidden);
+    `single` those holding exactly one hidden area (which they would give away when shown)."""
 
     by_cluster: np.ndarray
     county: np.ndarray
     closed: np.ndarray
+    single: np.ndarray
 
     def indices(self) -> np.ndarray:
         cells = np.r_[self.by_cluster.ravel(), self.county]
@@ -68,6 +70,7 @@ def add_decile_cells(builder: PublicationBuilder, area_cell: np.ndarray, area_hi
     n_clusters = len(clusters)
     open_ = np.asarray(area_hidden, bool)
     closed: list[int] = []
+    single: list[int] = []
     by_cluster = np.full((n_clusters, N_DECILES), -1, np.int64)
     county = np.full(N_DECILES, -1, np.int64)
     groups = [(("county", k), member & (column == k)) for k in range(N_DECILES)]
@@ -86,13 +89,17 @@ def add_decile_cells(builder: PublicationBuilder, area_cell: np.ndarray, area_hi
         cell = builder.add_cells([total], [bool(hidden)], [label], upper=cap,
                                  protect=required_width(threshold, cap))[0]
         builder.add_sum(cell, area_cell[areas])
-        if not open_[areas].any():
+        hidden_areas = int(open_[areas].sum())
+        if hidden_areas == 0:
             closed.append(cell)
+        elif hidden_areas == 1:
+            single.append(cell)
         if kind == "county":
             county[at] = cell
         else:
             by_cluster[at] = cell
-    return DecileCells(by_cluster, county, np.array(closed, np.int64))
+    return DecileCells(by_cluster, county, np.array(closed, np.int64),
+                       np.array(single, np.int64))
 
 
 def hide_decile_counts(publication: Publication, cells: DecileCells,
@@ -102,6 +109,7 @@ def hide_decile_counts(publication: Publication, cells: DecileCells,
     publication (with the widths of `as_protected_as_alone`) with them hidden. `forced`: counts to hide besides, in the same shapes (a
     pooled count with one hidden single-period part)."""
     hidden = publication.hidden.copy()
+    hidden[cells.single] = True  # the audit would ask for each of them: one round, not many
     if forced is not None:
         for at, force in zip((cells.by_cluster, cells.county), forced):
             hidden[at[(at >= 0) & np.asarray(force, bool)]] = True
