@@ -153,23 +153,24 @@ def add_basis_option(parser: argparse.ArgumentParser) -> None:
 
 
 def pool_count(text: str) -> int:
-    """--pool: a whole number of periods from 1 to MAX_POOL (checked before decrypting)."""
-    from desktop.core.stats.pooling import MAX_POOL
+    """--pool: 1 (single periods) or the one pooling published, PUBLISHED_POOL (checked before
+    decrypting): two poolings of one indicator could be subtracted to reveal a hidden count."""
+    from desktop.core.stats.pooling import PUBLISHED_POOL
 
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_POOL:
-        raise argparse.ArgumentTypeError(f"pool between 1 and {MAX_POOL} periods, not {text!r}")
-    return value
+    if text.strip() not in ("1", str(PUBLISHED_POOL)):
+        raise argparse.ArgumentTypeError(
+            f"periods are pooled in {PUBLISHED_POOL}s only (--pool {PUBLISHED_POOL}), not "
+            f"{text!r}: two poolings of one indicator published together could be subtracted "
+            "to reveal a hidden count")
+    return int(text)
 
 
 def add_pool_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pool", type=pool_count, default=1, metavar="N",
-                        help="combine each indicator's latest N periods (and the N before, ...) "
-                        "as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 "
-                        "combined\"; default 1: single periods")
+                        help="3: combine each indicator's latest 3 periods (and the 3 before, "
+                        "...) as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 "
+                        "combined\"; default 1: single periods. One pooling only: two could "
+                        "be subtracted to reveal a hidden count")
 
 
 def pooled_periods(bundle, stats, pool: int):

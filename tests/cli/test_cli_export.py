@@ -180,8 +180,9 @@ def test_pooled_profile_says_so_in_the_table_and_the_notes(opened, tmp_path, mon
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--pool", "9"], "pool between 1 and 5 periods, not '9'"),
-    (["--pool", "three"], "pool between 1 and 5 periods, not 'three'"),
+    (["--pool", "9"], "periods are pooled in 3s only (--pool 3), not '9'"),
+    (["--pool", "2"], "could be subtracted to reveal a hidden count"),
+    (["--pool", "three"], "periods are pooled in 3s only (--pool 3), not 'three'"),
     (["--map-level", "wards"], "invalid choice: 'wards'"),
 ])
 def test_bad_pool_and_level_are_named(opened, tmp_path, capsys, args, message):
