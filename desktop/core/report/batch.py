@@ -43,10 +43,11 @@ Deliver = Callable[[str, bytes], None]
 _helper: dict = {}
 
 
-def _start_helper(make: Make, bundle: Bundle, statistics: Statistics, options: tuple) -> None:
+def _start_helper(make: Make, bundle: Bundle, statistics: Statistics, figure_args: tuple,
+                  options: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     _helper.update(make=make, bundle=bundle, statistics=statistics, options=options,
-                   figures=ReportFigures(bundle, statistics))
+                   figures=ReportFigures(bundle, statistics, *figure_args))
 
 
 def _helper_profile(cluster: str) -> bytes:
@@ -62,17 +63,19 @@ def wants_helper(bundle: Bundle, n_profiles: int) -> bool:
             and len(bundle.values) <= HELPER_MAX_VALUES)
 
 
-def make_profiles(make: Make, bundle: Bundle, statistics: Statistics, options: tuple,
-                  task: Task, deliver: Deliver, clusters: Sequence[str] | None = None) -> None:
-    """`deliver(cluster, docx bytes)` for every cluster of the bundle (or of `clusters`), each
-    as soon as it is complete (not in order when a helper helps); progress through `task`,
-    which may cancel."""
+def make_profiles(make: Make, figures: ReportFigures, options: tuple, task: Task,
+                  deliver: Deliver, clusters: Sequence[str] | None = None) -> None:
+    """`deliver(cluster, docx bytes)` for every cluster of the figures' bundle (or of
+    `clusters`), each as soon as it is complete (not in order when a helper helps); progress
+    through `task`, which may cancel. The helper draws with figures like `figures` (the same
+    bundle, statistics, resolution and chart options)."""
+    bundle, statistics = figures.bundle, figures.statistics
     clusters = list(bundle.cluster_names if clusters is None else clusters)
     todo, n = deque(clusters), len(clusters)
     done = [0]
-    figures = ReportFigures(bundle, statistics)
     helper = (ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), _start_helper,
-                                  (make, bundle, statistics, options))
+                                  (make, bundle, statistics, (figures.dpi, figures.options),
+                                   options))
               if wants_helper(bundle, n) else None)
     running: tuple[str, Future] | None = None
 
@@ -107,6 +110,5 @@ def make_profiles(make: Make, bundle: Bundle, statistics: Statistics, options: t
 
             hand_on(cluster, make(bundle, statistics, cluster, figures, progress, *options))
     finally:
-        figures.close()
         if helper is not None:
             helper.shutdown(wait=False, cancel_futures=True)

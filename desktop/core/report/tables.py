@@ -28,7 +28,7 @@ from desktop.core.format import (
 from desktop.core.model import NOT_APPLICABLE, SYNTHETIC_LABEL, Bundle, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
 from desktop.core.report.xlsx import workbook_bytes
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, REST, SIMILAR, Comparison
 from desktop.core.stats.trend import trend_words
 
 COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
@@ -117,8 +117,9 @@ def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                  period: str | None = None, comparison: Comparison = DEFAULT) -> list[str]:
     """The header block every table export starts with."""
     manifest = bundle.manifest
-    against = ("the rest of " + manifest.area_name if comparison.against == "rest" else
-               manifest.area_name + " (the county)")
+    against = {REST: "the rest of " + manifest.area_name,
+               SIMILAR: comparison.peers.basis if comparison.peers else ""}.get(
+        comparison.against, manifest.area_name + " (the county)")
     lines = [f"{manifest.title}: {cluster} cluster profile",
              f"Cluster: {cluster}, compared with {against} at {comparison.level_text} "
              "confidence",

@@ -11,6 +11,7 @@ from docx import Document
 from desktop.core.model import BASIS_RESIDENCE
 from desktop.core.report import batch
 from desktop.core.report import document as report
+from desktop.core.report.figures import ReportFigures
 from desktop.core.tasks import Task
 
 
@@ -26,8 +27,10 @@ def test_a_helper_makes_the_same_profiles(demo_bundle, stats, tmp_path):
     clusters = demo_bundle.cluster_names[:3]
     assert batch.wants_helper(demo_bundle, len(clusters))
     progress, made = [], {}
-    batch.make_profiles(report.profile_docx, demo_bundle, stats, (BASIS_RESIDENCE, 1),
+    figures = ReportFigures(demo_bundle, stats)
+    batch.make_profiles(report.profile_docx, figures, (BASIS_RESIDENCE, 1),
                         Task(lambda f, m: progress.append(f)), made.__setitem__, clusters)
+    figures.close()
     assert sorted(made) == sorted(clusters)
     for cluster in clusters:
         (tmp_path / "helped.docx").write_bytes(made[cluster])
@@ -41,7 +44,7 @@ def test_a_helper_that_dies_is_replaced_by_this_process(demo_bundle, stats, monk
     MADE_HERE.clear()
     monkeypatch.setattr(batch, "_helper_profile", _dies)
     delivered = {}
-    batch.make_profiles(_name_only, demo_bundle, stats, (), Task(),
+    batch.make_profiles(_name_only, ReportFigures(demo_bundle, stats), (), Task(),
                         lambda cluster, data: delivered.__setitem__(cluster, data))
     assert sorted(delivered) == sorted(demo_bundle.cluster_names)
     assert all(data == cluster.encode() for cluster, data in delivered.items())
