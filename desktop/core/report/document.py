@@ -31,6 +31,7 @@ from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle
 from desktop.core.report.analysis import add_analysis
+from desktop.core.report.batch import make_profiles
 from desktop.core.report.figures import ReportFigures, add_figure
 from desktop.core.report.profile_tables import (
     crossborder_tables,
@@ -225,9 +226,11 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     return doc
 
 
-def _docx_bytes(doc: DocumentType) -> bytes:
+def profile_docx(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
+                 progress: Progress, basis: str = BASIS_RESIDENCE, pool: int = 1) -> bytes:
+    """`build_profile`'s document as .docx bytes (report.batch gives it to its helper)."""
     buffer = io.BytesIO()
-    doc.save(buffer)
+    build_profile(bundle, stats, cluster, figures, progress, basis, pool).save(buffer)
     return buffer.getvalue()
 
 
@@ -252,9 +255,9 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
     pool = 1 if pooled is None else pooled.n
     bundle, statistics, figures = _shown(bundle, statistics, pooled)
     try:
-        doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
+        data = profile_docx(bundle, statistics, cluster, figures, task.report, basis, pool)
         task.report(0.95, f"Writing {Path(path).name}")
-        write_bytes_atomic(path, _docx_bytes(doc))
+        write_bytes_atomic(path, data)
         task.report(1.0, "Done")
     finally:
         figures.close()
@@ -274,15 +277,14 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
     made = _make_folder(folder)
     clusters = bundle.cluster_names
     written: list[Path] = []
-    try:
-        for k, cluster in enumerate(clusters):
-            def progress(fraction: float, message: str, k: int = k) -> None:
-                task.report((k + fraction) / len(clusters), message)
 
-            doc = build_profile(bundle, statistics, cluster, figures, progress, basis, pool)
-            path = folder / profile_filename(cluster)
-            write_bytes_atomic(path, _docx_bytes(doc))
-            written.append(path)
+    def deliver(cluster: str, data: bytes) -> None:
+        path = folder / profile_filename(cluster)
+        write_bytes_atomic(path, data)
+        written.append(path)
+
+    try:
+        make_profiles(profile_docx, figures, (basis, pool), task, deliver)
         task.report(1.0, f"Saved {len(written)} profiles")
     except (Cancelled, KeyboardInterrupt):
         if not written:
@@ -297,7 +299,8 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
         raise
     finally:
         figures.close()
-    return written
+    order = {profile_filename(cluster): k for k, cluster in enumerate(clusters)}
+    return sorted(written, key=lambda path: order[path.name])
 
 
 def _remove_if_empty(folder: Path, made: bool) -> None:

@@ -125,12 +125,13 @@ class ReportFigures:
         self._map: MapFigure | None = None
         self._charts: dict[str, tuple] = {}
 
-    def _png(self, figure) -> bytes:
-        """PNG bytes of `figure`, laid out once (savefig alone would run the layout twice)."""
+    def _png(self, figure, laid_out: bool = False) -> bytes:
+        """PNG bytes of `figure`, laid out once (savefig alone would run the layout twice;
+        `laid_out`: it has just been, by bars.fit_to_names)."""
         buffer = io.BytesIO()
         engine = figure.get_layout_engine()
         with style_context():
-            if engine is not None:
+            if engine is not None and not laid_out:
                 engine.execute(figure)
             figure.set_layout_engine("none")
             try:
@@ -191,7 +192,7 @@ class ReportFigures:
                 "scatter": "against a second indicator",
                 "neighbours": f"{cluster} and its similar clusters"}[kind]
         caption = f"{indicator.title}, {when}: {what}. {_source_note(indicator)}"
-        return Picture(self._png(figure), alt, caption.strip())
+        return Picture(self._png(figure, laid_out=kind == "bars"), alt, caption.strip())
 
     def close(self) -> None:
         if self._map is not None:

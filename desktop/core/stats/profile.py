@@ -23,6 +23,7 @@ from desktop.core.model import (
     Significance,
 )
 from desktop.core.stats.aggregate import Statistics
+from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
 from desktop.core.stats.trend import trend_words
 
 DEPRIVED_COLUMNS = ("area_code", "area_name", "value", "decile")
@@ -87,9 +88,9 @@ def _period_for(indicator: Indicator, period: str | None) -> str | None:
     return indicator.latest_period if period is None else period
 
 
-def _profile_row(indicator: Indicator, period: str | None, cluster: str, stats: Statistics
-                 ) -> dict:
-    table = stats.cluster_values(indicator.id, period) if period is not None else None
+def _profile_row(indicator: Indicator, period: str | None, cluster: str, names: list[str],
+                 stats: Statistics) -> dict:
+    """One indicator's row; `names`: stats.cluster_names, then COUNTY (the columns' rows)."""
     row = dict.fromkeys(PROFILE_COLUMNS, np.nan)
     row.update(indicator_id=indicator.id, theme=indicator.theme, title=indicator.title,
                period=period, unit=indicator.unit, value_type=indicator.value_type.value,
@@ -97,17 +98,25 @@ def _profile_row(indicator: Indicator, period: str | None, cluster: str, stats: 
                significance=Significance.NOT_COMPARED.value, suppressed=False,
                lowest_cluster=None, highest_cluster=None,
                trend=stats.trend(indicator.id, cluster).value)
-    if table is None:
+    if period is None:
         return row
-    own, county = table.loc[cluster], table.loc[COUNTY]
-    row.update(count=own["numerator"], denominator=own["denominator"], value=own["value"],
-               lower95=own["lower95"], upper95=own["upper95"], county_value=county["value"],
-               county_lower95=county["lower95"], county_upper95=county["upper95"],
-               significance=str(own["significance"]), suppressed=bool(own["suppressed"]))
-    shown = table["value"].drop(COUNTY).dropna()  # suppressed values are already NaN
-    if not shown.empty:
-        row.update(lowest=shown.min(), lowest_cluster=shown.idxmin(),
-                   highest=shown.max(), highest_cluster=shown.idxmax())
+    # numpy columns, not .loc on a frame per indicator: 250 rows of .loc took most of a
+    # Word profile's second
+    column = stats.cluster_columns(indicator.id, period)
+    own, county = names.index(cluster), len(names) - 1
+    row.update(count=column["numerator"][own], denominator=column["denominator"][own],
+               value=column["value"][own], lower95=column["lower95"][own],
+               upper95=column["upper95"][own], county_value=column["value"][county],
+               county_lower95=column["lower95"][county],
+               county_upper95=column["upper95"][county],
+               significance=SIGNIFICANCE_ORDER[column["significance"][own]],
+               suppressed=bool(column["suppressed"][own]))
+    values = column["value"]
+    shown = np.flatnonzero(~np.isnan(values[:county]))  # suppressed values are already NaN
+    if shown.size:  # the first of equals, as idxmin and idxmax
+        low, high = shown[np.argmin(values[shown])], shown[np.argmax(values[shown])]
+        row.update(lowest=values[low], lowest_cluster=names[low],
+                   highest=values[high], highest_cluster=names[high])
     return row
 
 
@@ -121,7 +130,8 @@ def cluster_profile(bundle: Bundle, stats: Statistics, cluster: str,
     """
     if cluster not in bundle.cluster_names:
         raise KeyError(cluster)
-    rows = [_profile_row(ind, _period_for(ind, period), cluster, stats)
+    names = [*stats.cluster_names, COUNTY]
+    rows = [_profile_row(ind, _period_for(ind, period), cluster, names, stats)
             for ind in indicators_for_basis(bundle, basis)]
     frame = pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
     return frame.astype({"suppressed": bool, "synthetic": bool})

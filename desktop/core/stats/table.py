@@ -148,15 +148,23 @@ class Statistics:
         return self._trend_of.get((indicator_id, code), TrendResult(Trend.CANNOT))
 
     @staticmethod
-    def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
-              index: pd.Index) -> pd.DataFrame:
-        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
-        out = {c: np.full(len(index), np.nan) for c in FLOATS}
-        out["suppressed"] = np.zeros(len(index), bool)
-        out["significance"] = np.full(len(index), NOT_COMPARED, np.int8)
+    def _columns(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
+                 n: int) -> dict[str, np.ndarray]:
+        """VIEW_COLUMNS of `n` rows (significance as codes into SIGNIFICANCE_ORDER), filled
+        from (arrays, slice, target positions) triples."""
+        out = {c: np.full(n, np.nan) for c in FLOATS}
+        out["suppressed"] = np.zeros(n, bool)
+        out["significance"] = np.full(n, NOT_COMPARED, np.int8)
         for arrays, sl, target in rows:
             for c in VIEW_COLUMNS:
                 out[c][target] = arrays[c][sl]
+        return out
+
+    @classmethod
+    def _view(cls, rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
+              index: pd.Index) -> pd.DataFrame:
+        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
+        out = cls._columns(rows, len(index))
         out["significance"] = pd.Categorical.from_codes(out["significance"], SIGNIFICANCE_ORDER)
         return pd.DataFrame(out, index=index)
 
@@ -217,10 +225,26 @@ class Statistics:
 
     def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
         """Every cluster in display order, then a final COUNTY row."""
-        rows = [(self._arrays, sl, self._index["pos"][sl]) for sl in
+        return self._view(self._cluster_rows(indicator_id, period),
+                          pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
+
+    def cluster_columns(self, indicator_id: str, period: str) -> dict[str, np.ndarray]:
+        """`cluster_values` as numpy columns in the same row order (`cluster_names`, then
+        the county), significance as codes into intervals.SIGNIFICANCE_ORDER: for code that
+        reads hundreds of indicators, where building each frame would cost more than the
+        reading."""
+        return self._columns(self._cluster_rows(indicator_id, period),
+                             len(self._index["clusters"]) + 1)
+
+    @property
+    def cluster_names(self) -> list[str]:
+        """The clusters in display order: the rows of `cluster_values` before the county."""
+        return list(self._index["clusters"])
+
+    def _cluster_rows(self, indicator_id: str, period: str) -> list:
+        return [(self._arrays, sl, self._index["pos"][sl]) for sl in
                 (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
                 if sl is not None]
-        return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
 
     def peer_values(self, indicator_id: str, period: str, peers: Peers) -> pd.Series:
         """Each cluster's similar clusters pooled (stats.peer_benchmark), in display order:
