@@ -53,7 +53,7 @@ def _back(values: np.ndarray, value_type: int) -> np.ndarray:
     if value_type == RATE:
         return np.exp(values)
     if value_type == PROPORTION:
-        return np.exp(values) / (1 + np.exp(values))
+        return 1 / (1 + np.exp(-values))  # the logistic, finite at a logit of +inf (p = 1)
     return values
 
 
