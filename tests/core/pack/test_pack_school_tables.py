@@ -69,8 +69,8 @@ def test_postcodes_without_pupil_records(tmp_path):
     folder = copy_example(tmp_path)
     (folder / "pupils.csv").unlink()
     for flag in ("fsm", "sen_support"):  # indicators fed only by the pupil flags
-        rows = [r for r in csv.reader(open(folder / "indicators.csv", encoding="utf-8"))
-                if r[0] != flag]
+        with open(folder / "indicators.csv", encoding="utf-8") as fh:
+            rows = [r for r in csv.reader(fh) if r[0] != flag]
         with open(folder / "indicators.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows(rows)
     bundle = read_inputs(folder)
