@@ -24,7 +24,6 @@ from desktop.core.model import (
     SCHOOL_PUPIL_COLUMNS,
     ValueType,
 )
-from desktop.core.postcodes import normalise
 from desktop.core.pack.geo import locate
 from desktop.core.pack.read import (
     FILE,
@@ -36,6 +35,7 @@ from desktop.core.pack.read import (
     to_number,
 )
 from desktop.core.pack.tables import SCHOOL_SUFFIX
+from desktop.core.postcodes import normalise
 
 
 def postcode_lookup(frame: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
