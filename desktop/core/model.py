@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # geopandas is heavy; the type is only needed for annotations
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 FORMAT_NAME = "cluster-atlas-bundle"
@@ -26,6 +27,7 @@ BASIS_SCHOOL = "school"  # pupils counted in the area where their school stands
 BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
 MAP_AREAS, MAP_CLUSTERS = "areas", "clusters"  # what the map colours: small areas or clusters
 MAP_LEVELS = (MAP_AREAS, MAP_CLUSTERS)
+CUSTOM_AREAS = "custom_areas"  # Bundle.extras key: custom areas shown beside the clusters
 
 # What is shown in place of a number, on screen and in every export: the Government Analysis
 # Function's symbols for tables ("Symbols in tables, definitions and their use"), explained
@@ -241,3 +243,16 @@ class Bundle:
     @property
     def cluster_names(self) -> tuple[str, ...]:
         return tuple(self.clusters["cluster"].tolist())
+
+    @property
+    def custom_areas(self) -> dict[str, tuple[str, ...]]:
+        """Custom areas shown beside the clusters (name -> area codes), listed after them in
+        `clusters` (desktop.core.stats.custom_stats); empty for a bundle as packed."""
+        return self.extras.get(CUSTOM_AREAS, {})
+
+    def members(self, name: str) -> "np.ndarray":
+        """Which areas (bundle order) make up the cluster or custom area `name`."""
+        codes = self.custom_areas.get(name)
+        if codes is not None:
+            return self.areas["area_code"].isin(codes).to_numpy(bool)
+        return (self.areas["cluster"] == name).fillna(False).to_numpy(bool)
