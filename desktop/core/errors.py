@@ -67,3 +67,8 @@ class RefusedBundle(AtlasError):
 class CustomAreaError(AtlasError):
     """A custom area that cannot be made or read: no small area found in a list, a code the
     bundle does not hold, a name already taken, a file that is not a custom-area CSV."""
+
+
+class SchoolError(AtlasError):
+    """A school profile that cannot be made: no such school, no pupils by school in the
+    bundle, or no pupils of the school in the period."""
