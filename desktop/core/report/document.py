@@ -47,6 +47,7 @@ from desktop.core.report.text import (
     data_notes,
     methods_notes,
     pooling_note,
+    profile_title,
     source_notes,
     summary_sentence,
 )
@@ -91,7 +92,7 @@ def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
     manifest = bundle.manifest
-    doc.add_paragraph(f"{cluster} cluster profile", style="Title")
+    doc.add_paragraph(profile_title(bundle, cluster), style="Title")
     lead = doc.add_paragraph()
     lead.add_run(manifest.title).font.size = Pt(14)
     doc.add_paragraph(f"Compared with {manifest.area_name} as a whole. Produced on "
@@ -185,7 +186,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     profile = cluster_profile(bundle, stats, cluster, basis=basis)
     issues = potential_issues(profile)
     comparison = stats.comparison
-    doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
+    doc = new_document(profile_title(bundle, cluster), bundle.manifest.title)
     counter = [0]
     _title_page(doc, bundle, cluster, basis)
 
