@@ -8,6 +8,7 @@ other area, so the map reveals no more than the table.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,7 +33,7 @@ def share_labels(threshold: int) -> tuple[str, ...]:
     """The classes' words, lowest first."""
     edges = [f"{b:.0%}" for b in SHARE_BREAKS]
     return (f"Under {edges[0]} (more than {threshold} pupils)",
-            *(f"{lo} to under {hi}" for lo, hi in zip(edges, edges[1:])),
+            *(f"{lo} to under {hi}" for lo, hi in pairwise(edges)),
             f"{edges[-1]} or more")
 
 
@@ -49,7 +50,7 @@ def area_shares(bundle: Bundle, homes: SchoolHomes) -> np.ndarray:
     return out
 
 
-def draw_homes(ax: "Axes", bundle: Bundle, homes: SchoolHomes, school_xy: tuple[float, float]
+def draw_homes(ax: Axes, bundle: Bundle, homes: SchoolHomes, school_xy: tuple[float, float]
                ) -> mapplot.MapArtists:
     """The map of where the school's pupils live on `ax`, zoomed to its shown home areas and
     its cluster, with a legend to the right."""

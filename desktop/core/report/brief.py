@@ -148,18 +148,18 @@ def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentTy
                  for k, column in ((6, "significance"), (7, "vs_cluster"))}
         add_table(doc, ISSUE_HEADER, rows, ISSUE_WIDTHS, fills=fills, keep_together=True)
         add_table_notes(doc, [
-            f"Of {int(profile['applicable'].sum())} indicators, {len(issues)} are significantly "
-            f"worse than the county for this school's pupils' home areas. Each value is the "
-            "pupil-weighted mean of the values of the small areas its pupils live in, from "
-            f"published figures only; its interval at {comparison.level_text} is compared "
-            "with the county's and the cluster's values.",
+            (f"Of {int(profile['applicable'].sum())} indicators, {len(issues)} are "
+             "significantly worse than the county for this school's pupils' home areas. Each "
+             "value is the pupil-weighted mean of the values of the small areas its pupils "
+             f"live in, from published figures only; its interval at {comparison.level_text} "
+             "is compared with the county's and the cluster's values."),
             *table_notes(bundle, (c for row in rows for c in row), None)])
     home = home_rows(bundle, homes)
     add_table(doc, HOME_HEADER, home, HOME_WIDTHS, right_aligned=(1, 2), keep_together=True)
     shares = [_share(homes.outside_cluster), _share(homes.outside_county)]  # the lead's too
     add_table_notes(doc, table_notes(bundle, [*shares, *(c for row in home for c in row)], None)
-                    + [f"Areas with {homes.threshold} or fewer of the school's pupils are "
-                       "counted only among the other areas, so no small count is shown."])
+                    + [(f"Areas with {homes.threshold} or fewer of the school's pupils are "
+                        "counted only among the other areas, so no small count is shown.")])
     return doc
 
 

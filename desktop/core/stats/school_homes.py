@@ -124,12 +124,18 @@ def school_homes(bundle: Bundle, school_id: str, period: str | None = None) -> S
     share_hidden = cluster is None or bool(
         primary_mask(np.array([away, total - away]), threshold).any())
     hidden = primary_mask(pupils, threshold)
+    too_few = SchoolError(f"{row['name']} has too few pupils recorded in {period} to show "
+                          f"where they live without revealing small numbers.")
+    if primary_mask(np.array([total]), threshold)[0]:
+        raise too_few
     if hidden.any() or not share_hidden:
         def build(mask: np.ndarray) -> Publication:
             return publication(str(school_id), codes, pupils, mask, in_cluster,
                                None if share_hidden else away / total, threshold)
-        cost = np.append(pupils, np.inf)  # the total is hidden last
+        cost = np.append(pupils, 10 * total)  # the total is hidden last
         cells, _ = protect(build, np.append(hidden, False), cost)
+        if cells[-1]:  # nothing can be shown that keeps the small numbers safe
+            raise too_few
         hidden = cells[:-1]
     homes = pd.DataFrame({"home_area_code": codes, "pupils": pupils, "hidden": hidden,
                           "in_cluster": in_cluster}, columns=list(HOME_COLUMNS))
@@ -160,7 +166,8 @@ def publication(school_id: str, codes: np.ndarray, pupils: np.ndarray, hidden: n
 
 
 def school_publications(bundle: Bundle) -> list[Publication]:
-    """Every school's table of home areas in the latest period, as printed (for the audit)."""
+    """Every school's table of home areas in the latest period, as printed (for the audit);
+    a school with too few pupils to show prints none."""
     periods = pupil_periods(bundle)
     if not periods:
         return []
@@ -170,7 +177,10 @@ def school_publications(bundle: Bundle) -> list[Publication]:
     for school_id in ids:
         if not (bundle.schools["school_id"].astype(str) == school_id).any():
             continue
-        homes = school_homes(bundle, school_id)
+        try:
+            homes = school_homes(bundle, school_id)
+        except SchoolError:  # too few pupils: nothing of the school is published
+            continue
         table = homes.homes
         share = None if np.isnan(homes.outside_cluster) else homes.outside_cluster
         out.append(publication(school_id, table["home_area_code"].to_numpy(),
