@@ -30,6 +30,8 @@ def build_export_menu(window) -> None:
                      "The whole profile of the chosen cluster as a .docx"),
         add_action(window, menu, "&All cluster profiles (Word)…", e.export_all_profiles,
                      "Ctrl+Shift+A", "One .docx per cluster, into a folder"),
+        add_action(window, menu, "School &brief (Word)…", e.export_brief, "Ctrl+Shift+B",
+                   "A one-page brief of the school chosen in Go to, to print before a visit"),
     ]
     menu.addSeparator()
     window.export_actions += [
@@ -78,6 +80,8 @@ def build_menus(window) -> None:
     view_menu = bar.addMenu("&View")
     add_action(window, view_menu, "&Find indicator", window._find_indicator,
                  QKeySequence.StandardKey.Find)
+    add_action(window, view_menu, "&Go to school, postcode or area…", window.go_to_box.focus,
+               "Ctrl+G", "Find a school, postcode, small area, cluster or indicator")
     add_action(window, view_menu, "Zoom to &cluster", window.map_view.zoom_to_cluster, "Ctrl+K")
     add_action(window, view_menu, "&Reset map view", window.map_view.reset_view, "Ctrl+0")
     view_menu.addSeparator()
@@ -88,7 +92,7 @@ def build_menus(window) -> None:
     add_action(window, view_menu, "&Previous cluster", lambda: window._step_cluster(-1), "Ctrl+[")
     view_menu.addSeparator()
     for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters",
-                                "C&ross-border")):
+                                "C&ross-border", "Sc&hool")):
         add_action(window, view_menu, f"Show {title}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
                      f"Ctrl+{i + 1}")
 

@@ -36,6 +36,7 @@ class Session(QObject):
     comparison_changed = Signal()  # the confidence level or the benchmark changed
     map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
     pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
+    school_changed = Signal(str)  # the school whose own profile is shown (its URN)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +50,7 @@ class Session(QObject):
         self.indicator_id: str = ""
         self.period: str = ""
         self.area_code: str = ""
+        self.school_id: str = ""  # the school of the School tab ("" none)
         self.basis: str = BASIS_RESIDENCE
         self.scheme = "quantiles"
         self.classes = 5
@@ -82,6 +84,8 @@ class Session(QObject):
             self.period = self.indicator.latest_period or ""
         if self.area_code not in set(bundle.areas["area_code"]):
             self.area_code = ""
+        if self.school_id not in set(bundle.schools["school_id"].astype(str)):
+            self.school_id = ""
         self.bundle_opened.emit()
         if was_locked:
             self.locked_changed.emit(False)
@@ -97,7 +101,7 @@ class Session(QObject):
     def close(self) -> None:
         self._drop()
         self.path = None
-        self.cluster = self.indicator_id = self.period = self.area_code = ""
+        self.cluster = self.indicator_id = self.period = self.area_code = self.school_id = ""
         self.basis = BASIS_RESIDENCE
         if self.locked:
             self.locked = False
@@ -235,6 +239,20 @@ class Session(QObject):
                 changed = True
         if changed:
             self.classification_changed.emit()
+
+    def set_school(self, school_id: str) -> None:
+        """Show a school's own profile; its cluster (when it has one) becomes the cluster."""
+        if self.bundle is None:
+            return
+        schools = self.bundle.schools
+        match = schools.loc[schools["school_id"].astype(str) == school_id, "cluster"]
+        if match.empty:
+            return
+        cluster = match.iloc[0]
+        if isinstance(cluster, str) and cluster:
+            self.set_cluster(cluster)
+        self.school_id = school_id
+        self.school_changed.emit(school_id)
 
     def select_area(self, area_code: str) -> None:
         """Select an area and, with it, its cluster (when it has one)."""

@@ -20,9 +20,9 @@ from docx.document import Document as DocumentType
 from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
-from desktop.core.format import format_value, title_with_unit
+from desktop.core.format import format_interval, format_value, title_with_unit
 from desktop.core.maps.homes import draw_homes
-from desktop.core.model import SUPPRESSED, Bundle, Significance
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED, Bundle, Significance
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import new_figure, style_context
 from desktop.core.report.tables import table_notes
@@ -97,15 +97,35 @@ def _map_png(bundle: Bundle, homes: SchoolHomes, school_xy: tuple[float, float])
     return buffer.getvalue()
 
 
-def _issue_rows(issues: pd.DataFrame, comparison) -> list[list[str]]:
-    def value(row: pd.Series, column: str) -> str:
-        return format_value(row[column], row["value_type"], str(row["unit"] or ""))
+def school_rows(profile: pd.DataFrame, comparison) -> list[list[str]]:
+    """A school profile's rows as printed (ISSUE_HEADER): hidden values read [c], a count's
+    value, which has no pupil-weighted mean, [z]."""
+    def value(row: pd.Series, column: str, own: bool = False) -> str:
+        if own and not row["applicable"]:
+            return NOT_APPLICABLE
+        return format_value(row[column], row["value_type"], str(row["unit"] or ""),
+                            own and bool(row["suppressed"]))
 
     return [[title_with_unit(row["title"], str(row["unit"] or "")), str(row["period"]),
-             value(row, "value"), f"{value(row, 'lower')} to {value(row, 'upper')}",
+             value(row, "value", own=True),
+             NOT_APPLICABLE if not row["applicable"] else
+             format_interval(row["lower"], row["upper"], row["value_type"],
+                             bool(row["suppressed"])),
              value(row, "county_value"), value(row, "cluster_value"),
              comparison.label(row["significance"]), comparison.label(row["vs_cluster"])]
-            for _, row in issues.iterrows()]
+            for _, row in profile.iterrows()]
+
+
+def school_summary(bundle: Bundle, homes: SchoolHomes) -> str:
+    """Who the school is and where its pupils live, in two sentences."""
+    school = school_row(bundle, homes.school_id)
+    kind = ", ".join(str(v) for v in (school.get("phase"), school.get("school_type"))
+                     if isinstance(v, str) and v)
+    cluster = f"in the {homes.cluster} cluster" if homes.cluster else "in no cluster"
+    return (f"URN {homes.school_id}{', ' + kind if kind else ''}, {cluster}. "
+            f"{homes.total:,.0f} pupils recorded in {homes.period}; "
+            f"{_share(homes.outside_cluster)} live outside its cluster and "
+            f"{_share(homes.outside_county)} outside {bundle.manifest.area_name}.")
 
 
 def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentType:
@@ -119,15 +139,8 @@ def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentTy
     doc.sections[0].top_margin = doc.sections[0].bottom_margin = doc.sections[0].left_margin
     title = doc.add_paragraph(f"{homes.name}", style="Title")
     title.runs[0].font.size = Pt(18)
-    kind = ", ".join(str(v) for v in (school.get("phase"), school.get("school_type"))
-                     if isinstance(v, str) and v)
-    cluster = f"in the {homes.cluster} cluster" if homes.cluster else "in no cluster"
-    doc.add_paragraph(
-        f"URN {homes.school_id}{', ' + kind if kind else ''}, {cluster}. "
-        f"{homes.total:,.0f} pupils recorded in {homes.period}; "
-        f"{_share(homes.outside_cluster)} live outside its cluster and "
-        f"{_share(homes.outside_county)} outside {manifest.area_name}. "
-        f"{manifest.title}, produced {dt.date.today().day} {dt.date.today():%B %Y}.")
+    doc.add_paragraph(f"{school_summary(bundle, homes)} {manifest.title}, produced "
+                      f"{dt.date.today().day} {dt.date.today():%B %Y}.")
     point = school.geometry
     add_picture(doc, _map_png(bundle, homes, (point.x, point.y)),
                 f"Map of the small areas where {homes.name}'s pupils live, shaded by their "
@@ -143,7 +156,7 @@ def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentTy
                           f"than {comparison.benchmark} at {comparison.level_text} confidence.")
     else:
         top = issues.head(TOP_ISSUES)
-        rows = _issue_rows(top, comparison)
+        rows = school_rows(top, comparison)
         fills = {k: [SIGNIFICANCE_COLOURS.get(v) for v in top[column]]
                  for k, column in ((6, "significance"), (7, "vs_cluster"))}
         add_table(doc, ISSUE_HEADER, rows, ISSUE_WIDTHS, fills=fills, keep_together=True)

@@ -250,6 +250,18 @@ class MapView(QWidget):
             if bounds is not None:
                 self._show_bounds(bounds, margin=0.08)
 
+    def zoom_to_place(self, code: str | None, point: tuple[float, float] | None = None,
+                      around: float = 1500.0) -> None:
+        """Show a small area (by code), or `around` metres about a point (a school, a
+        postcode) when one is given."""
+        if self.artists is None:
+            return
+        if point is not None:
+            x, y = point
+            self._show_bounds((x - around, y - around, x + around, y + around), margin=0)
+        elif code in self._index_of:
+            self._show_bounds(self.artists.geometries[self._index_of[code]].bounds, 0.6)
+
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
         """Scale the view by `factor` (below 1 zooms in) keeping `centre` where it is."""
         x0, y0, x1, y1 = mapplot.view_bounds(self.ax)
