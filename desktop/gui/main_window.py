@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
 from desktop.gui import clipboard, menus, settings, window_fit
+from desktop.gui.custom_area_actions import CustomAreaActions
 from desktop.gui.dialogs.about_dialog import AboutDialog
 from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
@@ -106,9 +107,10 @@ class MainWindow(QMainWindow):
                                   lambda: self.tabs.setCurrentWidget(self.school_view), self)
         self.schools.message.connect(self.status.say)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
+        self.custom_areas = CustomAreaActions(self.session, self)
         self.school_view.brief_requested.connect(self.exports.export_brief)
         menus.build_export_menu(self)
-        for work in (self.exports, self.sync):  # exports and pooling report alike
+        for work in (self.exports, self.sync, self.custom_areas):  # all report alike
             work.started.connect(self._busy)
             work.progress.connect(self.status.progress)
             work.finished.connect(self._export_done)
@@ -268,6 +270,7 @@ class MainWindow(QMainWindow):
         self.opener.cancel()
         self.exports.cancel()
         self.sync.cancel_pooling()
+        self.custom_areas.cancel()
 
     def _export_done(self, message: str) -> None:
         self._idle()

@@ -37,6 +37,7 @@ class Session(QObject):
     map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
     pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
     school_changed = Signal(str)  # the school whose own profile is shown (its URN)
+    custom_areas_changed = Signal()  # custom areas joined the clusters (bundle_opened follows)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,7 @@ class Session(QObject):
         self.bundle: Bundle | None = None
         self.statistics: Statistics | None = None  # judged by `comparison`
         self._computed: Statistics | None = None  # as computed when the bundle opened
+        self.plain: tuple[Bundle, Statistics] | None = None  # as opened: no custom areas
         self.comparison: Comparison = DEFAULT  # kept over a lock and a close, like a layout
         self.locked = False
         self.cluster: str = ""
@@ -68,6 +70,8 @@ class Session(QObject):
     def open(self, path: Path, bundle: Bundle, statistics: Statistics) -> None:
         """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
         self.path, self.bundle = Path(path), bundle
+        if not bundle.custom_areas:
+            self.plain = (bundle, statistics)
         self._computed, self.statistics = statistics, statistics.with_comparison(self.comparison)
         was_locked, self.locked = self.locked, False
         names = bundle.cluster_names
@@ -90,8 +94,23 @@ class Session(QObject):
         if was_locked:
             self.locked_changed.emit(False)
 
+    def use_custom_areas(self, bundle: Bundle, statistics: Statistics) -> None:
+        """The opened bundle with custom areas listed beside its clusters (computed from
+        `plain` by core.stats.custom_stats); every view refreshes as on opening, and pooled
+        periods are pooled again when asked."""
+        if self.plain is None or bundle.areas is not self.plain[0].areas:
+            return  # computed from a bundle closed since
+        was_pooled, self.pooled = self.pooled is not None, None
+        self._pooled.clear()
+        self._judged_pool = (None, None, None)
+        self.custom_areas_changed.emit()
+        self.open(self.path, bundle, statistics)
+        if was_pooled:
+            self.pool_changed.emit(1)
+
     def _drop(self) -> None:
         self.bundle = None
+        self.plain = None
         self.statistics = self._computed = None
         self.pooled = None
         self._pooled.clear()

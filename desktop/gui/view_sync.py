@@ -90,7 +90,7 @@ class ViewSync(QObject):
         self.compare.set_comparison(s.comparison)
         self.profile.set_comparison(s.comparison)
         if self.crossborder is not None:
-            self.crossborder.set_bundle(bundle)
+            self.crossborder.set_bundle(s.plain[0] if s.plain else bundle)  # clusters only
         self._refresh_tartan()
         self._on_cluster(refresh_chart=False)  # the chart is drawn once, by _on_indicator
         self._on_indicator()
