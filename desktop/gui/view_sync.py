@@ -169,7 +169,8 @@ class ViewSync(QObject):
         self.issues.set_issues(potential_issues(profile),
                                most_deprived_areas(s.bundle, s.statistics, s.cluster), s.cluster)
         self.compare.set_current(s.cluster, s.indicator_id)
-        self.map.set_cluster(s.cluster)
+        custom = s.cluster in s.bundle.custom_areas
+        self.map.set_cluster(s.cluster, s.bundle.members(s.cluster) if custom else None)
         if self.crossborder is not None:
             self.crossborder.set_cluster(s.cluster)
         if refresh_chart:

@@ -106,12 +106,13 @@ class SchoolView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
+        method = (f"Each value is the pupil-weighted mean of the small areas the school's "
+                  f"pupils live in ({homes.period}), from published figures only. It is "
+                  "significantly higher or lower than the county or the cluster when their "
+                  f"value lies outside its {comparison.level_text} interval. Double-click a "
+                  "row to map the indicator.")
         self.notes.setText("\n".join(
-            [f"Each value is the pupil-weighted mean of the small areas the school's pupils "
-             f"live in ({homes.period}), from published figures only. It is significantly "
-             "higher or lower than the county or the cluster when their value lies outside "
-             f"its {comparison.level_text} interval. Double-click a row to map the indicator.",
-             *table_notes(bundle, (c for row in rows for c in row), None)]))
+            [method, *table_notes(bundle, (c for row in rows for c in row), None)]))
         self.brief_button.setEnabled(True)
 
     def _chosen(self, row: int, _column: int) -> None:
