@@ -81,6 +81,9 @@ def _run_export_profile(args: argparse.Namespace) -> int:
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     if args.school:
         return _run_export_brief(args)
+    if args.areas and args.pool != 1:
+        raise AtlasError("--pool is not offered with --areas yet: a custom area's profile "
+                         "shows single periods.")
     bundle, stats = open_statistics(args)
     if args.areas:
         bundle, stats, args.cluster = _custom_areas(args, bundle, stats)

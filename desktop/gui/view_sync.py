@@ -32,6 +32,10 @@ from desktop.gui.session import Session
 from desktop.gui.workers import Worker
 
 
+POOL_WITH_CUSTOM = ("Periods cannot be pooled while custom areas are shown: remove them "
+                    "(Areas ▸ Remove a custom area) to pool periods, and add them again after.")
+
+
 class ViewSync(QObject):
     # pooling periods, reported as the window reports exports: progress with cancel, a
     # message when done, a user's problem, or a bug's traceback
@@ -231,6 +235,11 @@ class ViewSync(QObject):
         worker whose result the session takes if the bundle is still the same."""
         s = self.session
         if s.bundle is None or n == s.pool:
+            return
+        if n != 1 and s.bundle.custom_areas:
+            if self.level_controls is not None:
+                self.level_controls.sync()
+            self.failed.emit(POOL_WITH_CUSTOM)
             return
         self.cancel_pooling()
         done = None if n == 1 else s.pooled_for(n)
