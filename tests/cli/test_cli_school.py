@@ -80,3 +80,10 @@ def test_a_custom_area_file_is_profiled_like_a_cluster(opened, demo_bundle, tmp_
     assert f"covers {len(codes)} small areas" in body
     assert "Cross-border pupils" not in body  # flows are by school cluster
     assert f"{len(codes)} small areas" in capsys.readouterr().err
+
+
+def test_pooling_a_custom_area_is_refused_before_decrypting(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(common, "open_bundle", lambda path: pytest.fail("decrypted"))
+    assert main(["export-profile", "demo.atlas", "--areas", str(tmp_path / "codes.csv"),
+                 "--pool", "3", "-o", str(tmp_path / "a.docx")]) == common.EXIT_ERROR
+    assert "--pool is not offered with --areas" in capsys.readouterr().err

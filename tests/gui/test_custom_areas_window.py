@@ -93,3 +93,12 @@ def test_the_csv_shares_names_and_codes_and_a_bad_list_says_why(qtbot, window, t
     dialog.name.setText(NAME)
     dialog._make()
     assert "already a custom area" in dialog.problem.text()
+
+
+def test_pooling_beside_custom_areas_is_refused_with_a_reason(qtbot, window):
+    make_area(qtbot, window, "\n".join(pershore(window.session.bundle)))
+    said = []
+    window.sync.failed.connect(said.append)
+    window.sync.request_pool(3)
+    assert window.session.pool == 1 and window.sync.pooling is None
+    assert said and "custom areas" in said[0]
