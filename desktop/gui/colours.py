@@ -80,11 +80,13 @@ def cell_word(cell: str, comparison: Comparison = DEFAULT) -> str:
     return MARKER_WORDS.get(cell) or comparison.label(cell)
 
 
-def markers_html() -> str:
-    """The table markers and what they stand for, for a view's legend line."""
+def markers_html(skip: tuple[str, ...] = ()) -> str:
+    """The table markers and what they stand for, for a view's legend line (but those in
+    `skip`, which the line explains already)."""
     keys = ((SUPPRESSED, "confidential (small numbers)"), (NOT_AVAILABLE, "not available"),
             (NOT_APPLICABLE, "not applicable"))
-    return " &nbsp; ".join(f"{marker} {words}".replace(" ", "&nbsp;") for marker, words in keys)
+    return " &nbsp; ".join(f"{marker} {words}".replace(" ", "&nbsp;") for marker, words in keys
+                           if marker not in skip)
 
 
 def text_colour_on(background: QColor) -> QColor:
@@ -110,4 +112,6 @@ def legend_html(with_symbols: bool = False, comparison: Comparison = DEFAULT) ->
         chips.append(f'<span style="background-color:{background.name()}; color:{fg};">'
                      f"&nbsp;{label}&nbsp;</span>&nbsp;{comparison.label(sig)}")
     text = f"{comparison.heading}: " + "&nbsp;&nbsp; ".join(chips)
-    return text + "&nbsp;&nbsp; " + markers_html() if with_symbols else text
+    # with symbols the "not compared" chip shows its marker ([z]) already
+    skip = (significance_symbol(Significance.NOT_COMPARED),)
+    return text + "&nbsp;&nbsp; " + markers_html(skip) if with_symbols else text

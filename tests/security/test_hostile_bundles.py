@@ -354,7 +354,7 @@ def test_a_member_is_read_into_one_buffer_of_its_size():
     joined (twice the size at the peak). Now one buffer of the declared size is filled."""
     import tracemalloc
 
-    from desktop.core.bundle.archive import read_member
+    from desktop.core.bundle.members import read_member
 
     size = 48 * 1024**2
     archive = zipfile.ZipFile(io.BytesIO(rezip({"big.bin": bytes(size)})))

@@ -54,6 +54,9 @@ def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str,
         "disclosure_threshold": int(manifest.disclosure_threshold),
         "description": manifest.description,
         "deprivation_indicator": manifest.deprivation_indicator,
+        **({"similar_clusters": {"indicators": list(manifest.similar_indicators),
+                                 "count": int(manifest.similar_count)}}
+           if manifest.similar_indicators else {}),
         "indicators": [_indicator_to_dict(ind) for ind in manifest.indicators],
         "tables": dict(tables),
     }
@@ -127,9 +130,23 @@ def decode_manifest(data: bytes, name: str) -> tuple[Manifest, dict[str, Any]]:
         crs=model.BUNDLE_CRS,
         format_version=version,
         deprivation_indicator=_text(raw, "deprivation_indicator", where) or None,
+        **_similar(raw, where),
         **{key: _text(raw, key, where) for key in _TEXT_KEYS},
     )
     return manifest, raw
+
+
+def _similar(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """similar_indicators and similar_count from the optional "similar_clusters" object."""
+    similar = raw.get("similar_clusters")
+    if similar is None:
+        return {}
+    indicators = similar.get("indicators") if isinstance(similar, dict) else None
+    if not isinstance(indicators, list) or not all(isinstance(i, str) for i in indicators):
+        raise BundleContentError(f'{where}: "similar_clusters" must hold a list of indicator '
+                                 'ids as "indicators".')
+    return {"similar_indicators": tuple(clean(i) for i in indicators),
+            "similar_count": _whole(similar.get("count", 0), "similar_clusters.count", where)}
 
 
 def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:

@@ -46,6 +46,8 @@ from desktop.core.plotting.style import (
 from desktop.core.stats.comparison import DEFAULT, Comparison
 
 NAME_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
+BENCHMARK_COLOUR = "#ffffff"  # with a dark edge: seen on every bar colour
+BENCHMARK_LABEL = "Its similar\nclusters"
 ORDERS = ("bundle", "value")
 
 
@@ -72,9 +74,11 @@ def bar_palette(colours: Mapping | None = None) -> dict[Significance, str]:
 def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
               colours: Mapping | None = None, order: str = "bundle",
-              comparison: Comparison = DEFAULT) -> Axes:
+              comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None) -> Axes:
     """Horizontal bars of every cluster with 95% whiskers, coloured by significance as judged
-    by `comparison` (the legend says which level and benchmark: "Worse 99.8%").
+    by `comparison` (the legend says which level and benchmark: "Worse 99.8%"). `benchmarks`
+    (by cluster): each cluster's own benchmark, marked on its row (its similar clusters'
+    pooled value, when compared with them).
 
     `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
     significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
@@ -115,6 +119,10 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                             gid="suppressed" if marked else "missing")
         county_value = float(pd.Series(county).get("value", np.nan))
         county_line(ax, indicator, county_value)
+        if benchmarks is not None:
+            ax.scatter(_benchmarks(frame, benchmarks), y, marker="D", s=22, zorder=5,
+                       color=BENCHMARK_COLOUR, edgecolors="#262626", linewidths=0.9,
+                       gid="benchmarks")
         ax.set_yticks(y, labels=names)
         ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
         for label in ax.get_yticklabels():
@@ -122,8 +130,9 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        bar_texts(ax, indicator, period, frame, palette, county_value, comparison)
-    structure = bar_structure(frame, county_value, highlight, palette)
+        bar_texts(ax, indicator, period, frame, palette, county_value, comparison,
+                  benchmarks is not None)
+    structure = bar_structure(frame, county_value, highlight, palette, benchmarks is not None)
     ax._atlas_bars = BarArtists(structure, bars, whiskers)
     return ax
 
@@ -166,9 +175,19 @@ def fit_to_names(ax: Axes, n: int, max_height_in: float | None = None) -> None:
             ax.tick_params(axis="y", labelsize=room_pt / n / NAME_LINE)
 
 
+def _benchmarks(frame: pd.DataFrame, benchmarks: pd.Series) -> np.ndarray:
+    """Each cluster's benchmark in the chart's order (NaN where it has none)."""
+    return benchmarks.reindex(frame.index.astype(str)).to_numpy(float)
+
+
+def benchmark_offsets(frame: pd.DataFrame, benchmarks: pd.Series) -> np.ndarray:
+    """Where the benchmark marks sit: (value, row) per cluster in the chart's order."""
+    return np.column_stack([_benchmarks(frame, benchmarks), np.arange(len(frame))])
+
+
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
               palette: Mapping[Significance, str], county_value: float,
-              comparison: Comparison = DEFAULT) -> None:
+              comparison: Comparison = DEFAULT, benchmarks: bool = False) -> None:
     """The value axis, legend, titles and notes of a bar chart of `ordered_clusters`: the part
     that follows the numbers, shared by `bar_chart` and the in-place update."""
     values = frame["value"].to_numpy(float)
@@ -178,12 +197,16 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     ax.set_xlabel(axis_label(indicator))
     shown = dict.fromkeys(frame["significance"][drawn])
     keys = [s for s in legend_categories(indicator, shown) if s in palette]
-    labels = [comparison.label(s) for s in keys] + ["County"]
+    labels = [comparison.label(s) for s in keys] + ["County"] + [BENCHMARK_LABEL] * benchmarks
     legend = ax.get_legend()
     if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
         handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
                          label=comparison.label(s)) for s in keys]
         handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
+        if benchmarks:
+            handles.append(Line2D([], [], linestyle="none", marker="D", markersize=5,
+                                  color=BENCHMARK_COLOUR, markeredgecolor="#262626",
+                                  markeredgewidth=0.9, label=BENCHMARK_LABEL))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
     notes = []
     if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
@@ -191,6 +214,9 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     if any(sig != Significance.NOT_COMPARED for sig in shown):
         notes.append(f"Colours compare each cluster with {comparison.benchmark} at "
                      f"{comparison.level_text} confidence.")
+    if benchmarks:
+        notes.append("Diamonds: each cluster's similar clusters taken together, the value it "
+                     "is compared with.")
     if frame["suppressed"].any():
         notes.append(SUPPRESSION_NOTE)
     if (~drawn & ~frame["suppressed"].to_numpy(bool)).any():
@@ -226,7 +252,7 @@ class BarArtists:
 
 
 def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None,
-                  palette: Mapping[Significance, str]) -> tuple:
+                  palette: Mapping[Significance, str], benchmarks: bool = False) -> tuple:
     """Everything but the numbers and texts that shapes a bar chart of `ordered_clusters`:
     charts with equal structures have the same artists, so one can be updated into the other."""
     values = frame["value"].to_numpy(float)
@@ -234,4 +260,5 @@ def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | Non
           & np.isfinite(frame["upper95"].to_numpy(float)))
     return (tuple(map(str, frame.index)), tuple(np.isfinite(values)),
             tuple(frame["suppressed"].to_numpy(bool)), tuple(ci), highlight,
-            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())))
+            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())),
+            benchmarks)

@@ -306,9 +306,11 @@ class _Groups:
         off = np.abs(x - np.round(x)) > WHOLE * np.maximum(1.0, np.abs(x)) * 1e3
         copy_off = np.add.reduceat(off & wants_whole, col_off[:-1]) > 0
         value = np.where(wants_whole[pick], np.round(x[pick]), np.round(x[pick], 9))
-        # a maximum held only by the stand-in bound of a count that has none: no limit
-        at_cap = self.capped[cols] & (x >= self.upper[cols] - 0.5)
-        open_max = (np.add.reduceat(at_cap, col_off[:-1]) > 0) & (np.arange(group.size) % 2 == 1)
+        # a maximum past half the stand-in bound of a count that has none: no limit (the
+        # stand-in is four times anything a bounded count could reach). Only the target's own
+        # value says so: another count of its group resting on its stand-in says nothing.
+        at_cap = self.capped[cols][pick] & (x[pick] >= self.upper[cols][pick] / 2)
+        open_max = at_cap & (np.arange(group.size) % 2 == 1)
         value = np.where(open_max, np.inf, value)
         low[targets], high[targets] = value[0::2], value[1::2]
         return targets[copy_off[0::2] | copy_off[1::2]] if not whole else np.zeros(0, np.int64)

@@ -24,26 +24,30 @@ from desktop.core.disclosure.publication import Publication
 
 
 def protect(build: Callable[[np.ndarray], Publication], hidden: np.ndarray, cost: np.ndarray,
-            moves: Callable[[Publication], sparse.spmatrix] = cycle_moves
-            ) -> tuple[np.ndarray, Audit]:
+            moves: Callable[[Publication], sparse.spmatrix] = cycle_moves,
+            eligible: np.ndarray | None = None) -> tuple[np.ndarray, Audit]:
     """The hidden cells after secondary suppression, and the audit that passed (or, if even
     hiding every linked cell cannot protect a cell, the last audit, which says so). `moves`
     of a publication (desktop.core.disclosure.certify; by default the cycles of its hidden
-    cells) prove cells protected before the solver is asked."""
+    cells) prove cells protected before the solver is asked. Only `eligible` cells (all when
+    None) are hidden: the others are published as they are elsewhere."""
     hidden = np.asarray(hidden, dtype=bool).copy()
     while True:
         publication = build(hidden)
         result = audit(publication, moves=moves(publication))
         if result.passed:
             return hidden, result
-        chosen = _next_cells(publication, result, np.asarray(cost, dtype=float))
+        chosen = _next_cells(publication, result, np.asarray(cost, dtype=float),
+                             np.ones(hidden.size, bool) if eligible is None else eligible)
         if chosen.size == 0:
             return hidden, result
         hidden[chosen] = True
 
 
-def _next_cells(publication: Publication, result: Audit, cost: np.ndarray) -> np.ndarray:
-    """A shown cell to hide beside each cell that fails (the same cell may serve several)."""
+def _next_cells(publication: Publication, result: Audit, cost: np.ndarray,
+                eligible: np.ndarray) -> np.ndarray:
+    """A shown `eligible` cell to hide beside each cell that fails (the same cell may serve
+    several)."""
     relations = sparse.vstack([publication.equalities, publication.inequalities]).tocsr()
     relations.data = np.ones_like(relations.data)
     hidden = publication.hidden
@@ -58,20 +62,20 @@ def _next_cells(publication: Publication, result: Audit, cost: np.ndarray) -> np
     failing = result.cells[~result.protected]
     chosen = set()
     for cell in failing:
-        near = _shown_beside(relations, np.array([cell]), hidden)
+        near = _shown_beside(relations, np.array([cell]), hidden, eligible)
         if near.size == 0:
             members = np.flatnonzero(hidden & (label[:n_cells] == label[cell]))
-            near = _shown_beside(relations, members, hidden)
+            near = _shown_beside(relations, members, hidden, eligible)
         if near.size:
             chosen.add(int(near[np.argmin(cost[near])]))
     return np.array(sorted(chosen), dtype=np.int64)
 
 
-def _shown_beside(relations: sparse.csr_matrix, cells: np.ndarray,
-                  hidden: np.ndarray) -> np.ndarray:
-    """Shown cells that share a relation with any of `cells`."""
+def _shown_beside(relations: sparse.csr_matrix, cells: np.ndarray, hidden: np.ndarray,
+                  eligible: np.ndarray) -> np.ndarray:
+    """Shown `eligible` cells that share a relation with any of `cells`."""
     rows = np.unique(relations[:, cells].tocoo().row)
     if rows.size == 0:
         return np.zeros(0, dtype=np.int64)
     neighbours = np.unique(relations[rows].tocoo().col)
-    return neighbours[~hidden[neighbours]]
+    return neighbours[~hidden[neighbours] & eligible[neighbours]]

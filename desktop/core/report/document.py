@@ -27,9 +27,11 @@ from docx.document import Document as DocumentType
 from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
+from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle
-from desktop.core.report.figures import Picture, ReportFigures
+from desktop.core.report.analysis import add_analysis
+from desktop.core.report.figures import ReportFigures, add_figure
 from desktop.core.report.profile_tables import (
     crossborder_tables,
     deprived_table,
@@ -53,11 +55,11 @@ from desktop.core.report.text import (
 )
 from desktop.core.report.word import (
     add_bullets,
-    add_picture,
     new_document,
 )
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import Comparison
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -83,11 +85,6 @@ def profile_filename(cluster: str) -> str:
     """A safe file name for a cluster's profile: "Tenbury & Martley" -> tenbury-martley-..."""
     slug = re.sub(r"[^a-z0-9]+", "-", cluster.lower()).strip("-") or "cluster"
     return f"{slug}-profile.docx"
-
-
-def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
-    counter[0] += 1
-    add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
 
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
@@ -167,10 +164,11 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
             if figures.too_few_areas(indicator):
-                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
-        _figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
+                add_figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool),
+                           counter)
+        add_figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
         if len(stats.periods(indicator.id)) > 1:
-            _figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
+            add_figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
@@ -210,9 +208,10 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
+    add_figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
 
     _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
+    add_analysis(doc, bundle, stats, cluster, issues, figures, progress, counter)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
@@ -233,6 +232,18 @@ def _docx_bytes(doc: DocumentType) -> bytes:
     return buffer.getvalue()
 
 
+def _shown(bundle: Bundle, statistics: Statistics, pooled: Pooled | None
+           ) -> tuple[Bundle, Statistics, ReportFigures]:
+    """The bundle and statistics a profile shows (`pooled` periods, judged as the single
+    periods were: the same level and benchmark), and the figures drawn from them."""
+    if pooled is None:
+        return bundle, statistics, ReportFigures(bundle, statistics)
+    single = SinglePeriods(bundle, statistics, pooled.windows)
+    judged = pooled.statistics.with_comparison(statistics.comparison)
+    return (pooled.bundle, judged,
+            ReportFigures(pooled.bundle, judged, options=ChartOptions(single=single)))
+
+
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
                         path: str | os.PathLike, task: Task | None = None,
                         basis: str = BASIS_RESIDENCE, pooled: Pooled | None = None) -> None:
@@ -240,10 +251,7 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
     from `pooled` periods of the bundle when given."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
-    figures = ReportFigures(bundle, statistics)
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     try:
         doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
         task.report(0.95, f"Writing {Path(path).name}")
@@ -262,14 +270,11 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
     is removed again when nothing went in."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     folder = Path(folder)
     made = _make_folder(folder)
     clusters = bundle.cluster_names
     written: list[Path] = []
-    figures = ReportFigures(bundle, statistics)
     try:
         for k, cluster in enumerate(clusters):
             def progress(fraction: float, message: str, k: int = k) -> None:

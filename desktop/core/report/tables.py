@@ -29,7 +29,7 @@ from desktop.core.model import NOT_APPLICABLE, SYNTHETIC_LABEL, Bundle, ValueTyp
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
 from desktop.core.report.text import profile_title
 from desktop.core.report.xlsx import workbook_bytes
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, REST, SIMILAR, Comparison
 from desktop.core.stats.trend import trend_words
 
 COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
@@ -118,8 +118,9 @@ def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                  period: str | None = None, comparison: Comparison = DEFAULT) -> list[str]:
     """The header block every table export starts with."""
     manifest = bundle.manifest
-    against = ("the rest of " + manifest.area_name if comparison.against == "rest" else
-               manifest.area_name + " (the county)")
+    against = {REST: "the rest of " + manifest.area_name,
+               SIMILAR: comparison.peers.basis if comparison.peers else ""}.get(
+        comparison.against, manifest.area_name + " (the county)")
     lines = [f"{manifest.title}: {profile_title(bundle, cluster)}",
              f"Cluster: {cluster}, compared with {against} at {comparison.level_text} "
              "confidence",

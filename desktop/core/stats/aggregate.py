@@ -249,20 +249,20 @@ class _Sums:
             hidden |= suppression.complement_mask(
                 all_num, all_den, meta.threshold[all_ind],
                 (all_kind == PROPORTION) & meta.complement[all_ind])
-        # a cell its shown parts give away protects nothing: it takes no part in the search
-        hideable = linked.may_hide(parts) | hidden
         # a proportion's count is at most its denominator, which stays shown
         protection = suppression.Protection(all_den, all_ind, meta.threshold,
                                             meta.kind == PROPORTION)
         hidden = suppression.protect_hierarchy(
-            hidden, all_num,
-            np.concatenate([member, np.ones(n_agg, bool)]) & counted & hideable,
+            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
             protection,
             child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
                                         np.full(co_run.size, -1)]),
             parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,
                                          co_run * n_slots + n_cl]),
-            n_groups=n_runs * n_slots)
+            n_groups=n_runs * n_slots,
+            # a cell its shown parts give away protects nothing when hidden, but stays in
+            # its sums as a known number
+            hideable=linked.may_hide(parts) | hidden)
         self.area_hidden[start:stop] = hidden[:stop - start]
         self.slot_hidden[run_ip[cl_run], cl_pos] = hidden[stop - start:stop - start + cl_run.size]
         self.county_hidden[run_ip[co_run]] = hidden[stop - start + cl_run.size:]

@@ -37,6 +37,10 @@ from desktop.core.tasks import Task
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)  # what suppression hides
 MAX_POOL = 5  # periods pooled at most: the trend window; beyond it a "period" says little
+# The one pooling the product publishes (window and exports). Each pooling is protected together
+# with the single periods, but two poolings are not protected against each other: a window of 3
+# minus the window of 2 ending with it is one period alone, so a hidden count would show.
+PUBLISHED_POOL = 3
 Windows = Mapping[str, Mapping[str, tuple[str, ...]]]  # indicator -> pooled label -> periods
 
 
@@ -264,5 +268,5 @@ def published_tables(bundle: Bundle, statistics: Statistics, n: int,
     return PublishedTables(statistics.table, pooled.statistics.table, pooled.windows_frame())
 
 
-__all__ = ["MAX_POOL", "Pooled", "PublishedTables", "period_windows", "pool_inputs",
+__all__ = ["MAX_POOL", "PUBLISHED_POOL", "Pooled", "PublishedTables", "period_windows", "pool_inputs",
            "pool_periods", "pooled_label", "published_tables"]

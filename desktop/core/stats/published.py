@@ -30,6 +30,13 @@ def is_counted(indicator: Indicator) -> bool:
 def hierarchy_publication(bundle: Bundle, stats: Statistics, indicator: Indicator,
                           period: str) -> Publication:
     """Areas, clusters and the county of one counted indicator and period, with their sums."""
+    return hierarchy_builder(bundle, stats, indicator, period)[0].build()
+
+
+def hierarchy_builder(bundle: Bundle, stats: Statistics, indicator: Indicator, period: str
+                      ) -> tuple[PublicationBuilder, np.ndarray]:
+    """The cells and sums of `hierarchy_publication`, still open for more tables that cut
+    across them, and each area's cell (bundle order; -1 for an area with no count)."""
     threshold = bundle.manifest.threshold_for(indicator)
     proportion = ValueType(indicator.value_type) is ValueType.PROPORTION
     builder = PublicationBuilder()
@@ -60,7 +67,9 @@ def hierarchy_publication(bundle: Bundle, stats: Statistics, indicator: Indicato
     if county is not None:
         loose = area_index[pd.isna(home) | ~np.isin(home, clusters)]
         builder.add_sum(county, [*(position[c] for c in clusters), *loose])
-    return builder.build()
+    area_cell = np.full(area_present.size, -1, np.int64)
+    area_cell[area_present] = area_index
+    return builder, area_cell
 
 
 def hierarchy_publications(bundle: Bundle, stats: Statistics) -> list[Publication]:

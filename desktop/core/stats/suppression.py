@@ -78,15 +78,18 @@ class Protection:
 
 def protect_hierarchy(hidden: np.ndarray, numerator: np.ndarray, member: np.ndarray,
                       protection: Protection, child_group: np.ndarray,
-                      parent_group: np.ndarray, n_groups: int) -> np.ndarray:
+                      parent_group: np.ndarray, n_groups: int,
+                      hideable: np.ndarray | None = None) -> np.ndarray:
     """Extend `hidden` until every hidden member row keeps the width its protection asks for.
 
     Each row may be a part of one sum (`child_group`, -1 for none) and the total of another
     (`parent_group`, -1 for none); only `member` rows (a count that enters the sums) take part.
-    Each round looks at the hidden rows and the totals only; shown rows are gathered only for
-    the places that need one more hidden.
+    Only `hideable` rows (default: every member) are chosen to hide: a shown row that is not
+    still counts as known in every sum it enters. Where nothing hideable is left to widen a
+    range, the range stays as it is. Each round looks at the hidden rows and the totals only;
+    shown rows are gathered only for the places that need one more hidden.
     """
-    tree = _Tree(numerator, member, protection, child_group, parent_group, n_groups)
+    tree = _Tree(numerator, member, protection, child_group, parent_group, n_groups, hideable)
     hidden = np.asarray(hidden, dtype=bool) & tree.member
     while True:
         chosen = tree.next_cells(hidden)
@@ -105,9 +108,12 @@ class _Tree:
     """The sums as arrays, and the closed-form ranges of a suppression pattern over them."""
 
     def __init__(self, numerator: np.ndarray, member: np.ndarray, protection: Protection,
-                 child: np.ndarray, parent: np.ndarray, n_groups: int) -> None:
+                 child: np.ndarray, parent: np.ndarray, n_groups: int,
+                 hideable: np.ndarray | None) -> None:
         self.x = np.asarray(numerator, dtype=float)
         self.member = np.asarray(member, dtype=bool) & ~np.isnan(self.x)
+        self.hideable = self.member if hideable is None else (
+            self.member & np.asarray(hideable, dtype=bool))
         self.protection = protection
         self.child, self.parent, self.n = np.asarray(child), np.asarray(parent), n_groups
         totals = np.flatnonzero(self.member & (self.parent >= 0))
@@ -193,7 +199,8 @@ class _Tree:
             again = self._cheapest(hidden, members, root[members], retry)
             # a pool with nothing left to hide: its total, which joins the pool above
             empty = self.total_of[retry[again < 0]]
-            chosen += [found[found >= 0], again[again >= 0], empty[empty >= 0]]
+            empty = empty[empty >= 0]
+            chosen += [found[found >= 0], again[again >= 0], empty[self.hideable[empty]]]
         chosen = np.unique(np.concatenate(chosen))
         return chosen[~hidden[chosen]]
 
@@ -211,7 +218,7 @@ class _Tree:
         target_of = np.full(self.n + 1, -1)  # by sum; the extra last one for rows in no sum
         target_of[sums[wanted]] = target_of_sum[wanted]
         target = target_of[self.child]
-        rows = np.flatnonzero((target >= 0) & self.member)
+        rows = np.flatnonzero((target >= 0) & self.hideable)
         target = target[rows]
         keep = ~hidden[rows]
         if rule == "non-zero":

@@ -23,8 +23,9 @@ from desktop.core.stats.area_stats import (
     AreaRows,
     significance,
 )
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, Comparison, Peers
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
+from desktop.core.stats.peer_benchmark import peer_benchmarks
 from desktop.core.stats.trend import TrendResult
 from desktop.core.stats.verdicts import cluster_verdicts
 
@@ -67,7 +68,8 @@ class Statistics:
         if comparison not in verdicts:
             verdicts[comparison] = cluster_verdicts(
                 comparison, self._arrays, self._index["keys"], self._index["inputs"],
-                self._index["spread"], self._index["meta"])
+                self._index["spread"], self._index["meta"], self._index["clusters"],
+                self._areas.estimates.bands)
         other = copy.copy(self)
         other.comparison = comparison
         other._arrays = {**self._arrays, "significance": verdicts[comparison]}
@@ -97,7 +99,8 @@ class Statistics:
                  "periods": meta.periods, "codes": codes, "meta": meta,
                  "area_slices": {(meta.ids[ip // n_per], meta.all_periods[ip % n_per]): sl
                                  for ip, sl in areas.bounds.items()},
-                 "keys": {"ind": ind, "ip": ind.astype(np.int64) * n_per + per, "level": level},
+                 "keys": {"ind": ind, "ip": ind.astype(np.int64) * n_per + per, "level": level,
+                          "pos": pos},
                  "inputs": inputs, "spread": areas.estimates.kind,
                  "verdicts": {DEFAULT: cols["significance"]}}
         code_of = codes.get_indexer([*clusters, COUNTY])
@@ -261,6 +264,19 @@ class Statistics:
                 (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
                 if sl is not None]
         return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
+
+    def peer_values(self, indicator_id: str, period: str, peers: Peers) -> pd.Series:
+        """Each cluster's similar clusters pooled (stats.peer_benchmark), in display order:
+        the benchmark of the comparison against similar clusters."""
+        sl = self._slice(indicator_id, period, "cluster")
+        out = pd.Series(np.nan, index=self._index["clusters"], name="similar")
+        if sl is not None:
+            rows = np.arange(sl.start, sl.stop)
+            values = peer_benchmarks(peers, rows, self._arrays, self._index["keys"],
+                                     self._index["inputs"], self._index["meta"],
+                                     self._index["clusters"], self._areas.estimates.bands)
+            out.iloc[self._index["pos"][sl]] = values
+        return out
 
     def series(self, indicator_id: str, code: str, level: str) -> pd.DataFrame:
         """One area, cluster or the county (code COUNTY) over the indicator's periods."""

@@ -1,9 +1,12 @@
-"""ChartView: one indicator as bars across clusters, a trend or a distribution, or as a table.
+"""ChartView: one indicator as bars across clusters, a trend, a distribution, a funnel plot, by
+deprivation decile, against a second indicator or among similar clusters, or as a table.
 
 The view keeps one Figure on one canvas (never pyplot) and redraws only the chart on show,
 through the same core functions the exports use. "Show as table" swaps the canvas for a table
-of the same numbers (the product's table alternative to every chart). Clicking a bar emits
-`cluster_clicked` with the cluster's name.
+of the same numbers (the product's table alternative to every chart). Clicking a bar, or a
+cluster's dot on the funnel or the scatter, emits `cluster_clicked` with the cluster's name;
+the scatter names the point under the mouse. The options of the scatter and the similar
+clusters sit in a row under the tabs (chart_options), shown with their chart.
 
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
@@ -15,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,13 +31,16 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
 from desktop.core.charts.bars import height_for_names
+from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
+    CHART_TIPS,
     CHART_TITLES,
     CHARTS,
     chart_figure,
@@ -43,14 +49,18 @@ from desktop.core.charts.tables import (
     chart_table_notes,
     draw_chart,
 )
-from desktop.core.report.tables import clipboard_table
-from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
+from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
+from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
+from desktop.gui.views.chart_options import ChartOptionsBar
 
-KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
+KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
+CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
+NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
@@ -64,21 +74,29 @@ class ChartView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._inputs: dict[str, dict] = {}
+        self._generation = 0  # counts the changes of source and options, for slow inputs
+        self.background = BackgroundInputs(self)
+        self.background.ready.connect(self._on_ready)
         self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
+        self._neighbours = self._single = None  # the session's similar clusters; pooled from
         self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
 
         self.tabs = QTabBar()
-        for kind in KINDS:
+        for i, kind in enumerate(KINDS):
             self.tabs.addTab(CHART_TITLES[kind])
+            self.tabs.setTabToolTip(i, CHART_TIPS[kind])
         self.tabs.setAccessibleName("Chart type")
         self.table_toggle = QCheckBox("Show as &table")
         self.table_toggle.setToolTip("Show the numbers behind the chart as a table")
+        self.options_bar = ChartOptionsBar()
+        self.options_bar.options_changed.connect(self._options_changed)
         with style_context():
             self.figure = Figure(layout="constrained")
             self.axes = self.figure.add_subplot()
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
         self._legend_room = 0.0  # the legend width (px) the current layout makes room for
@@ -111,12 +129,15 @@ class ChartView(QWidget):
         self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.table_page)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.tabs, 1)
-        bar.addWidget(self.table_toggle)
+        row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
+        row.setContentsMargins(0, 0, 4, 0)
+        row.addWidget(self.options_bar, 1)
+        row.addWidget(self.table_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.setSpacing(2)
+        layout.addWidget(self.tabs)
+        layout.addLayout(row)
         layout.addWidget(self.stack, 1)
         self.tabs.currentChanged.connect(self._on_tab)
         self.table_toggle.toggled.connect(self._refresh)
@@ -130,10 +151,18 @@ class ChartView(QWidget):
         self.tabs.setCurrentIndex(KINDS.index(kind))
 
     def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
-                 cluster: str | None) -> None:
-        """Take the chart inputs from an open bundle; only the visible chart is computed."""
+                 cluster: str | None, neighbours=None, single=None) -> None:
+        """Take the chart inputs from an open bundle; only the visible chart is computed.
+        `neighbours`: the context that finds similar clusters (stats.neighbours); `single`:
+        with pooled periods, the single periods (stats.inequality.SinglePeriods)."""
+        if self._source is None or self._source[0] is not bundle:
+            self.options_bar.set_indicators(bundle.manifest.indicators,
+                                            bundle.manifest.deprivation_indicator,
+                                            len(bundle.cluster_names))
         self._source = (bundle, statistics, indicator, period, cluster)
-        self._inputs.clear()
+        self._neighbours, self._single = neighbours, single
+        self.options_bar.set_neighbours(neighbours)
+        self._forget()
         self._refresh()
 
     def show_bars(self, **inputs) -> None:
@@ -148,14 +177,20 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Forget every input and blank the chart and table (on close and lock)."""
         self._source = None
-        self._inputs.clear()
+        self._forget()
         self._refresh()
 
-    def inputs(self, kind: str | None = None) -> dict | None:
-        """The inputs of a chart (the current one by default), computing them if needed."""
+    def inputs(self, kind: str | None = None, wait: bool = True) -> dict | None:
+        """The inputs of a chart (the current one by default), computing them if needed;
+        without `wait`, a slow chart's are computed in the background (None until then)."""
         kind = kind or self.kind
         if kind not in self._inputs and self._source is not None:
-            self._inputs[kind] = chart_inputs(kind, *self._source)
+            source = (*self._source, self.options_bar.options(self._neighbours, self._single))
+            if not wait and kind in SLOW_CHARTS:
+                self.background.ask(kind, (kind, self._generation),
+                                    lambda: chart_inputs(kind, *source))
+                return None
+            self._inputs[kind] = chart_inputs(kind, *source)
         return self._inputs.get(kind)
 
     def table_frame(self) -> pd.DataFrame | None:
@@ -194,8 +229,26 @@ class ChartView(QWidget):
             self._refresh()
 
     def _on_tab(self, _index: int) -> None:
+        self.options_bar.set_kind(self.kind)
         self.kind_changed.emit(self.kind)
         self._refresh()
+
+    def _options_changed(self) -> None:
+        self._inputs.pop("scatter", None)
+        self._refresh()
+
+    def _forget(self) -> None:
+        self._inputs.clear()
+        self._generation += 1
+        self.background.forget()
+
+    def _on_ready(self, kind: str, key, inputs: dict | None) -> None:
+        """Slow inputs done (None when they failed: computed again here, where an error is
+        reported the usual way)."""
+        if key == (kind, self._generation):
+            self._inputs[kind] = self.inputs(kind) if inputs is None else inputs
+            if kind == self.kind:
+                self._refresh()
 
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
@@ -206,12 +259,15 @@ class ChartView(QWidget):
             self._draw()
 
     def _draw(self) -> None:
-        inputs = self.inputs()
+        inputs = self.inputs(wait=False)
         updated = False
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
             self.axes.set_axis_off()
+            if self.background.pending((self.kind, self._generation)):
+                self.axes.text(0.5, 0.5, WORKING_TEXT[self.kind], ha="center", va="center",
+                               wrap=True, transform=self.axes.transAxes, gid="working")
             self._layout_key = None
         else:
             updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
@@ -228,7 +284,8 @@ class ChartView(QWidget):
             if not (updated and not relayout and self.blitter.refresh()):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
-            self._fit_canvas(len(inputs["clusters"]) if inputs and self.kind == "bars" else 0)
+            self._fit_canvas(len(self.axes.get_yticklabels())
+                             if inputs and self.kind in NAMED_DOWN else 0)
 
     def _fit_canvas(self, names: int) -> None:
         """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
@@ -259,7 +316,7 @@ class ChartView(QWidget):
         self.figure.set_layout_engine("constrained")
         self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.canvas and event.type() == QEvent.Type.Wheel:
             QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
             return True
@@ -306,6 +363,24 @@ class ChartView(QWidget):
         name = event.artist.get_gid()
         if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
             self.cluster_clicked.emit(name)
+        elif self.kind in CLICKABLE_DOTS and name == "points" and len(event.ind):
+            inputs = self.inputs()
+            if self.kind == "funnel":
+                self.cluster_clicked.emit(str(inputs["funnel"].points["name"].iat[event.ind[0]]))
+            elif inputs["points"].level == MAP_CLUSTERS:
+                self.cluster_clicked.emit(str(inputs["points"].drawn["name"].iat[event.ind[0]]))
+
+    def _on_motion(self, event) -> None:
+        """On the scatter, the point under the mouse named in a tooltip."""
+        if self.kind != "scatter" or self.table_toggle.isChecked():
+            return
+        text = hover_label(self.axes, event)
+        if text:
+            ratio = self.canvas.device_pixel_ratio
+            at = QPoint(int(event.x / ratio), int(self.canvas.height() - event.y / ratio))
+            QToolTip.showText(self.canvas.mapToGlobal(at), text, self.canvas)
+        else:
+            QToolTip.hideText()
 
 
 def _layout_texts(artist) -> tuple:

@@ -369,6 +369,9 @@ def test_values_for_unlisted_indicator_or_period_are_refused(sample):
     ({"indicators": [{"id": "fsm", "title": "x", "theme": "t", "value_type": "ratio"}]},
      BundleContentError, "value_type.*'ratio'"),
     ({"title": ""}, BundleContentError, '"title"'),
+    ({"similar_clusters": ["imd_score"]}, BundleContentError, '"similar_clusters" must hold'),
+    ({"similar_clusters": {"indicators": ["imd_score"], "count": -1}}, BundleContentError,
+     "similar_clusters.count"),
 ])
 def test_bad_manifest(sample, change, error, message):
     with pytest.raises(error, match=message):

@@ -137,3 +137,22 @@ def test_ranges_match_brute_force_on_small_tables(n, m, data):
     result = audit(two_way(cells, hidden, hidden_rows=hidden_rows, hidden_cols=hidden_cols))
     expected = _brute_force(cells.astype(int), hidden, hidden_rows, hidden_cols)
     assert _ranges(result) == expected
+
+
+def test_a_pinned_cell_stays_pinned_beside_counts_with_no_limit():
+    """x is pinned to 0 by a shown sum of it alone; a, the totals and a's decile have no upper
+    limit, and the solver may leave them at its stand-in bound while maximising x: that must
+    not be read as x having no limit."""
+    builder = PublicationBuilder()
+    a, x = builder.add_cells([np.nan, np.nan], [True, True], ["a", "x"], protect=5)
+    one = builder.add_cells([1.0], [False], ["one"])[0]
+    total, county, part = builder.add_cells([np.nan] * 3, [True] * 3,
+                                            ["total", "county", "part"], protect=5)
+    zero = builder.add_cells([0.0], [False], ["zero"])[0]
+    builder.add_sum(total, [a, x, one])
+    builder.add_sum(county, [total])
+    builder.add_sum(part, [a, one])
+    builder.add_sum(zero, [x])
+    result = audit(builder.build())
+    assert _ranges(result)["x"] == (0, 0)
+    assert _ranges(result)["a"] == (0, np.inf) and not result.passed

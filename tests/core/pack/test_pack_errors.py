@@ -100,6 +100,12 @@ CASES = [
     ("toml typo", lambda f: (f / "bundle.toml").write_text(
         (EXAMPLE / "bundle.toml").read_text() + 'titel = "x"\n'),
      "bundle.toml", None, None, "unknown setting 'titel'"),
+    ("similar clusters of an unknown indicator", lambda f: (f / "bundle.toml").write_text(
+        (EXAMPLE / "bundle.toml").read_text() + 'similar_indicators = ["imd", "fsm"]\n'),
+     "bundle.toml", None, None, "similar_indicators names 'imd'"),
+    ("similar count without indicators", lambda f: (f / "bundle.toml").write_text(
+        (EXAMPLE / "bundle.toml").read_text() + "similar_count = 3\n"),
+     "bundle.toml", None, None, "given with similar_indicators"),
     ("indicator without values", lambda f: append_row(f / "indicators.csv",
                                                       ["neet", "NEET", "Achieve", "proportion"]),
      "indicators.csv", 7, "id", "no values"),

@@ -70,6 +70,25 @@ def test_secondary_propagates_down_when_a_total_is_hidden():
     assert list(out) == [False, True, True, True, False, True, False]
 
 
+def test_a_shown_total_that_may_not_be_hidden_still_closes_its_sum():
+    """A pooled total whose single periods are all shown may not be hidden (it would protect
+    nothing), but it is still known: the one hidden part under it needs a sibling hidden.
+    Counting it out of the sums instead left the part alone under an "unknown" total."""
+    tree = dict(child=[-1, 0, 0, 0], parent=[0, -1, -1, -1], n_groups=1)
+    hideable = np.array([False, True, True, True])
+    out = protect_hierarchy(np.array([False, True, False, False]), np.array([30.0, 3, 12, 15]),
+                            np.ones(4, bool), Protection.uniform(4, 5.0),
+                            np.asarray(tree["child"]), np.asarray(tree["parent"]), 1,
+                            hideable=hideable)
+    assert list(out) == [False, True, True, False]
+    # nothing hideable left beside it: the range stays narrow rather than hiding the total
+    out = protect_hierarchy(np.array([False, True, False, False]), np.array([30.0, 3, 12, 15]),
+                            np.ones(4, bool), Protection.uniform(4, 5.0),
+                            np.asarray(tree["child"]), np.asarray(tree["parent"]), 1,
+                            hideable=np.array([False, True, False, False]))
+    assert list(out) == [False, True, False, False]
+
+
 def test_a_denominator_limits_what_a_hidden_part_can_hold():
     """2 of 3 and 10 of 50 hidden under a shown 12: the 10 could only be 9..12 (the 2 can hold
     at most 3), so another part is hidden; 2 of 3 itself is protected at 0..3."""
