@@ -103,8 +103,9 @@ def build_inputs(folder: Path, source_dir: Path = sources.SOURCES) -> dict[str, 
     outside = outside_points(sources.load_county(source_dir), areas)
     pupils = pupil_records(areas, area_cluster.to_numpy(), deprivation_z(areas), schools,
                            schools["cluster"].to_numpy(), postcodes, outside, rng_pupils)
-    used = postcodes[postcodes["postcode"].isin(pupils["postcode"])]
-    lookup = pd.concat([used[["postcode", "easting", "northing"]].assign(
+    # the whole lookup, not only the pupils' postcodes: the bundle stores it for finding
+    # postcodes and custom areas, and a lookup narrowed to pupils would say where they live
+    lookup = pd.concat([postcodes[["postcode", "easting", "northing"]].assign(
         note="real postcode (ONS NSPD Nov 2025)"), outside], ignore_index=True)
 
     (folder / "bundle.toml").write_text(BUNDLE_TOML, encoding="utf-8")

@@ -56,7 +56,8 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
              f"Run {_now()} with {APP_NAME} {__version__}.", "", "What was assumed"]
     lines += _para(
         "The attacker holds every export of this bundle: the profiles of all "
-        f"{n_clusters} clusters on both bases (Word, CSV, XLSX, clipboard), every chart and "
+        f"{n_clusters} clusters on both bases (Word, CSV, XLSX, clipboard), every school "
+        "brief, every chart and "
         "map with its table, for every period, and the screen's hover texts; and knows that "
         "areas add up to clusters, clusters (with areas in no cluster) to the county, and the "
         "rows and columns of the cross-border tables to their totals. Printed percentages are "
@@ -65,8 +66,11 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
     lines += ["", "What was checked"]
     lines += _para(
         f"{result.indicator_tables:,} indicator tables (each counted indicator in each period: "
-        f"its areas, clusters and county) and {result.flow_tables:,} cross-border tables "
-        "(each period: every cluster's inflow and outflow table and the county sentence). "
+        f"its areas, clusters and county), {result.flow_tables:,} cross-border tables "
+        "(each period: every cluster's inflow and outflow table and the county sentence) and "
+        f"{result.school_tables:,} schools' tables of where their pupils live (the latest "
+        "period: each home area's count, the total and the share outside the cluster; a "
+        "school's own profile prints only figures these tables publish). "
         f"Disclosure threshold(s): {limits}. For each of the {result.suppressed:,} suppressed "
         "cells the smallest and largest value consistent with everything published was "
         "found by linear programming (HiGHS). A cell is protected when that range is at "

@@ -135,15 +135,18 @@ def passphrase_note() -> str:
     return f"The passphrase is read from {PASSPHRASE_ENV} or asked for."
 
 
-def add_cluster_choice(parser: argparse.ArgumentParser, one: str, every: str) -> None:
+def add_cluster_choice(parser: argparse.ArgumentParser, one: str, every: str
+                       ) -> argparse._MutuallyExclusiveGroup:
     """BUNDLE, then --cluster NAME or --all-clusters (one of them required), then the basis
-    and comparison options: the arguments of the commands that write clusters' statistics."""
+    and comparison options: the arguments of the commands that write clusters' statistics.
+    Returns the group of choices, for a command that offers more."""
     parser.add_argument("bundle", metavar="BUNDLE", help="the .atlas bundle file")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--cluster", metavar="NAME", help=one)
     which.add_argument("--all-clusters", action="store_true", help=every)
     add_basis_option(parser)
     add_comparison_options(parser)
+    return which
 
 
 def add_basis_option(parser: argparse.ArgumentParser) -> None:

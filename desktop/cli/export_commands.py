@@ -33,6 +33,44 @@ CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45, "funnel"
                       "inequality": 0.6, "scatter": 0.6, "neighbours": 0.55}  # height / width
 
 
+def _run_export_brief(args: argparse.Namespace) -> int:
+    """--school URN: the one-page brief."""
+    from desktop.core.report.brief import export_brief_docx
+
+    if args.pool != 1:
+        raise AtlasError("--pool is not offered with --school: a school brief shows the "
+                         "latest single period.")
+    bundle, stats = open_statistics(args)
+    task = progress_task()
+    try:
+        export_brief_docx(bundle, stats, args.school, args.output, task)
+    finally:
+        sys.stderr.write("\n")
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def _custom_areas(args: argparse.Namespace, bundle, stats):
+    """--areas FILE: the bundle and statistics with the file's custom areas as clusters, and
+    the name of the first (the one profiled)."""
+    from desktop.core.stats.custom_areas import from_csv
+    from desktop.core.stats.custom_stats import with_custom_areas
+
+    path = Path(args.areas)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AtlasError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    areas, report = from_csv(data, bundle, path.stem)
+    for line in report:
+        sys.stderr.write(f"{line}\n")
+    if len(areas) > 1:
+        raise AtlasError(f"{path} holds {len(areas)} custom areas "
+                         f"({', '.join(a.name for a in areas)}); give a file of one.")
+    bundle, stats = with_custom_areas(bundle, stats, areas)
+    return bundle, stats, areas[0].name
+
+
 def _run_export_profile(args: argparse.Namespace) -> int:
     from desktop.core.report.document import export_all_profiles, export_profile_docx
 
@@ -44,7 +82,14 @@ def _run_export_profile(args: argparse.Namespace) -> int:
         raise ExportError(f"Cannot write profiles into {folder}: it is a file, not a folder.")
     if not args.all_clusters and not folder.is_dir():
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
+    if args.school:
+        return _run_export_brief(args)
+    if args.areas and args.pool != 1:
+        raise AtlasError("--pool is not offered with --areas yet: a custom area's profile "
+                         "shows single periods.")
     bundle, stats = open_statistics(args)
+    if args.areas:
+        bundle, stats, args.cluster = _custom_areas(args, bundle, stats)
     check_cluster(bundle, args.cluster)
     pooled = pooled_periods(bundle, stats, args.pool)
     task = progress_task()
@@ -121,12 +166,20 @@ def _run_export_chart(args: argparse.Namespace) -> int:
 
 def add_export_profile(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "export-profile", help="write a cluster's profile as a Word document",
+        "export-profile", help="write a cluster's, custom area's or school's profile in Word",
         description="Write a cluster's profile (summary, potential issues, map, charts, the "
-        "full table and notes) as a .docx, or one per cluster into a folder. "
-        + passphrase_note())
-    add_cluster_choice(p, "the cluster to profile",
-                       "profile every cluster; -o is then a folder (made if missing)")
+        "full table and notes) as a .docx, or one per cluster into a folder; a custom "
+        "area's profile from a CSV of area codes or postcodes; or a school's one-page "
+        "brief. " + passphrase_note())
+    which = add_cluster_choice(p, "the cluster to profile",
+                               "profile every cluster; -o is then a folder (made if missing)")
+    which.add_argument("--school", metavar="URN",
+                       help="write the one-page brief of the school with this URN: where its "
+                       "pupils live, their areas' top five potential issues")
+    which.add_argument("--areas", metavar="CODES.csv",
+                       help="profile a custom area: a CSV with an area_code (or postcode) "
+                       "column, or one code per line; custom_area names it (default: the "
+                       "file's name)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.docx|DIR",
                    help="the .docx to write (or the folder, with --all-clusters)")
     add_pool_option(p)

@@ -62,3 +62,13 @@ class WeakPassphrase(AtlasError):
 class RefusedBundle(AtlasError):
     """The file's age header asks for more than a bundle may (work factor, stanzas, length):
     refused before any key derivation, as it could freeze or crash the app."""
+
+
+class CustomAreaError(AtlasError):
+    """A custom area that cannot be made or read: no small area found in a list, a code the
+    bundle does not hold, a name already taken, a file that is not a custom-area CSV."""
+
+
+class SchoolError(AtlasError):
+    """A school profile that cannot be made: no such school, no pupils by school in the
+    bundle, or no pupils of the school in the period."""

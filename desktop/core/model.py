@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # geopandas is heavy; the type is only needed for annotations
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 FORMAT_NAME = "cluster-atlas-bundle"
@@ -26,6 +27,7 @@ BASIS_SCHOOL = "school"  # pupils counted in the area where their school stands
 BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
 MAP_AREAS, MAP_CLUSTERS = "areas", "clusters"  # what the map colours: small areas or clusters
 MAP_LEVELS = (MAP_AREAS, MAP_CLUSTERS)
+CUSTOM_AREAS = "custom_areas"  # Bundle.extras key: custom areas shown beside the clusters
 
 # What is shown in place of a number, on screen and in every export: the Government Analysis
 # Function's symbols for tables ("Symbols in tables, definitions and their use"), explained
@@ -167,6 +169,13 @@ SPREAD_COLUMNS = ("sd", "se")
 AGE_BAND_COLUMNS = ("indicator_id", "area_code", "period", "age_band", "numerator",
                     "denominator")
 FLOW_COLUMNS = ("school_cluster", "home_area_code", "period", "pupils")
+# Pupils of each school by home area and period (OUTSIDE beyond the bundle's areas), counted
+# from the pupil records while packing: a school's own profile weighs its pupils' home areas.
+SCHOOL_PUPIL_COLUMNS = ("school_id", "home_area_code", "period", "pupils")
+# Every postcode of the pack's lookup that lies in the bundle's areas (not only pupils'), for
+# finding a postcode and for custom areas made from postcode lists; easting and northing (British
+# National Grid) where the lookup gave them.
+POSTCODE_COLUMNS = ("postcode", "area_code", "easting", "northing")
 
 # The statistics table (desktop.core.stats.aggregate): one row per indicator, period, level and code.
 # level is "area", "cluster" or "county" (code COUNTY). Suppressed rows have every number
@@ -188,8 +197,10 @@ TABLE_FILES = {
     "flows": "flows.parquet",  # optional
     "age_bands": "age_bands.parquet",  # optional: for dsr and isr indicators
     "display": "display.parquet",  # optional: simplified shapes for the screen map
+    "school_pupils": "school_pupils.parquet",  # optional: pupils by school and home area
+    "postcodes": "postcodes.parquet",  # optional: postcode -> area lookup
 }
-OPTIONAL_TABLES = frozenset({"flows", "display", "age_bands"})
+OPTIONAL_TABLES = frozenset({"flows", "display", "age_bands", "school_pupils", "postcodes"})
 DISPLAY_COLUMNS = ("area_code", "geometry")
 
 
@@ -214,6 +225,10 @@ class Bundle:
         carry one, and write_bundle makes it when it is missing.
     age_bands: events (numerator) and population (denominator) by age band of every area row
         of the dsr and isr indicators, columns AGE_BAND_COLUMNS, or None when there are none.
+    school_pupils: pupils of each school by home area (OUTSIDE beyond the areas) and period,
+        columns SCHOOL_PUPIL_COLUMNS, or None (bundles packed without pupil records).
+    postcodes: postcodes in the bundle's areas, columns POSTCODE_COLUMNS, postcodes written
+        as desktop.core.postcodes.normalise writes them, or None.
     """
 
     manifest: Manifest
@@ -224,8 +239,23 @@ class Bundle:
     flows: "pd.DataFrame | None" = None
     display: "gpd.GeoDataFrame | None" = None
     age_bands: "pd.DataFrame | None" = None
+    school_pupils: "pd.DataFrame | None" = None
+    postcodes: "pd.DataFrame | None" = None
     extras: dict = field(default_factory=dict)
 
     @property
     def cluster_names(self) -> tuple[str, ...]:
         return tuple(self.clusters["cluster"].tolist())
+
+    @property
+    def custom_areas(self) -> dict[str, tuple[str, ...]]:
+        """Custom areas shown beside the clusters (name -> area codes), listed after them in
+        `clusters` (desktop.core.stats.custom_stats); empty for a bundle as packed."""
+        return self.extras.get(CUSTOM_AREAS, {})
+
+    def members(self, name: str) -> "np.ndarray":
+        """Which areas (bundle order) make up the cluster or custom area `name`."""
+        codes = self.custom_areas.get(name)
+        if codes is not None:
+            return self.areas["area_code"].isin(codes).to_numpy(bool)
+        return (self.areas["cluster"] == name).fillna(False).to_numpy(bool)

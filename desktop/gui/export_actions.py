@@ -159,6 +159,25 @@ class ExportActions(QObject):
                                                          pooled),
                         lambda files: f"Exported {len(files)} profiles to {folder}")
 
+    def export_brief(self) -> None:
+        """The one-page brief of the school chosen in the Go to box."""
+        from desktop.core.report.brief import export_brief_docx
+
+        s = self.session
+        if not s.is_open or self.busy:
+            return
+        if not s.school_id:
+            self.failed.emit("Choose a school first: type its name or URN in the Go to box "
+                             "(Ctrl+G).")
+            return
+        path = self.ask_path("Export school brief", f"school-{s.school_id}-brief.docx",
+                             "Word document (*.docx)")
+        if path:
+            bundle, stats, school_id = s.bundle, s.statistics, s.school_id
+            self._start(f"Writing the brief of URN {school_id}…", path,
+                        lambda task: export_brief_docx(bundle, stats, school_id, path, task),
+                        lambda _r: f"Exported {Path(path).name}")
+
     @property
     def busy(self) -> bool:
         return self.worker is not None

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.core.workspace import Workspace
 from desktop.gui import clipboard, menus, settings, window_fit
+from desktop.gui.custom_area_actions import CustomAreaActions
 from desktop.gui.dialogs.about_dialog import AboutDialog
 from desktop.gui.export_actions import ExportActions
 from desktop.gui.idle_lock import IdleLock
 from desktop.gui.opener import BundleOpener
+from desktop.gui.school_sync import SchoolSync
 from desktop.gui.session import Session
 from desktop.gui.status_bar import StatusBar
 from desktop.gui.view_sync import ViewSync
@@ -36,11 +38,13 @@ from desktop.gui.views.chart_view import ChartView
 from desktop.gui.views.compare_view import CompareView
 from desktop.gui.views.comparison_bar import ComparisonBar
 from desktop.gui.views.crossborder_view import CrossBorderView
+from desktop.gui.views.go_to_box import GoToBox
 from desktop.gui.views.issues_view import IssuesView
 from desktop.gui.views.level_controls import LevelControls
 from desktop.gui.views.map_view import MapView
 from desktop.gui.views.period_slider import PeriodSlider
 from desktop.gui.views.profile_view import ProfileView
+from desktop.gui.views.school_view import SchoolView
 from desktop.gui.views.selection_bar import SelectionBar
 
 BUNDLE_FILTER = "Cluster Atlas bundles (*.atlas);;All files (*)"
@@ -61,12 +65,14 @@ class MainWindow(QMainWindow):
         self.issues_view = IssuesView()
         self.compare_view = CompareView()
         self.crossborder_view = CrossBorderView()
+        self.school_view = SchoolView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("profile_tabs")
         self.tabs.addTab(self.profile_view, "&Profile")
         self.tabs.addTab(self.issues_view, "Potential &issues")
         self.tabs.addTab(self.compare_view, "Compare c&lusters")
         self.tabs.addTab(self.crossborder_view, "C&ross-border")
+        self.tabs.addTab(self.school_view, "Sc&hool")
 
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.map_view)
@@ -97,9 +103,14 @@ class MainWindow(QMainWindow):
                              self.issues_view, self.compare_view, self,
                              crossborder_view=self.crossborder_view,
                              level_controls=self.level_controls)
+        self.schools = SchoolSync(self.session, self.map_view, self.go_to_box, self.school_view,
+                                  lambda: self.tabs.setCurrentWidget(self.school_view), self)
+        self.schools.message.connect(self.status.say)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
+        self.custom_areas = CustomAreaActions(self.session, self)
+        self.school_view.brief_requested.connect(self.exports.export_brief)
         menus.build_export_menu(self)
-        for work in (self.exports, self.sync):  # exports and pooling report alike
+        for work in (self.exports, self.sync, self.custom_areas):  # all report alike
             work.started.connect(self._busy)
             work.progress.connect(self.status.progress)
             work.finished.connect(self._export_done)
@@ -125,6 +136,8 @@ class MainWindow(QMainWindow):
         """The toolbar, in reading order, one line per group of controls. It wraps onto more
         rows when the window is narrow, so every control stays in view."""
         bar = SelectionBar(self.session)
+        self.go_to_box = GoToBox()
+        bar.add_group("&Go to", self.go_to_box)
         bar.add_group("&Cluster", bar.cluster_combo)
         bar.add_group("&Indicator", bar.indicator_combo, expanding=True)
         bar.add_group("Pe&riod", bar.period_combo, PeriodSlider(self.session))
@@ -257,6 +270,7 @@ class MainWindow(QMainWindow):
         self.opener.cancel()
         self.exports.cancel()
         self.sync.cancel_pooling()
+        self.custom_areas.cancel()
 
     def _export_done(self, message: str) -> None:
         self._idle()

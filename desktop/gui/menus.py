@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from desktop.gui import settings
 
@@ -17,7 +17,8 @@ EDITING_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut,
 
 
 def build_export_menu(window) -> None:
-    """File > Export and the copy commands, disabled until a bundle is open."""
+    """File > Export, the copy commands and the Areas menu, disabled until a bundle is
+    open."""
     menu, e = window.export_menu, window.exports
     window.export_actions = [
         add_action(window, menu, "&Chart…", e.export_chart, "Ctrl+E",
@@ -30,6 +31,8 @@ def build_export_menu(window) -> None:
                      "The whole profile of the chosen cluster as a .docx"),
         add_action(window, menu, "&All cluster profiles (Word)…", e.export_all_profiles,
                      "Ctrl+Shift+A", "One .docx per cluster, into a folder"),
+        add_action(window, menu, "School &brief (Word)…", e.export_brief, "Ctrl+Shift+B",
+                   "A one-page brief of the school chosen in Go to, to print before a visit"),
     ]
     menu.addSeparator()
     window.export_actions += [
@@ -37,6 +40,17 @@ def build_export_menu(window) -> None:
                      "Copy the chart as an image (or its table) to paste into Word"),
         add_action(window, menu, "Copy profile ta&ble", e.copy_profile, "Ctrl+Shift+T",
                      "Copy the profile table to paste into Word or Excel"),
+    ]
+    c, menu = window.custom_areas, QMenu("&Areas", window.menuBar())
+    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)  # before Help
+    window.export_actions += [
+        add_action(window, menu, "&New custom area…", c.new_area, "Ctrl+Shift+N",
+                   "Name a set of small areas from codes or postcodes, profiled like a cluster"),
+        add_action(window, menu, "&Import custom areas (CSV)…", c.import_csv, None,
+                   "Custom areas a colleague exported: names and area codes"),
+        add_action(window, menu, "&Export custom areas (CSV)…", c.export_csv, None,
+                   "Names and area codes only, to share with colleagues"),
+        add_action(window, menu, "&Remove a custom area…", c.remove_area),
     ]
     for action in window.export_actions:
         action.setEnabled(False)
@@ -78,6 +92,8 @@ def build_menus(window) -> None:
     view_menu = bar.addMenu("&View")
     add_action(window, view_menu, "&Find indicator", window._find_indicator,
                  QKeySequence.StandardKey.Find)
+    add_action(window, view_menu, "&Go to school, postcode or area…", window.go_to_box.focus,
+               "Ctrl+G", "Find a school, postcode, small area, cluster or indicator")
     add_action(window, view_menu, "Zoom to &cluster", window.map_view.zoom_to_cluster, "Ctrl+K")
     add_action(window, view_menu, "&Reset map view", window.map_view.reset_view, "Ctrl+0")
     view_menu.addSeparator()
@@ -88,11 +104,11 @@ def build_menus(window) -> None:
     add_action(window, view_menu, "&Previous cluster", lambda: window._step_cluster(-1), "Ctrl+[")
     view_menu.addSeparator()
     for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters",
-                                "C&ross-border")):
+                                "C&ross-border", "Sc&hool")):
         add_action(window, view_menu, f"Show {title}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
                      f"Ctrl+{i + 1}")
 
-    help_menu = bar.addMenu("&Help")
+    help_menu = window.help_menu = bar.addMenu("&Help")
     add_action(window, help_menu, "&Making a bundle", window.show_help,
                QKeySequence.StandardKey.HelpContents,
                "What the input folder of New bundle (and cluster-atlas pack) holds")

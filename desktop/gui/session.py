@@ -47,6 +47,8 @@ class Session(QObject):
     comparison_changed = Signal()  # the confidence level or the benchmark changed
     map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
     pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
+    school_changed = Signal(str)  # the school whose own profile is shown (its URN)
+    custom_areas_changed = Signal()  # custom areas joined the clusters (bundle_opened follows)
     neighbours_changed = Signal()  # another context (or number) finds the similar clusters
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -55,12 +57,14 @@ class Session(QObject):
         self.bundle: Bundle | None = None
         self.statistics: Statistics | None = None  # judged by `comparison`
         self._computed: Statistics | None = None  # as computed when the bundle opened
+        self.plain: tuple[Bundle, Statistics] | None = None  # as opened: no custom areas
         self.comparison: Comparison = DEFAULT  # kept over a lock and a close, like a layout
         self.locked = False
         self.cluster: str = ""
         self.indicator_id: str = ""
         self.period: str = ""
         self.area_code: str = ""
+        self.school_id: str = ""  # the school of the School tab ("" none)
         self.basis: str = BASIS_RESIDENCE
         self.scheme = "quantiles"
         self.classes = 5
@@ -80,6 +84,8 @@ class Session(QObject):
     def open(self, path: Path, bundle: Bundle, statistics: Statistics) -> None:
         """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
         self.path, self.bundle = Path(path), bundle
+        if not bundle.custom_areas:
+            self.plain = (bundle, statistics)
         self._computed, self._similar = statistics, None
         self.comparison = self._judged_by(self.comparison)
         self.statistics = statistics.with_comparison(self.comparison)
@@ -98,12 +104,29 @@ class Session(QObject):
             self.period = self.indicator.latest_period or ""
         if self.area_code not in set(bundle.areas["area_code"]):
             self.area_code = ""
+        if self.school_id not in set(bundle.schools["school_id"].astype(str)):
+            self.school_id = ""
         self.bundle_opened.emit()
         if was_locked:
             self.locked_changed.emit(False)
 
+    def use_custom_areas(self, bundle: Bundle, statistics: Statistics) -> None:
+        """The opened bundle with custom areas listed beside its clusters (computed from
+        `plain` by core.stats.custom_stats); every view refreshes as on opening, and pooled
+        periods are pooled again when asked."""
+        if self.plain is None or bundle.areas is not self.plain[0].areas:
+            return  # computed from a bundle closed since
+        was_pooled, self.pooled = self.pooled is not None, None
+        self._pooled.clear()
+        self._judged_pool = (None, None, None)
+        self.custom_areas_changed.emit()
+        self.open(self.path, bundle, statistics)
+        if was_pooled:
+            self.pool_changed.emit(1)
+
     def _drop(self) -> None:
         self.bundle = None
+        self.plain = None
         self.statistics = self._computed = None
         self._similar = None
         self.pooled = None
@@ -114,7 +137,7 @@ class Session(QObject):
     def close(self) -> None:
         self._drop()
         self.path = None
-        self.cluster = self.indicator_id = self.period = self.area_code = ""
+        self.cluster = self.indicator_id = self.period = self.area_code = self.school_id = ""
         self.basis = BASIS_RESIDENCE
         self.neighbours = None
         if self.locked:
@@ -299,6 +322,20 @@ class Session(QObject):
                 changed = True
         if changed:
             self.classification_changed.emit()
+
+    def set_school(self, school_id: str) -> None:
+        """Show a school's own profile; its cluster (when it has one) becomes the cluster."""
+        if self.bundle is None:
+            return
+        schools = self.bundle.schools
+        match = schools.loc[schools["school_id"].astype(str) == school_id, "cluster"]
+        if match.empty:
+            return
+        cluster = match.iloc[0]
+        if isinstance(cluster, str) and cluster:
+            self.set_cluster(cluster)
+        self.school_id = school_id
+        self.school_changed.emit(school_id)
 
     def select_area(self, area_code: str) -> None:
         """Select an area and, with it, its cluster (when it has one)."""

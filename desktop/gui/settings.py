@@ -1,7 +1,7 @@
 """Application settings over QSettings (INI), with one table of defaults and typed reads.
 
-Only layout, preferences and recent file paths are stored: never a passphrase, never a value
-from a bundle. Tests point the settings at a temporary file with `use_settings_file`.
+Only layout, preferences, recent file paths and custom areas (names and public area codes,
+desktop.core.stats.custom_areas) are stored: never a passphrase, never a value from a bundle. Tests point the settings at a temporary file with `use_settings_file`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "profile/shown_columns": [],  # column names shown by choice even when names then scroll
     "export/width_cm": 16.0,
     "export/last_folder": "",
+    # custom areas, one entry each: "bundle title<TAB>name<TAB>area codes separated by spaces"
+    "custom_areas": [],
 }
 MAX_RECENT = 8
 
@@ -93,3 +95,21 @@ def add_recent_file(path: str | Path) -> list[str]:
 
 def remove_recent_file(path: str | Path) -> None:
     set("recent_files", [f for f in recent_files() if f != str(path)])
+
+
+def custom_areas_for(bundle_title: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The custom areas saved for bundles of this title: (name, area codes)."""
+    out = []
+    for entry in get("custom_areas"):
+        title, _, rest = entry.partition("\t")
+        name, _, codes = rest.partition("\t")
+        if title == bundle_title and name and codes:
+            out.append((name, tuple(codes.split())))
+    return out
+
+
+def save_custom_areas(bundle_title: str, areas: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Keep these custom areas for bundles of this title (replacing the ones saved before)."""
+    kept = [e for e in get("custom_areas") if e.partition("\t")[0] != bundle_title]
+    set("custom_areas", kept + [f"{bundle_title}\t{name}\t{' '.join(codes)}"
+                                for name, codes in areas])

@@ -34,6 +34,10 @@ from desktop.gui.session import Session
 from desktop.gui.workers import Worker
 
 
+POOL_WITH_CUSTOM = ("Periods cannot be pooled while custom areas are shown: remove them "
+                    "(Areas ▸ Remove a custom area) to pool periods, and add them again after.")
+
+
 class ViewSync(QObject):
     # pooling periods, reported as the window reports exports: progress with cancel, a
     # message when done, a user's problem, or a bug's traceback
@@ -94,7 +98,7 @@ class ViewSync(QObject):
         self.compare.set_comparison(s.comparison)
         self.profile.set_comparison(s.comparison)
         if self.crossborder is not None:
-            self.crossborder.set_bundle(bundle)
+            self.crossborder.set_bundle(s.plain[0] if s.plain else bundle)  # clusters only
         self._refresh_tartan()
         self._on_cluster(refresh_chart=False)  # the chart is drawn once, by _on_indicator
         self._on_indicator()
@@ -173,7 +177,8 @@ class ViewSync(QObject):
         self.issues.set_issues(potential_issues(profile),
                                most_deprived_areas(s.bundle, s.statistics, s.cluster), s.cluster)
         self.compare.set_current(s.cluster, s.indicator_id)
-        self.map.set_cluster(s.cluster)
+        custom = s.cluster in s.bundle.custom_areas
+        self.map.set_cluster(s.cluster, s.bundle.members(s.cluster) if custom else None)
         if self.crossborder is not None:
             self.crossborder.set_cluster(s.cluster)
         if refresh_chart:
@@ -237,6 +242,11 @@ class ViewSync(QObject):
         worker whose result the session takes if the bundle is still the same."""
         s = self.session
         if s.bundle is None or n == s.pool:
+            return
+        if n != 1 and s.bundle.custom_areas:
+            if self.level_controls is not None:
+                self.level_controls.sync()
+            self.failed.emit(POOL_WITH_CUSTOM)
             return
         self.cancel_pooling()
         done = None if n == 1 else s.pooled_for(n)

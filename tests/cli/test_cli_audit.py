@@ -22,6 +22,7 @@ def test_the_demo_bundle_audits_clean(demo_bundle_path, monkeypatch, capsys):
     assert found["passed"] is True
     assert found["pinned"] == found["narrowed"] == found["not_checked"] == 0
     assert found["tables"]["cross_border_periods"] == 3
+    assert found["tables"]["school_home_areas"] > 200  # every school of the latest period
     assert found["tables"]["indicator_periods"] > 400
     assert found["suppressed_cells"] > 40_000  # rare indicators at LSOA level: many
     assert found["failures"] == []

@@ -83,7 +83,8 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
                   flows=tables.get("flows"), display=_matching_display(tables, name),
-                  age_bands=tables.get("age_bands"))
+                  age_bands=tables.get("age_bands"), school_pupils=tables.get("school_pupils"),
+                  postcodes=tables.get("postcodes"))
 
 
 def _decode(member: bytes | memoryview, table: str, where: str):

@@ -45,15 +45,21 @@ TABLE_SCHEMAS: dict[str, dict[str, tuple[Kind, bool]]] = {
     "flows": {"school_cluster": ("str", True), "home_area_code": ("str", True),
               "period": ("str", True), "pupils": ("float", True)},
     "display": {"area_code": ("str", True), "geometry": ("geometry", True)},
+    "school_pupils": {"school_id": ("str", True), "home_area_code": ("str", True),
+                      "period": ("str", True), "pupils": ("float", True)},
+    "postcodes": {"postcode": ("str", True), "area_code": ("str", True),
+                  "easting": ("float", False), "northing": ("float", False)},
 }
 # Columns that identify a row: never null; UNIQUE ones may not repeat either.
 KEY_COLUMNS = {"areas": ("area_code",), "clusters": ("cluster",), "schools": ("school_id",),
                "values": ("indicator_id", "area_code", "period"),
                "flows": ("school_cluster", "home_area_code", "period"),
                "age_bands": ("indicator_id", "area_code", "period", "age_band"),
-               "display": ("area_code",)}
+               "display": ("area_code",),
+               "school_pupils": ("school_id", "home_area_code", "period"),
+               "postcodes": ("postcode", "area_code")}
 UNIQUE_COLUMNS = {"areas": "area_code", "clusters": "cluster", "schools": "school_id",
-                  "display": "area_code"}
+                  "display": "area_code", "postcodes": "postcode"}
 GEOMETRY_TYPES = {"areas": ({3, 6}, "polygons"), "schools": ({0}, "points"),  # shapely type ids
                   "display": ({3, 6}, "polygons")}
 VALUES_SORT = ["indicator_id", "period", "area_code"]
@@ -69,7 +75,8 @@ assert all(tuple(TABLE_SCHEMAS[t]) == cols for t, cols in (
     ("areas", model.AREA_COLUMNS), ("clusters", model.CLUSTER_COLUMNS),
     ("schools", model.SCHOOL_COLUMNS), ("values", model.VALUE_COLUMNS + model.SPREAD_COLUMNS),
     ("flows", model.FLOW_COLUMNS), ("display", model.DISPLAY_COLUMNS),
-    ("age_bands", model.AGE_BAND_COLUMNS)))
+    ("age_bands", model.AGE_BAND_COLUMNS), ("school_pupils", model.SCHOOL_PUPIL_COLUMNS),
+    ("postcodes", model.POSTCODE_COLUMNS)))
 
 
 def _arrow_schema(table: str, columns: list[str]) -> pa.Schema:

@@ -215,9 +215,16 @@ def fit_axes(artists: MapArtists, margin: float = 0.01) -> None:
     zoom_to(ax, view, margin=0)  # the same view, widened to the new shape
 
 
-def set_highlight(artists: MapArtists, cluster: str | None) -> None:
-    """Outline one cluster boldly (None: no cluster highlighted)."""
-    artists.highlight.set_segments(artists.cluster_rings.get(cluster, []) if cluster else [])
+def set_highlight(artists: MapArtists, cluster: str | None,
+                  members: np.ndarray | None = None) -> None:
+    """Outline one cluster boldly (None: no cluster highlighted), or the areas marked in
+    `members` (a custom area) dissolved into one outline."""
+    if members is not None and members.any():
+        parts = shapely.get_parts(shapely.union_all(artists.geometries[members]))
+        rings = [shapely.get_coordinates(r) for r in shapely.get_rings(parts)]
+    else:
+        rings = artists.cluster_rings.get(cluster, []) if cluster else []
+    artists.highlight.set_segments(rings)
 
 
 def set_selected_area(artists: MapArtists, index: int | None) -> None:

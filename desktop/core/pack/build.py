@@ -31,7 +31,12 @@ from desktop.core.pack.geo import (
     read_boundaries,
     read_geofile,
 )
-from desktop.core.pack.pupils import aggregate_pupils, parse_flows
+from desktop.core.pack.pupils import (
+    aggregate_pupils,
+    parse_flows,
+    postcode_lookup,
+    postcode_table,
+)
 from desktop.core.pack.read import FILE, ROW, display_name, fail_first, find_table, read_table
 from desktop.core.pack.tables import (
     build_indicators,
@@ -160,23 +165,25 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
 
     flows_frame = table("flows", required=False)
     pupils_frame = table("pupils", required=False)
-    flows = None
+    postcodes_frame = table("postcodes", required=pupils_frame is not None, extensions=(".csv",))
+    postcode_rows = (None if postcodes_frame is None
+                     else postcode_lookup(postcodes_frame, areas))
+    flows = school_pupils = None
     if pupils_frame is not None:
         if flows_frame is not None:
             raise InputError("pupils and flows are both present: pupil records produce the "
                              "flows themselves, so remove one of them.",
                              file=str(flows_frame[FILE].iloc[0]))
         task.report(0.7, "Aggregating pupil records")
-        postcodes = table("postcodes", extensions=(".csv",))
-        pupil_values, flows, flag_ids = aggregate_pupils(pupils_frame, postcodes, spec, areas,
-                                                         schools)
+        counted = aggregate_pupils(pupils_frame, postcode_rows, spec, areas, schools)
+        flows, school_pupils = counted.flows, counted.school_pupils
         for part in value_parts:
-            fail_first(part, part["indicator_id"].isin(flag_ids),
+            fail_first(part, part["indicator_id"].isin(counted.flag_ids),
                        "indicator {value} comes from a flag column of the pupil records; give "
                        "its values in one place only.", "indicator_id")
-        if pupil_values is not None:
-            value_parts.append(pupil_values.assign(**{FILE: pupils_frame[FILE].iloc[0],
-                                                      ROW: 0}))
+        if counted.values is not None:
+            value_parts.append(counted.values.assign(**{FILE: pupils_frame[FILE].iloc[0],
+                                                        ROW: 0}))
     elif flows_frame is not None:
         flows = parse_flows(flows_frame, clusters, area_codes)
 
@@ -202,7 +209,8 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
     columns = [*VALUE_COLUMNS, *(c for c in SPREAD_COLUMNS if values[c].notna().any())]
     return Bundle(manifest=manifest, areas=areas, clusters=clusters, schools=schools,
                   values=values[columns].reset_index(drop=True), flows=flows,
-                  age_bands=age_bands)
+                  age_bands=age_bands, school_pupils=school_pupils,
+                  postcodes=None if postcode_rows is None else postcode_table(postcode_rows))
 
 
 def pack(input_dir: str | os.PathLike, output: str | os.PathLike, passphrase: str,

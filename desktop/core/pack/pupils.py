@@ -1,17 +1,29 @@
 """Pupil-level records aggregated to areas while packing, and cross-border flows.
 
 Pupil records (with their postcodes and any pupil ids) live only inside this module's
-functions: what leaves is counts per period and area, and pupils per school cluster, home area
-and period. Nothing at pupil level ever enters the bundle.
+functions: what leaves is counts per period and area, pupils per school cluster, home area and
+period, and pupils per school, home area and period. Nothing at pupil level ever enters the
+bundle. The postcode lookup enters it whole (its postcodes in the areas), never narrowed to
+the pupils' postcodes.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from desktop.core.errors import InputError
-from desktop.core.model import BUNDLE_CRS, FLOW_COLUMNS, OUTSIDE, ValueType
+from desktop.core.model import (
+    BUNDLE_CRS,
+    FLOW_COLUMNS,
+    OUTSIDE,
+    POSTCODE_COLUMNS,
+    SCHOOL_PUPIL_COLUMNS,
+    ValueType,
+)
 from desktop.core.pack.geo import locate
 from desktop.core.pack.read import (
     FILE,
@@ -23,35 +35,43 @@ from desktop.core.pack.read import (
     to_number,
 )
 from desktop.core.pack.tables import SCHOOL_SUFFIX
+from desktop.core.postcodes import normalise
 
 
-def normalise_postcodes(postcodes: pd.Series) -> pd.Series:
-    """Upper case with one space before the inward code: 'wr52aj' and 'WR5  2AJ' -> 'WR5 2AJ'."""
-    compact = postcodes.str.upper().str.replace(r"\s+", "", regex=True)
-    return compact.where(compact.str.len() < 5, compact.str[:-3] + " " + compact.str[-3:])
-
-
-def parse_postcodes(frame: pd.DataFrame, areas: gpd.GeoDataFrame,
-                    needed: pd.Index) -> pd.Series:
-    """Home area code (or OUTSIDE) for each postcode in `needed` that the lookup knows.
+def postcode_lookup(frame: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Every postcode of the lookup (written as desktop.core.postcodes.normalise writes it)
+    with its area (OUTSIDE beyond the boundaries) and its point where the lookup gives one.
 
     The lookup gives `area_code` directly (a blank or foreign code means outside the
     boundaries) or `easting`/`northing`, located in the boundaries.
     """
     require_text(frame, "postcode")
-    frame = frame.assign(postcode=normalise_postcodes(frame["postcode"]))
+    frame = frame.assign(postcode=normalise(frame["postcode"]))
     no_duplicates(frame, ["postcode"], "postcode")
-    used = frame[frame["postcode"].isin(needed)]
+    has_point = "easting" in frame.columns and "northing" in frame.columns
     if "area_code" in frame.columns:
-        home = used["area_code"].where(used["area_code"].isin(areas["area_code"]), OUTSIDE)
+        home = frame["area_code"].where(frame["area_code"].isin(areas["area_code"]), OUTSIDE)
+        x = to_number(frame, "easting") if has_point else np.nan
+        y = to_number(frame, "northing") if has_point else np.nan
     else:
         require_columns(frame, ["easting", "northing"],
                         what="or an area_code column to place each postcode")
-        x = to_number(used, "easting", required=True)
-        y = to_number(used, "northing", required=True)
-        points = gpd.GeoSeries(gpd.points_from_xy(x, y), index=used.index, crs=BUNDLE_CRS)
+        x = to_number(frame, "easting", required=True)
+        y = to_number(frame, "northing", required=True)
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), index=frame.index, crs=BUNDLE_CRS)
         home = locate(points, areas).fillna(OUTSIDE)
-    return pd.Series(home.to_numpy(), index=used["postcode"].to_numpy(), dtype="str")
+    return pd.DataFrame({"postcode": frame["postcode"].to_numpy(dtype=object),
+                         "area_code": home.to_numpy(dtype=object),
+                         "easting": np.broadcast_to(np.asarray(x, dtype=float), len(frame)),
+                         "northing": np.broadcast_to(np.asarray(y, dtype=float), len(frame))})
+
+
+def postcode_table(lookup: pd.DataFrame) -> pd.DataFrame:
+    """The bundle's postcodes table (POSTCODE_COLUMNS): the lookup's postcodes that lie in
+    the areas. All of them, not only pupils' ones, so the table says nothing about where
+    pupils live."""
+    inside = lookup[lookup["area_code"].ne(OUTSIDE)]
+    return inside[list(POSTCODE_COLUMNS)].reset_index(drop=True)
 
 
 def flag_columns(frame: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, str]:
@@ -113,16 +133,33 @@ def _flag_values(records: pd.DataFrame, flags: dict[str, str], multipliers: pd.S
     return parts
 
 
-def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: pd.DataFrame,
-                     areas: gpd.GeoDataFrame, schools: gpd.GeoDataFrame
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """(values, flows, flag indicator ids) from pupil records and the postcode lookup.
+class PupilTables(NamedTuple):
+    """What pupil records become: values of the flag indicators (None without flags), the
+    cross-border flows, pupils by school and home area, and the flag indicators' ids."""
+
+    values: pd.DataFrame | None
+    flows: pd.DataFrame
+    school_pupils: pd.DataFrame
+    flag_ids: list[str]
+
+
+def _counted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows of `frame` counted by `columns` into a whole-number "pupils" column."""
+    counts = frame.groupby(columns, sort=False).size().rename("pupils").reset_index()
+    counts["pupils"] = counts["pupils"].astype("int64")
+    return counts
+
+
+def aggregate_pupils(frame: pd.DataFrame, lookup: pd.DataFrame, indicators: pd.DataFrame,
+                     areas: gpd.GeoDataFrame, schools: gpd.GeoDataFrame) -> PupilTables:
+    """The pupil records counted, with their postcodes placed by the lookup (postcode_lookup).
 
     Per period and area: denominator = records living there, numerator = sum of each 0/1 flag.
     Each flag also gets a school-basis twin (id + SCHOOL_SUFFIX) counting the records by the
     area their school stands in, pupils living outside the boundaries included.
     Flows count pupils by their school's cluster and home area (OUTSIDE beyond the boundaries);
-    pupils at a school in no cluster are left out of the flows.
+    pupils at a school in no cluster are left out of the flows. School pupils count them by
+    their school and home area, every school included.
     """
     for col in ("period", "postcode", "school_id"):
         require_text(frame, col)
@@ -132,9 +169,9 @@ def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: p
                    "yes and 0 for no.", col)
     fail_first(frame, ~frame["school_id"].isin(pd.Index(schools["school_id"])),
                "unknown school_id {value}: it is not in the schools table.", "school_id")
-    postcode = normalise_postcodes(frame["postcode"])
-    home_of = parse_postcodes(postcodes, areas, pd.Index(postcode.unique()))
-    home = postcode.map(home_of)
+    postcode = normalise(frame["postcode"])
+    home = postcode.map(pd.Series(lookup["area_code"].to_numpy(),
+                                  index=lookup["postcode"].to_numpy()))
     fail_first(frame, home.isna(), "postcode {value} is not in the postcode lookup.", "postcode")
 
     records = pd.DataFrame({"period": frame["period"], "area_code": home})
@@ -149,9 +186,11 @@ def aggregate_pupils(frame: pd.DataFrame, postcodes: pd.DataFrame, indicators: p
     school_cluster = frame["school_id"].map(schools.set_index("school_id")["cluster"])
     moves = pd.DataFrame({"school_cluster": school_cluster, "home_area_code": home,
                           "period": frame["period"]}).dropna(subset=["school_cluster"])
-    flows = moves.groupby(list(moves.columns), sort=False).size().rename("pupils").reset_index()
-    flows["pupils"] = flows["pupils"].astype("int64")
-    return values, flows[list(FLOW_COLUMNS)], list(flags.values())
+    flows = _counted(moves, list(moves.columns))[list(FLOW_COLUMNS)]
+    by_school = _counted(pd.DataFrame({"school_id": frame["school_id"], "home_area_code": home,
+                                       "period": frame["period"]}),
+                         ["school_id", "home_area_code", "period"])
+    return PupilTables(values, flows, by_school[list(SCHOOL_PUPIL_COLUMNS)], list(flags.values()))
 
 
 def parse_flows(frame: pd.DataFrame, clusters: pd.DataFrame, area_codes: pd.Index

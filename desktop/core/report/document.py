@@ -50,6 +50,7 @@ from desktop.core.report.text import (
     data_notes,
     methods_notes,
     pooling_note,
+    profile_title,
     source_notes,
     summary_sentence,
 )
@@ -89,7 +90,7 @@ def profile_filename(cluster: str) -> str:
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
     manifest = bundle.manifest
-    doc.add_paragraph(f"{cluster} cluster profile", style="Title")
+    doc.add_paragraph(profile_title(bundle, cluster), style="Title")
     lead = doc.add_paragraph()
     lead.add_run(manifest.title).font.size = Pt(14)
     doc.add_paragraph(f"Compared with {manifest.area_name} as a whole. Produced on "
@@ -184,7 +185,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     profile = cluster_profile(bundle, stats, cluster, basis=basis)
     issues = potential_issues(profile)
     comparison = stats.comparison
-    doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
+    doc = new_document(profile_title(bundle, cluster), bundle.manifest.title)
     counter = [0]
     _title_page(doc, bundle, cluster, basis)
 

@@ -84,8 +84,9 @@ def deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster
 
 
 def crossborder_tables(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
-    """Where the cluster's pupils live and where its children go to school (when flows exist)."""
-    if bundle.flows is None or bundle.flows.empty:
+    """Where the cluster's pupils live and where its children go to school (when flows exist;
+    flows are by school cluster, so a custom area has none)."""
+    if bundle.flows is None or bundle.flows.empty or cluster in bundle.custom_areas:
         return
     inflow, outflow, summary = crossborder_section_rows(bundle, cluster)
     doc.add_heading("Cross-border pupils", level=1)

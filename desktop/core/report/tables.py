@@ -27,6 +27,7 @@ from desktop.core.format import (
 )
 from desktop.core.model import NOT_APPLICABLE, SYNTHETIC_LABEL, Bundle, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
+from desktop.core.report.text import profile_title
 from desktop.core.report.xlsx import workbook_bytes
 from desktop.core.stats.comparison import DEFAULT, REST, SIMILAR, Comparison
 from desktop.core.stats.trend import trend_words
@@ -120,7 +121,7 @@ def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
     against = {REST: "the rest of " + manifest.area_name,
                SIMILAR: comparison.peers.basis if comparison.peers else ""}.get(
         comparison.against, manifest.area_name + " (the county)")
-    lines = [f"{manifest.title}: {cluster} cluster profile",
+    lines = [f"{manifest.title}: {profile_title(bundle, cluster)}",
              f"Cluster: {cluster}, compared with {against} at {comparison.level_text} "
              "confidence",
              period_note(profile, period)]

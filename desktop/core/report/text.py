@@ -40,9 +40,19 @@ def summary_sentence(counts: dict[str, int], suppressed: int = 0,
     return text + "."
 
 
+def profile_title(bundle: Bundle, cluster: str) -> str:
+    """"Pershore cluster profile", or for a custom area "Town centre: custom area profile"."""
+    if cluster in bundle.custom_areas:
+        return f"{cluster}: custom area profile"
+    return f"{cluster} cluster profile"
+
+
 def cluster_sentence(bundle: Bundle, cluster: str) -> str:
-    """How big the cluster is: its small areas and schools."""
-    areas = int((bundle.areas["cluster"] == cluster).fillna(False).sum())
+    """How big the cluster (or custom area) is: its small areas and schools."""
+    areas = int(bundle.members(cluster).sum())
+    if cluster in bundle.custom_areas:
+        return (f"The custom area {cluster} covers {_n(areas, 'small area')} (LSOAs) of "
+                f"{bundle.manifest.area_name}.")
     schools = int((bundle.schools["cluster"] == cluster).fillna(False).sum())
     return (f"The {cluster} cluster covers {_n(areas, 'small area')} (LSOAs) of "
             f"{bundle.manifest.area_name} and {_n(schools, 'school')}.")

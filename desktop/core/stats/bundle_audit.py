@@ -5,8 +5,10 @@ Word, CSV, XLSX and on the clipboard, every chart and map with its table, for ev
 and the screen's hover texts. All of it is drawn from two kinds of published tables, each a
 Publication: one per counted indicator and period (areas, clusters and the county, with their
 sums and denominators: desktop.core.stats.published) and one per period of the cross-border
-flows (rows, columns, totals, shares and sentences: desktop.core.stats.flow_disclosure).
-The audit solves the attacker's problem for every suppressed cell of all of them.
+flows (rows, columns, totals, shares and sentences: desktop.core.stats.flow_disclosure),
+and one per school of where its pupils live in the latest period (its home areas' counts, its
+total and the share outside its cluster: desktop.core.stats.school_homes; a school's profile
+prints only published figures, desktop.core.stats.school_profile). The audit solves the attacker's problem for every suppressed cell of all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from desktop.core.disclosure.audit import audit_many
 from desktop.core.model import Bundle
 from desktop.core.stats.crossborder import flow_matrices
 from desktop.core.stats.published import hierarchy_publications
+from desktop.core.stats.school_homes import school_publications
 from desktop.core.stats.table import Statistics
 from desktop.core.tasks import Task
 
@@ -48,6 +51,7 @@ class BundleAudit:
 
     indicator_tables: int  # counted indicator-periods (areas, clusters and the county)
     flow_tables: int  # periods of cross-border flows
+    school_tables: int  # schools' tables of home areas
     suppressed: int  # suppressed cells checked
     pinned: int  # of which an attacker knows exactly
     narrowed: int  # of which an attacker narrows below the protection (pinned included)
@@ -64,7 +68,8 @@ class BundleAudit:
         """The findings as plain JSON-ready values."""
         return {"passed": self.passed,
                 "tables": {"indicator_periods": self.indicator_tables,
-                           "cross_border_periods": self.flow_tables},
+                           "cross_border_periods": self.flow_tables,
+                           "school_home_areas": self.school_tables},
                 "suppressed_cells": self.suppressed, "pinned": self.pinned,
                 "narrowed": self.narrowed, "not_checked": self.unchecked,
                 "thresholds": list(self.thresholds), "seconds": round(self.seconds, 2),
@@ -80,8 +85,11 @@ def audit_bundle(bundle: Bundle, stats: Statistics, task: Task | None = None) ->
     task.report(0.3, "Suppressing and reading the cross-border tables")
     matrices = list(flow_matrices(bundle).values())
     flows = [matrix.publication() for matrix in matrices]
-    results = audit_many([*tables, *flows], task=task.part(0.4, 1.0),
-                         moves=[None] * len(tables) + [m.moves() for m in matrices])
+    task.report(0.35, "Protecting where each school's pupils live")
+    schools = school_publications(bundle)
+    results = audit_many([*tables, *flows, *schools], task=task.part(0.4, 1.0),
+                         moves=[None] * len(tables) + [m.moves() for m in matrices]
+                         + [None] * len(schools))
     failures, suppressed, pinned, narrowed, unchecked = [], 0, 0, 0, 0
     for result in results:
         suppressed += result.cells.size
@@ -94,6 +102,6 @@ def audit_bundle(bundle: Bundle, stats: Statistics, task: Task | None = None) ->
                                     float(result.required[k]), bool(result.solved[k])))
     manifest = bundle.manifest
     thresholds = tuple(sorted({manifest.threshold_for(i) for i in manifest.indicators}
-                              | ({manifest.disclosure_threshold} if flows else set())))
-    return BundleAudit(len(tables), len(flows), suppressed, pinned, narrowed, unchecked,
+                              | ({manifest.disclosure_threshold} if flows or schools else set())))
+    return BundleAudit(len(tables), len(flows), len(schools), suppressed, pinned, narrowed, unchecked,
                        thresholds, time.monotonic() - start, tuple(failures))

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from desktop.core.model import COUNTY, Trend
-from desktop.core.stats.area_stats import FLOATS, LEVELS, NOT_COMPARED, VIEW_COLUMNS, AreaRows
+from desktop.core.stats.area_stats import (
+    FLOATS,
+    LEVELS,
+    NOT_COMPARED,
+    VIEW_COLUMNS,
+    AreaRows,
+    significance,
+)
 from desktop.core.stats.comparison import DEFAULT, Comparison, Peers
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
 from desktop.core.stats.peer_benchmark import peer_benchmarks
@@ -99,6 +106,42 @@ class Statistics:
         code_of = codes.get_indexer([*clusters, COUNTY])
         return cls(_long_table(cols, ind, per, level, code_of[pos], meta, codes), trends, index,
                    areas)
+
+    def with_clusters_of(self, other: Statistics) -> Statistics:
+        """These statistics with `other`'s clusters added after this bundle's own: `other`
+        holds the same indicators, periods and areas, summed into other groups of areas and
+        suppressed as their caller decided (custom areas: stats.custom_stats). Their rows are
+        judged against this county, and verdicts at other levels follow as for any cluster."""
+        keys, theirs_keys = self._index["keys"], other._index["keys"]
+        meta = self._index["meta"]
+        mine, theirs = keys["level"] == 1, theirs_keys["level"] == 1
+        county = keys["level"] == 2
+        ip = np.concatenate([keys["ip"][mine], theirs_keys["ip"][theirs]])
+        order = np.argsort(ip, kind="stable")  # each indicator-period's clusters together
+
+        def joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.concatenate([np.concatenate([a[mine], b[theirs]])[order], a[county]])
+
+        cols = {c: joined(self._arrays[c], other._arrays[c]) for c in VIEW_COLUMNS}
+        all_ip = np.concatenate([ip[order], keys["ip"][county]])
+        n_per = len(meta.all_periods)
+        ind, per = all_ip // n_per, all_ip % n_per
+        level = np.concatenate([np.ones(order.size, np.int8), np.full(county.sum(), 2, np.int8)])
+        n_mine = len(self._index["clusters"])
+        pos = joined(self._index["pos"], other._index["pos"] + n_mine)
+        pos[level == 2] = n_mine + len(other._index["clusters"])  # the county comes last
+        inputs = {k: joined(v, other._index["inputs"][k]) for k, v in self._index["inputs"].items()}
+        county_value = np.full(len(meta.ids) * n_per, np.nan)
+        county_value[all_ip[level == 2]] = cols["value"][level == 2]
+        cols["significance"] = significance(cols, cols["suppressed"].astype(bool), ind, all_ip,
+                                            level == 1, county_value, meta)
+        extra = other.trends[other.trends["level"] == "cluster"]
+        clusters = pd.Index([*self._index["clusters"], *other._index["clusters"]],
+                            name="cluster")
+        return Statistics.from_columns(cols, ind, per, level, pos, meta, self._index["areas"],
+                                       clusters, pd.concat([self._trends, extra],
+                                                           ignore_index=True),
+                                       self._areas, inputs).with_comparison(self.comparison)
 
     @property
     def table(self) -> pd.DataFrame:

@@ -153,7 +153,15 @@ class CrossBorderView(QWidget):
 
     def _refresh(self) -> None:
         m = self.matrix
-        if m is None or self.cluster not in m.schools:
+        if m is None:
+            return
+        if self.cluster not in m.schools:  # a custom area: it has no schools
+            for table in (self.inflow_table, self.outflow_table):
+                table.setRowCount(0)
+            for label in (self.summary, self.inflow_title, self.outflow_title):
+                label.clear()
+            self.heading.setText(f"<b>{self.cluster}</b> is a custom area: pupils' flows are "
+                                 "counted by school cluster, so it has no cross-border tables.")
             return
         self.heading.setText(f"<b>Cross-border pupils: {self.cluster}</b>")
         inflow, outflow, text = cb.crossborder_section_rows(self.bundle, self.cluster, m.period)

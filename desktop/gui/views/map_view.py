@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import shapely
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -71,6 +72,7 @@ class MapView(QWidget):
         self._values: np.ndarray | None = None
         self._classification: Classification | None = None
         self._cluster: str | None = None
+        self._members: np.ndarray | None = None  # a custom area's areas, outlined
         self._requested: shapes.Bounds | None = None
         self._press: tuple[float, float, tuple, tuple, object] | None = None
         self._dragging = False
@@ -203,18 +205,19 @@ class MapView(QWidget):
         self.ax.set_axis_off()
         self.artists, self._prepared = None, None
         self._index_of, self._names, self._values, self._classification = {}, None, None, None
-        self._cluster, self._requested, self._hovered = None, None, None
+        self._cluster, self._members, self._requested, self._hovered = None, None, None, None
         self.status.set_readout("")
         self.warning.hide()
         self.legend.clear()
         self.cluster_button.setEnabled(False)
         self.canvas.draw_idle()
 
-    def set_cluster(self, name: str | None) -> None:
-        self._cluster = name or None
+    def set_cluster(self, name: str | None, members: np.ndarray | None = None) -> None:
+        """Outline a cluster, or a custom area's areas (`members`, in bundle order)."""
+        self._cluster, self._members = name or None, members
         self.cluster_button.setEnabled(self._cluster is not None)
         if self.artists is not None:
-            mapplot.set_highlight(self.artists, self._cluster)
+            mapplot.set_highlight(self.artists, self._cluster, members)
             self.canvas.draw_idle()
 
     def set_selected_area(self, code: str | None) -> None:
@@ -246,9 +249,22 @@ class MapView(QWidget):
 
     def zoom_to_cluster(self) -> None:
         if self.artists is not None and self._cluster:
-            bounds = self.artists.cluster_bounds(self._cluster)
+            bounds = (self.artists.cluster_bounds(self._cluster) if self._members is None
+                      else shapely.total_bounds(self.artists.geometries[self._members]))
             if bounds is not None:
                 self._show_bounds(bounds, margin=0.08)
+
+    def zoom_to_place(self, code: str | None, point: tuple[float, float] | None = None,
+                      around: float = 1500.0) -> None:
+        """Show a small area (by code), or `around` metres about a point (a school, a
+        postcode) when one is given."""
+        if self.artists is None:
+            return
+        if point is not None:
+            x, y = point
+            self._show_bounds((x - around, y - around, x + around, y + around), margin=0)
+        elif code in self._index_of:
+            self._show_bounds(self.artists.geometries[self._index_of[code]].bounds, 0.6)
 
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
         """Scale the view by `factor` (below 1 zooms in) keeping `centre` where it is."""
