@@ -124,6 +124,7 @@ class Manifest:
     format_version: int = 1  # as read from manifest.json; writers pick the oldest that fits
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
+    contact: str = ""  # who answers questions about the data (printed in every profile)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
