@@ -2,8 +2,11 @@
 
 The document holds a title page, a summary written from the numbers, the potential issues,
 the most deprived small areas, the map, charts of each potential issue (led by the cluster
-map when its small areas are too few to map), the whole profile table by theme, and notes on
-suppression, pooling, methods, sources and the licence. With pooled periods
+map when its small areas are too few to map), the whole profile table by theme, notes on
+suppression, pooling, methods and sources, and "About this document" (who made it, whom to
+ask, the licence). It is built to GOV.UK's guidance on accessible documents (report.word):
+headings in order, every table captioned, every picture with alt text that states its finding,
+everything in reading order. With pooled periods
 (stats.pooling) every number is the pooled one. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
 "*" exactly as on screen. Each document is made in memory and written in one atomic step
@@ -27,17 +30,19 @@ from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.errors import Cancelled, ExportError
-from desktop.core.format import format_interval, format_value, title_with_unit
+from desktop.core.format import MISSING, format_interval, format_value, title_with_unit
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.report.figures import Picture, ReportFigures
 from desktop.core.report.tables import SIGNIFICANCE_COLUMN, profile_rows, suppression_note
 from desktop.core.report.text import (
+    about_lines,
     cluster_description,
     cluster_sentence,
     data_notes,
     methods_notes,
     pooling_note,
+    profile_table_intro,
     source_notes,
     summary_sentence,
 )
@@ -95,9 +100,8 @@ def _intro(doc: DocumentType, text: str) -> None:
     doc.add_paragraph(text).paragraph_format.keep_with_next = True
 
 
-def _figure(doc: DocumentType, picture: Picture, counter: list[int]) -> None:
-    counter[0] += 1
-    add_picture(doc, picture.png, picture.alt_text, picture.caption, counter[0])
+def _figure(doc: DocumentType, picture: Picture) -> None:
+    add_picture(doc, picture.png, picture.alt_text, picture.caption)
 
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
@@ -113,8 +117,7 @@ def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> 
         doc.add_paragraph(description)
     notes = data_notes(bundle, basis)
     if notes:
-        heading = doc.add_paragraph()
-        heading.add_run("Please note").bold = True
+        doc.add_heading("Please note", level=1)
         add_bullets(doc, notes)
 
 
@@ -131,14 +134,18 @@ def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
     return format_value(row[column], row["value_type"], str(row["unit"] or ""), suppressed)
 
 
-def _issues_table(doc: DocumentType, issues: pd.DataFrame, pool: int) -> None:
+def _issues_table(doc: DocumentType, issues: pd.DataFrame, cluster: str,
+                  comparison: Comparison, pool: int) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), _cell(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              _cell(r, "county_value"), trend_words(r["trend"], r["polarity"], short=True)]
             for _, r in issues.iterrows()]
     add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4))
+              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4),
+              caption=f"Potential issues: the indicators where {cluster} is significantly "
+              f"worse than {comparison.benchmark}, with the cluster's value and 95% "
+              "confidence interval, the county's value and the recent trend")
 
 
 def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
@@ -153,7 +160,9 @@ def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluste
     rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
              format_value(r.decile, "count")] for r in areas.itertuples()]
     add_table(doc, ("LSOA code", "Name", "Score", "National decile"), rows,
-              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
+              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True,
+              caption=f"The {len(areas)} most deprived small areas of {cluster}: "
+              f"{indicator.title} and national decile")
 
 
 def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
@@ -165,13 +174,12 @@ def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     doc.add_paragraph(summary)
     for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
                            (f"Where the children living in {cluster} go to school", outflow)):
-        _intro(doc, caption + ".")
         add_table(doc, tuple(table.columns), table.astype(str).values.tolist(),
-                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
+                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True, caption=caption)
 
 
-def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Comparison,
-                   pool: int) -> None:
+def _profile_table(doc: DocumentType, profile: pd.DataFrame, cluster: str,
+                   comparison: Comparison, pool: int) -> None:
     texts = profile_rows(profile, comparison)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
@@ -180,7 +188,7 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Compari
         kind, unit = rec["value_type"], str(rec["unit"] or "")
         spread = (f"{format_value(rec['lowest'], kind, unit)} to "
                   f"{format_value(rec['highest'], kind, unit)}"
-                  if pd.notna(rec["lowest"]) else "-")
+                  if pd.notna(rec["lowest"]) else MISSING)
         rows.append([title_with_unit(text["Indicator"], text["Unit"]), text["Period"],
                      text["Count"], text["Value"], text["95% CI"], text["County"], spread,
                      text[SIGNIFICANCE_COLUMN],
@@ -188,7 +196,10 @@ def _profile_table(doc: DocumentType, profile: pd.DataFrame, comparison: Compari
     fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
     header = (*PROFILE_HEADER[:7], comparison.against_column, PROFILE_HEADER[8])
     add_table(doc, header, rows, PROFILE_WIDTHS if pool == 1 else POOLED_WIDTHS,
-              right_aligned=(2, 3, 4, 5, 6), fills={7: fills}, groups=groups)
+              right_aligned=(2, 3, 4, 5, 6), fills={7: fills}, groups=groups,
+              caption=f"Every indicator for {cluster}, by theme: its value and 95% confidence "
+              f"interval, the county's value, the range of the clusters, the comparison with "
+              f"{comparison.benchmark} and the recent trend")
 
 
 def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison,
@@ -206,16 +217,21 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison
     doc.add_heading("Methods", level=2)
     add_bullets(doc, methods_notes(comparison))
     doc.add_heading("Sources", level=2)
-    add_bullets(doc, source_notes(bundle))
-    doc.add_heading("Licence and attribution", level=2)
-    doc.add_paragraph(manifest.attribution)
-    doc.add_paragraph(f"Licence: {manifest.licence}.")
-    doc.add_paragraph(f"Boundaries: {manifest.geography_vintage}. Produced with "
-                      f"{manifest.producer or 'Cluster Atlas'}.")
+    add_bullets(doc, [*source_notes(bundle), f"Boundaries: {manifest.geography_vintage}"])
+
+
+def _about(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
+    """Who made the document, whom to ask about it, how it may be used and how it was made
+    accessible: the last section, as GOV.UK publications end."""
+    manifest = bundle.manifest
+    doc.add_heading("About this document", level=1)
+    for line in about_lines(manifest, cluster, _date(dt.date.today().isoformat()),
+                            _date(manifest.created)):
+        doc.add_paragraph(line)
 
 
 def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataFrame,
-            figures: ReportFigures, progress: Progress, counter: list[int], pool: int) -> None:
+            figures: ReportFigures, progress: Progress, pool: int) -> None:
     """Bars across clusters and the trend of each potential issue (or deprivation if none),
     after the cluster map where the issue's small areas are too few to map."""
     manifest = figures.bundle.manifest
@@ -236,10 +252,10 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
             if figures.too_few_areas(indicator):
-                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool), counter)
-        _figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
+                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool))
+        _figure(doc, figures.chart_picture("bars", indicator, cluster))
         if len(stats.periods(indicator.id)) > 1:
-            _figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
+            _figure(doc, figures.chart_picture("trend", indicator, cluster))
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
@@ -256,7 +272,6 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     issues = potential_issues(profile)
     comparison = stats.comparison
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
-    counter = [0]
     _title_page(doc, bundle, cluster, basis)
 
     doc.add_heading("Summary", level=1)
@@ -271,7 +286,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         _intro(doc, f"Indicators where the cluster is significantly worse than "
                f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
                "relative difference from the county first.")
-        _issues_table(doc, issues, pool)
+        _issues_table(doc, issues, cluster, comparison, pool)
     doc.add_heading("Most deprived small areas", level=1)
     _deprived_table(doc, bundle, stats, cluster)
 
@@ -279,21 +294,16 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
+    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool))
 
-    _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
+    _charts(doc, stats, cluster, issues, figures, progress, pool)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
-    when = (f"its latest {pool} periods combined" if pool > 1 else "its latest period")
-    _intro(doc, f"Each indicator in {when}, grouped by theme. {comparison.method} "
-           f"Verdicts read \"Better {comparison.level_text}\", \"Worse "
-           f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
-           "highest cluster; the trend is the recent trend (- where it cannot be calculated); "
-           "† marks synthetic data; * marks a value suppressed for small numbers; - means "
-           "no value.")
-    _profile_table(doc, profile, comparison, pool)
+    _intro(doc, profile_table_intro(comparison, pool))
+    _profile_table(doc, profile, cluster, comparison, pool)
     _notes(doc, bundle, basis, comparison, pool)
+    _about(doc, bundle, cluster)
     return doc
 
 
