@@ -65,7 +65,8 @@ def chart_description(kind: str, **inputs) -> str:
         return (f"{head} over time, {inputs['cluster_name']} against the county. {finding} "
                 "Values: " + "; ".join(parts) + ".")
     rows = [f"{r['Areas of']}: median {r['Median']}, from {r['Lowest']} to {r['Highest']}"
-            + (f"; {r['Suppressed']} suppressed areas lying within "
+            + (f"; {r['Suppressed']} suppressed "
+               f"{'area' if r['Suppressed'] == 1 else 'areas'} lying within "
                f"{r['Suppressed areas lie within']}" if r["Suppressed"] else "")
             for _, r in table.iterrows()]
     return f"{head} in small areas, {inputs['period']}. {finding} " + "; ".join(rows) + "."

@@ -15,7 +15,7 @@ import numpy as np
 from desktop.core.format import format_value
 from desktop.core.maps import classify
 from desktop.core.maps.choropleth import MapLayer
-from desktop.core.model import MAP_CLUSTERS, Indicator, Significance
+from desktop.core.model import MAP_CLUSTERS, Bundle, Indicator, Significance
 from desktop.core.plotting.annotate import Finding
 
 SHARE_WORDS = {3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
@@ -32,8 +32,8 @@ def _range(indicator: Indicator, values: np.ndarray, names: Sequence[str], what:
     if shown.size == 0:
         return f"no {what} has a value that can be shown"
     low, high = shown[np.argmin(values[shown])], shown[np.argmax(values[shown])]
-    return (f"{what} range from {_value(indicator, values[low])} in {names[low]} to "
-            f"{_value(indicator, values[high])} in {names[high]}")
+    return (f"{what} range from {_value(indicator, values[low])} in {names[low]!s} to "
+            f"{_value(indicator, values[high])} in {names[high]!s}")
 
 
 def _ordinal(n: int) -> str:
@@ -89,11 +89,23 @@ def map_finding(indicator: Indicator, layer: MapLayer, names: Sequence[str],
         spread = _range(indicator, values, names, "small areas")
         spread = spread[:1].upper() + spread[1:]
         return Finding(spread, f"{spread}.")
-    rows = np.flatnonzero(np.asarray([str(x) == cluster for x in clusters], bool))
+    rows = np.flatnonzero(np.asarray(clusters, dtype=object) == cluster)
     count, where = _in_top(layer, rows)
     title = (f"{count} of the {len(rows)} small areas in {cluster} are {where}" if where
              else f"The small areas of {cluster}")
-    inside = _range(indicator, values[rows], [names[i] for i in rows], "they")
+    inside = _range(indicator, values[rows], [str(names[i]) for i in rows], "they")
     hidden = int((c.class_index[rows] == classify.SUPPRESSED).sum())
     suppressed = f"; {hidden} {'is' if hidden == 1 else 'are'} suppressed" if hidden else ""
     return Finding(title, f"{title}; {inside}{suppressed}.")
+
+
+def bundle_map_finding(bundle: Bundle, indicator: Indicator, layer: MapLayer, level: str,
+                       cluster: str | None, cluster_names: Sequence[str]) -> Finding:
+    """`map_finding` for a map of `bundle`'s areas (by name), or of its clusters in
+    `cluster_names` order (the drawn map's)."""
+    if level == MAP_CLUSTERS:
+        return map_finding(indicator, layer, list(cluster_names), list(cluster_names), level,
+                           cluster)
+    areas = bundle.areas
+    names = areas["area_name" if "area_name" in areas.columns else "area_code"].to_numpy()
+    return map_finding(indicator, layer, names, areas["cluster"].to_numpy(), level, cluster)

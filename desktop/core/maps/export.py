@@ -18,7 +18,7 @@ from desktop.core.format import title_with_unit
 from desktop.core.maps import mapplot
 from desktop.core.maps.choropleth import MapLayer, level_values, map_layer
 from desktop.core.maps.classify import scheme_title
-from desktop.core.maps.describe import map_finding
+from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
 from desktop.core.plotting.annotate import Finding, annotate_chart, wrap_to_width
 from desktop.core.plotting.style import export_figure, new_figure, style_context
@@ -126,15 +126,8 @@ class MapFigure:
     def finding(self, indicator: Indicator, cluster: str | None = None,
                 level: str = MAP_AREAS) -> Finding:
         """What the map shown says (call after `show`'s colouring): maps.describe."""
-        artists = self.artists
-        if level == MAP_CLUSTERS:
-            names = clusters = artists.cluster_names
-        else:
-            areas = self.bundle.areas
-            names = (areas["area_name"] if "area_name" in areas.columns
-                     else areas["area_code"]).astype(str).tolist()
-            clusters = artists.area_clusters
-        return map_finding(indicator, self.layer, names, clusters, level, cluster)
+        return bundle_map_finding(self.bundle, indicator, self.layer, level, cluster,
+                                  self.artists.cluster_names)
 
     def description(self, indicator: Indicator, period: str, cluster: str | None = None,
                     level: str = MAP_AREAS) -> str:
