@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from desktop.core.maps.legend import LegendEntry
 
 SWATCH = (18, 12)  # width, height in pixels
-WIDTH = 210
+WIDTH_CHARS = 30  # the legend's width in average characters: it grows with the text size
 
 
 def qcolor(rgba: tuple[float, ...] | str) -> QColor:
@@ -30,7 +30,8 @@ def swatch(entry: LegendEntry, ratio: float = 1.0) -> QPixmap:
     w, h = SWATCH
     pixmap = QPixmap(int(w * ratio), int(h * ratio))
     pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    # a line or a point on the map's white, as on the map, whatever the theme behind the legend
+    pixmap.fill(Qt.GlobalColor.transparent if entry.kind == "patch" else Qt.GlobalColor.white)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if entry.kind == "line":
@@ -54,13 +55,8 @@ class MapLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Map legend")
-        self.setFixedWidth(WIDTH)  # a fixed width: a new title never resizes the map canvas
-        # white like the map's canvas, so map and legend read as one picture
-        palette = self.palette()
-        palette.setColor(self.backgroundRole(), QColor("white"))
-        palette.setColor(self.foregroundRole(), QColor("black"))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
+        # a fixed width (a new title never resizes the map canvas), in the theme's colours
+        self.setFixedWidth(WIDTH_CHARS * self.fontMetrics().averageCharWidth())
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
