@@ -16,6 +16,7 @@ import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.maps.choropleth import MapLayer, hover_text, level_values, map_layer
+from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
 from desktop.core.stats.pooling import pool_periods
@@ -170,6 +171,7 @@ class ViewSync(QObject):
                                most_deprived_areas(s.bundle, s.statistics, s.cluster), s.cluster)
         self.compare.set_current(s.cluster, s.indicator_id)
         self.map.set_cluster(s.cluster)
+        self._describe_map()
         if self.crossborder is not None:
             self.crossborder.set_cluster(s.cluster)
         if refresh_chart:
@@ -200,6 +202,15 @@ class ViewSync(QObject):
                              self.layer.class_colours, title, period=s.period,
                              note=SYNTHETIC_LABEL if indicator.synthetic else None,
                              warning=self.layer.warning)
+        self._describe_map()
+
+    def _describe_map(self) -> None:
+        """What the map shows, in words, for assistive technology (maps.describe)."""
+        s = self.session
+        if self.layer is not None and s.bundle is not None and self.map.artists is not None:
+            self.map.set_summary(bundle_map_finding(
+                s.view_bundle, s.indicator, self.layer, s.map_level, s.cluster,
+                self.map.artists.cluster_names).sentence)
 
     def _refresh_chart(self) -> None:
         s = self.session

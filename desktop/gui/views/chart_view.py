@@ -7,7 +7,12 @@ of the same numbers (the product's table alternative to every chart). Clicking a
 
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
-and scrolls. After a resize the chart is drawn again, so titles and notes wrap to the new width.
+and scrolls (the arrow and page keys scroll it too). After a resize the chart is drawn again,
+so titles and notes wrap to the new width.
+
+For assistive technology the canvas is named by the chart's message (its title) and
+described by the chart in words (charts.describe: the finding, then every number); a ring
+shows when it has the keyboard focus (focus_frame).
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
-from desktop.core.charts.bars import height_for_names
+from desktop.core.charts.bars import VALUE_LABEL, height_for_names
+from desktop.core.charts.describe import chart_description
 from desktop.core.charts.tables import (
     CHART_TITLES,
     CHARTS,
@@ -46,12 +52,15 @@ from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.gui import clipboard
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
+from desktop.gui.views.focus_frame import FocusFrame
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
 EXPORT_SIZE_CM = (16.0, 10.0)
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+               Qt.Key.Key_Home, Qt.Key.Key_End)  # move a tall chart, as in any scrolled view
 
 
 class ChartView(QWidget):
@@ -78,7 +87,7 @@ class ChartView(QWidget):
         self.canvas.mpl_connect("pick_event", self._on_pick)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
-        self._legend_room = 0.0  # the legend width (px) the current layout makes room for
+        self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
         self._resized = QTimer(self)
@@ -90,15 +99,19 @@ class ChartView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.canvas.installEventFilter(self)  # the wheel scrolls the chart, not matplotlib
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas takes the keys
+        self.canvas.installEventFilter(self)  # wheel and keys scroll the chart, not matplotlib
+        self.chart_frame = FocusFrame(self.scroll, watched=self.canvas)
         self.model = QStandardItemModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("The chart's numbers")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table)
 
         bar = QHBoxLayout()
@@ -187,7 +200,7 @@ class ChartView(QWidget):
 
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
-        self.stack.setCurrentWidget(self.table if as_table else self.scroll)
+        self.stack.setCurrentWidget(self.table if as_table else self.chart_frame)
         if as_table:
             self._fill_table(self.table_frame())
         else:
@@ -207,7 +220,7 @@ class ChartView(QWidget):
                 draw_chart(self.kind, self.axes, **inputs)
             self._compact_notes()
             self._steady_title()
-        self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
+        self._describe(inputs)
         relayout = self._choose_layout()
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
@@ -217,6 +230,15 @@ class ChartView(QWidget):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
             self._fit_canvas(len(inputs["clusters"]) if inputs and self.kind == "bars" else 0)
+
+    def _describe(self, inputs: dict | None) -> None:
+        """The canvas' accessible name (the chart's message) and description (the chart in
+        words, every number included), for a screen reader."""
+        title = figure_title(self.figure)
+        self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
+        self.canvas.setAccessibleDescription(
+            chart_description(self.kind, **inputs) + " Show as table (Alt+T) lists the numbers."
+            if inputs is not None else "No chart: open a bundle.")
 
     def _fit_canvas(self, names: int) -> None:
         """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
@@ -232,11 +254,11 @@ class ChartView(QWidget):
         the next draw lays the figure out afresh."""
         key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
                _layout_texts(self.axes))
-        legend = self.axes.get_legend()
-        width = 0.0 if legend is None else legend.get_window_extent().width
-        # the room laid out for the legend serves any legend up to 30 px narrower
-        if key != self._layout_key or not self._legend_room - 30 <= width <= self._legend_room:
-            self._layout_key, self._legend_room = key, width
+        # the values and verdicts right of the bars: the room laid out for them serves any
+        # up to 30 px narrower
+        width = _label_width(self.axes)
+        if key != self._layout_key or not self._label_room - 30 <= width <= self._label_room:
+            self._layout_key, self._label_room = key, width
             self.figure.set_layout_engine("constrained")
             return True
         self.figure.set_layout_engine("none")
@@ -248,7 +270,8 @@ class ChartView(QWidget):
         self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.canvas and event.type() == QEvent.Type.Wheel:
+        if watched is self.canvas and (event.type() == QEvent.Type.Wheel or (
+                event.type() == QEvent.Type.KeyPress and event.key() in SCROLL_KEYS)):
             QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
             return True
         return super().eventFilter(watched, event)
@@ -295,10 +318,19 @@ class ChartView(QWidget):
             self.cluster_clicked.emit(name)
 
 
+def _label_width(ax) -> float:
+    """The widest label right of the bars, in pixels: measured for the two longest texts
+    only (the others are shorter), so a switch does not measure 150 labels."""
+    labels = sorted((t for t in ax.texts if t.get_gid() == VALUE_LABEL),
+                    key=lambda t: len(t.get_text()), reverse=True)[:2]
+    return max((t.get_window_extent().width for t in labels), default=0.0)
+
+
 def _layout_texts(artist) -> tuple:
-    """What constrained layout makes room for, besides the legend's width: the y tick labels,
-    whether there is a y label, and the lines of titles and notes. The x label and tick labels
-    take the same height whatever they say, so a new indicator needs no new layout."""
+    """What constrained layout makes room for, besides the labels right of the bars: the y
+    tick labels, whether there is a y label, and the lines of titles and notes. The x label and
+    tick labels take the same height whatever they say, so a new indicator needs no new
+    layout."""
     if hasattr(artist, "get_yticklabels"):
         return (tuple(t.get_text() for t in artist.get_yticklabels()),
                 bool(artist.get_ylabel()))
