@@ -83,6 +83,31 @@ def open_bundle(path: Path, passphrase: str, runs: int) -> dict:
     return {k: summary(v) for k, v in steps.items()}
 
 
+def open_peak(path: Path, passphrase: str, naive: bool) -> dict:
+    """The memory of one open, ours or naive, in a process of its own: the key derivation runs
+    in its child process (age_process), so this process's high-water mark (VmHWM) is the open
+    beyond it: the decrypted payload, then parsing and, for ours, the statistics and the map's
+    geometry. `before_mb`: resident memory with the libraries imported, before the open."""
+    import geopandas  # noqa: F401  (both opens need it; imported before the baseline)
+
+    from bench.timing import own_memory_mb
+    from desktop.core.bundle.archive import bundle_from_zip
+    from desktop.core.bundle.encrypted import check_age_header, decrypt
+    from desktop.core.workspace import derive
+
+    before = own_memory_mb()["rss_mb"]
+    payload = decrypt(check_age_header(path.read_bytes(), path.name), passphrase, path.name)
+    if naive:
+        kept = _naive_open(payload)
+    else:
+        bundle = bundle_from_zip(payload, path.name)
+        del payload
+        kept = (bundle, derive(bundle))
+    after = own_memory_mb()
+    del kept
+    return {"before_mb": before, "peak_mb": after["hwm_mb"], "rss_mb": after["rss_mb"]}
+
+
 def _naive_open(payload: bytes) -> pd.DataFrame:
     """Parse and sum the decrypted ZIP the simplest way: no checks, no intervals."""
     import geopandas as gpd

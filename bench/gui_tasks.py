@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.timing import repeat, summary
+from bench.timing import own_memory_mb, repeat, summary
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 WINDOW_SIZE = (1440, 900)
@@ -156,7 +156,12 @@ def gui_benchmark(path: Path, passphrase: str, runs: int, exports: bool) -> dict
     result = {"open_in_window": summary([opened]),
               "map_size_in": [window.map_view.figure.get_figwidth(),
                               window.map_view.figure.get_figheight()]}
+    result["memory_open"] = own_memory_mb()  # steady: opened and painted
     result.update(switch_timings(window, runs))
+    for i in range(20):  # twenty more switches (with the timed ones, over forty)
+        window.session.set_indicator(window.session.bundle.manifest.indicators[i].id)
+        _settle(_app(), _canvases(window))
+    result["memory_switched"] = own_memory_mb()
     result.update(hit_test_timings(window, 200))
     if exports:
         result.update(export_timings(window, all_clusters=True))

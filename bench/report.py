@@ -11,10 +11,11 @@ from pathlib import Path
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 COMMAND = ".venv/bin/python bench/run.py"
-# measurement -> (county target, England target, unit); seconds unless the unit says MB
+# measurement -> (county target, England target, unit); seconds unless the unit says MB.
+# The second round's (issue 20; open keeps the first round's, which the second does not change)
 TARGETS = {
-    "switch": (0.05, 0.3, "s"), "open": (1.0, 5.0, "s"), "first_window": (2.0, 2.0, "s"),
-    "memory": (500.0, 2000.0, "MB"), "docx_one": (3.0, None, "s"), "docx_all": (30.0, None, "s"),
+    "switch": (0.03, 0.06, "s"), "open": (1.0, 5.0, "s"), "first_window": (0.8, 0.8, "s"),
+    "memory": (400.0, 2500.0, "MB"), "docx_one": (1.0, None, "s"), "docx_all": (8.0, None, "s"),
 }
 
 
@@ -80,6 +81,13 @@ def _ratio(ours: dict | None, naive: dict | None) -> str:
     return f"{naive['median'] / ours['median']:.1f}×"
 
 
+def _steady_rss(s: dict) -> float | None:
+    """The window process's resident memory after opening or after the switches, whichever
+    is more (the second round's memory target; the key derivation's child apart)."""
+    readings = [_get(s, "gui", k, "rss_mb") for k in ("memory_open", "memory_switched")]
+    return max(readings) if all(r is not None for r in readings) else None
+
+
 def targets(report: dict) -> list[tuple[str, str, float, float, str]]:
     """(what, scale, measured, target, unit) for every target with a figure."""
     out = []
@@ -87,7 +95,7 @@ def targets(report: dict) -> list[tuple[str, str, float, float, str]]:
         col = 0 if scale == "county" else 1
         figures = {"switch": _get(s, "gui", "switch", "median"),
                    "open": _get(s, "open", "beyond", "median"),
-                   "memory": s.get("gui_peak_mb"),
+                   "memory": _steady_rss(s),
                    "docx_one": _get(s, "gui", "docx_one", "median"),
                    "docx_all": _get(s, "gui", "docx_all", "median")}
         for key, value in figures.items():
@@ -101,7 +109,7 @@ def targets(report: dict) -> list[tuple[str, str, float, float, str]]:
 
 
 LABELS = {"switch": "Indicator switch (median)", "open": "Open beyond key derivation",
-          "memory": "Peak memory of the app", "first_window": "First window after launch",
+          "memory": "Resident memory of the window, steady", "first_window": "First window after launch",
           "docx_one": ".docx of one cluster", "docx_all": ".docx of all clusters"}
 
 
@@ -120,6 +128,16 @@ def render_table(report: dict) -> str:
         for label, ours, naive, _ in rows(report, scale):
             lines.append(f"{label:58} {_cell(ours):>42} {_cell(naive):>42} {_ratio(ours, naive)}")
         s = report["scales"][scale]
+        opened, switched = _get(s, "gui", "memory_open"), _get(s, "gui", "memory_switched")
+        if opened and switched:
+            lines.append(f"{'Window process alone (VmRSS/VmHWM, no key derivation)':58} "
+                         f"{opened['rss_mb']:,.0f} MB opened, {switched['rss_mb']:,.0f} MB "
+                         f"after the switches; peak {switched['hwm_mb']:,.0f} MB")
+        peaks = s.get("open_memory")
+        if peaks:
+            lines.append(f"{'Open beyond key derivation, peak (VmHWM): ours / naive':58} "
+                         f"{peaks['ours']['peak_mb']:,.0f} / {peaks['naive']['peak_mb']:,.0f} "
+                         f"MB (libraries alone {peaks['ours']['before_mb']:,.0f} MB)")
         lines.append(f"{'Peak memory: window / open / naive / scrypt alone':58} "
                      f"{s['gui_peak_mb']:,.0f} / {s['open_peak_mb']:,.0f} / "
                      f"{s['naive_peak_mb']:,.0f} / {s.get('kdf_peak_mb', 0):,.0f} MB")
@@ -189,6 +207,18 @@ def render_markdown(report: dict) -> str:
         for label, ours, naive, _ in rows(report, scale):
             out.append(f"| {label.strip()} | {_cell(ours)} | {_cell(naive)} | "
                        f"{_ratio(ours, naive)} |")
+        opened, switched = _get(s, "gui", "memory_open"), _get(s, "gui", "memory_switched")
+        if opened and switched:
+            out += [f"| Window process alone, resident (VmRSS): opened / after the switches "
+                    f"| {opened['rss_mb']:,.0f} / {switched['rss_mb']:,.0f} MB | | |",
+                    f"| Window process alone, its peak (VmHWM; key derivation apart) | "
+                    f"{switched['hwm_mb']:,.0f} MB | | |"]
+        peaks = s.get("open_memory")
+        if peaks:
+            out.append(f"| Open beyond key derivation, each in its own process: peak (VmHWM; "
+                       f"libraries alone {peaks['ours']['before_mb']:,.0f} MB) | "
+                       f"{peaks['ours']['peak_mb']:,.0f} MB | {peaks['naive']['peak_mb']:,.0f} "
+                       f"MB | |")
         out += [f"| Peak memory (window with the bundle open and switched) | "
                 f"{s['gui_peak_mb']:,.0f} MB | {s['naive_peak_mb']:,.0f} MB (naive plots) | |",
                 f"| Peak memory of the open worker (ours and naive opens) | "

@@ -67,6 +67,9 @@ def run_scale(scale: str, log) -> dict:
     log(f"{scale}: opening ({n_open} runs, with the naive open)")
     results["open"], results["open_peak_mb"], _ = worker("open", "--scale", scale,
                                                          "--runs", str(n_open))
+    log(f"{scale}: the memory of opening, ours and naive each in its own process")
+    results["open_memory"] = {which: worker(task, "--scale", scale)[0] for which, task in
+                              (("ours", "open-peak"), ("naive", "naive-open-peak"))}
     log(f"{scale}: main window ({n_switch} switches)")
     args = ["gui", "--scale", scale, "--runs", str(n_switch)]
     if scale == "county":

@@ -21,3 +21,16 @@ def repeat(run: Callable[[int], object], times: int) -> dict[str, float]:
         run(i)
         samples.append(time.perf_counter() - start)
     return summary(samples)
+
+
+def own_memory_mb() -> dict[str, float]:
+    """This process's resident memory now (VmRSS) and its high-water mark (VmHWM), in MB,
+    from /proc/self/status: unlike ru_maxrss from wait4, neither counts a child process (the
+    key derivation runs in one) nor a parent's peak inherited through fork."""
+    fields = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            name, _, rest = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                fields[name] = int(rest.split()[0]) / 1024  # kB
+    return {"rss_mb": fields["VmRSS"], "hwm_mb": fields["VmHWM"]}

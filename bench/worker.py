@@ -1,8 +1,8 @@
 """One benchmark measurement in its own process: `python bench/worker.py TASK --scale S`.
 
 Prints one JSON line last on stdout; bench/run.py starts it, reads the line and takes the
-process's peak memory from os.wait4. TASK is open, kdf, gui, naive, first-window or
-naive-first-window.
+process's peak memory from os.wait4. TASK is open, kdf, gui, naive, first-window,
+naive-first-window, open-peak or naive-open-peak.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def first_window(naive: bool) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("task", choices=["open", "kdf", "gui", "naive", "first-window",
-                                         "naive-first-window"])
+                                         "naive-first-window", "open-peak",
+                                         "naive-open-peak"])
     parser.add_argument("--scale", default="county")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--exports", action="store_true")
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.task == "open":
         from bench.core_tasks import open_bundle
         result = open_bundle(path, BENCH_PASSPHRASE, args.runs)
+    elif args.task.endswith("open-peak"):  # memory: ours and naive each in its own process
+        from bench.core_tasks import open_peak
+        result = open_peak(path, BENCH_PASSPHRASE, naive=args.task.startswith("naive"))
     elif args.task == "kdf":  # its peak memory is scrypt's working memory
         from bench.core_tasks import key_derivation
         result = {"seconds": key_derivation(path.read_bytes(), BENCH_PASSPHRASE)}

@@ -63,6 +63,8 @@ Worcestershire with synthetic children's indicators and twelve illustrative clus
 figures are for demonstration only and describe no real child or school."
 disclosure_threshold = 5
 deprivation_indicator = "imd_score"
+similar_indicators = ["imd_score", "total_population", "population_density"]
+similar_count = 5
 '''
 
 

@@ -1,6 +1,7 @@
 """What every command shares: the passphrase (environment or prompt, never an argument),
 progress on stderr, opening a bundle (and its statistics, compared as --level and --against
-ask), checking output names and clusters, and the exit codes.
+ask, against the similar clusters of --context and --similar), checking output names and
+clusters, and the exit codes.
 
 Passphrases come from the environment variable CLUSTER_ATLAS_PASSPHRASE or a prompt, never from
 an argument (arguments show up in process lists and shell history).
@@ -55,20 +56,50 @@ def progress_task() -> Task:
 
 
 def add_comparison_options(parser: argparse.ArgumentParser) -> None:
-    """--level and --against: how clusters are compared (desktop.core.stats.comparison)."""
+    """--level and --against: how clusters are compared (desktop.core.stats.comparison), and
+    --similar and --context: how similar clusters are found (desktop.core.stats.neighbours)."""
     parser.add_argument("--level", choices=("95", "99.8"), default="95",
                         help="confidence level that decides better and worse (default 95, "
                         "as Fingertips; 99.8 is stricter)")
-    parser.add_argument("--against", choices=("county", "rest-of-county"), default="county",
+    parser.add_argument("--against", choices=("county", "rest-of-county", "similar-clusters"),
+                        default="county",
                         help="compare each cluster with the whole county (the default, as "
-                        "Fingertips) or with the rest of the county, by a two-sample test")
+                        "Fingertips), with the rest of the county, by a two-sample test, or "
+                        "with its similar clusters taken together")
+    parser.add_argument("--similar", type=int, metavar="N",
+                        help="how many similar clusters each cluster has (default: the "
+                        "bundle's setting, else 5)")
+    parser.add_argument("--context", metavar="ID,ID,...",
+                        help="the indicators that find similar clusters, e.g. "
+                        "imd_score,total_population,population_density (default: the "
+                        "bundle's setting)")
 
 
-def comparison_of(args: argparse.Namespace):
-    """The Comparison the --level and --against options ask for."""
-    from desktop.core.stats.comparison import AGAINST_CHOICES, Comparison, parse_level
+def neighbour_spec(args: argparse.Namespace, bundle: Bundle):
+    """The similar-clusters context --context and --similar ask for (checked: an AtlasError
+    says what is wrong), else the bundle's."""
+    from desktop.core.stats.neighbours import NeighbourSpec, bundle_spec, check_spec
 
-    return Comparison(parse_level(args.level), AGAINST_CHOICES[args.against])
+    own = bundle_spec(bundle)
+    context, count = getattr(args, "context", None), getattr(args, "similar", None)
+    if context is None and count is None:
+        return own
+    chosen = (tuple(i.strip() for i in context.split(",") if i.strip()) if context
+              else own.indicators)
+    return check_spec(bundle, NeighbourSpec(chosen, own.count if count is None else count))
+
+
+def comparison_of(args: argparse.Namespace, bundle: Bundle, stats):
+    """The Comparison the --level and --against options ask for (against similar clusters:
+    those --context and --similar find)."""
+    from desktop.core.stats.comparison import AGAINST_CHOICES, SIMILAR, Comparison, parse_level
+    from desktop.core.stats.neighbours import similar_clusters
+
+    level, against = parse_level(args.level), AGAINST_CHOICES[args.against]
+    if against != SIMILAR:
+        return Comparison(level, against)
+    found = similar_clusters(bundle, stats, neighbour_spec(args, bundle))
+    return Comparison(level, SIMILAR, found.peers())
 
 
 def open_bundle(path: str) -> Bundle:
@@ -84,7 +115,8 @@ def open_statistics(args: argparse.Namespace):
     from desktop.core.stats.aggregate import compute_statistics
 
     bundle = open_bundle(args.bundle)
-    return bundle, compute_statistics(bundle).with_comparison(comparison_of(args))
+    stats = compute_statistics(bundle)
+    return bundle, stats.with_comparison(comparison_of(args, bundle, stats))
 
 
 def check_suffix(path: str, allowed: tuple[str, ...]) -> None:
@@ -121,23 +153,24 @@ def add_basis_option(parser: argparse.ArgumentParser) -> None:
 
 
 def pool_count(text: str) -> int:
-    """--pool: a whole number of periods from 1 to MAX_POOL (checked before decrypting)."""
-    from desktop.core.stats.pooling import MAX_POOL
+    """--pool: 1 (single periods) or the one pooling published, PUBLISHED_POOL (checked before
+    decrypting): two poolings of one indicator could be subtracted to reveal a hidden count."""
+    from desktop.core.stats.pooling import PUBLISHED_POOL
 
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_POOL:
-        raise argparse.ArgumentTypeError(f"pool between 1 and {MAX_POOL} periods, not {text!r}")
-    return value
+    if text.strip() not in ("1", str(PUBLISHED_POOL)):
+        raise argparse.ArgumentTypeError(
+            f"periods are pooled in {PUBLISHED_POOL}s only (--pool {PUBLISHED_POOL}), not "
+            f"{text!r}: two poolings of one indicator published together could be subtracted "
+            "to reveal a hidden count")
+    return int(text)
 
 
 def add_pool_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pool", type=pool_count, default=1, metavar="N",
-                        help="combine each indicator's latest N periods (and the N before, ...) "
-                        "as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 "
-                        "combined\"; default 1: single periods")
+                        help="3: combine each indicator's latest 3 periods (and the 3 before, "
+                        "...) as Fingertips pools small numbers, e.g. \"2021/22 - 2023/24 "
+                        "combined\"; default 1: single periods. One pooling only: two could "
+                        "be subtracted to reveal a hidden count")
 
 
 def pooled_periods(bundle, stats, pool: int):

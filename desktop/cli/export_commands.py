@@ -18,16 +18,19 @@ from desktop.cli.common import (
     add_pool_option,
     check_cluster,
     check_suffix,
+    neighbour_spec,
     open_statistics,
     passphrase_note,
     pooled_periods,
     progress_task,
 )
 from desktop.core.errors import AtlasError, ExportError
-from desktop.core.model import MAP_AREAS, MAP_LEVELS
+from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, MAP_LEVELS
 
-CHART_KINDS = ("bars", "trend", "distribution", "map")
-CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45}  # height / width
+CHART_KINDS = ("bars", "trend", "distribution", "funnel", "inequality", "scatter", "neighbours",
+               "map")
+CHART_HEIGHT_RATIO = {"bars": 0.6, "trend": 0.55, "distribution": 0.45, "funnel": 0.6,
+                      "inequality": 0.6, "scatter": 0.6, "neighbours": 0.55}  # height / width
 
 
 def _run_export_profile(args: argparse.Namespace) -> int:
@@ -67,13 +70,20 @@ def _run_export_chart(args: argparse.Namespace) -> int:
         raise AtlasError(f"--width-cm must be between 0 and 100, not {args.width_cm}.")
     if args.map_level != MAP_AREAS and args.chart != "map":
         raise AtlasError("--map-level is for --chart map only.")
+    if (args.versus or args.small_areas) and args.chart != "scatter":
+        raise AtlasError("--versus and --small-areas are for --chart scatter only.")
     bundle, stats = open_statistics(args)
     check_cluster(bundle, args.cluster)
-    if args.indicator not in {ind.id for ind in bundle.manifest.indicators}:
-        raise AtlasError(f"There is no indicator {args.indicator!r} in this bundle; "
-                         "`cluster-atlas inspect BUNDLE` lists them.")
+    for given in (args.indicator, args.versus):
+        if given and given not in {ind.id for ind in bundle.manifest.indicators}:
+            raise AtlasError(f"There is no indicator {given!r} in this bundle; "
+                             "`cluster-atlas inspect BUNDLE` lists them.")
     pooled = pooled_periods(bundle, stats, args.pool)
+    single = None
     if pooled is not None:
+        from desktop.core.stats.inequality import SinglePeriods
+
+        single = SinglePeriods(bundle, stats, pooled.windows)
         bundle, stats = pooled.bundle, pooled.statistics.with_comparison(stats.comparison)
     indicator = bundle.manifest.indicator(args.indicator)
     periods = stats.periods(indicator.id)
@@ -91,11 +101,16 @@ def _run_export_chart(args: argparse.Namespace) -> int:
                    options=MapOptions(level=args.map_level, pool=args.pool))
     else:
         from desktop.core.charts.describe import chart_description
+        from desktop.core.charts.options import ChartOptions
         from desktop.core.charts.tables import chart_figure, chart_inputs
         from desktop.core.plotting.annotate import figure_title
         from desktop.core.plotting.style import export_figure
 
-        inputs = chart_inputs(args.chart, bundle, stats, indicator, period, args.cluster)
+        options = ChartOptions(versus=args.versus,
+                               scatter_level=MAP_AREAS if args.small_areas else MAP_CLUSTERS,
+                               neighbours=neighbour_spec(args, bundle), single=single)
+        inputs = chart_inputs(args.chart, bundle, stats, indicator, period, args.cluster,
+                              options)
         figure = chart_figure(args.chart, args.width_cm,
                               args.width_cm * CHART_HEIGHT_RATIO[args.chart], **inputs)
         export_figure(figure, args.output, args.width_cm, title=figure_title(figure),
@@ -128,11 +143,19 @@ def add_export_chart(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     p.add_argument("--chart", required=True, choices=CHART_KINDS,
                    help="bars: all clusters; trend: a cluster over time; distribution: its "
-                   "small areas; map: the small areas (or, with --map-level clusters, the "
-                   "clusters) on a map")
+                   "small areas; funnel: every cluster against its size, with control "
+                   "limits; inequality: by IMD decile, with the slope index of inequality; "
+                   "scatter: against a second indicator (--versus); neighbours: a cluster "
+                   "and its similar clusters; map: the small areas (or, with --map-level "
+                   "clusters, the clusters) on a map")
     p.add_argument("--cluster", metavar="NAME",
-                   help="the cluster to highlight, chart or zoom to (trend and distribution "
-                   "take the first cluster when none is given)")
+                   help="the cluster to highlight, chart or zoom to (trend, distribution and "
+                   "neighbours take the first cluster when none is given)")
+    p.add_argument("--versus", metavar="ID",
+                   help="with --chart scatter: the second indicator (default: the bundle's "
+                   "deprivation indicator)")
+    p.add_argument("--small-areas", action="store_true",
+                   help="with --chart scatter: plot every small area, not the clusters")
     p.add_argument("--period", metavar="P",
                    help="the period (default: the latest); with --pool, a pooled period or "
                    "any single period in it")

@@ -1,8 +1,9 @@
-"""The `cluster-atlas` command line: pack, inspect and export bundles without a window.
+"""The `cluster-atlas` command line: pack, inspect, export and audit bundles without a window.
 
 Thin by design: each command parses its arguments and calls the core. A command is a function
 that adds its subparser and sets `run`; each module of commands lists its own (BUNDLE_COMMANDS,
-EXPORT_COMMANDS, TABLE_COMMANDS) and this module only puts them together and runs one.
+EXPORT_COMMANDS, TABLE_COMMANDS, AUDIT_COMMANDS) and this module only puts them together and
+runs one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from desktop import APP_NAME, __version__
+from desktop.cli.audit_command import AUDIT_COMMANDS
 from desktop.cli.bundle_commands import BUNDLE_COMMANDS
 from desktop.cli.common import EXIT_CANCELLED, EXIT_ERROR
 from desktop.cli.export_commands import EXPORT_COMMANDS
@@ -23,7 +25,8 @@ from desktop.core.errors import AtlasError, Cancelled
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [*BUNDLE_COMMANDS,
                                                                 *EXPORT_COMMANDS,
-                                                                *TABLE_COMMANDS]
+                                                                *TABLE_COMMANDS,
+                                                                *AUDIT_COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit status (0 ok, 2 user error, 130 cancelled)."""
+    """Run one command; returns the exit status (0 ok, 1 audit failed, 2 user error, 130
+    cancelled)."""
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")

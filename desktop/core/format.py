@@ -1,18 +1,27 @@
 """How numbers are written on screen and in every export, in one place.
 
-Suppressed cells always come out as model.SUPPRESSED, missing ones as MISSING, so no view or
-export can show a number that should be hidden by formatting it itself.
+Suppressed cells always come out as model.SUPPRESSED ("[c]"), missing ones as MISSING ("[x]")
+and figures that do not apply as NOT_APPLICABLE ("[z]"), so no view or export can show a
+number that should be hidden by formatting it itself; `marker_notes` gives the lines that
+explain the markers a table uses, written under it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
-from desktop.core.model import SUPPRESSED, Significance, ValueType
+from desktop.core.model import (
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    SUPPRESSED,
+    Significance,
+    ValueType,
+)
 
-MISSING = "-"
+MISSING = NOT_AVAILABLE
 
 
 def _is_missing(value: object) -> bool:
@@ -51,7 +60,8 @@ def decimals_for_values(value_type: ValueType | str, values: np.ndarray) -> int:
 
 def format_value(value: object, value_type: ValueType | str, unit: str = "",
                  suppressed: bool = False) -> str:
-    """A value as people read it: "23.4%", "1,234", "56.7", "*" when suppressed, "-" when missing.
+    """A value as people read it: "23.4%", "1,234", "56.7", "[c]" when suppressed, "[x]" when
+    missing.
 
     Only a "%" unit is written after the number; longer units ("per 1,000") belong in titles
     and column headers.
@@ -67,9 +77,12 @@ def format_value(value: object, value_type: ValueType | str, unit: str = "",
 
 def format_interval(lower: object, upper: object, value_type: ValueType | str,
                     suppressed: bool = False) -> str:
-    """"12.3 to 14.5" for an interval; "*" when suppressed; "-" when either end is missing."""
+    """"12.3 to 14.5" for an interval; "[c]" when suppressed; "[z]" for means and scores, which
+    have none; "[x]" when either end is missing."""
     if suppressed:
         return SUPPRESSED
+    if ValueType(value_type).is_weighted_mean:
+        return NOT_APPLICABLE
     if _is_missing(lower) or _is_missing(upper):
         return MISSING
     return (f"{format_value(lower, value_type)} to "
@@ -93,3 +106,27 @@ def title_with_unit(title: str, unit: str) -> str:
     if not unit or unit == "%" or unit.lower() in title.lower():
         return title
     return f"{title} ({unit})"
+
+
+def suppression_meaning(threshold: str = "the disclosure threshold") -> str:
+    """What "[c]" stands for, with the threshold in words ("5", "5 (or the indicator's own)")."""
+    return (f"{SUPPRESSED} confidential: not shown to protect the people counted: a count from "
+            f"1 to {threshold}, every figure made from it, and any other count that would let "
+            "it be worked out")
+
+
+MARKER_MEANINGS = {
+    NOT_AVAILABLE: f"{NOT_AVAILABLE} not available: there is no value for it",
+    NOT_APPLICABLE: f"{NOT_APPLICABLE} not applicable: the figure does not exist here (a "
+                    "mean's or score's count, an interval the input gives no spread for, the "
+                    "county compared with itself)",
+}
+
+
+def marker_notes(cells: Iterable[object], threshold: str = "the disclosure threshold"
+                 ) -> list[str]:
+    """One line for each marker that occurs in `cells` (any texts: a table's cells), in the
+    order [c], [x], [z]."""
+    text = "\n".join(str(c) for c in cells)
+    meanings = {SUPPRESSED: suppression_meaning(threshold), **MARKER_MEANINGS}
+    return [f"{meaning}." for marker, meaning in meanings.items() if marker in text]

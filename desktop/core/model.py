@@ -27,7 +27,12 @@ BASES = (BASIS_RESIDENCE, BASIS_SCHOOL)
 MAP_AREAS, MAP_CLUSTERS = "areas", "clusters"  # what the map colours: small areas or clusters
 MAP_LEVELS = (MAP_AREAS, MAP_CLUSTERS)
 
-SUPPRESSED = "*"  # what is shown in place of a suppressed number, on screen and in exports
+# What is shown in place of a number, on screen and in every export: the Government Analysis
+# Function's symbols for tables ("Symbols in tables, definitions and their use"), explained
+# under every table that uses them (desktop.core.format.marker_notes).
+SUPPRESSED = "[c]"  # confidential: suppressed to protect the people counted
+NOT_AVAILABLE = "[x]"  # not available: the source has no value for it
+NOT_APPLICABLE = "[z]"  # not applicable: the figure does not exist for it (a mean's count)
 SYNTHETIC_LABEL = "synthetic, for demonstration"
 
 
@@ -96,6 +101,9 @@ class Indicator:
     source: str = ""
     synthetic: bool = False
     disclosure_threshold: int | None = None  # None: the bundle's threshold applies
+    # the complement rule: a proportion whose denominator minus numerator is from 1 to the
+    # threshold is suppressed too (docs/disclosure.md)
+    disclosure_complement: bool = False
     periods: tuple[str, ...] = ()
     # Where pupils are counted: BASIS_RESIDENCE (the area they live in), BASIS_SCHOOL (the area
     # their school stands in) or "" when the idea does not apply (e.g. area statistics).
@@ -121,10 +129,15 @@ class Manifest:
     indicators: tuple[Indicator, ...]
     disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
     crs: str = BUNDLE_CRS
-    format_version: int = 1  # as read from manifest.json; writers pick the oldest that fits
+    # the version a bundle was read as; the writer puts in the oldest version that says all
+    # the manifest asks for (bundle.manifest.format_version_for), so it is no part of equality
+    format_version: int = field(default=1, compare=False)
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
     contact: str = ""  # who answers questions about the data (printed in every profile)
+    # context indicators that find each cluster's similar clusters, and how many (0: default)
+    similar_indicators: tuple[str, ...] = ()
+    similar_count: int = 0
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:

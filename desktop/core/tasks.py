@@ -37,11 +37,13 @@ class Task:
         if self._on_progress is not None:
             self._on_progress(min(max(fraction, 0.0), 1.0), message)
 
+    def part(self, start: float, end: float) -> Task:
+        """A task for one step of this one: its 0..1 is this task's `start`..`end`, and
+        cancelling this task cancels it."""
+        return _Part(self, start, end)
 
-class ScaledTask(Task):
-    """A view of a task that maps 0..1 onto part of the parent's range (one step of a longer
-    piece of work), cancelled with its parent."""
 
+class _Part(Task):
     def __init__(self, parent: Task, start: float, end: float) -> None:
         super().__init__()
         self._parent, self._start, self._end = parent, start, end

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.core.model import Significance, Trend
+from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Significance, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.stats.comparison import DEFAULT, Comparison
 
@@ -26,7 +26,12 @@ SIGNIFICANCE_SYMBOLS: dict[str, str] = {
     Significance.WORSE.value: "W",
     Significance.HIGHER.value: "H",
     Significance.LOWER.value: "L",
-    Significance.NOT_COMPARED.value: "–",
+    Significance.NOT_COMPARED.value: NOT_APPLICABLE,
+}
+# Cells that hold no comparison because there is no value to compare: the table markers.
+MARKER_WORDS: dict[str, str] = {
+    SUPPRESSED: "Confidential: suppressed to protect small numbers",
+    NOT_AVAILABLE: "Not available: no value",
 }
 # Sorting a significance column puts the most worrying first.
 SIGNIFICANCE_RANK: dict[str, int] = {
@@ -41,7 +46,7 @@ TREND_SYMBOLS: dict[str, str] = {
     Trend.INCREASING.value: "↑",
     Trend.DECREASING.value: "↓",
     Trend.NO_CHANGE.value: "→",
-    Trend.CANNOT.value: "–",
+    Trend.CANNOT.value: NOT_AVAILABLE,
 }
 
 
@@ -64,6 +69,26 @@ def significance_word(significance: object) -> str:
 
 def significance_symbol(significance: object) -> str:
     return SIGNIFICANCE_SYMBOLS[normalise_significance(significance)]
+
+
+def cell_symbol(cell: str) -> str:
+    """A rug cell's text: its marker ("[c]", "[x]") or its significance symbol."""
+    return cell if cell in MARKER_WORDS else significance_symbol(cell)
+
+
+def cell_word(cell: str, comparison: Comparison = DEFAULT) -> str:
+    """A rug cell's meaning in words, for its tooltip and accessible text: a marker's, or the
+    verdict in Fingertips' words at the comparison's level ("Worse 99.8%")."""
+    return MARKER_WORDS.get(cell) or comparison.label(cell)
+
+
+def markers_html(skip: tuple[str, ...] = ()) -> str:
+    """The table markers and what they stand for, for a view's legend line (but those in
+    `skip`, which the line explains already)."""
+    keys = ((SUPPRESSED, "confidential (small numbers)"), (NOT_AVAILABLE, "not available"),
+            (NOT_APPLICABLE, "not applicable"))
+    return " &nbsp; ".join(f"{marker} {words}".replace(" ", "&nbsp;") for marker, words in keys
+                           if marker not in skip)
 
 
 def luminance(colour: QColor) -> float:
@@ -138,4 +163,7 @@ def legend_html(with_symbols: bool = False, comparison: Comparison = DEFAULT) ->
         label = significance_symbol(sig) if with_symbols else "&nbsp;&nbsp;"
         chips.append(f'<span style="background-color:{background.name()}; color:{fg};">'
                      f"&nbsp;{label}&nbsp;</span>&nbsp;{comparison.label(sig)}")
-    return f"{comparison.heading}: " + "&nbsp;&nbsp; ".join(chips)
+    text = f"{comparison.heading}: " + "&nbsp;&nbsp; ".join(chips)
+    # with symbols the "not compared" chip shows its marker ([z]) already
+    skip = (significance_symbol(Significance.NOT_COMPARED),)
+    return text + "&nbsp;&nbsp; " + markers_html(skip) if with_symbols else text

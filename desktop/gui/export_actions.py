@@ -1,7 +1,8 @@
 """File > Export: charts, the map, the profile table and whole cluster profiles.
 
 Each action asks for a path, then calls one core function; the slow .docx exports run in a
-worker with progress and cancel. Every export goes through the same core code as the command
+worker with progress and cancel. The report modules (python-docx, openpyxl) are imported when
+first used, not when the window starts. Every export goes through the same core code as the command
 line, so suppression and notes are identical.
 """
 
@@ -15,8 +16,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.maps.export import MapOptions, export_map
-from desktop.core.report.document import export_all_profiles, export_profile_docx
-from desktop.core.report.tables import export_profile_csv, export_profile_xlsx, profile_clipboard
 from desktop.gui import settings
 from desktop.gui.clipboard import set_rich_text
 from desktop.gui.session import Session
@@ -104,6 +103,8 @@ class ExportActions(QObject):
 
     # --- the profile table --------------------------------------------------------------------
     def copy_profile(self) -> None:
+        from desktop.core.report.tables import profile_clipboard
+
         s = self.session
         if not s.is_open:
             return
@@ -113,6 +114,8 @@ class ExportActions(QObject):
         self.finished.emit("Profile table copied: paste it into Word or Excel")
 
     def export_profile_table(self) -> None:
+        from desktop.core.report.tables import export_profile_csv, export_profile_xlsx
+
         s = self.session
         if not s.is_open:
             return
@@ -127,6 +130,8 @@ class ExportActions(QObject):
 
     # --- whole profiles (slow: in a worker) -----------------------------------------------------
     def export_profile(self) -> None:
+        from desktop.core.report.document import export_profile_docx
+
         s = self.session
         if not s.is_open or self.busy:
             return
@@ -141,6 +146,8 @@ class ExportActions(QObject):
                         lambda _r: f"Exported {Path(path).name}")
 
     def export_all_profiles(self) -> None:
+        from desktop.core.report.document import export_all_profiles
+
         s = self.session
         if not s.is_open or self.busy:
             return

@@ -8,6 +8,10 @@ them all, so after a lock nothing decrypted is reachable from the window.
 With periods pooled (`set_pool`), `view_bundle` and `view_statistics` are the pooled ones and
 `period` is a pooled period ("2021/22 - 2023/24 combined"): views read those two, so every
 view shows the same periods.
+
+Similar clusters are found by `neighbours` (the context indicators and how many; the bundle's
+setting until the officer chooses others); comparing clusters against them takes the peers
+they give, and follows a new choice of context.
 """
 
 from __future__ import annotations
@@ -16,9 +20,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.errors import AtlasError
 from desktop.core.model import BASES, BASIS_RESIDENCE, MAP_AREAS, MAP_LEVELS, Bundle, Indicator
 from desktop.core.stats.aggregate import Statistics
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import COUNTY, DEFAULT, SIMILAR, Comparison
+from desktop.core.stats.neighbours import (
+    NeighbourSpec,
+    SimilarClusters,
+    bundle_spec,
+    similar_clusters,
+)
 from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import has_school_basis, twin_for_basis
 
@@ -36,6 +47,7 @@ class Session(QObject):
     comparison_changed = Signal()  # the confidence level or the benchmark changed
     map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
     pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
+    neighbours_changed = Signal()  # another context (or number) finds the similar clusters
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +69,8 @@ class Session(QObject):
         self.pooled: Pooled | None = None  # the periods pooled now (None: single periods)
         self._pooled: dict[int, Pooled] = {}  # every pooling computed for this bundle
         self._judged_pool: tuple = (None, None, None)  # (pooled, comparison, its statistics)
+        self.neighbours: NeighbourSpec | None = None  # None: the bundle's own setting
+        self._similar: SimilarClusters | None = None  # found for `neighbours`, kept
 
     # --- opening, closing, locking -------------------------------------------------------
     @property
@@ -66,7 +80,9 @@ class Session(QObject):
     def open(self, path: Path, bundle: Bundle, statistics: Statistics) -> None:
         """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
         self.path, self.bundle = Path(path), bundle
-        self._computed, self.statistics = statistics, statistics.with_comparison(self.comparison)
+        self._computed, self._similar = statistics, None
+        self.comparison = self._judged_by(self.comparison)
+        self.statistics = statistics.with_comparison(self.comparison)
         was_locked, self.locked = self.locked, False
         names = bundle.cluster_names
         if self.cluster not in names:
@@ -89,6 +105,7 @@ class Session(QObject):
     def _drop(self) -> None:
         self.bundle = None
         self.statistics = self._computed = None
+        self._similar = None
         self.pooled = None
         self._pooled.clear()
         self._judged_pool = (None, None, None)
@@ -99,6 +116,7 @@ class Session(QObject):
         self.path = None
         self.cluster = self.indicator_id = self.period = self.area_code = ""
         self.basis = BASIS_RESIDENCE
+        self.neighbours = None
         if self.locked:
             self.locked = False
             self.locked_changed.emit(False)
@@ -202,16 +220,62 @@ class Session(QObject):
         self.period_changed.emit(self.period)  # the periods on offer changed with the pooling
 
     def set_comparison(self, level: float | None = None, against: str | None = None) -> None:
-        """Judge significance at `level` (95 or 99.8) against `against` (comparison.COUNTY or
-        comparison.REST); every view and export follows."""
-        comparison = Comparison(self.comparison.level if level is None else level,
-                                self.comparison.against if against is None else against)
+        """Judge significance at `level` (95 or 99.8) against `against` (comparison.COUNTY,
+        REST or SIMILAR, the similar clusters of `neighbours`); every view and export
+        follows. Against similar clusters needs a bundle whose clusters can be placed."""
+        level = self.comparison.level if level is None else level
+        against = self.comparison.against if against is None else against
+        if against == SIMILAR and self.similar() is None:
+            return
+        self._apply(self._judged_by(Comparison(level, COUNTY), against))
+
+    def _judged_by(self, comparison: Comparison, against: str | None = None) -> Comparison:
+        """`comparison` at its level against `against` (its own when None), with the peers
+        of the open bundle when that is SIMILAR (the county when they cannot be found)."""
+        against = against or comparison.against
+        if against != SIMILAR:
+            return Comparison(comparison.level, against)
+        found = self.similar()
+        if found is None:
+            return Comparison(comparison.level, COUNTY)
+        return Comparison(comparison.level, SIMILAR, found.peers())
+
+    def _apply(self, comparison: Comparison) -> None:
         if comparison == self.comparison:
             return
         self.comparison = comparison
         if self._computed is not None:
             self.statistics = self._computed.with_comparison(comparison)
         self.comparison_changed.emit()
+
+    # --- similar clusters ----------------------------------------------------------------
+    def neighbour_spec(self) -> NeighbourSpec | None:
+        """The context that finds similar clusters: the officer's, else the bundle's."""
+        if self.bundle is None:
+            return None
+        return self.neighbours or bundle_spec(self.bundle)
+
+    def similar(self) -> SimilarClusters | None:
+        """The clusters placed by `neighbour_spec` (from the single periods), or None when
+        the spec cannot place them (no context indicator, too few clusters)."""
+        if self._similar is None and self.bundle is not None:
+            try:
+                self._similar = similar_clusters(self.bundle, self._computed,
+                                                 self.neighbour_spec())
+            except AtlasError:
+                return None
+        return self._similar
+
+    def set_neighbours(self, spec: NeighbourSpec) -> None:
+        """Find similar clusters by `spec` (checked first: an AtlasError says what is
+        wrong); a comparison against them follows the new ones."""
+        if self.bundle is None or spec == self.neighbour_spec():
+            return
+        found = similar_clusters(self.bundle, self._computed, spec)
+        self.neighbours, self._similar = spec, found
+        self.neighbours_changed.emit()
+        if self.comparison.against == SIMILAR:
+            self._apply(self._judged_by(self.comparison))
 
     def set_map_level(self, level: str) -> None:
         """Colour small areas or whole clusters on the map."""

@@ -15,10 +15,12 @@ import gc
 import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.errors import AtlasError
 from desktop.core.maps.choropleth import MapLayer, hover_text, level_values, map_layer
 from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -80,6 +82,8 @@ class ViewSync(QObject):
         self.issues.area_selected.connect(session.select_area)
         self.compare.cell_selected.connect(self._cell_chosen)
         self.chart.cluster_clicked.connect(session.set_cluster)
+        self.chart.options_bar.neighbours_requested.connect(self._neighbours_chosen)
+        session.neighbours_changed.connect(self._refresh_chart)
 
     # --- session -> views ----------------------------------------------------------------
     def _on_opened(self) -> None:
@@ -216,7 +220,10 @@ class ViewSync(QObject):
         s = self.session
         if s.bundle is None:
             return
-        self.chart.show_for(s.view_bundle, s.view_statistics, s.indicator, s.period, s.cluster)
+        single = (None if s.pooled is None else
+                  SinglePeriods(s.bundle, s.statistics, s.pooled.windows))
+        self.chart.show_for(s.view_bundle, s.view_statistics, s.indicator, s.period, s.cluster,
+                            s.neighbour_spec(), single)
 
     def _hover_text(self, position: int) -> str:
         """The area at `position` (bundle order), or on the cluster map its cluster."""
@@ -282,6 +289,15 @@ class ViewSync(QObject):
     # --- views -> session ----------------------------------------------------------------
     def _issue_chosen(self, indicator_id: str) -> None:
         self.session.set_indicator(indicator_id)
+
+    def _neighbours_chosen(self, spec) -> None:
+        """Another context or number of similar clusters, asked for in the chart's options:
+        a spec that cannot place the clusters is refused with its reason."""
+        try:
+            self.session.set_neighbours(spec)
+        except AtlasError as error:
+            self.chart.options_bar.set_neighbours(self.session.neighbour_spec())
+            self.failed.emit(str(error))
 
     def _cell_chosen(self, cluster: str, indicator_id: str) -> None:
         self.session.set_cluster(cluster)

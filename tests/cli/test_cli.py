@@ -35,10 +35,15 @@ def test_pack_reports_what_it_wrote(tmp_path, monkeypatch, capsys):
     assert PASS not in captured.out + captured.err
 
 
-def test_inspect_prints_a_readable_summary(packed, monkeypatch, capsys):
+def output(monkeypatch, capsys, *argv: str, status: int = 0) -> str:
+    """What a command prints, run with the example's passphrase; it must exit with `status`."""
     monkeypatch.setenv(common.PASSPHRASE_ENV, PASS)
-    assert main(["inspect", str(packed)]) == 0
-    out = capsys.readouterr().out
+    assert main(list(argv)) == status
+    return capsys.readouterr().out
+
+
+def test_inspect_prints_a_readable_summary(packed, monkeypatch, capsys):
+    out = output(monkeypatch, capsys, "inspect", str(packed))
     assert out.startswith("Worcester example cluster profiles\nArea: Worcester example\n")
     assert "Created: " in out
     assert "  Worcester North: 3 areas, 2 schools\n  Worcester South: 3 areas, 1 school\n" in out

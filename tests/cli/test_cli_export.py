@@ -78,6 +78,14 @@ def test_export_chart_svg_pdf_width_and_period(opened, tmp_path):
     (["--indicator", "imd_score", "--chart", "bars", "--period", "1066"], "no period '1066'"),
     (["--indicator", "imd_score", "--chart", "trend", "--cluster", "Atlantis"],
      "no cluster called 'Atlantis'"),
+    (["--indicator", "year6_obese", "--chart", "scatter", "--versus", "nope"],
+     "no indicator 'nope'"),
+    (["--indicator", "year6_obese", "--chart", "funnel", "--versus", "imd_score"],
+     "for --chart scatter only"),
+    (["--indicator", "year6_obese", "--chart", "bars", "--against", "similar-clusters",
+      "--context", "imd_score,nope"], "no indicator nope"),
+    (["--indicator", "year6_obese", "--chart", "neighbours", "--similar", "12"],
+     "from 1 to 11 similar clusters"),
 ])
 def test_export_chart_bad_choices_are_named(opened, tmp_path, capsys, args, message):
     out = tmp_path / "x.png"
@@ -172,8 +180,9 @@ def test_pooled_profile_says_so_in_the_table_and_the_notes(opened, tmp_path, mon
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--pool", "9"], "pool between 1 and 5 periods, not '9'"),
-    (["--pool", "three"], "pool between 1 and 5 periods, not 'three'"),
+    (["--pool", "9"], "periods are pooled in 3s only (--pool 3), not '9'"),
+    (["--pool", "2"], "could be subtracted to reveal a hidden count"),
+    (["--pool", "three"], "periods are pooled in 3s only (--pool 3), not 'three'"),
     (["--map-level", "wards"], "invalid choice: 'wards'"),
 ])
 def test_bad_pool_and_level_are_named(opened, tmp_path, capsys, args, message):
@@ -187,3 +196,41 @@ def test_map_level_is_for_maps_only(opened, tmp_path, capsys):
     assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart", "bars",
                  "--map-level", "clusters", "-o", str(tmp_path / "x.png")]) == common.EXIT_ERROR
     assert "--map-level is for --chart map only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("chart, words", [
+    ("funnel", "control limits around the county value"),
+    ("inequality", "most deprived tenth of areas (1)"),
+    ("scatter", "against Index of Multiple Deprivation 2019: score"),
+    ("neighbours", "Stourport"),
+])
+def test_export_the_analysis_charts_with_alt_text(opened, tmp_path, chart, words):
+    out = tmp_path / f"{chart}.png"
+    assert main(["export-chart", "demo.atlas", "--indicator", "children_in_need", "--chart",
+                 chart, "--cluster", "Stourport", "-o", str(out)]) == 0
+    with Image.open(out) as image:
+        assert image.width == 1890
+        assert tuple(round(d) for d in image.info["dpi"]) == (300, 300)
+        assert image.info["Title"] == "Children in need"
+        assert words in image.info["Description"]
+
+
+def test_scatter_of_small_areas_against_a_chosen_indicator(opened, tmp_path):
+    out = tmp_path / "scatter.svg"
+    assert main(["export-chart", "demo.atlas", "--indicator", "ks4_em_grade5", "--chart",
+                 "scatter", "--versus", "income_deprivation", "--small-areas",
+                 "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Income deprivation" in text and "Small areas" in text
+
+
+def test_bars_against_similar_clusters_judge_differently(opened, tmp_path):
+    descriptions = []
+    for against in ("county", "similar-clusters"):
+        out = tmp_path / f"{against}.png"
+        assert main(["export-chart", "demo.atlas", "--indicator", "children_in_need",
+                     "--chart", "bars", "--against", against, "--similar", "3",
+                     "-o", str(out)]) == 0
+        with Image.open(out) as image:
+            descriptions.append(image.info["Description"])
+    assert descriptions[0] != descriptions[1] and "95%)" in descriptions[1]

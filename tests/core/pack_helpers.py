@@ -29,8 +29,11 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
 
 
 def set_cell(path: Path, row: int, column: str, value: str) -> None:
-    """Set one cell, `row` counted as a spreadsheet does (header is row 1)."""
+    """Set one cell, `row` counted as a spreadsheet does (header is row 1); a new column is
+    added, blank in the other rows."""
     rows = read_rows(path)
+    if column not in rows[0]:
+        rows = [r + [column if k == 0 else ""] for k, r in enumerate(rows)]
     rows[row - 1][rows[0].index(column)] = value
     write_rows(path, rows)
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from desktop.core.format import MISSING, format_interval, format_value
-from desktop.core.model import SUPPRESSED, ValueType
+from desktop.core.format import MISSING, format_interval, format_value, marker_notes
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED, ValueType
 
 
 @pytest.mark.parametrize(("value", "kind", "unit", "expected"), [
@@ -24,10 +24,11 @@ def test_values(value, kind, unit, expected):
     assert format_value(value, kind, unit) == expected
 
 
-def test_suppressed_beats_everything_and_missing_is_a_dash():
-    assert format_value(3.0, ValueType.COUNT, "", suppressed=True) == SUPPRESSED == "*"
+def test_suppressed_beats_everything_and_missing_is_x():
+    """The Government Analysis Function's symbols: [c] confidential, [x] not available."""
+    assert format_value(3.0, ValueType.COUNT, "", suppressed=True) == SUPPRESSED == "[c]"
     assert format_value(np.nan, ValueType.COUNT, "", suppressed=True) == SUPPRESSED
-    assert format_value(np.nan, ValueType.RATE) == MISSING == "-"
+    assert format_value(np.nan, ValueType.RATE) == MISSING == "[x]"
     assert format_value(None, ValueType.RATE) == MISSING
 
 
@@ -35,16 +36,27 @@ def test_intervals():
     assert format_interval(1.234, 5.678, ValueType.RATE) == "1.2 to 5.7"
     assert format_interval(1.0, np.nan, ValueType.RATE) == MISSING
     assert format_interval(1.0, 2.0, ValueType.RATE, suppressed=True) == SUPPRESSED
+    # means and scores have no interval at all: not applicable, [z]
+    assert format_interval(np.nan, np.nan, ValueType.SCORE) == NOT_APPLICABLE == "[z]"
+    assert format_interval(np.nan, np.nan, ValueType.MEAN, suppressed=True) == SUPPRESSED
+
+
+def test_marker_notes_explain_only_the_markers_used_in_order():
+    notes = marker_notes(["12.3", "[z]", "1 to 2", "[c]"], "5")
+    assert [n[:3] for n in notes] == ["[c]", "[z]"]
+    assert "a count from 1 to 5" in notes[0] and notes[1].endswith(".")
+    assert marker_notes(["12.3", "Worse than county"]) == []
 
 
 @pytest.mark.parametrize("kind", list(ValueType))
 def test_an_overflowed_value_reads_as_missing_not_inf(kind):
-    """Absurd inputs (1e308 counts in a hostile bundle) overflow to infinity: shown as "-",
-    never as "inf%" or "-inf to inf"."""
+    """Absurd inputs (1e308 counts in a hostile bundle) overflow to infinity: shown as "[x]",
+    never as "inf%" or "-inf to inf" (means and scores have no interval: "[z]")."""
+    no_interval = NOT_APPLICABLE if ValueType(kind).is_weighted_mean else MISSING
     assert format_value(math.inf, kind, "%") == MISSING
     assert format_value(-math.inf, kind) == MISSING
-    assert format_interval(-math.inf, math.inf, kind) == MISSING
-    assert format_interval(1.0, math.inf, kind) == MISSING
+    assert format_interval(-math.inf, math.inf, kind) == no_interval
+    assert format_interval(1.0, math.inf, kind) == no_interval
     assert format_value(10**400, kind) == MISSING  # an int too large for a float
 
 

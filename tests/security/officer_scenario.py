@@ -104,8 +104,19 @@ def _open_each(app, window, passphrase: str, paths: list[str]) -> int:
                          "ended": list(ended) or [("cancelled", "")]})
         window.close_bundle()
     window.close()
-    print(json.dumps({"network": attempts, "outcomes": outcomes}))
+    import resource
+
+    print(json.dumps({"network": attempts, "outcomes": outcomes,
+                      "peak_kib": _high_water_kib(),
+                      "children_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
     return 0
+
+
+def _high_water_kib() -> int:
+    """The most memory this process has held since Python started (VmHWM). ru_maxrss would
+    also count the parent's memory, shared after the fork that started this process."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
 def _export_until_signalled(app, window, path: str, passphrase: str, folder: str) -> int:

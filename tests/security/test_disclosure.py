@@ -7,8 +7,9 @@
    linear system in the hidden counts; a hidden count is recoverable exactly when its unit
    vector lies in the row space of that system (rank test). The true counts come from the raw
    values, summed here with pandas, independently of desktop.core.stats.aggregate.
-2. Exports: each export format, for every cluster, writes "*" wherever the statistics hide a
-   row, and never a count from 1 to the threshold. A new format is one entry in EXPORTS.
+2. Exports: each export format, for every cluster, writes "[c]" wherever the statistics hide a
+   row, and never a count from 1 to the threshold, and explains the markers it uses under the
+   table. A new format is one entry in EXPORTS.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import pandas as pd
 import pytest
 
 from desktop.core.charts.tables import chart_inputs, chart_table
-from desktop.core.model import COUNTY, SUPPRESSED, Bundle, ValueType
+from desktop.core.format import MISSING
+from desktop.core.model import COUNTY, NOT_APPLICABLE, SUPPRESSED, Bundle, ValueType
 from desktop.core.report import tables as tables_export
 from desktop.core.stats.profile import cluster_profile
 from desktop.core.stats.suppression import BLANKED
@@ -176,10 +178,15 @@ def _read_clipboard(bundle, profile, cluster, folder: Path) -> pd.DataFrame:
 
 
 def _table_after_header(rows: list[list[str]]) -> pd.DataFrame:
+    """The table under its "Theme" header, up to the first empty row; the one-cell lines after
+    the header (the notes under the table) are kept as the frame's `notes`."""
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Theme")
     header = rows[start]
-    body = [r[:len(header)] for r in rows[start + 1:] if len(r) >= len(header)]
-    return pd.DataFrame(body, columns=header)
+    end = next((i for i in range(start + 1, len(rows)) if not any(rows[i])), len(rows))
+    body = [r[:len(header)] for r in rows[start + 1:end] if len(r) >= len(header)]
+    frame = pd.DataFrame(body, columns=header)
+    frame.attrs["notes"] = [r[0] for r in rows[start + 1:] if r and r[0] and not any(r[1:])]
+    return frame
 
 
 # format -> writes the cluster's profile and reads its table back as text cells
@@ -191,7 +198,7 @@ EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTS))
-def test_every_cluster_export_shows_star_where_hidden_and_no_small_count(
+def test_every_cluster_export_shows_c_where_hidden_and_no_small_count(
         demo_bundle, profiles, tmp_path, fmt):
     limits = _thresholds(demo_bundle)
     hidden_seen = 0
@@ -204,13 +211,16 @@ def test_every_cluster_export_shows_star_where_hidden_and_no_small_count(
                 hidden_seen += 1
                 assert (row["Count"], row["Value"], row["95% CI"]) == (SUPPRESSED,) * 3, \
                     (cluster, rec["title"], dict(row))
-            elif ValueType(rec["value_type"]) in COUNTED and row["Count"] not in ("", "-"):
+            elif ValueType(rec["value_type"]) in COUNTED and row["Count"] not in (
+                    NOT_APPLICABLE, MISSING):
                 count = float(row["Count"].replace(",", ""))
                 assert not 1 <= count <= limits[rec["indicator_id"]], (cluster, rec["title"])
+        notes = "\n".join(table.attrs["notes"])
+        assert f"{SUPPRESSED} confidential" in notes and "a count from 1 to 5" in notes, fmt
     assert hidden_seen > 0, "the demo has hidden cluster cells; the sweep must meet some"
 
 
-def test_chart_tables_show_star_for_every_hidden_cluster(demo_bundle, stats):
+def test_chart_tables_show_c_for_every_hidden_cluster(demo_bundle, stats):
     """Bars of every indicator, and the trend of every cluster with a hidden period."""
     checked = 0
     for ind in demo_bundle.manifest.indicators:

@@ -11,6 +11,7 @@ bit flips of the encrypted file are in tests/core/bundle/test_bundle.py.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -37,6 +38,8 @@ from desktop.core.errors import (
     RefusedBundle,
 )
 from desktop.core.stats.aggregate import compute_statistics
+from desktop.core.stats.bundle_audit import audit_bundle
+from desktop.core.stats.crossborder import flow_matrices
 from tests.core.bundle_factory import make_bundle
 from tests.security.hostile import (
     HEADER_BOMBS,
@@ -275,7 +278,8 @@ finite_or_not = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
 @given(data=st.data())
 def test_hostile_numbers_in_an_opened_bundle_never_crash_the_statistics(data):
     """Values a hand-made bundle may hold (negative, infinite, NaN, huge) are computed or
-    refused with an AtlasError; the statistics never raise anything else."""
+    refused with an AtlasError; the statistics never raise anything else, and nor does the
+    disclosure audit of what they publish (it reports what it cannot check)."""
     values = SAMPLE.values.copy()
     n = len(values)
     for column in ("numerator", "denominator", "value"):
@@ -287,15 +291,28 @@ def test_hostile_numbers_in_an_opened_bundle_never_crash_the_statistics(data):
         values[column] = array
     members = MEMBERS | {"values.parquet": _values_parquet(values)}
 
+    flows = SAMPLE.flows.copy()
+    rows = data.draw(st.lists(st.integers(0, len(flows) - 1), max_size=2, unique=True))
+    pupils = flows["pupils"].to_numpy(dtype=float).copy()
+    pupils[rows] = data.draw(st.lists(finite_or_not, min_size=len(rows), max_size=len(rows)))
+    flows["pupils"] = pupils
+
     def open_and_compute():
         bundle = bundle_from_zip(rezip(members), "hostile.atlas")
         with np.errstate(all="ignore"):
-            return compute_statistics(bundle)
+            return bundle, compute_statistics(bundle)
 
-    stats, raised = outcome_within_budget(open_and_compute)
+    opened, raised = outcome_within_budget(open_and_compute)
     if raised is None:
+        bundle, stats = opened
         shown = stats.table.loc[~stats.table["suppressed"]]
         assert len(shown) > 0
+        hostile = dataclasses.replace(bundle, flows=flows)
+        with np.errstate(all="ignore"):
+            found, _ = outcome_within_budget(lambda: audit_bundle(hostile, stats))
+        # every suppressed number was checked (or reported as not checked)
+        hidden_flows = sum(int(m.hidden_numbers.sum()) for m in flow_matrices(hostile).values())
+        assert found.suppressed == int(stats.table["suppressed"].sum()) + hidden_flows
 
 
 def _values_parquet(values: pd.DataFrame) -> bytes:
@@ -337,7 +354,7 @@ def test_a_member_is_read_into_one_buffer_of_its_size():
     joined (twice the size at the peak). Now one buffer of the declared size is filled."""
     import tracemalloc
 
-    from desktop.core.bundle.archive import read_member
+    from desktop.core.bundle.members import read_member
 
     size = 48 * 1024**2
     archive = zipfile.ZipFile(io.BytesIO(rezip({"big.bin": bytes(size)})))

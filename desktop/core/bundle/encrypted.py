@@ -19,7 +19,6 @@ from typing import Any
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.bundle import age_process
 from desktop.core.bundle.age_header import AGE_MAGIC, check_passphrase_header, damaged
-from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
 from desktop.core.model import Bundle
@@ -37,6 +36,8 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
     task = task or Task()
     check_new_passphrase(passphrase, (Path(path).stem, bundle.manifest.title,
                                       bundle.manifest.area_name))
+    from desktop.core.bundle.archive import bundle_to_zip  # pandas and GEOS: only when needed
+
     task.report(0.0, "Writing tables")
     payload = bundle_to_zip(bundle, lambda f, msg: task.report(0.6 * f, msg))
     task.report(0.6, "Deriving the key from the passphrase and encrypting…")
@@ -48,16 +49,11 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
 
 def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None) -> Bundle:
     """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem."""
+    from desktop.core.bundle.archive import bundle_from_zip  # pandas and GEOS: only when needed
+
     task = task or Task()
     name = Path(path).name
-    task.report(0.0, "Reading file")
-    data = _read_file(Path(path))
-    binary = check_age_header(data, name)
-    if not passphrase:
-        raise WrongPassphrase(f"Enter the passphrase for {name}.")
-    task.report(0.05, DERIVING)
-    payload = [decrypt(binary, passphrase, name, task)]  # handed over: parsing lets it go early
-    del data, binary  # the encrypted copy is not needed while the tables are parsed
+    payload = [decrypt_file(path, passphrase, task)]  # handed over: parsing lets it go early
     task.report(0.5, "Reading tables")
     try:
         bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
@@ -66,6 +62,20 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
                          "and try again.") from None
     task.report(1.0, "Opened")
     return bundle
+
+
+def decrypt_file(path: str | os.PathLike, passphrase: str, task: Task) -> mmap.mmap | bytes:
+    """The decrypted ZIP of the bundle at `path` (task 0 to 0.5): the file read, its header
+    checked before any key derivation, then decrypted in the key-derivation process. Light on
+    purpose (no pandas, no GEOS): `inspect` reads a bundle's summary from it."""
+    name = Path(path).name
+    task.report(0.0, "Reading file")
+    data = _read_file(Path(path))
+    binary = check_age_header(data, name)
+    if not passphrase:
+        raise WrongPassphrase(f"Enter the passphrase for {name}.")
+    task.report(0.05, DERIVING)
+    return decrypt(binary, passphrase, name, task)
 
 
 def check_bundle_file(path: str | os.PathLike) -> None:

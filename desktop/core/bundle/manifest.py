@@ -1,7 +1,8 @@
 """manifest.json of a bundle: to and from plain JSON (see docs/bundle-format.md).
 
 Kept apart from the table code so the format's one piece of metadata can be read, written and
-tested on its own. Unknown keys are ignored so that older readers accept additive changes.
+tested on its own. Unknown keys are ignored so that older readers accept additive changes; a
+change an older reader must not ignore raises the format version the writer puts in.
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ _TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licenc
               "contact")
 
 
-# Value types a format 1 reader does not know: a bundle that uses them is format 2, so an older
-# Cluster Atlas says "please update" instead of failing on them.
+# What a format 1 reader does not know: a bundle that uses it is format 2, so an older Cluster
+# Atlas says "please update" instead of failing on it (value types) or ignoring it (the
+# complement rule, which would show counts it must hide).
 FORMAT_2_TYPES = frozenset({ValueType.DSR, ValueType.ISR})
 
 
 def format_version_for(manifest: Manifest) -> int:
-    """The oldest format version that describes the bundle: 1 unless it uses format 2 types."""
-    return 2 if any(ValueType(i.value_type) in FORMAT_2_TYPES for i in manifest.indicators) else 1
+    """The oldest format version that says everything the manifest asks for: 1, or 2 when an
+    indicator is a standardised rate or ratio or uses the complement rule."""
+    if any(ValueType(i.value_type) in FORMAT_2_TYPES or i.disclosure_complement
+           for i in manifest.indicators):
+        return 2
+    return 1
 
 
 def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str, Any]:
@@ -50,6 +56,9 @@ def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str,
         "description": manifest.description,
         "contact": manifest.contact,
         "deprivation_indicator": manifest.deprivation_indicator,
+        **({"similar_clusters": {"indicators": list(manifest.similar_indicators),
+                                 "count": int(manifest.similar_count)}}
+           if manifest.similar_indicators else {}),
         "indicators": [_indicator_to_dict(ind) for ind in manifest.indicators],
         "tables": dict(tables),
     }
@@ -69,6 +78,7 @@ def _indicator_to_dict(ind: Indicator) -> dict[str, Any]:
         "synthetic": bool(ind.synthetic),
         "disclosure_threshold": (None if ind.disclosure_threshold is None
                                  else int(ind.disclosure_threshold)),
+        **({"disclosure_complement": True} if ind.disclosure_complement else {}),
         "periods": list(ind.periods),
         "basis": ind.basis,
         "basis_of": ind.basis_of,
@@ -122,9 +132,23 @@ def decode_manifest(data: bytes, name: str) -> tuple[Manifest, dict[str, Any]]:
         crs=model.BUNDLE_CRS,
         format_version=version,
         deprivation_indicator=_text(raw, "deprivation_indicator", where) or None,
+        **_similar(raw, where),
         **{key: _text(raw, key, where) for key in _TEXT_KEYS},
     )
     return manifest, raw
+
+
+def _similar(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """similar_indicators and similar_count from the optional "similar_clusters" object."""
+    similar = raw.get("similar_clusters")
+    if similar is None:
+        return {}
+    indicators = similar.get("indicators") if isinstance(similar, dict) else None
+    if not isinstance(indicators, list) or not all(isinstance(i, str) for i in indicators):
+        raise BundleContentError(f'{where}: "similar_clusters" must hold a list of indicator '
+                                 'ids as "indicators".')
+    return {"similar_indicators": tuple(clean(i) for i in indicators),
+            "similar_count": _whole(similar.get("count", 0), "similar_clusters.count", where)}
 
 
 def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
@@ -153,10 +177,19 @@ def _indicator_from_dict(item: Any, index: int, where: str) -> Indicator:
         synthetic=bool(item.get("synthetic", False)),
         disclosure_threshold=(None if threshold is None
                               else _whole(threshold, "disclosure_threshold", label)),
+        disclosure_complement=_boolean(item, "disclosure_complement", label),
         periods=tuple(clean(p) for p in periods),
         basis=_basis(item, label),
         basis_of=_text(item, "basis_of", label),
     )
+
+
+def _boolean(item: Mapping[str, Any], key: str, label: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise BundleContentError(f'{label}: "{key}" must be true or false (found '
+                                 f"{str(value)[:20]}).")
+    return value
 
 
 def _basis(item: Mapping[str, Any], label: str) -> str:

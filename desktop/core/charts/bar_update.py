@@ -20,6 +20,7 @@ from desktop.core.charts.bars import (
     bar_palette,
     bar_structure,
     bar_texts,
+    benchmark_offsets,
     ordered_clusters,
 )
 from desktop.core.charts.common import fmt
@@ -31,7 +32,8 @@ from desktop.core.stats.comparison import DEFAULT, Comparison
 def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
                      county: Mapping | pd.Series, highlight: str | None = None,
                      colours: Mapping | None = None, order: str = "bundle",
-                     comparison: Comparison = DEFAULT) -> bool:
+                     comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None
+                     ) -> bool:
     """Give the bar chart `bar_chart` drew on `ax` new numbers (same arguments as `bar_chart`).
 
     Returns False, leaving `ax` untouched, when `ax` holds no bar chart of the same structure.
@@ -41,7 +43,8 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     county_value = float(pd.Series(county).get("value", np.nan))
     palette = bar_palette(colours)
     if (artists is None or artists.bars not in ax.containers
-            or artists.structure != bar_structure(frame, county_value, highlight, palette)):
+            or artists.structure != bar_structure(frame, county_value, highlight, palette,
+                                                  benchmarks is not None)):
         return False
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
@@ -53,9 +56,13 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
     if artists.whiskers is not None:
         _move_whiskers(artists.whiskers, ci, lower, upper)
     _move_county(ax, indicator, county_value)
+    if benchmarks is not None:
+        marks = next(c for c in ax.collections if c.get_gid() == "benchmarks")
+        marks.set_offsets(benchmark_offsets(frame, benchmarks))
     with style_context():
         # the x data limits from the numbers (bars start at 0), cheaper than ax.relim()
-        ends = np.concatenate([[0.0, county_value], values, lower[ci], upper[ci]])
+        marked = [] if benchmarks is None else benchmarks.to_numpy(float)
+        ends = np.concatenate([[0.0, county_value], values, lower[ci], upper[ci], marked])
         ends = ends[np.isfinite(ends)]
         ax.dataLim.intervalx = (ends.min(), ends.max())
         ax.set_autoscalex_on(True)
@@ -64,7 +71,8 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         # the layout placed the title and footnote; setting their texts puts them back at
         # matplotlib's defaults, and no layout runs on an in-place update to place them again
         placed = [(t, t.get_position()) for t in (fig._suptitle, fig._supxlabel) if t is not None]
-        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison)
+        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison,
+                  benchmarks is not None)
         for text, position in placed:
             text.set_position(position)
     return True

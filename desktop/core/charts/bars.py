@@ -23,6 +23,7 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.font_manager import FontProperties
 
 from desktop.core.charts.common import (
+    MISSING_NOTE,
     SUPPRESSION_NOTE,
     axis_label,
     county_line,
@@ -31,7 +32,7 @@ from desktop.core.charts.common import (
     significance_of,
 )
 from desktop.core.charts.findings import bar_finding, verdict_word
-from desktop.core.format import title_with_unit
+from desktop.core.format import MISSING, title_with_unit
 from desktop.core.model import SUPPRESSED, Indicator, Significance
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
@@ -45,6 +46,7 @@ from desktop.core.stats.comparison import DEFAULT, Comparison
 
 NAME_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
 VALUE_LABEL = "value-label"  # the gid of the value and verdict beside each bar
+BENCHMARK_COLOUR = "#ffffff"  # with a dark edge: seen on every bar colour
 ORDERS = ("bundle", "value")
 
 
@@ -71,14 +73,16 @@ def bar_palette(colours: Mapping | None = None) -> dict[Significance, str]:
 def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
               colours: Mapping | None = None, order: str = "bundle",
-              comparison: Comparison = DEFAULT) -> Axes:
+              comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None) -> Axes:
     """Horizontal bars of every cluster with 95% whiskers, coloured by significance as judged
     by `comparison` (the subtitle says which level and benchmark; each bar is labelled with
-    its value and verdict, "36.1% Worse").
+    its value and verdict, "36.1% Worse"). `benchmarks` (by cluster): each cluster's own
+    benchmark, marked on its row (its similar clusters' pooled value, when compared with them).
 
     `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
     significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
-    but a "*"; the `highlight` cluster gets a bold label and a black edge. Bars carry the
+    but a "[c]", clusters with no value an "[x]"; the `highlight` cluster gets a bold label and
+    a black edge. Bars carry the
     cluster name as gid and are pickable, so a view can tell which cluster was clicked.
     """
     palette = bar_palette(colours)
@@ -108,12 +112,16 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                                    zorder=4)
         for yi, marked in zip(y, frame["suppressed"].to_numpy()):
             if not np.isfinite(values[yi]):
-                ax.annotate(SUPPRESSED if marked else "no value", xy=(0, yi),
+                ax.annotate(SUPPRESSED if marked else MISSING, xy=(0, yi),
                             xycoords=("axes fraction", "data"), xytext=(4, 0),
                             textcoords="offset points", va="center", color=MUTED_TEXT,
                             gid="suppressed" if marked else "missing")
         county_value = float(pd.Series(county).get("value", np.nan))
         county_line(ax, indicator, county_value)
+        if benchmarks is not None:
+            ax.scatter(_benchmarks(frame, benchmarks), y, marker="D", s=22, zorder=5,
+                       color=BENCHMARK_COLOUR, edgecolors="#262626", linewidths=0.9,
+                       gid="benchmarks")
         ax.set_yticks(y, labels=names)
         ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)
         for label in ax.get_yticklabels():
@@ -121,8 +129,9 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison)
-    structure = bar_structure(frame, county_value, highlight, palette)
+        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison,
+                  benchmarks is not None)
+    structure = bar_structure(frame, county_value, highlight, palette, benchmarks is not None)
     ax._atlas_bars = BarArtists(structure, bars, whiskers)
     return ax
 
@@ -165,9 +174,19 @@ def fit_to_names(ax: Axes, n: int, max_height_in: float | None = None) -> None:
             ax.tick_params(axis="y", labelsize=room_pt / n / NAME_LINE)
 
 
+def _benchmarks(frame: pd.DataFrame, benchmarks: pd.Series) -> np.ndarray:
+    """Each cluster's benchmark in the chart's order (NaN where it has none)."""
+    return benchmarks.reindex(frame.index.astype(str)).to_numpy(float)
+
+
+def benchmark_offsets(frame: pd.DataFrame, benchmarks: pd.Series) -> np.ndarray:
+    """Where the benchmark marks sit: (value, row) per cluster in the chart's order."""
+    return np.column_stack([_benchmarks(frame, benchmarks), np.arange(len(frame))])
+
+
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
               county_value: float, highlight: str | None = None,
-              comparison: Comparison = DEFAULT) -> None:
+              comparison: Comparison = DEFAULT, benchmarks: bool = False) -> None:
     """The value axis, the value and verdict beside each bar, titles and notes of a bar chart
     of `ordered_clusters`: the part that follows the numbers, shared by `bar_chart` and the
     in-place update.
@@ -188,8 +207,13 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
     if compared:
         notes.append(f"Colours and the words beside the bars compare each cluster with "
                      f"{comparison.benchmark} at {comparison.level_text} confidence.")
+    if benchmarks:
+        notes.append("Diamonds: each cluster's similar clusters taken together, the value it "
+                     "is compared with.")
     if frame["suppressed"].any():
         notes.append(SUPPRESSION_NOTE)
+    if (~drawn & ~frame["suppressed"].to_numpy(bool)).any():
+        notes.append(MISSING_NOTE)
     against = (f", against {comparison.benchmark} at {comparison.level_text} confidence"
                if compared else "")
     finding = bar_finding(indicator, frame, county_value, highlight, comparison)
@@ -225,7 +249,7 @@ class BarArtists:
 
 
 def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | None,
-                  palette: Mapping[Significance, str]) -> tuple:
+                  palette: Mapping[Significance, str], benchmarks: bool = False) -> tuple:
     """Everything but the numbers and texts that shapes a bar chart of `ordered_clusters`:
     charts with equal structures have the same artists, so one can be updated into the other."""
     values = frame["value"].to_numpy(float)
@@ -233,4 +257,5 @@ def bar_structure(frame: pd.DataFrame, county_value: float, highlight: str | Non
           & np.isfinite(frame["upper95"].to_numpy(float)))
     return (tuple(map(str, frame.index)), tuple(np.isfinite(values)),
             tuple(frame["suppressed"].to_numpy(bool)), tuple(ci), highlight,
-            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())))
+            bool(np.isfinite(county_value)), tuple(sorted((str(k), v) for k, v in palette.items())),
+            benchmarks)

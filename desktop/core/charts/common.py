@@ -2,7 +2,8 @@
 
 The charts (bars, trend, distribution) take plain DataFrames and an `Indicator`, draw onto a
 given Axes and return it; the screen and every export call the same functions. Suppressed
-values never reach an artist: they are drawn as the suppression marker with a footnote.
+values never reach an artist: they are drawn as the suppression marker ("[c]") with a
+footnote, and missing ones as "[x]".
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Iterable
 import numpy as np
 from matplotlib.axes import Axes
 
-from desktop.core.format import format_value
+from desktop.core.format import MISSING, format_value
 from desktop.core.model import SUPPRESSED, Indicator, Significance
 from desktop.core.plotting.style import COUNTY_COLOUR
 
-SUPPRESSION_NOTE = f"{SUPPRESSED} suppressed: small numbers"
+SUPPRESSION_NOTE = f"{SUPPRESSED} confidential: not shown to protect small numbers"
+MISSING_NOTE = f"{MISSING} not available: no value"
 
 
 VALUE_TYPE_WORDS = {"dsr": "directly standardised rate", "isr": "indirectly standardised ratio"}
@@ -57,3 +59,43 @@ def nonnegative_axis(ax: Axes, values: np.ndarray, axis: str) -> None:
     finite = values[np.isfinite(values)]
     if finite.size and finite.min() >= 0:
         (ax.set_xlim if axis == "x" else ax.set_ylim)(0, None)
+
+
+# where a name may sit beside its point, in points, tried in this order
+NAME_PLACES = ((5, 3, "left", "bottom"), (5, -3, "left", "top"), (-5, 3, "right", "bottom"),
+               (-5, -3, "right", "top"))
+
+
+def place_names(ax: Axes, xs: Iterable[float], ys: Iterable[float], names: Iterable[str],
+                bold: str | None = None, fontsize: float = 7.5) -> None:
+    """Each name beside its point, on the first side (NAME_PLACES) where it covers no other
+    point or name placed before and stays inside the Axes (else the first side); call once
+    the Axes' limits are set. Text sizes are estimated from the number of characters, which
+    is close enough to keep names apart."""
+    figure = ax.get_figure(root=True)
+    to_points = 72.0 / figure.dpi
+    right = ax.get_window_extent().x1 * to_points
+    xs, ys, names = list(xs), list(ys), list(names)
+    anchors = (ax.transData.transform(np.column_stack([xs, ys])) * to_points) if xs else []
+    placed = [(px - 4, py - 4, px + 4, py + 4) for px, py in anchors]  # the dots themselves
+    for (px, py), x, y, name in zip(anchors, xs, ys, names):
+        width, height = len(name) * fontsize * 0.6, fontsize * 1.2
+        choice = NAME_PLACES[0]
+        for dx, dy, ha, va in NAME_PLACES:
+            left = px + dx - (width if ha == "right" else 0)
+            bottom = py + dy - (height if va == "top" else 0)
+            rect = (left, bottom, left + width, bottom + height)
+            if rect[2] <= right and not any(_overlap(rect, other) for other in placed):
+                choice = (dx, dy, ha, va)
+                break
+        dx, dy, ha, va = choice
+        left = px + dx - (width if ha == "right" else 0)
+        bottom = py + dy - (height if va == "top" else 0)
+        placed.append((left, bottom, left + width, bottom + height))
+        ax.annotate(name, xy=(x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
+                    va=va, fontsize=fontsize, color="#262626", gid=f"name:{name}",
+                    fontweight="bold" if name == bold else "normal", zorder=7)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

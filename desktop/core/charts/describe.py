@@ -18,7 +18,10 @@ from desktop.core.charts.trend import series_values, trend_periods
 from desktop.core.plotting.annotate import Finding
 from desktop.core.stats.comparison import DEFAULT
 
-CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot"}
+CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot",
+               "funnel": "Funnel plot", "inequality": "Bar chart by deprivation decile",
+               "scatter": "Scatter plot", "neighbours": "Bar chart of similar clusters"}
+WORDED = ("bars", "trend", "distribution")  # the charts whose finding is written here
 
 
 def chart_finding(kind: str, **inputs) -> Finding:
@@ -49,6 +52,10 @@ def chart_description(kind: str, **inputs) -> str:
     indicator = inputs["indicator"]
     head = f"{CHART_WORDS.get(kind, 'Chart')} of {indicator.title}"
     table = chart_table(kind, **inputs)
+    if kind not in WORDED:  # the analysis charts: every row of their table, in words
+        rows = ["; ".join(f"{column} {value}" for column, value in row.items() if value != "")
+                for row in table.astype(str).to_dict("records")]
+        return f"{head}. " + " | ".join(rows) + "."
     finding = chart_finding(kind, **inputs).sentence
     if kind == "bars":
         verdict = table.columns[-1]  # "Compared with county" or "... rest of county"

@@ -1,8 +1,12 @@
-"""The numbers behind each chart, as a table: the table alternative on screen and in exports.
+"""The numbers behind each chart, as a table: the table alternative on screen and in exports,
+and the registry of every chart (CHARTS).
 
 Each `*_table` function takes the same arguments as its chart (without the Axes), so one set of
-inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind.
-Numbers are formatted with `format_value`, so suppressed values read "*" here as on the chart.
+inputs gives both the picture and its table; `draw_chart` and `chart_table` choose by kind. The
+analysis charts (funnel, inequality, scatter, neighbours) keep their table and inputs in their
+own modules.
+Numbers are formatted with `format_value`, so suppressed values read "[c]" here as on the
+chart; `chart_table_notes` explains the markers a table uses, for under it.
 """
 
 from __future__ import annotations
@@ -24,10 +28,20 @@ from desktop.core.charts.distribution import (
     suppressed_areas,
     suppressed_range,
 )
+from desktop.core.charts.funnel import funnel_chart, funnel_inputs, funnel_table
+from desktop.core.charts.inequality import (
+    inequality_chart,
+    inequality_inputs,
+    inequality_table,
+)
+from desktop.core.charts.neighbours import neighbours_chart, neighbours_inputs, neighbours_table
+from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
+from desktop.core.charts.scatter import scatter_chart, scatter_inputs, scatter_table
 from desktop.core.charts.trend import series_values, trend_chart, trend_periods
-from desktop.core.model import COUNTY, Bundle, Indicator
+from desktop.core.format import marker_notes
+from desktop.core.model import COUNTY, NOT_APPLICABLE, Bundle, Indicator
 from desktop.core.plotting.style import new_figure
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, SIMILAR, Comparison
 
 if TYPE_CHECKING:
     from desktop.core.stats.aggregate import Statistics
@@ -39,16 +53,23 @@ QUARTILES = (25, 50, 75)  # as matplotlib's box plot, so the table matches the b
 def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
               county: Mapping | pd.Series, highlight: str | None = None,
               colours: Mapping | None = None, order: str = "bundle",
-              comparison: Comparison = DEFAULT) -> pd.DataFrame:
-    """One row per cluster in the chart's order, then the county."""
+              comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None
+              ) -> pd.DataFrame:
+    """One row per cluster in the chart's order, then the county; with `benchmarks`, each
+    cluster's similar clusters' pooled value before its verdict."""
     frame = ordered_clusters(clusters, order)
     county = pd.Series(county)
+    own = ([] if benchmarks is None else
+           [fmt(indicator, v) for v in benchmarks.reindex(frame.index.astype(str))])
     rows = [[str(name), *(fmt(indicator, row[c], row["suppressed"])
                           for c in ("value", "lower95", "upper95")),
-             comparison.label(row["significance"])] for name, row in frame.iterrows()]
+             *own[k:k + 1], comparison.label(row["significance"])]
+            for k, (name, row) in enumerate(frame.iterrows())]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
-                             for c in ("value", "lower95", "upper95")), ""])
-    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL, comparison.column])
+                             for c in ("value", "lower95", "upper95")),
+                 *([NOT_APPLICABLE] if own else []), NOT_APPLICABLE])
+    return pd.DataFrame(rows, columns=["Cluster", "Value", *INTERVAL,
+                                       *(["Similar clusters"] if own else []), comparison.column])
 
 
 def trend_table(indicator: Indicator, cluster_name: str, series_cluster: pd.DataFrame,
@@ -87,12 +108,34 @@ CHARTS: dict[str, tuple[Callable[..., Axes], Callable[..., pd.DataFrame]]] = {
     "bars": (bar_chart, bar_table),
     "trend": (trend_chart, trend_table),
     "distribution": (distribution_chart, distribution_table),
+    "funnel": (funnel_chart, funnel_table),
+    "inequality": (inequality_chart, inequality_table),
+    "scatter": (scatter_chart, scatter_table),
+    "neighbours": (neighbours_chart, neighbours_table),
 }
-CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution"}
+CHART_TITLES = {"bars": "All clusters", "trend": "Trend", "distribution": "Distribution",
+                "funnel": "Funnel", "inequality": "Inequality", "scatter": "Scatter",
+                "neighbours": "Similar"}
+CHART_TIPS = {
+    "bars": "The indicator in every cluster, with the county",
+    "trend": "The cluster over time, against the county",
+    "distribution": "The small areas of the cluster and of the county",
+    "funnel": "Funnel plot: is a cluster's value unusual for its size?",
+    "inequality": "By deprivation decile, with the slope index of inequality",
+    "scatter": "Two indicators: do they go together across the clusters or small areas?",
+    "neighbours": "Similar clusters: the clusters most like this one, compared"}
+# the inputs of the analysis charts, from an open bundle (the first three are made below)
+ANALYSIS_INPUTS = {"funnel": funnel_inputs, "inequality": inequality_inputs,
+                   "scatter": scatter_inputs, "neighbours": neighbours_inputs}
+
+
+def chart_table_notes(table: pd.DataFrame) -> list[str]:
+    """What each marker a chart's table uses stands for: the lines written under it."""
+    return marker_notes(table.astype(str).to_numpy().ravel())
 
 
 def draw_chart(kind: str, ax: Axes, **inputs) -> Axes:
-    """Draw the chart of `kind` ("bars", "trend" or "distribution") onto `ax`."""
+    """Draw the chart of `kind` (a key of CHARTS) onto `ax`."""
     return CHARTS[kind][0](ax, **inputs)
 
 
@@ -113,18 +156,26 @@ def chart_table(kind: str, **inputs) -> pd.DataFrame:
 
 
 def chart_inputs(kind: str, bundle: Bundle, statistics: Statistics, indicator: Indicator,
-                 period: str, cluster: str | None) -> dict:
+                 period: str, cluster: str | None,
+                 options: ChartOptions = DEFAULT_OPTIONS) -> dict:
     """The keyword arguments of `draw_chart`/`chart_table` for one chart of an open bundle.
 
-    Bars need no cluster (it is only highlighted); trend and distribution do, and take the
-    bundle's first cluster when none is chosen. Areas of the county are all the bundle's areas,
-    including any in no cluster, as in the county value.
+    Bars, funnel, inequality and scatter need no cluster (it is only highlighted, or shown
+    beside the county); trend, distribution and similar clusters do, and take the bundle's
+    first cluster when none is chosen. Areas of the county are all the bundle's areas,
+    including any in no cluster, as in the county value. `options`: the scatter's second
+    indicator and level, and the similar clusters' context.
     """
+    if kind in ANALYSIS_INPUTS:
+        return ANALYSIS_INPUTS[kind](bundle, statistics, indicator, period, cluster, options)
     if kind == "bars":
         values = statistics.cluster_values(indicator.id, period)
+        comparison = statistics.comparison
+        similar = (statistics.peer_values(indicator.id, period, comparison.peers)
+                   if comparison.against == SIMILAR else None)
         return {"indicator": indicator, "period": period, "clusters": values.drop(index=COUNTY),
                 "county": values.loc[COUNTY], "highlight": cluster,
-                "comparison": statistics.comparison}
+                "comparison": comparison, "benchmarks": similar}
     cluster = cluster or bundle.cluster_names[0]
     if kind == "trend":
         return {"indicator": indicator, "cluster_name": cluster,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from desktop.core.format import decimals_for_values, format_interval, format_value
+from desktop.core.format import MISSING, decimals_for_values, format_interval, format_value
 from desktop.core.maps.classify import Classification, classify
 from desktop.core.maps.colours import polarity_colours, zero_class_colours
 from desktop.core.model import (
@@ -119,10 +119,10 @@ def hover_text(indicator: Indicator, values: pd.DataFrame, position: int, name: 
         parts.append(cluster)
     text = value
     interval = format_interval(row["lower95"], row["upper95"], indicator.value_type, suppressed)
-    if not suppressed and interval != "-":
+    if not suppressed and interval != MISSING:
         text += f" (95% CI {interval})"
     if suppressed:
-        text += " (suppressed: small numbers)"
+        text += " (confidential: small numbers)"
     parts.append(text)
     if compared is not None and not suppressed:
         parts.append(compared.label(str(row["significance"])).lower())

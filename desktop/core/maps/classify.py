@@ -13,7 +13,7 @@ the other classes are formed on the values above zero, so the few areas with eve
 apart instead of sharing one class with the zeros.
 
 Areas without a value get class MISSING (-1) and suppressed areas class SUPPRESSED (-2); the
-legend counts them separately.
+legend counts them separately, under the table markers "[x]" and "[c]".
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.core import model
 from desktop.core.errors import AtlasError
 
 MISSING = -1
 SUPPRESSED = -2
+SUPPRESSED_LABEL = f"{model.SUPPRESSED} confidential: small numbers"
+MISSING_LABEL = f"{model.NOT_AVAILABLE} not available: no value"
 MIN_CLASSES, MAX_CLASSES = 3, 9
 MAX_LABEL_DECIMALS = 3  # closer class edges than this read as equal in the legend
 JENKS_SAMPLE = 1000  # natural breaks on more values run on this many evenly spaced order statistics
@@ -68,9 +71,9 @@ class Classification:
         """The legend text of the class an area falls in, e.g. for a hover tip."""
         cls = int(self.class_index[area])
         if cls == SUPPRESSED:
-            return "suppressed"
+            return SUPPRESSED_LABEL
         if cls == MISSING:
-            return "no data"
+            return MISSING_LABEL
         return self.labels[cls]
 
 

@@ -19,7 +19,14 @@ from desktop.core.maps import mapplot
 from desktop.core.maps.choropleth import MapLayer, level_values, map_layer
 from desktop.core.maps.classify import scheme_title
 from desktop.core.maps.describe import bundle_map_finding
-from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import (
+    MAP_AREAS,
+    MAP_CLUSTERS,
+    SUPPRESSED,
+    SYNTHETIC_LABEL,
+    Bundle,
+    Indicator,
+)
 from desktop.core.plotting.annotate import Finding, annotate_chart, wrap_to_width
 from desktop.core.plotting.style import export_figure, new_figure, style_context
 from desktop.core.stats.aggregate import Statistics
@@ -118,7 +125,8 @@ class MapFigure:
     def notes(self, level: str = MAP_AREAS) -> list[str]:
         notes = []
         if self.layer is not None and self.layer.classification.n_suppressed:
-            notes.append(f"Hatched grey {LEVEL_WORDS[level][2]} are suppressed: small numbers.")
+            notes.append(f"Hatched grey {LEVEL_WORDS[level][2]} ({SUPPRESSED}) are confidential: "
+                         "not shown to protect small numbers.")
         notes.append(f"Boundaries: {self.bundle.manifest.geography_vintage}. "
                      f"{self.bundle.manifest.attribution}")
         return notes
@@ -149,9 +157,10 @@ class MapFigure:
             text += (f" {what.capitalize()} are shaded in {c.k} classes by "
                      f"{scheme_title(c.scheme).lower()}, from {c.labels[0]} to {c.labels[-1]}")
             if c.n_suppressed:
-                text += f"; {c.n_suppressed} {what} are suppressed (small numbers)"
+                text += (f"; {c.n_suppressed} {what} are confidential (suppressed to protect "
+                         "small numbers)")
             if c.n_missing:
-                text += f"; {c.n_missing} {what} have no data"
+                text += f"; {c.n_missing} {what} have no value"
         if layer is not None and layer.warning:
             text += f". {layer.warning}"
         text = text.rstrip(".") + ". Cluster boundaries and schools are marked."

@@ -20,6 +20,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 
 from desktop.core.format import format_value
 from desktop.core.maps import mapplot
+from desktop.core.maps.classify import SUPPRESSED_LABEL
 from desktop.core.model import ValueType
 from desktop.core.plotting.palettes import NoData, palette_colours
 from desktop.core.stats.crossborder import OUTSIDE_LABEL, FlowMatrix, inflow, outflow
@@ -75,7 +76,8 @@ def area_shading(area_clusters: np.ndarray, matrix: FlowMatrix, cluster: str,
     table = flow_table(matrix, cluster, direction).set_index("place")
     clusters = np.asarray(area_clusters, dtype=object)
     share = table["share"].reindex(clusters).to_numpy(dtype=float, copy=True)
-    hidden = table["suppressed"].reindex(clusters).fillna(False).to_numpy(dtype=bool, copy=True)
+    hidden = table["share_suppressed"].reindex(clusters).fillna(False).to_numpy(dtype=bool,
+                                                                       copy=True)
     share[clusters == cluster] = np.nan
     hidden[clusters == cluster] = False
     return share, hidden
@@ -152,7 +154,7 @@ def _legend(artists: FlowMapArtists, table, classes: np.ndarray, hidden: np.ndar
     if hidden.any():
         handles.append(Patch(facecolor=NoData.SUPPRESSED_COLOUR, edgecolor=NoData.HATCH_COLOUR,
                              hatch=NoData.SUPPRESSED_HATCH, linewidth=0.5,
-                             label="Suppressed, small numbers"))
+                             label=SUPPRESSED_LABEL))
     handles.append(Patch(facecolor=CLUSTER_COLOUR, edgecolor="black", label="Chosen cluster"))
     handles.append(Line2D([], [], color=ARROW_COLOUR, lw=3, label="Flow (width: pupils)"))
     if direction == "in":

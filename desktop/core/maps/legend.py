@@ -17,7 +17,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from desktop.core.maps.classify import Classification
+from desktop.core.maps.classify import MISSING_LABEL, SUPPRESSED_LABEL, Classification
 from desktop.core.plotting.palettes import NoData
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ def legend_entries(classification: Classification, class_colours: np.ndarray, *,
                for c, lab, n in zip(class_colours, classification.labels, classification.counts)]
     if classification.n_suppressed:
         entries.append(LegendEntry(
-            "patch", f"Suppressed, small numbers ({classification.n_suppressed:,})",
+            "patch", f"{SUPPRESSED_LABEL} ({classification.n_suppressed:,})",
             NoData.SUPPRESSED_COLOUR, NoData.HATCH_COLOUR,
             NoData.SUPPRESSED_HATCH if hatch else None))
     if classification.n_missing:
-        entries.append(LegendEntry("patch", f"No data ({classification.n_missing:,})",
+        entries.append(LegendEntry("patch", f"{MISSING_LABEL} ({classification.n_missing:,})",
                                    NoData.MISSING_COLOUR, NoData.HATCH_COLOUR,
                                    NoData.MISSING_HATCH if hatch else None))
     if boundaries:

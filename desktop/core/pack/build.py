@@ -45,7 +45,7 @@ from desktop.core.text import TEXT_LIMITS, clean
 SETTINGS_FILE = "bundle.toml"
 REQUIRED_SETTINGS = ("title", "area_name", "geography_vintage", "attribution", "licence")
 OPTIONAL_SETTINGS = ("producer", "contact", "description", "disclosure_threshold",
-                     "deprivation_indicator", "created")
+                     "deprivation_indicator", "similar_indicators", "similar_count", "created")
 GEO_EXTENSIONS = (".geojson", ".gpkg", ".shp")
 
 
@@ -82,6 +82,25 @@ def read_settings(folder: Path) -> dict:
         raise InputError("disclosure_threshold must be a whole number, 0 or more.",
                          file=SETTINGS_FILE)
     return settings
+
+
+def _similar_settings(settings: dict, ids: set[str]) -> tuple[tuple[str, ...], int]:
+    """similar_indicators (indicator ids) and similar_count (a whole number from 1): the
+    context that finds each cluster's similar clusters."""
+    chosen = settings.get("similar_indicators", [])
+    if not isinstance(chosen, list) or not all(isinstance(i, str) for i in chosen):
+        raise InputError("similar_indicators must be a list of indicator ids, e.g. "
+                         '["imd_score", "total_population"].', file=SETTINGS_FILE)
+    unknown = [i for i in chosen if i not in ids]
+    if unknown:
+        raise InputError(f"similar_indicators names {', '.join(map(repr, unknown))}: not "
+                         "an indicator id in indicators.", file=SETTINGS_FILE)
+    count = settings.get("similar_count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0 or \
+            (count and not chosen):
+        raise InputError("similar_count must be a whole number from 1, given with "
+                         "similar_indicators.", file=SETTINGS_FILE)
+    return tuple(chosen), count
 
 
 def _timestamp(value: object | None) -> str:
@@ -168,6 +187,7 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
     if deprivation is not None and deprivation not in set(spec["id"]):
         raise InputError(f"deprivation_indicator {deprivation!r} is not an indicator id.",
                          file=SETTINGS_FILE)
+    similar, count = _similar_settings(settings, set(spec["id"]))
     manifest = Manifest(
         title=settings["title"], area_name=settings["area_name"],
         created=_timestamp(settings.get("created")),
@@ -177,6 +197,7 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
         disclosure_threshold=settings.get("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD),
         description=settings.get("description", ""), deprivation_indicator=deprivation,
         contact=settings.get("contact", ""),
+        similar_indicators=similar, similar_count=count,
     )
     task.report(0.9, "Inputs checked")
     columns = [*VALUE_COLUMNS, *(c for c in SPREAD_COLUMNS if values[c].notna().any())]

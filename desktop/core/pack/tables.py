@@ -57,9 +57,6 @@ def parse_indicators(frame: pd.DataFrame) -> pd.DataFrame:
                f"polarity {{value}} is not one of {', '.join(POLARITIES)}.", "polarity")
     multiplier = to_number(frame, "multiplier", required=False).fillna(1.0)
     fail_first(frame, multiplier.le(0), "the multiplier must be more than 0.", "multiplier")
-    synthetic = optional_text(frame, "synthetic").str.lower()
-    fail_first(frame, ~synthetic.isin(TRUE_WORDS | FALSE_WORDS),
-               "synthetic must be true or false (yes/no, 1/0), not {value}.", "synthetic")
     threshold = to_number(frame, "disclosure_threshold", required=False)
     fail_first(frame, threshold.lt(0) | (threshold.notna() & (threshold % 1 != 0)),
                "disclosure_threshold must be a whole number, 0 or more.", "disclosure_threshold")
@@ -70,9 +67,19 @@ def parse_indicators(frame: pd.DataFrame) -> pd.DataFrame:
         "id": ids, "title": title, "theme": theme, "value_type": value_type,
         "polarity": polarity, "multiplier": multiplier,
         "unit": optional_text(frame, "unit"), "definition": optional_text(frame, "definition"),
-        "source": optional_text(frame, "source"), "synthetic": synthetic.isin(TRUE_WORDS),
-        "disclosure_threshold": threshold, FILE: frame[FILE], ROW: frame[ROW],
+        "source": optional_text(frame, "source"), "synthetic": _flag(frame, "synthetic"),
+        "disclosure_threshold": threshold,
+        "disclosure_complement": _flag(frame, "disclosure_complement"),
+        FILE: frame[FILE], ROW: frame[ROW],
     }).reset_index(drop=True)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """An optional true/false column (also yes/no, y/n, 1/0; blank is false)."""
+    text = optional_text(frame, column).str.lower()
+    fail_first(frame, ~text.isin(TRUE_WORDS | FALSE_WORDS),
+               f"{column} must be true or false (yes/no, 1/0), not {{value}}.", column)
+    return text.isin(TRUE_WORDS)
 
 
 def parse_values(frame: pd.DataFrame, indicators: pd.DataFrame,
@@ -208,6 +215,7 @@ def build_indicators(spec: pd.DataFrame, values: pd.DataFrame) -> tuple[Indicato
             definition=row["definition"], source=row["source"],
             synthetic=bool(row["synthetic"]),
             disclosure_threshold=None if pd.isna(threshold) else int(threshold),
+            disclosure_complement=bool(row["disclosure_complement"]),
             periods=order_periods(list(by_indicator[row["id"]])),
         ))
         twin_id = row["id"] + SCHOOL_SUFFIX

@@ -9,7 +9,8 @@ headings in order, every table captioned, every picture with alt text that state
 everything in reading order. With pooled periods
 (stats.pooling) every number is the pooled one. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
-"*" exactly as on screen. Each document is made in memory and written in one atomic step
+"[c]" exactly as on screen, and every table has the meaning of the markers it uses written
+under it. Each document is made in memory and written in one atomic step
 (desktop.core.atomic), so no finished profile waits on disk under a hidden name: cancelling
 one export leaves nothing behind, and cancelling the export of every cluster keeps the
 profiles already complete and says which.
@@ -29,12 +30,23 @@ from docx.document import Document as DocumentType
 from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
+from desktop.core.charts.options import ChartOptions
 from desktop.core.errors import Cancelled, ExportError
-from desktop.core.format import MISSING, format_interval, format_value, title_with_unit
-from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle, Indicator
-from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
-from desktop.core.report.figures import Picture, ReportFigures
-from desktop.core.report.tables import SIGNIFICANCE_COLUMN, profile_rows, suppression_note
+from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL, MAP_CLUSTERS, Bundle
+from desktop.core.report.analysis import add_analysis
+from desktop.core.report.batch import make_profiles
+from desktop.core.report.figures import ReportFigures, add_figure
+from desktop.core.report.profile_tables import (
+    crossborder_tables,
+    deprived_table,
+    intro,
+    issues_table,
+    map_indicator,
+    profile_table,
+)
+from desktop.core.report.tables import (
+    suppression_note,
+)
 from desktop.core.report.text import (
     about_lines,
     cluster_description,
@@ -42,33 +54,26 @@ from desktop.core.report.text import (
     data_notes,
     methods_notes,
     pooling_note,
-    profile_table_intro,
     source_notes,
     summary_sentence,
 )
-from desktop.core.report.word import add_bullets, add_picture, add_table, new_document
+from desktop.core.report.word import (
+    add_bullets,
+    new_document,
+)
 from desktop.core.stats.aggregate import Statistics
 from desktop.core.stats.comparison import Comparison
-from desktop.core.stats.crossborder import crossborder_section_rows
+from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.profile import (
     cluster_profile,
     has_school_basis,
-    most_deprived_areas,
     potential_issues,
     summary_counts,
 )
-from desktop.core.stats.trend import trend_words
 from desktop.core.tasks import Task
 
 MAX_ISSUE_CHARTS = 6
-DEPRIVED_AREAS = 10
-PROFILE_HEADER = ("Indicator", "Period", "Count", "Value", "95% CI", "County",
-                  "Range of clusters", "Against county", "Trend")
-PROFILE_WIDTHS = (4.35, 1.4, 1.1, 1.3, 2.2, 1.3, 2.2, 1.45, 1.7)  # cm: 17 cm between margins
-POOLED_WIDTHS = (3.55, 2.2, *PROFILE_WIDTHS[2:])  # room for "2021/22 - 2023/24 combined"
-ISSUE_WIDTHS = (7.0, 1.6, 1.8, 2.6, 1.8, 2.2)
-POOLED_ISSUE_WIDTHS = (6.2, 2.4, *ISSUE_WIDTHS[2:])
 Progress = Callable[[float, str], None]
 BASIS_NOTES = {
     BASIS_RESIDENCE: "Indicators made from pupil records count each pupil in the small area "
@@ -84,24 +89,6 @@ def profile_filename(cluster: str) -> str:
     """A safe file name for a cluster's profile: "Tenbury & Martley" -> tenbury-martley-..."""
     slug = re.sub(r"[^a-z0-9]+", "-", cluster.lower()).strip("-") or "cluster"
     return f"{slug}-profile.docx"
-
-
-def map_indicator(bundle: Bundle) -> Indicator:
-    """The indicator the profile's map shows: the deprivation indicator, else the first."""
-    manifest = bundle.manifest
-    try:
-        return manifest.indicator(manifest.deprivation_indicator or "")
-    except KeyError:
-        return manifest.indicators[0]
-
-
-def _intro(doc: DocumentType, text: str) -> None:
-    """A paragraph kept on the page of the table or figure it introduces."""
-    doc.add_paragraph(text).paragraph_format.keep_with_next = True
-
-
-def _figure(doc: DocumentType, picture: Picture) -> None:
-    add_picture(doc, picture.png, picture.alt_text, picture.caption)
 
 
 def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> None:
@@ -130,78 +117,6 @@ def _date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _cell(row: pd.Series, column: str, suppressed: bool = False) -> str:
-    return format_value(row[column], row["value_type"], str(row["unit"] or ""), suppressed)
-
-
-def _issues_table(doc: DocumentType, issues: pd.DataFrame, cluster: str,
-                  comparison: Comparison, pool: int) -> None:
-    rows = [[title_with_unit(r["title"], r["unit"]),
-             str(r["period"]), _cell(r, "value", r["suppressed"]),
-             format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
-             _cell(r, "county_value"), trend_words(r["trend"], r["polarity"], short=True)]
-            for _, r in issues.iterrows()]
-    add_table(doc, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4),
-              caption=f"Potential issues: the indicators where {cluster} is significantly "
-              f"worse than {comparison.benchmark}, with the cluster's value and 95% "
-              "confidence interval, the county's value and the recent trend")
-
-
-def _deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
-    areas = most_deprived_areas(bundle, stats, cluster, DEPRIVED_AREAS)
-    if areas.empty:
-        doc.add_paragraph("The bundle names no deprivation indicator, so areas are not ranked.")
-        return
-    indicator = map_indicator(bundle)
-    _intro(doc, f"The {len(areas)} small areas of the cluster with the highest "
-           f"{indicator.title} (higher means more deprived); national decile 1 is "
-           "the most deprived tenth of areas in England.")
-    rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
-             format_value(r.decile, "count")] for r in areas.itertuples()]
-    add_table(doc, ("LSOA code", "Name", "Score", "National decile"), rows,
-              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True,
-              caption=f"The {len(areas)} most deprived small areas of {cluster}: "
-              f"{indicator.title} and national decile")
-
-
-def _crossborder(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
-    """Where the cluster's pupils live and where its children go to school (when flows exist)."""
-    if bundle.flows is None or bundle.flows.empty:
-        return
-    inflow, outflow, summary = crossborder_section_rows(bundle, cluster)
-    doc.add_heading("Cross-border pupils", level=1)
-    doc.add_paragraph(summary)
-    for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
-                           (f"Where the children living in {cluster} go to school", outflow)):
-        add_table(doc, tuple(table.columns), table.astype(str).values.tolist(),
-                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True, caption=caption)
-
-
-def _profile_table(doc: DocumentType, profile: pd.DataFrame, cluster: str,
-                   comparison: Comparison, pool: int) -> None:
-    texts = profile_rows(profile, comparison)
-    rows, groups = [], {}
-    for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
-        if i == 0 or rec["theme"] != profile["theme"].iat[i - 1]:
-            groups[i] = str(rec["theme"])
-        kind, unit = rec["value_type"], str(rec["unit"] or "")
-        spread = (f"{format_value(rec['lowest'], kind, unit)} to "
-                  f"{format_value(rec['highest'], kind, unit)}"
-                  if pd.notna(rec["lowest"]) else MISSING)
-        rows.append([title_with_unit(text["Indicator"], text["Unit"]), text["Period"],
-                     text["Count"], text["Value"], text["95% CI"], text["County"], spread,
-                     text[SIGNIFICANCE_COLUMN],
-                     trend_words(rec["trend"], rec["polarity"], short=True)])
-    fills = [SIGNIFICANCE_COLOURS.get(s) for s in texts["significance"]]
-    header = (*PROFILE_HEADER[:7], comparison.against_column, PROFILE_HEADER[8])
-    add_table(doc, header, rows, PROFILE_WIDTHS if pool == 1 else POOLED_WIDTHS,
-              right_aligned=(2, 3, 4, 5, 6), fills={7: fills}, groups=groups,
-              caption=f"Every indicator for {cluster}, by theme: its value and 95% confidence "
-              f"interval, the county's value, the range of the clusters, the comparison with "
-              f"{comparison.benchmark} and the recent trend")
-
-
 def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison,
            pool: int) -> None:
     manifest = bundle.manifest
@@ -211,6 +126,11 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison
         doc.add_paragraph(BASIS_NOTES[basis])
     doc.add_heading("Small numbers", level=2)
     doc.add_paragraph(suppression_note(bundle))
+    doc.add_paragraph("Counts are hidden so that no hidden count can be worked out, or narrowed "
+                      "to a range narrower than the threshold, from this profile together with "
+                      "every other table, chart and profile made from the same data bundle, "
+                      "however they are combined (see the Cluster Atlas guide to disclosure "
+                      "control).")
     if pool > 1:
         doc.add_heading("Pooled periods", level=2)
         doc.add_paragraph(pooling_note(pool))
@@ -231,13 +151,13 @@ def _about(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
 
 
 def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataFrame,
-            figures: ReportFigures, progress: Progress, pool: int) -> None:
+            figures: ReportFigures, progress: Progress, counter: list[int], pool: int) -> None:
     """Bars across clusters and the trend of each potential issue (or deprivation if none),
     after the cluster map where the issue's small areas are too few to map."""
     manifest = figures.bundle.manifest
     if issues.empty:
         doc.add_heading("Chart", level=1)
-        _intro(doc, "With no potential issues to chart, this chart shows deprivation across "
+        intro(doc, "With no potential issues to chart, this chart shows deprivation across "
                "the clusters.")
         charted = [map_indicator(figures.bundle)]
     else:
@@ -245,17 +165,18 @@ def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataF
             .paragraph_format.page_break_before = True
         charted = [manifest.indicator(i) for i in issues["indicator_id"].head(MAX_ISSUE_CHARTS)]
         if len(issues) > len(charted):
-            _intro(doc, f"The first {len(charted)} of the {len(issues)} potential issues, "
+            intro(doc, f"The first {len(charted)} of the {len(issues)} potential issues, "
                    "each across all clusters and over time.")
     for k, indicator in enumerate(charted):
         progress(0.2 + 0.6 * k / len(charted), f"{cluster}: {indicator.title}")
         if not issues.empty:
             doc.add_heading(indicator.title, level=2)
             if figures.too_few_areas(indicator):
-                _figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool))
-        _figure(doc, figures.chart_picture("bars", indicator, cluster))
+                add_figure(doc, figures.map_picture(indicator, cluster, MAP_CLUSTERS, pool),
+                           counter)
+        add_figure(doc, figures.chart_picture("bars", indicator, cluster), counter)
         if len(stats.periods(indicator.id)) > 1:
-            _figure(doc, figures.chart_picture("trend", indicator, cluster))
+            add_figure(doc, figures.chart_picture("trend", indicator, cluster), counter)
 
 
 def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
@@ -272,6 +193,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
     issues = potential_issues(profile)
     comparison = stats.comparison
     doc = new_document(f"{cluster} cluster profile", bundle.manifest.title)
+    counter = [0]
     _title_page(doc, bundle, cluster, basis)
 
     doc.add_heading("Summary", level=1)
@@ -283,34 +205,54 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         doc.add_paragraph(f"No indicator is significantly worse than {comparison.benchmark} "
                           f"({comparison.level_text} confidence) in this cluster.")
     else:
-        _intro(doc, f"Indicators where the cluster is significantly worse than "
+        intro(doc, f"Indicators where the cluster is significantly worse than "
                f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
                "relative difference from the county first.")
-        _issues_table(doc, issues, cluster, comparison, pool)
+        issues_table(doc, bundle, issues, cluster, comparison, pool)
     doc.add_heading("Most deprived small areas", level=1)
-    _deprived_table(doc, bundle, stats, cluster)
+    deprived_table(doc, bundle, stats, cluster)
 
-    _crossborder(doc, bundle, cluster)
+    crossborder_tables(doc, bundle, cluster)
 
     progress(0.1, f"{cluster}: map")
     doc.add_heading("Map", level=1)
-    _figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool))
+    add_figure(doc, figures.map_picture(map_indicator(bundle), cluster, pool=pool), counter)
 
-    _charts(doc, stats, cluster, issues, figures, progress, pool)
+    _charts(doc, stats, cluster, issues, figures, progress, counter, pool)
+    add_analysis(doc, bundle, stats, cluster, issues, figures, progress, counter)
 
     progress(0.85, f"{cluster}: profile table")
     doc.add_heading("Profile: all indicators", level=1).paragraph_format.page_break_before = True
-    _intro(doc, profile_table_intro(comparison, pool))
-    _profile_table(doc, profile, cluster, comparison, pool)
+    when = (f"its latest {pool} periods combined" if pool > 1 else "its latest period")
+    intro(doc, f"Each indicator in {when}, grouped by theme. {comparison.method} "
+           f"Verdicts read \"Better {comparison.level_text}\", \"Worse "
+           f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
+           "highest cluster; the trend is the recent trend (- where it cannot be calculated); "
+           "† marks synthetic data. The markers are explained under the table.")
+    profile_table(doc, bundle, profile, cluster, comparison, pool)
     _notes(doc, bundle, basis, comparison, pool)
     _about(doc, bundle, cluster)
     return doc
 
 
-def _docx_bytes(doc: DocumentType) -> bytes:
+def profile_docx(bundle: Bundle, stats: Statistics, cluster: str, figures: ReportFigures,
+                 progress: Progress, basis: str = BASIS_RESIDENCE, pool: int = 1) -> bytes:
+    """`build_profile`'s document as .docx bytes (report.batch gives it to its helper)."""
     buffer = io.BytesIO()
-    doc.save(buffer)
+    build_profile(bundle, stats, cluster, figures, progress, basis, pool).save(buffer)
     return buffer.getvalue()
+
+
+def _shown(bundle: Bundle, statistics: Statistics, pooled: Pooled | None
+           ) -> tuple[Bundle, Statistics, ReportFigures]:
+    """The bundle and statistics a profile shows (`pooled` periods, judged as the single
+    periods were: the same level and benchmark), and the figures drawn from them."""
+    if pooled is None:
+        return bundle, statistics, ReportFigures(bundle, statistics)
+    single = SinglePeriods(bundle, statistics, pooled.windows)
+    judged = pooled.statistics.with_comparison(statistics.comparison)
+    return (pooled.bundle, judged,
+            ReportFigures(pooled.bundle, judged, options=ChartOptions(single=single)))
 
 
 def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
@@ -320,14 +262,11 @@ def export_profile_docx(bundle: Bundle, statistics: Statistics, cluster: str,
     from `pooled` periods of the bundle when given."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
-    figures = ReportFigures(bundle, statistics)
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     try:
-        doc = build_profile(bundle, statistics, cluster, figures, task.report, basis, pool)
+        data = profile_docx(bundle, statistics, cluster, figures, task.report, basis, pool)
         task.report(0.95, f"Writing {Path(path).name}")
-        write_bytes_atomic(path, _docx_bytes(doc))
+        write_bytes_atomic(path, data)
         task.report(1.0, "Done")
     finally:
         figures.close()
@@ -342,23 +281,19 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
     is removed again when nothing went in."""
     task = task or Task()
     pool = 1 if pooled is None else pooled.n
-    if pooled is not None:  # judged as the single periods were: the same level and benchmark
-        bundle, statistics = (pooled.bundle,
-                              pooled.statistics.with_comparison(statistics.comparison))
+    bundle, statistics, figures = _shown(bundle, statistics, pooled)
     folder = Path(folder)
     made = _make_folder(folder)
     clusters = bundle.cluster_names
     written: list[Path] = []
-    figures = ReportFigures(bundle, statistics)
-    try:
-        for k, cluster in enumerate(clusters):
-            def progress(fraction: float, message: str, k: int = k) -> None:
-                task.report((k + fraction) / len(clusters), message)
 
-            doc = build_profile(bundle, statistics, cluster, figures, progress, basis, pool)
-            path = folder / profile_filename(cluster)
-            write_bytes_atomic(path, _docx_bytes(doc))
-            written.append(path)
+    def deliver(cluster: str, data: bytes) -> None:
+        path = folder / profile_filename(cluster)
+        write_bytes_atomic(path, data)
+        written.append(path)
+
+    try:
+        make_profiles(profile_docx, figures, (basis, pool), task, deliver)
         task.report(1.0, f"Saved {len(written)} profiles")
     except (Cancelled, KeyboardInterrupt):
         if not written:
@@ -373,7 +308,8 @@ def export_all_profiles(bundle: Bundle, statistics: Statistics, folder: str | os
         raise
     finally:
         figures.close()
-    return written
+    order = {profile_filename(cluster): k for k, cluster in enumerate(clusters)}
+    return sorted(written, key=lambda path: order[path.name])
 
 
 def _remove_if_empty(folder: Path, made: bool) -> None:

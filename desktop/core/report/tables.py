@@ -1,10 +1,11 @@
 """A cluster profile as a table for people: CSV, XLSX and a clipboard copy (TSV plus HTML).
 
-Every export formats numbers with desktop.core.format, so a suppressed cell reads "*" exactly
+Every export formats numbers with desktop.core.format, so a suppressed cell reads "[c]" exactly
 as on screen; counts and denominators of suppressed rows are never written. Each file starts
 with a header block (title, cluster, period, source and licence, the synthetic-data label
-where it applies, and what "*" means) so a table pasted or opened on its own still says what
-it is.
+where it applies) and has notes under the table (what the comparison means and what each
+marker it uses stands for: [c], [x], [z]), so a table pasted or opened on its own still says
+what it is.
 """
 
 from __future__ import annotations
@@ -17,11 +18,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from desktop.core.atomic import atomic_open, write_bytes_atomic
-from desktop.core.format import MISSING, format_interval, format_value
-from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Bundle, ValueType
+from desktop.core.format import (
+    MISSING,
+    format_interval,
+    format_value,
+    marker_notes,
+    suppression_meaning,
+)
+from desktop.core.model import NOT_APPLICABLE, SYNTHETIC_LABEL, Bundle, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
 from desktop.core.report.xlsx import workbook_bytes
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, REST, SIMILAR, Comparison
 from desktop.core.stats.trend import trend_words
 
 COLUMNS = ("Theme", "Indicator", "Unit", "Period", "Count", "Denominator", "Value",
@@ -41,7 +48,7 @@ def _count(value: object, value_type: str, suppressed: bool) -> str:
     """Numerators and denominators only where they mean something (not for means and scores),
     and never for a suppressed row."""
     if value_type not in _COUNTED:
-        return MISSING
+        return NOT_APPLICABLE
     return format_value(value, ValueType.COUNT, "", suppressed)
 
 
@@ -76,15 +83,25 @@ def profile_rows(profile: pd.DataFrame, comparison: Comparison = DEFAULT) -> pd.
     return pd.DataFrame(rows, columns=[*COLUMNS, "significance", "synthetic"])
 
 
-def suppression_note(bundle: Bundle) -> str:
-    """What "*" stands for, with the disclosure threshold(s) of the bundle."""
+def threshold_words(bundle: Bundle) -> str:
+    """The disclosure threshold(s) of the bundle in words: "5", or "5 (or the indicator's own
+    threshold)" when some indicator has its own."""
     manifest = bundle.manifest
     limits = sorted({manifest.threshold_for(ind) for ind in manifest.indicators})
-    limit = (str(limits[0]) if len(limits) == 1 else
-             f"{manifest.disclosure_threshold} (or the indicator's own threshold)")
-    return (f"{SUPPRESSED} suppressed: counts from 1 to {limit}, and values derived from them, "
-            "are not shown so that no person can be identified; other clusters may be hidden "
-            "too so that a hidden number cannot be worked out from the county total.")
+    return (str(limits[0]) if len(limits) == 1 else
+            f"{manifest.disclosure_threshold} (or the indicator's own threshold)")
+
+
+def suppression_note(bundle: Bundle) -> str:
+    """What "[c]" stands for, with the disclosure threshold(s) of the bundle."""
+    return suppression_meaning(threshold_words(bundle)) + "."
+
+
+def table_notes(bundle: Bundle, cells, comparison: Comparison | None = DEFAULT) -> list[str]:
+    """The notes written under a table whose cells are `cells`: what the comparison column
+    means (when the table has one) and what each marker used stands for."""
+    notes = [f"{comparison.column}: {comparison.method}"] if comparison is not None else []
+    return notes + marker_notes(cells, threshold_words(bundle))
 
 
 def period_note(profile: pd.DataFrame, period: str | None = None) -> str:
@@ -100,8 +117,9 @@ def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                  period: str | None = None, comparison: Comparison = DEFAULT) -> list[str]:
     """The header block every table export starts with."""
     manifest = bundle.manifest
-    against = ("the rest of " + manifest.area_name if comparison.against == "rest" else
-               manifest.area_name + " (the county)")
+    against = {REST: "the rest of " + manifest.area_name,
+               SIMILAR: comparison.peers.basis if comparison.peers else ""}.get(
+        comparison.against, manifest.area_name + " (the county)")
     lines = [f"{manifest.title}: {cluster} cluster profile",
              f"Cluster: {cluster}, compared with {against} at {comparison.level_text} "
              "confidence",
@@ -109,9 +127,7 @@ def header_lines(bundle: Bundle, profile: pd.DataFrame, cluster: str,
     if bool(profile["synthetic"].any()):
         lines.append(f"† Data: {SYNTHETIC_LABEL}: these figures describe no real child or "
                      "school.")
-    lines += [f"Sources: {manifest.attribution}", f"Licence: {manifest.licence}",
-              suppression_note(bundle),
-              f"{comparison.column}: {comparison.method} \"-\" means no value."]
+    lines += [f"Sources: {manifest.attribution}", f"Licence: {manifest.licence}"]
     return lines
 
 
@@ -122,21 +138,26 @@ def _table(profile: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
 def export_profile_csv(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                        path: str | os.PathLike, period: str | None = None,
                        comparison: Comparison = DEFAULT) -> None:
-    """The header block, a blank line, then the table; UTF-8 with a BOM so Excel reads "£"."""
+    """The header block, a blank line, the table, a blank line and its notes; UTF-8 with a
+    BOM so Excel reads "£"."""
+    table = _table(profile, comparison)
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         for line in header_lines(bundle, profile, cluster, period, comparison):
             writer.writerow([line])
         writer.writerow([])
         writer.writerow(headings(comparison))
-        writer.writerows(_table(profile, comparison).itertuples(index=False, name=None))
+        writer.writerows(table.itertuples(index=False, name=None))
+        writer.writerow([])
+        for line in table_notes(bundle, table.to_numpy().ravel(), comparison):
+            writer.writerow([line])
 
 
 def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                         path: str | os.PathLike, period: str | None = None,
                         comparison: Comparison = DEFAULT) -> None:
     """One sheet: the header block, then the table with a frozen header row and filter, its
-    "Compared with county" cells filled with the significance colours."""
+    "Compared with county" cells filled with the significance colours, then its notes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -165,6 +186,9 @@ def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
         sig_cell.fill = PatternFill("solid", fgColor=colour.lstrip("#"))
         if needs_white_text(colour):
             sig_cell.font = Font(color="FFFFFF")
+    notes = table_notes(bundle, rows[list(COLUMNS)].to_numpy().ravel(), comparison)
+    for r, line in enumerate(notes, start=top + len(rows) + 2):
+        sheet.cell(r, 1, line).font = Font(size=10)
     widths = (20, 48, 14, 10, 10, 12, 10, 18, 10, 26, 26, 22, 22)
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(1, c).column_letter].width = width
@@ -237,4 +261,5 @@ def profile_clipboard(bundle: Bundle, profile: pd.DataFrame, cluster: str,
     header = header_lines(bundle, profile, cluster, period, comparison)
     fills = {comparison.column: [SIGNIFICANCE_COLOURS.get(s) for s in rows["significance"]]}
     table = rows[list(COLUMNS)].set_axis(list(headings(comparison)), axis=1)
-    return clipboard_table(table, caption=header[0], notes=tuple(header[1:]), fills=fills)
+    notes = (*table_notes(bundle, table.to_numpy().ravel(), comparison), *header[1:])
+    return clipboard_table(table, caption=header[0], notes=notes, fills=fills)

@@ -8,10 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from desktop import APP_NAME
-from desktop.core.format import MISSING
 from desktop.core.model import (
     BASIS_RESIDENCE,
-    SUPPRESSED,
     SYNTHETIC_LABEL,
     Bundle,
     Manifest,
@@ -121,17 +119,6 @@ def pooling_note(pool: int) -> str:
             "all it has. Earlier periods are pooled in the same way, without overlap. Trends "
             "are tested on the single periods. Pooled values are suppressed so that, read "
             "with the single-period figures, they reveal no hidden count.")
-
-
-def profile_table_intro(comparison: Comparison, pool: int = 1) -> str:
-    """What the profile table holds and what its verdicts and markers mean."""
-    when = f"its latest {pool} periods combined" if pool > 1 else "its latest period"
-    return (f"Each indicator in {when}, grouped by theme. {comparison.method} Verdicts read "
-            f"\"Better {comparison.level_text}\", \"Worse {comparison.level_text}\" and so on; "
-            "the range runs from the lowest to the highest cluster; the trend is the recent "
-            f"trend ({MISSING} where it cannot be calculated); † marks synthetic data; "
-            f"{SUPPRESSED} marks a value suppressed for small numbers; {MISSING} means no "
-            "value.")
 
 
 def source_notes(bundle: Bundle) -> list[str]:

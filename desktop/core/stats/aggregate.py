@@ -36,7 +36,14 @@ from desktop.core.stats.area_stats import (
 )
 from desktop.core.stats.estimates import Estimates
 from desktop.core.stats.linked import UNLINKED, HiddenParts
-from desktop.core.stats.meta import COUNTED, KINDS, WEIGHTED, IndicatorMeta, key_codes
+from desktop.core.stats.meta import (
+    COUNTED,
+    KINDS,
+    PROPORTION,
+    WEIGHTED,
+    IndicatorMeta,
+    key_codes,
+)
 from desktop.core.stats.table import Statistics
 from desktop.core.stats.trend import (
     METHOD_OF_TYPE,
@@ -221,10 +228,13 @@ class _Sums:
         co_run = np.flatnonzero(by_county["present"])
         n_agg = cl_run.size + co_run.size
         all_ind = np.concatenate([ind, run_ind[cl_run], run_ind[co_run]])
+        all_kind = meta.kind[all_ind]
         run_counted = COUNTED[meta.kind[run_ind]]
         counted = np.concatenate([run_counted[run], run_counted[cl_run], run_counted[co_run]])
         all_num = np.concatenate([num, by_slot["numerator"][cl_run, cl_pos],
                                   by_county["numerator"][co_run]])
+        all_den = np.concatenate([den, by_slot["denominator"][cl_run, cl_pos],
+                                  by_county["denominator"][co_run]])
         area_parts, area_forced = ((np.full(stop - start, UNLINKED), False)
                                    if rows.parts is None else
                                    (rows.parts[0][start:stop], rows.parts[1][start:stop]))
@@ -235,16 +245,24 @@ class _Sums:
                                  self.county_forced[run_ip[co_run]]])
         hidden = (suppression.primary_mask(all_num, meta.threshold[all_ind], counted)
                   | (linked.must_hide(parts, forced) & counted))
-        # a cell its shown parts give away protects nothing: it takes no part in the search
-        hideable = linked.may_hide(parts) | hidden
-        hidden = suppression.secondary_mask(
-            hidden, all_num,
-            np.concatenate([member, np.ones(n_agg, bool)]) & counted & hideable,
+        if meta.complement.any():
+            hidden |= suppression.complement_mask(
+                all_num, all_den, meta.threshold[all_ind],
+                (all_kind == PROPORTION) & meta.complement[all_ind])
+        # a proportion's count is at most its denominator, which stays shown
+        protection = suppression.Protection(all_den, all_ind, meta.threshold,
+                                            meta.kind == PROPORTION)
+        hidden = suppression.protect_hierarchy(
+            hidden, all_num, np.concatenate([member, np.ones(n_agg, bool)]) & counted,
+            protection,
             child_group=np.concatenate([equation + slot, cl_run * n_slots + n_cl,
                                         np.full(co_run.size, -1)]),
             parent_group=np.concatenate([np.full(stop - start, -1), cl_run * n_slots + cl_pos,
                                          co_run * n_slots + n_cl]),
-            n_groups=n_runs * n_slots)
+            n_groups=n_runs * n_slots,
+            # a cell its shown parts give away protects nothing when hidden, but stays in
+            # its sums as a known number
+            hideable=linked.may_hide(parts) | hidden)
         self.area_hidden[start:stop] = hidden[:stop - start]
         self.slot_hidden[run_ip[cl_run], cl_pos] = hidden[stop - start:stop - start + cl_run.size]
         self.county_hidden[run_ip[co_run]] = hidden[stop - start + cl_run.size:]

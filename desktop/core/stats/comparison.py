@@ -5,7 +5,9 @@ result "Better 95%", "Worse 99.8%", "Similar" or "Not compared"; the same words 
 every legend and table, so a reader always sees which level decided. Beyond Fingertips, a
 cluster may be compared against the rest of the county (the county without the cluster) by a
 two-sample method (stats.two_sample), since a large cluster is part of the county it would
-otherwise be compared with. Small areas are always compared with the county.
+otherwise be compared with; or against its most similar clusters (stats.neighbours), whose
+pooled value is then the benchmark (stats.peer_benchmark), to compare like with like. Small
+areas are always compared with the county.
 """
 
 from __future__ import annotations
@@ -15,10 +17,25 @@ from dataclasses import dataclass
 from desktop.core.model import Significance
 
 LEVELS = (95.0, 99.8)  # the confidence levels offered, in per cent
-COUNTY, REST = "county", "rest"  # what a cluster is compared against
-AGAINST = (COUNTY, REST)
-AGAINST_WORDS = {COUNTY: "the county", REST: "the rest of the county"}
-AGAINST_CHOICES = {"county": COUNTY, "rest-of-county": REST}  # command-line spellings
+COUNTY, REST, SIMILAR = "county", "rest", "similar"  # what a cluster is compared against
+AGAINST = (COUNTY, REST, SIMILAR)
+AGAINST_WORDS = {COUNTY: "the county", REST: "the rest of the county",
+                 SIMILAR: "its similar clusters"}
+AGAINST_CHOICES = {"county": COUNTY, "rest-of-county": REST,  # command-line spellings
+                   "similar-clusters": SIMILAR}
+COLUMNS = {COUNTY: "Compared with county", REST: "Compared with rest of county",
+           SIMILAR: "Compared with similar clusters"}
+
+
+@dataclass(frozen=True)
+class Peers:
+    """Each cluster's similar clusters, the benchmark of the SIMILAR comparison: `groups[i]`
+    names the peers of `clusters[i]` (empty when it has none); `basis` says how they were
+    chosen ("the 5 most similar clusters by ...")."""
+
+    clusters: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+    basis: str
 _JUDGED = {Significance.BETTER, Significance.WORSE, Significance.HIGHER, Significance.LOWER}
 
 
@@ -37,17 +54,21 @@ def parse_level(text: str | float) -> float:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A confidence level (95 or 99.8) and a benchmark (COUNTY or REST); hashable, so the
-    statistics keep one set of verdicts per comparison."""
+    """A confidence level (95 or 99.8) and a benchmark (COUNTY, REST, or SIMILAR with the
+    `peers` of every cluster); hashable, so the statistics keep one set of verdicts per
+    comparison."""
 
     level: float = 95.0
     against: str = COUNTY
+    peers: Peers | None = None
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}, not {self.level!r}")
         if self.against not in AGAINST:
             raise ValueError(f"against must be one of {AGAINST}, not {self.against!r}")
+        if (self.against == SIMILAR) != (self.peers is not None):
+            raise ValueError("peers are given with, and only with, against=SIMILAR")
 
     @property
     def fraction(self) -> float:
@@ -97,9 +118,9 @@ class Comparison:
 
     @property
     def column(self) -> str:
-        """A table heading: "Compared with county" or "Compared with rest of county"."""
-        return {COUNTY: "Compared with county", REST: "Compared with rest of county"}[
-            self.against]
+        """A table heading: "Compared with county", "... rest of county" or "... similar
+        clusters"."""
+        return COLUMNS[self.against]
 
     @property
     def against_column(self) -> str:
@@ -117,6 +138,13 @@ class Comparison:
         if self.against == COUNTY:
             return (f"A cluster is significantly higher or lower than the county when the county "
                     f"value lies outside the cluster's {self.level_text} confidence interval.")
+        if self.against == SIMILAR:
+            return (f"A cluster is compared with {self.peers.basis}: significantly higher or "
+                    "lower when their pooled value (their counts and denominators summed, or "
+                    "their age bands for standardised rates) lies outside the cluster's "
+                    f"{self.level_text} confidence interval. A cluster is not compared when a "
+                    "similar cluster's value is suppressed or missing. Small areas are still "
+                    "compared with the county.")
         return (f"A cluster is compared with the rest of the county (the county without the "
                 f"cluster) by a two-sample test at {self.level_text} confidence: Newcombe's "
                 "interval for a difference of proportions, the exact conditional test for a "

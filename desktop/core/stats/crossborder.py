@@ -1,47 +1,90 @@
 """Cross-border pupils: where the pupils of a cluster's schools live, and where the children
 living in a cluster go to school, from the bundle's flows table.
 
-The flows of one period form a matrix: school cluster by home cluster (plus "Outside the
-county"), with row totals (pupils at a cluster's schools), column totals (children living in a
-cluster who attend a school in the county) and a grand total. A cluster's inflow table is its
-row, its outflow table its column. Small counts are suppressed over the whole matrix at once, so
-a cell hidden in one cluster's table can never be recovered from another cluster's table or from
-a total: primary suppression of 1..threshold, then secondary suppression over the row and the
-column equations in turn until neither has an equation with exactly one hidden member.
+The flows of one period form a matrix: school cluster by home cluster (plus "In no cluster" and
+"Outside the county"), with row totals (pupils at a cluster's schools), column totals (children
+living in a cluster who attend a school in the county) and a grand total. A cluster's inflow
+table is its row, its outflow table its column; every table lists every place, so a row left
+out never says "none". Suppression covers the whole matrix and every printed share at once
+(desktop.core.stats.flow_disclosure), so nothing hidden in one cluster's table can be worked
+out from another's, from a share or from a sentence. Matrices are kept per open bundle, so
+switching clusters does not suppress again.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
+from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.certify import cycle_moves
+from desktop.core.disclosure.publication import Publication
 from desktop.core.errors import AtlasError
 from desktop.core.format import format_value
 from desktop.core.model import OUTSIDE, Bundle, ValueType
-from desktop.core.stats import suppression
+from desktop.core.stats.flow_disclosure import (
+    NO_CLUSTER_LABEL,
+    OUTSIDE_LABEL,
+    CountyShares,
+    FlowLayout,
+    flow_publication,
+    suppress_flows,
+)
 
-OUTSIDE_LABEL = "Outside the county"
-NO_CLUSTER_LABEL = "In no cluster"
-TABLE_COLUMNS = ("place", "pupils", "share", "suppressed")
+TABLE_COLUMNS = ("place", "pupils", "share", "suppressed", "share_suppressed")
+_MATRICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # bundle -> {period: ...}
 
 
 @dataclass(frozen=True, eq=False)
 class FlowMatrix:
-    """Pupils of one period by school cluster (rows) and home place (columns), with margins.
+    """Pupils of one period by school cluster (rows) and home place (columns), with what is
+    hidden: `hidden_numbers` in the layout's order (cells, row totals, the home clusters'
+    column totals, the grand total) and which county shares may be printed."""
 
-    hidden marks suppressed cells; row_hidden, col_hidden and total_hidden the margins.
-    """
-
-    period: str
-    schools: tuple[str, ...]
-    homes: tuple[str, ...]  # the clusters, then NO_CLUSTER_LABEL if used, then OUTSIDE_LABEL
+    layout: FlowLayout
     pupils: np.ndarray  # (len(schools), len(homes))
-    hidden: np.ndarray
-    row_hidden: np.ndarray
-    col_hidden: np.ndarray
-    total_hidden: bool
+    hidden_numbers: np.ndarray
+    shares: CountyShares
+    threshold: int
+
+    @property
+    def period(self) -> str:
+        return self.layout.period
+
+    @property
+    def schools(self) -> tuple[str, ...]:
+        return self.layout.schools
+
+    @property
+    def homes(self) -> tuple[str, ...]:
+        """The clusters, then NO_CLUSTER_LABEL if used, then OUTSIDE_LABEL."""
+        return self.layout.homes
+
+    @property
+    def hidden(self) -> np.ndarray:
+        n, m = self.pupils.shape
+        return self.hidden_numbers[:n * m].reshape(n, m)
+
+    @property
+    def row_hidden(self) -> np.ndarray:
+        n, m = self.pupils.shape
+        return self.hidden_numbers[n * m:n * m + n]
+
+    @property
+    def col_hidden(self) -> np.ndarray:
+        """Per home place; the columns with no printed total (outside the county, in no
+        cluster) read False."""
+        n, m = self.pupils.shape
+        return np.concatenate([self.hidden_numbers[n * m + n:n * m + 2 * n],
+                               np.zeros(m - n, dtype=bool)])
+
+    @property
+    def total_hidden(self) -> bool:
+        return bool(self.hidden_numbers[-1])
 
     @property
     def row_totals(self) -> np.ndarray:
@@ -50,6 +93,21 @@ class FlowMatrix:
     @property
     def col_totals(self) -> np.ndarray:
         return self.pupils.sum(axis=0)
+
+    def publication(self) -> Publication:
+        """Everything this period's tables and sentences print, for the audit."""
+        return flow_publication(self.layout, self.pupils, self.hidden_numbers, self.threshold,
+                                self.shares)
+
+    def moves(self) -> sparse.csr_matrix:
+        """Other tables that print the same, to spare the audit's solver (cycles of hidden
+        cells)."""
+        return cycle_moves(self.publication())
+
+
+def audit_publication(matrix: FlowMatrix) -> Audit:
+    """The attacker's ranges of the hidden numbers of one period's tables and sentences."""
+    return audit(matrix.publication(), moves=matrix.moves())
 
 
 def flow_periods(bundle: Bundle) -> tuple[str, ...]:
@@ -87,6 +145,19 @@ def home_places(bundle: Bundle) -> pd.Series:
 def flow_matrix(bundle: Bundle, period: str | None = None) -> FlowMatrix:
     """The suppressed flow matrix of one period (the latest by default)."""
     period = _period(bundle, period)
+    kept = _MATRICES.setdefault(bundle, {})
+    if period not in kept:
+        kept[period] = _flow_matrix(bundle, period)
+    return kept[period]
+
+
+def flow_matrices(bundle: Bundle) -> dict[str, FlowMatrix]:
+    """Every period's suppressed matrix (none without flows): a bundle opening computes them
+    once, off the window's thread."""
+    return {period: flow_matrix(bundle, period) for period in flow_periods(bundle)}
+
+
+def _flow_matrix(bundle: Bundle, period: str) -> FlowMatrix:
     flows = bundle.flows
     rows = flows["period"].astype(str) == period
     place = home_places(bundle)[rows]
@@ -101,55 +172,26 @@ def flow_matrix(bundle: Bundle, period: str | None = None) -> FlowMatrix:
     ok = (i >= 0) & ~np.isnan(pupils_col)
     matrix = np.zeros((len(schools), len(homes)))
     np.add.at(matrix, (i[ok], j[ok]), pupils_col[ok])
-    cells, rows_h, cols_h, total_h = _suppress(matrix, bundle.manifest.disclosure_threshold)
-    return FlowMatrix(period, schools, tuple(homes), matrix, cells, rows_h, cols_h, total_h)
-
-
-def _suppress(matrix: np.ndarray, threshold: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Primary and secondary suppression of a two-way table with its margins.
-
-    Values are laid out as cells, row totals, column totals, grand total. The row pass sums
-    cells into row totals and row totals into the grand total; the column pass does the same
-    by columns. Each pass only hides more, so alternating them reaches a fixed point where no
-    equation of either kind has exactly one hidden member.
-    """
-    n_r, n_c = matrix.shape
-    values = np.concatenate([matrix.ravel(), matrix.sum(axis=1), matrix.sum(axis=0),
-                             [matrix.sum()]])
-    n_cells = n_r * n_c
-    r_idx, c_idx = np.divmod(np.arange(n_cells), n_c)
-    none = np.full(n_c, -1)
-    # row pass: equations 0..n_r-1 are rows, n_r is the grand total over row totals
-    row_child = np.concatenate([r_idx, np.full(n_r, n_r), none, [-1]])
-    row_parent = np.concatenate([np.full(n_cells, -1), np.arange(n_r), none, [n_r]])
-    col_child = np.concatenate([c_idx, np.full(n_r, -1), np.full(n_c, n_c), [-1]])
-    col_parent = np.concatenate([np.full(n_cells + n_r, -1), np.arange(n_c), [n_c]])
-    member = np.ones(values.size, dtype=bool)
-    hidden = suppression.primary_mask(values, threshold)
-    while True:
-        before = hidden.copy()
-        hidden = suppression.secondary_mask(hidden, values, member, row_child, row_parent,
-                                            n_r + 1)
-        hidden = suppression.secondary_mask(hidden, values, member, col_child, col_parent,
-                                            n_c + 1)
-        if np.array_equal(before, hidden):
-            break
-    cells = hidden[:n_cells].reshape(n_r, n_c)
-    return (cells, hidden[n_cells:n_cells + n_r], hidden[n_cells + n_r:-1], bool(hidden[-1]))
+    layout = FlowLayout(period, schools, tuple(homes), len(homes) - 1)
+    threshold = bundle.manifest.disclosure_threshold
+    hidden, shares, _ = suppress_flows(layout, matrix, threshold)
+    return FlowMatrix(layout, matrix, hidden, shares, threshold)
 
 
 def _table(places: tuple[str, ...], pupils: np.ndarray, hidden: np.ndarray, total: float,
            total_hidden: bool) -> pd.DataFrame:
-    """Rows in the given order, then a "Total" row; share is percent of the total."""
+    """Every place in the given order, then a "Total" row; share is percent of the total, and
+    is hidden with its count or with the total (a share of a hidden total would give the
+    total away)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         share = pupils / total * 100.0 if total > 0 else np.full(pupils.shape, np.nan)
     frame = pd.DataFrame({"place": [*places, "Total"],
                           "pupils": np.append(pupils, total),
                           "share": np.append(share, 100.0 if total > 0 else np.nan),
                           "suppressed": np.append(hidden, total_hidden)})
-    # a hidden count hides its share too; a total row may stay visible
-    frame.loc[frame["suppressed"], ["pupils", "share"]] = np.nan
+    frame["share_suppressed"] = frame["suppressed"] | total_hidden
+    frame.loc[frame["suppressed"], "pupils"] = np.nan
+    frame.loc[frame["share_suppressed"], "share"] = np.nan
     return frame
 
 
@@ -169,48 +211,58 @@ def outflow(matrix: FlowMatrix, cluster: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class CountySummary:
-    """Shares (percent) for the whole county in one period."""
+    """Shares (percent) for the whole county in one period, and which of them may be printed
+    (the grand total only when it is not suppressed, each share only when the audit allows)."""
 
     period: str
     pupils: float  # pupils at the county's schools
     living_outside: float  # share of them who live outside the county
     resident: float  # pupils who live in a county cluster
     crossing: float  # share of those who attend a school in another cluster
+    shown: tuple[bool, bool, bool] = (True, True, True)  # pupils, living_outside, crossing
 
     def sentence(self) -> str:
-        return (f"In {self.period}, {self.living_outside:.1f}% of the {self.pupils:,.0f} pupils "
-                f"at the county's schools lived outside the county, and "
-                f"{self.crossing:.1f}% of the pupils living in a cluster attended a school in "
-                f"another cluster.")
+        pupils_shown, outside_shown, crossing_shown = self.shown
+        pupils = f"the {self.pupils:,.0f} pupils" if pupils_shown else "the pupils"
+        parts = []
+        if outside_shown:
+            parts.append(f"{self.living_outside:.1f}% of {pupils} at the county's schools "
+                         "lived outside the county")
+        elif pupils_shown:
+            parts.append(f"the county's schools had {self.pupils:,.0f} pupils")
+        if crossing_shown:
+            parts.append(f"{self.crossing:.1f}% of the pupils living in a cluster attended a "
+                         "school in another cluster")
+        return f"In {self.period}, " + " and ".join(parts) + "." if parts else ""
 
 
 def county_summary(matrix: FlowMatrix) -> CountySummary:
-    """Share living outside the county and share crossing cluster borders. Both come from
-    large totals, so they are shown even where single cells are suppressed."""
+    """Share living outside the county and share crossing cluster borders, with what may be
+    printed of them."""
     total = float(matrix.pupils.sum())
     outside = float(matrix.pupils[:, matrix.homes.index(OUTSIDE_LABEL)].sum())
     n = len(matrix.schools)
     resident_block = matrix.pupils[:, :n]
     resident = float(resident_block.sum())
     crossing = resident - float(np.trace(resident_block))
+    shown = (not matrix.total_hidden, matrix.shares.living_outside and total > 0,
+             matrix.shares.crossing and resident > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return CountySummary(matrix.period, total,
                              100.0 * outside / total if total else float("nan"),
-                             resident, 100.0 * crossing / resident if resident else float("nan"))
+                             resident, 100.0 * crossing / resident if resident else float("nan"),
+                             shown)
 
 
-def formatted(table: pd.DataFrame, place_title: str, keep_zero: bool = False) -> pd.DataFrame:
-    """An inflow or outflow table as text for screen and Word: suppressed cells as "*" (through
-    format_value), places with no pupils left out unless keep_zero."""
-    keep = table["suppressed"] | (table["pupils"] > 0) | (table["place"] == "Total")
-    if not keep_zero:
-        table = table[keep]
+def formatted(table: pd.DataFrame, place_title: str) -> pd.DataFrame:
+    """An inflow or outflow table as text for screen and Word: every place, suppressed counts
+    and shares as the suppression marker (through format_value)."""
     return pd.DataFrame({
         place_title: table["place"].astype(str).to_numpy(),
         "Pupils": [format_value(v, ValueType.COUNT, suppressed=s)
                    for v, s in zip(table["pupils"], table["suppressed"])],
         "Share": [format_value(v, ValueType.PROPORTION, "%", suppressed=s)
-                  for v, s in zip(table["share"], table["suppressed"])]})
+                  for v, s in zip(table["share"], table["share_suppressed"])]})
 
 
 def cluster_sentence(matrix: FlowMatrix, cluster: str) -> str:

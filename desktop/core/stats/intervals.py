@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as _sp
 
 from desktop.core.model import Polarity, Significance, ValueType
 
@@ -28,6 +27,7 @@ def as_fraction(confidence: float) -> float:
 
 def z_value(confidence: float) -> float:
     """Two-sided normal quantile, qnorm(confidence + (1 - confidence) / 2) as in PHE's code."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     level = as_fraction(confidence)
     return float(_sp.norm.ppf(level + (1.0 - level) / 2.0))
 
@@ -70,6 +70,7 @@ def exact_poisson_ci(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatA
 
     Quantiles are computed once per distinct count: they are slow and counts repeat a lot.
     """
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     x = _floats(count)
     alpha = 1.0 - as_fraction(confidence)
     lower, upper = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
@@ -96,6 +97,7 @@ def mean_ci_from_summary(value_sum: ArrayLike, value_count: ArrayLike, stdev: Ar
                          confidence: float = 0.95
                          ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Mean and Student's t interval from per-group sums, counts and standard deviations."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     total, n, sd = np.broadcast_arrays(_floats(value_sum), _floats(value_count), _floats(stdev))
     level = as_fraction(confidence)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):

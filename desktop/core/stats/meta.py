@@ -1,7 +1,7 @@
 """Indicator metadata as arrays, and integer codes of the values table's key columns.
 
 The statistics are computed vectorised over every indicator and period at once, so each
-indicator's value type, multiplier, polarity and disclosure threshold is kept here as an array
+indicator's value type, multiplier, polarity and disclosure rules are kept here as arrays
 indexed by indicator position, with the order of every indicator's periods. Shared by the
 aggregation (stats.aggregate), the lazily computed area rows (stats.area_stats) and the
 statistics table (stats.table); it depends on the data model only.
@@ -39,6 +39,7 @@ class IndicatorMeta:
         self.polarity_code = np.array([list(Polarity).index(Polarity(i.polarity))
                                        for i in indicators], dtype=np.int8)
         self.threshold = np.array([manifest.threshold_for(i) for i in indicators], dtype=float)
+        self.complement = np.array([i.disclosure_complement for i in indicators], dtype=bool)
         declared = pd.Index(list(dict.fromkeys(p for i in indicators for p in i.periods)))
         codes, position = key_codes(bundle.values["period"], declared)
         stray = np.flatnonzero(position[:-1] < 0)  # codes of periods no indicator declares

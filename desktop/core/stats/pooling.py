@@ -33,10 +33,14 @@ from desktop.core.model import Bundle, ValueType
 from desktop.core.stats import linked
 from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.stats.linked import HiddenParts
-from desktop.core.tasks import ScaledTask, Task
+from desktop.core.tasks import Task
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)  # what suppression hides
 MAX_POOL = 5  # periods pooled at most: the trend window; beyond it a "period" says little
+# The one pooling the product publishes (window and exports). Each pooling is protected together
+# with the single periods, but two poolings are not protected against each other: a window of 3
+# minus the window of 2 ending with it is one period alone, so a hidden count would show.
+PUBLISHED_POOL = 3
 Windows = Mapping[str, Mapping[str, tuple[str, ...]]]  # indicator -> pooled label -> periods
 
 
@@ -224,7 +228,7 @@ def pool_periods(bundle: Bundle, statistics: Statistics, n: int,
     windows = {ind.id: period_windows(statistics.periods(ind.id), n)
                for ind in bundle.manifest.indicators}
     values, parts, rows_of = _pooled_values(bundle, statistics, windows,
-                                            ScaledTask(task, 0.0, 0.4))
+                                            task.part(0.0, 0.4))
     manifest = dataclasses.replace(bundle.manifest, indicators=tuple(
         dataclasses.replace(ind, periods=tuple(windows[ind.id]))
         for ind in bundle.manifest.indicators))
@@ -234,11 +238,11 @@ def pool_periods(bundle: Bundle, statistics: Statistics, n: int,
     pending = [(ind.id, label, periods) for ind in bundle.manifest.indicators
                if ind.value_type in COUNTED for label, periods in windows[ind.id].items()
                if len(periods) > 1]
-    steps = ScaledTask(task, 0.4, 1.0)
+    steps = task.part(0.4, 1.0)
     while True:
         pooled = compute_statistics(pooled_bundle, steps, parts=links.hidden_parts(),
                                     trends=statistics.trends)
-        steps = ScaledTask(task, 0.95, 1.0)  # rounds after the first are short and rare
+        steps = task.part(0.95, 1.0)  # rounds after the first are short and rare
         pending = [w for w in pending if links.protect(statistics, pooled, *w)]
         if not pending:
             return Pooled(n, pooled_bundle, pooled, windows)
@@ -264,5 +268,5 @@ def published_tables(bundle: Bundle, statistics: Statistics, n: int,
     return PublishedTables(statistics.table, pooled.statistics.table, pooled.windows_frame())
 
 
-__all__ = ["MAX_POOL", "Pooled", "PublishedTables", "period_windows", "pool_inputs",
+__all__ = ["MAX_POOL", "PUBLISHED_POOL", "Pooled", "PublishedTables", "period_windows", "pool_inputs",
            "pool_periods", "pooled_label", "published_tables"]

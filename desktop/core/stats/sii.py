@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats as _sp
 
 NORMAL, RATE, PROPORTION = 0, 1, 2  # phe_sii's value_type
 REPETITIONS = 100_000
@@ -73,6 +72,7 @@ def phe_sii(population, value, value_type: int = NORMAL, se=None, lower=None, up
     `upper` 95% limits (on the value's own scale; they are transformed with the value).
     `value` is a proportion of 1 for PROPORTION. Confidence as fractions or percentages.
     """
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     population = np.asarray(population, float)
     if not MIN_QUANTILES <= population.size <= MAX_QUANTILES:
         raise ValueError(f"phe_sii needs {MIN_QUANTILES} to {MAX_QUANTILES} quantiles")

@@ -110,6 +110,21 @@ class AgeBands:
         return (rows, self._standardise(kinds, ips, own["x"], own["n"]),
                 self._standardise(kinds, ips, rest["x"], rest["n"]))
 
+    def pooled_values(self, codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        """The value of groups of clusters pooled band by band, for indicator-period `codes`:
+        group i of each code sums the clusters j with matrix[i, j] (clusters x clusters);
+        one row per code, one column per group."""
+        ips = np.array([self.compact[int(c)] for c in codes], dtype=np.int64)
+        n_cl = matrix.shape[1]
+        pooled = {c: np.einsum("ij,kjb->kib", matrix, self.sums[c][ips, :n_cl])
+                  for c in ("x", "n")}
+        kinds = self.meta.kind[np.asarray(codes) // len(self.meta.all_periods)]
+        shape = (ips.size * matrix.shape[0], -1)
+        out = self._standardise(np.repeat(kinds, matrix.shape[0]),
+                                np.repeat(ips, matrix.shape[0]),
+                                pooled["x"].reshape(shape), pooled["n"].reshape(shape))
+        return out["value"].reshape(ips.size, matrix.shape[0])
+
     def areas(self, ip: int) -> dict[str, np.ndarray]:
         """VALUE_COLUMNS of every area (by position in the bundle) for one indicator-period;
         NaN for areas without bands."""

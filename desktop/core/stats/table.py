@@ -16,8 +16,9 @@ import pandas as pd
 
 from desktop.core.model import COUNTY, Trend
 from desktop.core.stats.area_stats import FLOATS, LEVELS, NOT_COMPARED, VIEW_COLUMNS, AreaRows
-from desktop.core.stats.comparison import DEFAULT, Comparison
+from desktop.core.stats.comparison import DEFAULT, Comparison, Peers
 from desktop.core.stats.intervals import SIGNIFICANCE_ORDER
+from desktop.core.stats.peer_benchmark import peer_benchmarks
 from desktop.core.stats.trend import TrendResult
 from desktop.core.stats.verdicts import cluster_verdicts
 
@@ -60,7 +61,8 @@ class Statistics:
         if comparison not in verdicts:
             verdicts[comparison] = cluster_verdicts(
                 comparison, self._arrays, self._index["keys"], self._index["inputs"],
-                self._index["spread"], self._index["meta"])
+                self._index["spread"], self._index["meta"], self._index["clusters"],
+                self._areas.estimates.bands)
         other = copy.copy(self)
         other.comparison = comparison
         other._arrays = {**self._arrays, "significance": verdicts[comparison]}
@@ -90,7 +92,8 @@ class Statistics:
                  "periods": meta.periods, "codes": codes, "meta": meta,
                  "area_slices": {(meta.ids[ip // n_per], meta.all_periods[ip % n_per]): sl
                                  for ip, sl in areas.bounds.items()},
-                 "keys": {"ind": ind, "ip": ind.astype(np.int64) * n_per + per, "level": level},
+                 "keys": {"ind": ind, "ip": ind.astype(np.int64) * n_per + per, "level": level,
+                          "pos": pos},
                  "inputs": inputs, "spread": areas.estimates.kind,
                  "verdicts": {DEFAULT: cols["significance"]}}
         code_of = codes.get_indexer([*clusters, COUNTY])
@@ -145,15 +148,23 @@ class Statistics:
         return self._trend_of.get((indicator_id, code), TrendResult(Trend.CANNOT))
 
     @staticmethod
-    def _view(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
-              index: pd.Index) -> pd.DataFrame:
-        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
-        out = {c: np.full(len(index), np.nan) for c in FLOATS}
-        out["suppressed"] = np.zeros(len(index), bool)
-        out["significance"] = np.full(len(index), NOT_COMPARED, np.int8)
+    def _columns(rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
+                 n: int) -> dict[str, np.ndarray]:
+        """VIEW_COLUMNS of `n` rows (significance as codes into SIGNIFICANCE_ORDER), filled
+        from (arrays, slice, target positions) triples."""
+        out = {c: np.full(n, np.nan) for c in FLOATS}
+        out["suppressed"] = np.zeros(n, bool)
+        out["significance"] = np.full(n, NOT_COMPARED, np.int8)
         for arrays, sl, target in rows:
             for c in VIEW_COLUMNS:
                 out[c][target] = arrays[c][sl]
+        return out
+
+    @classmethod
+    def _view(cls, rows: list[tuple[dict[str, np.ndarray], slice, np.ndarray]],
+              index: pd.Index) -> pd.DataFrame:
+        """VIEW_COLUMNS for `index`, filled from (arrays, slice, target positions) triples."""
+        out = cls._columns(rows, len(index))
         out["significance"] = pd.Categorical.from_codes(out["significance"], SIGNIFICANCE_ORDER)
         return pd.DataFrame(out, index=index)
 
@@ -214,10 +225,39 @@ class Statistics:
 
     def cluster_values(self, indicator_id: str, period: str) -> pd.DataFrame:
         """Every cluster in display order, then a final COUNTY row."""
-        rows = [(self._arrays, sl, self._index["pos"][sl]) for sl in
+        return self._view(self._cluster_rows(indicator_id, period),
+                          pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
+
+    def cluster_columns(self, indicator_id: str, period: str) -> dict[str, np.ndarray]:
+        """`cluster_values` as numpy columns in the same row order (`cluster_names`, then
+        the county), significance as codes into intervals.SIGNIFICANCE_ORDER: for code that
+        reads hundreds of indicators, where building each frame would cost more than the
+        reading."""
+        return self._columns(self._cluster_rows(indicator_id, period),
+                             len(self._index["clusters"]) + 1)
+
+    @property
+    def cluster_names(self) -> list[str]:
+        """The clusters in display order: the rows of `cluster_values` before the county."""
+        return list(self._index["clusters"])
+
+    def _cluster_rows(self, indicator_id: str, period: str) -> list:
+        return [(self._arrays, sl, self._index["pos"][sl]) for sl in
                 (self._slice(indicator_id, period, lv) for lv in ("cluster", "county"))
                 if sl is not None]
-        return self._view(rows, pd.Index([*self._index["clusters"], COUNTY], name="cluster"))
+
+    def peer_values(self, indicator_id: str, period: str, peers: Peers) -> pd.Series:
+        """Each cluster's similar clusters pooled (stats.peer_benchmark), in display order:
+        the benchmark of the comparison against similar clusters."""
+        sl = self._slice(indicator_id, period, "cluster")
+        out = pd.Series(np.nan, index=self._index["clusters"], name="similar")
+        if sl is not None:
+            rows = np.arange(sl.start, sl.stop)
+            values = peer_benchmarks(peers, rows, self._arrays, self._index["keys"],
+                                     self._index["inputs"], self._index["meta"],
+                                     self._index["clusters"], self._areas.estimates.bands)
+            out.iloc[self._index["pos"][sl]] = values
+        return out
 
     def series(self, indicator_id: str, code: str, level: str) -> pd.DataFrame:
         """One area, cluster or the county (code COUNTY) over the indicator's periods."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as _sp
 
 from desktop.core.stats.intervals import as_fraction, wilson_ci, z_value
 
@@ -54,6 +53,7 @@ def rate_ratio_exact(x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike,
                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact conditional (Clopper-Pearson) interval for (x1/n1) / (x2/n2), x Poisson counts
     and n their person-time, populations or expected counts."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     x1, n1, x2, n2 = _floats(x1, n1, x2, n2)
     alpha = 1.0 - as_fraction(confidence)
     total = x1 + x2
@@ -85,6 +85,7 @@ def welch_direction(mean1: ArrayLike, variance1: ArrayLike, n1: ArrayLike, mean2
                     variance2: ArrayLike, n2: ArrayLike, confidence: float = 0.95
                     ) -> np.ndarray:
     """+1 / -1 / 0 / NaN from Welch's two-sided t-test at `confidence`."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
     t, df = welch_t(mean1, variance1, n1, mean2, variance2, n2)
     level = as_fraction(confidence)
     with np.errstate(invalid="ignore"):

@@ -4,8 +4,10 @@
 Against the county, the county value is compared with the cluster's interval at the chosen
 level, as Fingertips does. Against the rest of the county, the cluster and the county less the
 cluster are compared as two independent samples (stats.two_sample), the method chosen by the
-value type. Counts, suppressed clusters and clusters of a suppressed county are not compared.
-Computed from the aggregate rows held by Statistics, once per comparison and then kept.
+value type. Against similar clusters, the pooled value of each cluster's similar clusters
+(stats.peer_benchmark) is compared with the cluster's interval, as the county is. Counts,
+suppressed clusters and clusters of a suppressed county are not compared. Computed from the
+aggregate rows held by Statistics, once per comparison and then kept.
 """
 
 from __future__ import annotations
@@ -13,28 +15,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 
 from desktop.core.stats import two_sample
 from desktop.core.stats.area_stats import NOT_COMPARED, significance
-from desktop.core.stats.comparison import COUNTY, Comparison
+from desktop.core.stats.comparison import COUNTY, SIMILAR, Comparison
 from desktop.core.stats.intervals import significance_codes
 from desktop.core.stats.means import SD, SE
 from desktop.core.stats.meta import DSR, ISR, PROPORTION, RATE, IndicatorMeta
+from desktop.core.stats.peer_benchmark import peer_benchmarks
+from desktop.core.stats.standardised import AgeBands
 
 CLUSTER_LEVEL, COUNTY_LEVEL = 1, 2  # Statistics' level codes of aggregate rows
 
 
 def cluster_verdicts(comparison: Comparison, cols: Mapping[str, np.ndarray],
                      keys: Mapping[str, np.ndarray], inputs: Mapping[str, np.ndarray],
-                     spread_kind: np.ndarray, meta: IndicatorMeta) -> np.ndarray:
+                     spread_kind: np.ndarray, meta: IndicatorMeta,
+                     clusters: pd.Index | None = None, bands: AgeBands | None = None
+                     ) -> np.ndarray:
     """Significance codes of the aggregate rows (clusters and the county) for `comparison`.
 
     cols: the rows' statistics (suppressed rows blanked) with "suppressed"; keys: "ind",
-    "ip" and "level" per row; inputs: the two-sample inputs of stats.estimates; spread_kind:
-    stats.means kind per indicator.
+    "ip", "level" and "pos" per row; inputs: the two-sample inputs of stats.estimates;
+    spread_kind: stats.means kind per indicator; clusters (display order) and the age bands:
+    what the similar clusters' pool needs.
     """
     ind, ip, level = keys["ind"], keys["ip"], keys["level"]
     hidden = np.asarray(cols["suppressed"], bool)
+    if comparison.against == SIMILAR:
+        rows = np.arange(ind.size)
+        benchmark = peer_benchmarks(comparison.peers, rows, cols, keys, inputs, meta,
+                                    clusters, bands)
+        return significance(cols, hidden, ind, rows, level == CLUSTER_LEVEL, benchmark, meta,
+                            comparison.limits)
     county = level == COUNTY_LEVEL
     county_row = np.full(int(ip.max(initial=-1)) + 1, -1)
     county_row[ip[county]] = np.flatnonzero(county)

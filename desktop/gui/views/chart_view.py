@@ -1,9 +1,12 @@
-"""ChartView: one indicator as bars across clusters, a trend or a distribution, or as a table.
+"""ChartView: one indicator as bars across clusters, a trend, a distribution, a funnel plot, by
+deprivation decile, against a second indicator or among similar clusters, or as a table.
 
 The view keeps one Figure on one canvas (never pyplot) and redraws only the chart on show,
 through the same core functions the exports use. "Show as table" swaps the canvas for a table
-of the same numbers (the product's table alternative to every chart). Clicking a bar emits
-`cluster_clicked` with the cluster's name.
+of the same numbers (the product's table alternative to every chart). Clicking a bar, or a
+cluster's dot on the funnel or the scatter, emits `cluster_clicked` with the cluster's name;
+the scatter names the point under the mouse. The options of the scatter and the similar
+clusters sit in a row under the tabs (chart_options), shown with their chart.
 
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
@@ -20,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,35 +31,45 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QScrollArea,
     QStackedWidget,
     QTabBar,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
-from desktop.core.charts.bars import VALUE_LABEL, height_for_names
+from desktop.core.charts.bars import height_for_names
 from desktop.core.charts.describe import chart_description
+from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
+    CHART_TIPS,
     CHART_TITLES,
     CHARTS,
     chart_figure,
     chart_inputs,
     chart_table,
+    chart_table_notes,
     draw_chart,
 )
-from desktop.core.model import SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import MAP_CLUSTERS, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
+from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
+from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
+from desktop.gui.views.chart_options import ChartOptionsBar
+from desktop.gui.views.chart_screen import compact_notes, label_width, layout_texts, steady_title
 from desktop.gui.views.focus_frame import FocusFrame
 
-KINDS = tuple(CHARTS)  # "bars", "trend", "distribution"
+KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
+CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
+NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
-SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
@@ -70,21 +83,29 @@ class ChartView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._inputs: dict[str, dict] = {}
+        self._generation = 0  # counts the changes of source and options, for slow inputs
+        self.background = BackgroundInputs(self)
+        self.background.ready.connect(self._on_ready)
         self._source = None  # (bundle, statistics, indicator, period, cluster) for lazy inputs
+        self._neighbours = self._single = None  # the session's similar clusters; pooled from
         self._shown: tuple[str, bool] | None = None  # what the visible widget shows now
 
         self.tabs = QTabBar()
-        for kind in KINDS:
+        for i, kind in enumerate(KINDS):
             self.tabs.addTab(CHART_TITLES[kind])
+            self.tabs.setTabToolTip(i, CHART_TIPS[kind])
         self.tabs.setAccessibleName("Chart type")
         self.table_toggle = QCheckBox("Show as &table")
         self.table_toggle.setToolTip("Show the numbers behind the chart as a table")
+        self.options_bar = ChartOptionsBar()
+        self.options_bar.options_changed.connect(self._options_changed)
         with style_context():
             self.figure = Figure(layout="constrained")
             self.axes = self.figure.add_subplot()
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
         self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
@@ -110,16 +131,26 @@ class ChartView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table_notes = QLabel()  # what the markers in the table stand for
+        self.table_notes.setWordWrap(True)
+        self.table_page = QWidget()
+        page = QVBoxLayout(self.table_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.table, 1)
+        page.addWidget(self.table_notes)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_frame)
-        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.table_page)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.tabs, 1)
-        bar.addWidget(self.table_toggle)
+        row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
+        row.setContentsMargins(0, 0, 4, 0)
+        row.addWidget(self.options_bar, 1)
+        row.addWidget(self.table_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.setSpacing(2)
+        layout.addWidget(self.tabs)
+        layout.addLayout(row)
         layout.addWidget(self.stack, 1)
         self.tabs.currentChanged.connect(self._on_tab)
         self.table_toggle.toggled.connect(self._refresh)
@@ -133,10 +164,18 @@ class ChartView(QWidget):
         self.tabs.setCurrentIndex(KINDS.index(kind))
 
     def show_for(self, bundle: Bundle, statistics, indicator: Indicator, period: str,
-                 cluster: str | None) -> None:
-        """Take the chart inputs from an open bundle; only the visible chart is computed."""
+                 cluster: str | None, neighbours=None, single=None) -> None:
+        """Take the chart inputs from an open bundle; only the visible chart is computed.
+        `neighbours`: the context that finds similar clusters (stats.neighbours); `single`:
+        with pooled periods, the single periods (stats.inequality.SinglePeriods)."""
+        if self._source is None or self._source[0] is not bundle:
+            self.options_bar.set_indicators(bundle.manifest.indicators,
+                                            bundle.manifest.deprivation_indicator,
+                                            len(bundle.cluster_names))
         self._source = (bundle, statistics, indicator, period, cluster)
-        self._inputs.clear()
+        self._neighbours, self._single = neighbours, single
+        self.options_bar.set_neighbours(neighbours)
+        self._forget()
         self._refresh()
 
     def show_bars(self, **inputs) -> None:
@@ -151,14 +190,20 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Forget every input and blank the chart and table (on close and lock)."""
         self._source = None
-        self._inputs.clear()
+        self._forget()
         self._refresh()
 
-    def inputs(self, kind: str | None = None) -> dict | None:
-        """The inputs of a chart (the current one by default), computing them if needed."""
+    def inputs(self, kind: str | None = None, wait: bool = True) -> dict | None:
+        """The inputs of a chart (the current one by default), computing them if needed;
+        without `wait`, a slow chart's are computed in the background (None until then)."""
         kind = kind or self.kind
         if kind not in self._inputs and self._source is not None:
-            self._inputs[kind] = chart_inputs(kind, *self._source)
+            source = (*self._source, self.options_bar.options(self._neighbours, self._single))
+            if not wait and kind in SLOW_CHARTS:
+                self.background.ask(kind, (kind, self._generation),
+                                    lambda: chart_inputs(kind, *source))
+                return None
+            self._inputs[kind] = chart_inputs(kind, *source)
         return self._inputs.get(kind)
 
     def table_frame(self) -> pd.DataFrame | None:
@@ -176,11 +221,13 @@ class ChartView(QWidget):
         export_figure(figure, path, width_cm, title=figure_title(figure))
 
     def copy_to_clipboard(self) -> None:
-        """The table as tab-separated text (for Excel) or the chart as a 300 dpi image (Word)."""
+        """The table as text and HTML with its notes (for Excel and Word) or the chart as a
+        300 dpi image (Word)."""
         if self.table_toggle.isChecked():
             frame = self.table_frame()
             if frame is not None:
-                clipboard.set_text(frame.to_csv(sep="\t", index=False))
+                table = clipboard_table(frame, notes=tuple(chart_table_notes(frame)))
+                clipboard.set_rich_text(table.text, table.html)
             return
         inputs = self.inputs()
         if inputs is None:
@@ -195,31 +242,52 @@ class ChartView(QWidget):
             self._refresh()
 
     def _on_tab(self, _index: int) -> None:
+        self.options_bar.set_kind(self.kind)
         self.kind_changed.emit(self.kind)
         self._refresh()
 
+    def _options_changed(self) -> None:
+        self._inputs.pop("scatter", None)
+        self._refresh()
+
+    def _forget(self) -> None:
+        self._inputs.clear()
+        self._generation += 1
+        self.background.forget()
+
+    def _on_ready(self, kind: str, key, inputs: dict | None) -> None:
+        """Slow inputs done (None when they failed: computed again here, where an error is
+        reported the usual way)."""
+        if key == (kind, self._generation):
+            self._inputs[kind] = self.inputs(kind) if inputs is None else inputs
+            if kind == self.kind:
+                self._refresh()
+
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
-        self.stack.setCurrentWidget(self.table if as_table else self.chart_frame)
+        self.stack.setCurrentWidget(self.table_page if as_table else self.chart_frame)
         if as_table:
             self._fill_table(self.table_frame())
         else:
             self._draw()
 
     def _draw(self) -> None:
-        inputs = self.inputs()
+        inputs = self.inputs(wait=False)
         updated = False
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
             self.axes.set_axis_off()
+            if self.background.pending((self.kind, self._generation)):
+                self.axes.text(0.5, 0.5, WORKING_TEXT[self.kind], ha="center", va="center",
+                               wrap=True, transform=self.axes.transAxes, gid="working")
             self._layout_key = None
         else:
             updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
             if not updated:
                 draw_chart(self.kind, self.axes, **inputs)
-            self._compact_notes()
-            self._steady_title()
+            self.canvas.setToolTip(compact_notes(self.figure))
+            steady_title(self.figure)
         self._describe(inputs)
         relayout = self._choose_layout()
         with style_context():
@@ -229,7 +297,8 @@ class ChartView(QWidget):
             if not (updated and not relayout and self.blitter.refresh()):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
-            self._fit_canvas(len(inputs["clusters"]) if inputs and self.kind == "bars" else 0)
+            self._fit_canvas(len(self.axes.get_yticklabels())
+                             if inputs and self.kind in NAMED_DOWN else 0)
 
     def _describe(self, inputs: dict | None) -> None:
         """The canvas' accessible name (the chart's message) and description (the chart in
@@ -238,7 +307,7 @@ class ChartView(QWidget):
         self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
         self.canvas.setAccessibleDescription(
             chart_description(self.kind, **inputs) + " Show as table (Alt+T) lists the numbers."
-            if inputs is not None else "No chart: open a bundle.")
+            if inputs is not None else "No chart drawn yet.")
 
     def _fit_canvas(self, names: int) -> None:
         """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
@@ -252,11 +321,11 @@ class ChartView(QWidget):
         """Constrained layout only when what it lays out changed: a data-only switch keeps the
         axes where they are and skips the layout pass (a large part of a redraw). True when
         the next draw lays the figure out afresh."""
-        key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
-               _layout_texts(self.axes))
+        key = (self.kind, tuple(self.figure.get_size_inches()), layout_texts(self.figure),
+               layout_texts(self.axes))
         # the values and verdicts right of the bars: the room laid out for them serves any
         # up to 30 px narrower
-        width = _label_width(self.axes)
+        width = label_width(self.axes)
         if key != self._layout_key or not self._label_room - 30 <= width <= self._label_room:
             self._layout_key, self._label_room = key, width
             self.figure.set_layout_engine("constrained")
@@ -276,30 +345,9 @@ class ChartView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def _compact_notes(self) -> None:
-        """On screen the notes under the chart become a tooltip, leaving room for the chart;
-        only the synthetic-data label stays visible. Exports keep every note."""
-        label = self.figure._supxlabel  # set by desktop.core.charts.bars.annotate_chart
-        if label is None or not label.get_text():
-            self.canvas.setToolTip("")
-            return
-        lines = label.get_text().splitlines()
-        self.canvas.setToolTip("\n".join(lines))
-        label.set_text("\n".join(line for line in lines if SYNTHETIC_LABEL in line))
-
-    def _steady_title(self) -> None:
-        """On screen the title block keeps the height of a two-line title (blank lines above a
-        shorter one), so switching between short and long titles needs no new layout and the
-        bars stay where they are."""
-        title = self.figure._suptitle
-        if title is None or not title.get_text():
-            return
-        text = title.get_text().lstrip("\n")
-        lines = text.count("\n") + 1
-        title.set_text("\n" * max(0, SCREEN_TITLE_LINES - lines) + text)
-
     def _fill_table(self, frame: pd.DataFrame | None) -> None:
         self.model.clear()
+        self.table_notes.setText("" if frame is None else "\n".join(chart_table_notes(frame)))
         if frame is None:
             return
         self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
@@ -316,24 +364,22 @@ class ChartView(QWidget):
         name = event.artist.get_gid()
         if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
             self.cluster_clicked.emit(name)
+        elif self.kind in CLICKABLE_DOTS and name == "points" and len(event.ind):
+            inputs = self.inputs()
+            if self.kind == "funnel":
+                self.cluster_clicked.emit(str(inputs["funnel"].points["name"].iat[event.ind[0]]))
+            elif inputs["points"].level == MAP_CLUSTERS:
+                self.cluster_clicked.emit(str(inputs["points"].drawn["name"].iat[event.ind[0]]))
 
+    def _on_motion(self, event) -> None:
+        """On the scatter, the point under the mouse named in a tooltip."""
+        if self.kind != "scatter" or self.table_toggle.isChecked():
+            return
+        text = hover_label(self.axes, event)
+        if text:
+            ratio = self.canvas.device_pixel_ratio
+            at = QPoint(int(event.x / ratio), int(self.canvas.height() - event.y / ratio))
+            QToolTip.showText(self.canvas.mapToGlobal(at), text, self.canvas)
+        else:
+            QToolTip.hideText()
 
-def _label_width(ax) -> float:
-    """The widest label right of the bars, in pixels: measured for the two longest texts
-    only (the others are shorter), so a switch does not measure 150 labels."""
-    labels = sorted((t for t in ax.texts if t.get_gid() == VALUE_LABEL),
-                    key=lambda t: len(t.get_text()), reverse=True)[:2]
-    return max((t.get_window_extent().width for t in labels), default=0.0)
-
-
-def _layout_texts(artist) -> tuple:
-    """What constrained layout makes room for, besides the labels right of the bars: the y
-    tick labels, whether there is a y label, and the lines of titles and notes. The x label and
-    tick labels take the same height whatever they say, so a new indicator needs no new
-    layout."""
-    if hasattr(artist, "get_yticklabels"):
-        return (tuple(t.get_text() for t in artist.get_yticklabels()),
-                bool(artist.get_ylabel()))
-    label = artist._supxlabel
-    return (artist.get_suptitle().count("\n"),
-            0 if label is None else label.get_text().count("\n") + bool(label.get_text()))

@@ -1,7 +1,8 @@
 """CompareView: every cluster by every indicator, coloured by significance (a "tartan rug").
 
 Each cell carries a one-letter symbol as well as its colour (and the full word in its tooltip
-and accessible text), so the rug reads without colour. Cluster names are drawn upright in the
+and accessible text), so the rug reads without colour; a cluster whose value is suppressed
+reads "[c]", one with no value "[x]", and one not compared "[z]". Cluster names are drawn upright in the
 header so twelve or more columns fit beside the indicator titles. Choosing a cell (click or
 arrow keys) emits `cell_selected(cluster, indicator_id)`.
 """
@@ -64,8 +65,8 @@ class TartanModel(QAbstractTableModel):
         self._themes = [str(meta.at[i, "theme"]) if i in meta.index else "" for i in ids]
         self._clusters = [str(c) for c in tartan.columns]
         ordered = tartan.loc[ids]
-        self._cells = [[colours.normalise_significance(v) for v in row]
-                       for row in ordered.itertuples(index=False, name=None)]
+        self._cells = [[v if v in colours.MARKER_WORDS else colours.normalise_significance(v)
+                        for v in row] for row in ordered.itertuples(index=False, name=None)]
         self.endResetModel()
 
     def cell_key(self, index: QModelIndex) -> tuple[str, str] | None:
@@ -90,11 +91,11 @@ class TartanModel(QAbstractTableModel):
             return None
         sig = self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return colours.significance_symbol(sig)
+            return colours.cell_symbol(sig)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return (f"{self._clusters[index.column()]} · {self._titles[index.row()]}: "
-                    f"{self.comparison.label(sig)}")
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+                    f"{colours.cell_word(sig, self.comparison)}")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and sig not in colours.MARKER_WORDS:
             return self.comparison.describe(sig)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(colours.significance_colour(sig))

@@ -1,5 +1,6 @@
-"""ComparisonBar: the confidence level (95% or 99.8%) and the benchmark (the county or the rest
-of the county) that decide better and worse, as two small combo boxes for the toolbar.
+"""ComparisonBar: the confidence level (95% or 99.8%) and the benchmark (the county, the rest
+of the county, or each cluster's similar clusters) that decide better and worse, as two small
+combo boxes for the toolbar.
 
 Writes to the session's setter; the session's choice comes back inside QSignalBlocker.
 """
@@ -9,15 +10,18 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from desktop.core.stats.comparison import COUNTY, LEVELS, REST, level_text
+from desktop.core.stats.comparison import COUNTY, LEVELS, REST, SIMILAR, level_text
 from desktop.gui.session import Session
 
 LEVEL_TIP = ("Confidence level that decides \"better\" and \"worse\": 95% (as Fingertips by "
              "default) or the stricter 99.8%, which flags fewer differences by chance")
-AGAINST_LABELS = {COUNTY: "vs county", REST: "vs rest of county"}
-AGAINST_TIP = ("Compare each cluster with the whole county (as Fingertips), or with the rest "
-               "of the county without the cluster by a two-sample test: fairer for a large "
-               "cluster, which is much of the county it is compared with")
+AGAINST_LABELS = {COUNTY: "vs county", REST: "vs rest of county",
+                  SIMILAR: "vs similar clusters"}
+AGAINST_TIP = ("Compare each cluster with the whole county (as Fingertips), with the rest "
+               "of the county without the cluster by a two-sample test (fairer for a large "
+               "cluster, which is much of the county it is compared with), or with its similar "
+               "clusters taken together, to compare like with like (the Similar clusters chart "
+               "shows and sets them)")
 
 
 class ComparisonBar(QWidget):
@@ -43,11 +47,18 @@ class ComparisonBar(QWidget):
             layout.addWidget(widget)
         self.level_combo.currentIndexChanged.connect(self._chosen)
         self.against_combo.currentIndexChanged.connect(self._chosen)
-        session.comparison_changed.connect(self._sync)
+        for signal in (session.comparison_changed, session.bundle_opened,
+                       session.neighbours_changed):
+            signal.connect(self._sync)
         self._sync()
 
     def _sync(self) -> None:
-        """Model -> widgets."""
+        """Model -> widgets; similar clusters are offered when the bundle's can be found."""
+        similar = self.session.bundle is not None and self.session.similar() is not None
+        item = self.against_combo.model().item(self.against_combo.findData(SIMILAR))
+        item.setEnabled(similar)
+        item.setToolTip("" if similar else "This bundle names no context (deprivation, "
+                        "population, rurality) to find similar clusters by")
         comparison = self.session.comparison
         for combo, value in ((self.level_combo, comparison.level),
                              (self.against_combo, comparison.against)):

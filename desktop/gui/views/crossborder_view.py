@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.format import suppression_meaning
 from desktop.core.maps import flowmap, mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats import crossborder as cb
 from desktop.gui.views.labels import buddy_label
 
-NOTE = ("Pupils at the county's schools only; counts from 1 to the bundle's threshold, and "
-        "any count that would reveal them, are shown as *.")
+NOTE = f"Pupils at the county's schools only. {suppression_meaning()}."
 
 
 class CrossBorderView(QWidget):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.format import format_value
+from desktop.core.format import format_value, marker_notes
 from desktop.gui.views.profile_model import SORT_ROLE
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10  # the indicator id or area code of a row
@@ -76,7 +76,7 @@ def area_cells(rec: dict) -> list[Cell]:
         Cell(str(rec["area_code"]), str(rec["area_code"])),
         Cell(format_value(_num(rec["value"]), "score", "", False), _num(rec["value"]), True,
              tip="Index of Multiple Deprivation score: higher is more deprived"),
-        Cell(f"{decile:.0f}" if math.isfinite(decile) else "-", decile, True,
+        Cell(format_value(decile, "count"), decile, True,
              tip="IMD decile: 1 is the most deprived tenth of areas nationally"),
     ]
 
@@ -165,12 +165,16 @@ class IssuesView(QWidget):
         self.areas_label = QLabel("Most deprived areas")
         self.areas_label.setStyleSheet("font-weight: bold;")
         self.areas_table = _KeyedTable(AREA_HEADERS, "Most deprived areas")
+        self.notes = QLabel()  # what the markers in the tables stand for, when they have any
+        self.notes.setWordWrap(True)
+        self.notes.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header_label)
         layout.addWidget(self.issues_table, 3)
         layout.addWidget(self.areas_label)
         layout.addWidget(self.areas_table, 2)
+        layout.addWidget(self.notes)
         self.issues_table.chosen.connect(self.indicator_selected)
         self.areas_table.chosen.connect(self.area_selected)
 
@@ -180,6 +184,7 @@ class IssuesView(QWidget):
         self.areas_label.setText("Most deprived areas")
         self.issues_table.fill([], [])
         self.areas_table.fill([], [])
+        self.notes.hide()
 
     def set_issues(self, issues: pd.DataFrame, deprived: pd.DataFrame,
                    cluster_name: str) -> None:
@@ -187,10 +192,12 @@ class IssuesView(QWidget):
         self.header_label.setText(issues_sentence(len(issues), cluster_name))
         self.areas_label.setText(f"Most deprived areas (LSOAs) in {cluster_name}"
                                  if len(deprived) else f"No area deprivation for {cluster_name}")
-        records = issues.to_dict("records")
-        self.issues_table.fill([str(r["indicator_id"]) for r in records],
-                               [issue_cells(r) for r in records])
-        areas = deprived.to_dict("records")
-        self.areas_table.fill([str(r["area_code"]) for r in areas], [area_cells(r) for r in areas])
+        records, areas = issues.to_dict("records"), deprived.to_dict("records")
+        rows = [issue_cells(r) for r in records] + [area_cells(r) for r in areas]
+        self.issues_table.fill([str(r["indicator_id"]) for r in records], rows[:len(records)])
+        self.areas_table.fill([str(r["area_code"]) for r in areas], rows[len(records):])
+        notes = marker_notes(cell.text for row in rows for cell in row)
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
 
 

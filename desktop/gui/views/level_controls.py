@@ -12,7 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
-from desktop.core.stats.pooling import MAX_POOL
+from desktop.core.stats.pooling import PUBLISHED_POOL
 from desktop.gui.session import Session
 from desktop.gui.views.labels import buddy_label
 
@@ -42,7 +42,7 @@ class LevelControls(QWidget):
         self.pool_combo = QComboBox()
         self.pool_combo.setAccessibleName("Pool periods")
         self.pool_combo.setToolTip(POOL_TIP)
-        for n in range(1, MAX_POOL + 1):
+        for n in (1, PUBLISHED_POOL):
             self.pool_combo.addItem(pool_label(n), n)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

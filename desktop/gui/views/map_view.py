@@ -385,7 +385,6 @@ class MapView(QWidget):
             if cluster:
                 parts.append(str(cluster))
         if self._classification is not None and self._values is not None:
-            value = self._values[row]
-            shown = f"{value:,.4g}" if np.isfinite(value) else "–"
-            parts.append(f"{shown} ({self._classification.label_of(row)})")
+            value, label = self._values[row], self._classification.label_of(row)
+            parts.append(f"{value:,.4g} ({label})" if np.isfinite(value) else label)
         return " · ".join(parts)

@@ -1,7 +1,8 @@
 """The cells of one profile row: texts, tooltips, sort keys and spine data, computed once.
 
 Kept apart from the item model so the model only looks things up. Numbers are written by
-desktop.core.format (the same function as every export), so "*" and "-" mean the same here.
+desktop.core.format (the same function as every export), so "[c]", "[x]" and "[z]" mean the same
+here as in every table exported.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor
 
 from desktop.core.format import format_interval, format_value
-from desktop.core.model import SUPPRESSED, SYNTHETIC_LABEL, Polarity
+from desktop.core.model import NOT_AVAILABLE, SUPPRESSED, SYNTHETIC_LABEL, Polarity
 from desktop.gui import colours
 
 COLUMNS = ("Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest", "Highest",
@@ -21,9 +22,9 @@ COLUMNS = ("Indicator", "Period", "Count", "Value", "95% CI", "County", "Lowest"
  COL_SIGNIFICANCE, COL_TREND, COL_SPINE, COL_SPARKLINE) = range(len(COLUMNS))
 NUMERIC_COLUMNS = frozenset({COL_COUNT, COL_VALUE, COL_CI, COL_COUNTY, COL_LOWEST, COL_HIGHEST})
 SYNTHETIC_MARK = "†"
-SUPPRESSION_TIP = (f"{SUPPRESSED} Suppressed: the count is small (at or below the disclosure "
-                   "threshold), so it and the values derived from it are not shown, to protect "
-                   "the people counted.")
+SUPPRESSION_TIP = (f"{SUPPRESSED} Confidential: the count is small (at or below the disclosure "
+                   "threshold), or would let a small count be worked out, so it and the values "
+                   "derived from it are not shown, to protect the people counted.")
 HEADER_TIPS = {
     COL_COUNT: "Numerator for the cluster (the number of children or events)",
     COL_VALUE: "The cluster's value",
@@ -173,7 +174,7 @@ def build_row(rec: dict) -> ProfileRow:
         fmt(lowest),
         fmt(highest),
         rec.get("significance_label") or colours.significance_word(sig),
-        colours.TREND_SYMBOLS.get(trend, "–"),
+        colours.TREND_SYMBOLS.get(trend, NOT_AVAILABLE),
         "",
         "",
     )

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.format import marker_notes
+from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
 from desktop.gui.views.labels import note_label
@@ -102,6 +104,9 @@ class ProfileView(QWidget):
         self.count_label.setAccessibleDescription("Number of indicators shown")
         self._comparison = DEFAULT
         self.legend = QLabel(self._legend_text())
+        self.legend.setToolTip("\
+".join(marker_notes([SUPPRESSED, NOT_AVAILABLE,
+                                                        NOT_APPLICABLE])))
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.table = self._make_table()
@@ -177,7 +182,7 @@ class ProfileView(QWidget):
 
     def _legend_text(self) -> str:
         return (colours.legend_html(comparison=self._comparison)
-                + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; * suppressed")
+                + f"&nbsp;&nbsp; {SYNTHETIC_MARK} synthetic &nbsp; " + colours.markers_html())
 
     def clear(self) -> None:
         """Forget the profile, the search and the choice: nothing of the bundle stays shown."""

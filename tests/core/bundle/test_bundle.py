@@ -278,11 +278,16 @@ def test_reading_creates_no_temporary_files(written, tmp_path, monkeypatch):
                  "SpooledTemporaryFile", "TemporaryDirectory"):
         monkeypatch.setattr(tempfile, name, refuse)
     path = _file(tmp_path, written)
-    before_tmp, before_dir = set(os.listdir(tempfile.gettempdir())), set(os.listdir(tmp_path))
+    # a temporary folder of the read's own (this process's and the key-derivation child's),
+    # so other programs' temporary files cannot mask or fake what the read leaves
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    monkeypatch.setenv("TMPDIR", str(private))
+    before_dir = set(os.listdir(tmp_path))
     assert len(read_bundle(path, PASSPHRASE).values) == 54
     assert set(os.listdir(tmp_path)) == before_dir
-    assert not {n for n in set(os.listdir(tempfile.gettempdir())) - before_tmp
-                if "atlas" in n or n.endswith((".zip", ".parquet"))}
+    assert os.listdir(private) == []
 
 
 @pytest.mark.slow
@@ -364,6 +369,9 @@ def test_values_for_unlisted_indicator_or_period_are_refused(sample):
     ({"indicators": [{"id": "fsm", "title": "x", "theme": "t", "value_type": "ratio"}]},
      BundleContentError, "value_type.*'ratio'"),
     ({"title": ""}, BundleContentError, '"title"'),
+    ({"similar_clusters": ["imd_score"]}, BundleContentError, '"similar_clusters" must hold'),
+    ({"similar_clusters": {"indicators": ["imd_score"], "count": -1}}, BundleContentError,
+     "similar_clusters.count"),
 ])
 def test_bad_manifest(sample, change, error, message):
     with pytest.raises(error, match=message):
@@ -502,3 +510,42 @@ def test_the_decrypted_payload_goes_once_the_values_are_read(sample, monkeypatch
     assert events.index("values") < events.index("payload freed") < events.index("areas")
     assert_geodataframe_equal(opened.areas, bundle_from_zip(bundle_to_zip(sample),
                                                             "x.atlas").areas)
+
+
+# --- the complement rule and the format version -----------------------------------------------
+
+def test_the_complement_rule_is_kept_and_raises_the_format_version(sample, tmp_path):
+    """A bundle asking for the complement rule is written as format 2 (an older reader, which
+    would ignore the rule and show what it hides, refuses it); others stay format 1."""
+    manifest = sample.manifest
+    ruled = dataclasses.replace(sample, manifest=dataclasses.replace(manifest, indicators=tuple(
+        dataclasses.replace(i, disclosure_complement=i.id == "fsm")
+        for i in manifest.indicators)))
+    for bundle, version in ((sample, 1), (ruled, 2)):
+        path = tmp_path / f"v{version}.atlas"
+        write_bundle(bundle, path, PASSPHRASE)
+        opened = read_bundle(path, PASSPHRASE)
+        assert opened.manifest.format_version == version
+        assert opened.manifest == bundle.manifest
+    assert read_bundle(tmp_path / "v2.atlas", PASSPHRASE).manifest.indicator(
+        "fsm").disclosure_complement
+
+
+def test_an_old_manifest_without_the_rule_reads_as_off(sample, tmp_path):
+    members = _members(sample)
+    manifest = _manifest(members)
+    assert manifest["format_version"] == 1
+    assert all("disclosure_complement" not in i for i in manifest["indicators"])
+    data = pyrage.passphrase.encrypt(_zip(members), PASSPHRASE)
+    opened = read_bundle(_file(tmp_path, data), PASSPHRASE)
+    assert not any(i.disclosure_complement for i in opened.manifest.indicators)
+
+
+def test_a_complement_rule_that_is_not_true_or_false_is_refused(sample, tmp_path):
+    members = _members(sample)
+    manifest = _manifest(members)
+    manifest["indicators"][0]["disclosure_complement"] = "yes"
+    members = members | {"manifest.json": json.dumps(manifest).encode()}
+    data = pyrage.passphrase.encrypt(_zip(members), PASSPHRASE)
+    with pytest.raises(BundleContentError, match="disclosure_complement"):
+        read_bundle(_file(tmp_path, data), PASSPHRASE)

@@ -14,8 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from desktop.core import bigarrays
-from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip, stored_member
+from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.bundle.columns import read_columns, to_pandas
+from desktop.core.bundle.members import stored_member
 from desktop.core.errors import DamagedBundle
 from desktop.core.stats import aggregate
 from desktop.core.stats.aggregate import compute_statistics

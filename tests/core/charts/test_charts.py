@@ -22,7 +22,7 @@ from desktop.core.charts.distribution import (
     distribution_chart,
     suppressed_areas,
 )
-from desktop.core.charts.tables import chart_figure, chart_table, draw_chart
+from desktop.core.charts.tables import chart_figure, chart_table, chart_table_notes, draw_chart
 from desktop.core.charts.trend import LINE_LABEL, trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
@@ -121,11 +121,12 @@ def test_highlighted_cluster_is_bold_with_a_dark_edge(bar_ax):
     assert bars["Evesham"].get_edgecolor() == to_rgba("black")
 
 
-def test_suppressed_cluster_is_a_star_without_a_bar(bar_ax):
+def test_suppressed_cluster_is_marked_c_without_a_bar(bar_ax):
     assert "Tenbury" not in bars_of(bar_ax)
-    stars = [t for t in bar_ax.texts if t.get_gid() == "suppressed"]
-    assert [(t.get_text(), t.xy[1]) for t in stars] == [("*", 2)]
-    assert "* suppressed: small numbers" in bar_ax.figure.get_supxlabel()
+    marks = [t for t in bar_ax.texts if t.get_gid() == "suppressed"]
+    assert [(t.get_text(), t.xy[1]) for t in marks] == [("[c]", 2)]
+    assert "[c] confidential: not shown to protect small numbers" in \
+        bar_ax.figure.get_supxlabel()
 
 
 def test_whiskers_span_the_95_percent_intervals(bar_ax):
@@ -197,7 +198,7 @@ def test_trend_lines_follow_the_series_and_omit_suppressed_points():
     np.testing.assert_array_equal(lines["county"].get_ydata(), [8, 8.2, 8.1, 7.9])
     assert [t.get_text() for t in ax.get_xticklabels()] == list(IND.periods)
     assert [(t.get_text(), t.xy[0]) for t in ax.texts if t.get_gid() == "suppressed"] == [
-        ("*", 1)]
+        ("[c]", 1)]
     assert "decreasing" in subtitle(ax)
     # the lines are named where they end, not in a legend
     assert ax.get_legend() is None
@@ -213,7 +214,7 @@ def test_trend_hides_the_numbers_of_a_suppressed_period_even_if_present():
     assert np.isnan(line.get_ydata()[1])
     table = chart_table("trend", indicator=IND, cluster_name="Evesham", series_cluster=cluster,
                         series_county=series([8] * 4))
-    assert table.loc[1, "Evesham value"] == "*"
+    assert table.loc[1, "Evesham value"] == "[c]"
     assert "99" not in table.to_string()
 
 
@@ -243,7 +244,7 @@ def test_distribution_excludes_missing_areas_and_counts_them():
     assert table.loc[1, "Upper quartile"] == fv(10.0)
 
 
-def test_bar_table_gives_the_charted_numbers_and_stars_for_suppressed():
+def test_bar_table_gives_the_charted_numbers_and_c_for_suppressed():
     inputs = dict(indicator=IND, period="2021/22", clusters=clusters_frame(), county=COUNTY,
                   highlight="Evesham")
     ax = draw_chart("bars", new_figure().add_subplot(), **inputs)
@@ -255,8 +256,10 @@ def test_bar_table_gives_the_charted_numbers_and_stars_for_suppressed():
     assert (row["Value"], row["Lower 95% CI"], row["Upper 95% CI"]) == (
         fv(12.0), fv(10.0), fv(14.5))
     assert row["Compared with county"] == "Worse 95%"
-    assert table.set_index("Cluster").loc["Tenbury", "Value"] == "*"
+    assert table.set_index("Cluster").loc["Tenbury", "Value"] == "[c]"
     assert table.set_index("Cluster").loc["County", "Value"] == fv(7.4)
+    assert table.set_index("Cluster").loc["County", "Compared with county"] == "[z]"
+    assert [n[:3] for n in chart_table_notes(table)] == ["[c]", "[z]"]
 
 
 def test_subtitle_notes_and_table_say_the_level_and_the_benchmark():
@@ -551,10 +554,11 @@ def test_no_text_of_a_chart_runs_into_another(kind, width_cm):
                   "series_cluster": series([10, np.nan, 12, 11], [False, True, False, False]),
                   "series_county": series([8, 8.2, 8.1, 7.9]), "trend": "no significant change"},
         "distribution": {"indicator": LONG, "period": "2021/22", "cluster_name": long_cluster,
-                         "cluster_area_values": np.array([5.0, 7.0, 9.0]),
-                         "county_area_values": np.array([1.0, 5.0, 9.0, 13.0]),
-                         "county_value": 7.4, "cluster_suppressed": NONE_HIDDEN,
-                         "county_suppressed": NONE_HIDDEN},
+                         "cluster_area_values": np.array([5.0, 7.0, 9.0, np.nan]),
+                         "county_area_values": np.array([1.0, 5.0, 9.0, 13.0, np.nan]),
+                         "county_value": 7.4,  # one suppressed area each: its band and note
+                         "cluster_suppressed": SuppressedAreas(1, 2.0, 8.0, 5),
+                         "county_suppressed": SuppressedAreas(1, 2.0, 8.0, 5)},
     }[kind]
     fig = chart_figure(kind, width_cm, 9.0, **inputs)
     FigureCanvasAgg(fig).draw()

@@ -22,7 +22,7 @@ from desktop.core.maps.colours import face_colours
 from desktop.core.maps.export import MapFigure, MapOptions, export_map
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
 from desktop.core.plotting.palettes import NoData
-from desktop.core.stats.comparison import DEFAULT
+from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.pooling import pool_periods
 
 NEET = "neet_16_17"
@@ -65,11 +65,13 @@ def test_significance_warning_counts_compared_areas():
 def test_cluster_hover_text_says_the_value_and_the_comparison(demo_bundle, stats):
     indicator = demo_bundle.manifest.indicator(NEET)
     values, _ = level_values(stats, NEET, "2023/24", MAP_CLUSTERS, demo_bundle.cluster_names)
-    text = hover_text(indicator, values, 1, "Redditch cluster", compared=DEFAULT)
+    strict = Comparison(99.8)
+    text = hover_text(indicator, values, 1, "Redditch cluster", compared=strict)
     row = values.loc["Redditch"]
     assert text.startswith("Redditch cluster · ")
     assert f"{row['value']:.1f}%" in text and "95% CI" in text
-    assert text.endswith(" · " + DEFAULT.label(row["significance"]).lower())  # "worse 95%"
+    # the verdict in Fingertips' words at the level that judged it ("worse 99.8%")
+    assert text.endswith(" · " + strict.label(str(row["significance"])).lower())
 
 
 # --- the demo bundle ------------------------------------------------------------------------

@@ -82,7 +82,8 @@ def test_missing_and_suppressed_get_no_class_and_are_counted():
     assert c.class_index[9] == SUPPRESSED
     assert (c.n_missing, c.n_suppressed) == (1, 2)
     assert sum(c.counts) == 7
-    assert c.label_of(2) == "no data" and c.label_of(5) == "suppressed"
+    assert c.label_of(2) == "[x] not available: no value"
+    assert c.label_of(5) == "[c] confidential: small numbers"
     assert c.label_of(0) == c.labels[0]
 
 

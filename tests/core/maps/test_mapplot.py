@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from desktop.core.geometry import display as display_geometry
 from desktop.core.maps import mapplot, shapes
-from desktop.core.maps.classify import classify
+from desktop.core.maps.classify import SUPPRESSED_LABEL, classify
 from desktop.core.plotting.palettes import NoData, palette_colours
 
 
@@ -76,7 +76,8 @@ def test_legend_lists_classes_with_counts_and_no_data(drawn):
     texts = [t.get_text() for t in drawn.legend.get_texts()]
     for label, count in zip(c.labels, c.counts):
         assert f"{label} ({count})" in texts
-    assert "Suppressed, small numbers (1)" in texts and "No data (1)" in texts
+    assert "[c] confidential: small numbers (1)" in texts
+    assert "[x] not available: no value (1)" in texts
     assert "School" in texts and "Cluster boundary" in texts
     title = drawn.legend.get_title().get_text()
     assert "Children in need" in title and "2023/24" in title and "synthetic" in title
@@ -201,9 +202,9 @@ def test_screen_maps_use_flat_no_data_fills_and_exports_hatch(drawn):
     assert drawn.suppressed_overlay.get_visible()
     assert drawn.suppressed_overlay.get_hatch() == NoData.SUPPRESSED_HATCH
     hatches = {p.get_label(): p.get_hatch() for p in screen.legend.get_patches()}
-    assert hatches["Suppressed, small numbers (1)"] is None
+    assert hatches["[c] confidential: small numbers (1)"] is None
     hatches = {p.get_label(): p.get_hatch() for p in drawn.legend.get_patches()}
-    assert hatches["Suppressed, small numbers (1)"] == NoData.SUPPRESSED_HATCH
+    assert hatches["[c] confidential: small numbers (1)"] == NoData.SUPPRESSED_HATCH
 
 
 def test_a_large_bundle_stores_its_display_shapes_and_opening_draws_them(monkeypatch,
@@ -263,7 +264,7 @@ def test_cluster_level_recolours_the_kept_cluster_collection(drawn):
     np.testing.assert_allclose(fills.get_facecolor()[1], NoData.SUPPRESSED_COLOUR)
     assert drawn.suppressed_overlay.get_paths()[0] is paths[1]  # East, hatched
     labels = [t.get_text() for t in drawn.legend.get_texts()]
-    assert "Suppressed, small numbers (1)" in labels and "School" not in labels
+    assert f"{SUPPRESSED_LABEL} (1)" in labels and "School" not in labels
     # each cluster's label sits inside it; a point finds its cluster
     for name, label in zip(drawn.cluster_names, drawn.cluster_labels):
         x, y = label.get_position()

@@ -305,3 +305,38 @@ def test_created_and_producer_can_be_given(tmp_path):
     manifest = read_inputs(folder).manifest
     assert (manifest.created, manifest.producer) == ("2024-09-01T09:00:00+00:00",
                                                      "Research team")
+
+
+def test_the_similar_clusters_setting_reaches_the_manifest(tmp_path):
+    from desktop.core.bundle.manifest import decode_manifest, encode_manifest
+
+    folder = copy_example(tmp_path)
+    (folder / "bundle.toml").write_text((EXAMPLE / "bundle.toml").read_text()
+                                        + 'similar_indicators = ["imd_score", "fsm"]\n'
+                                        + "similar_count = 1\n")
+    manifest = read_inputs(folder).manifest
+    assert (manifest.similar_indicators, manifest.similar_count) == (("imd_score", "fsm"), 1)
+    raw = encode_manifest(manifest, {})
+    assert json.loads(raw)["similar_clusters"] == {"indicators": ["imd_score", "fsm"],
+                                                   "count": 1}
+    assert decode_manifest(raw, "x.atlas")[0] == manifest
+    # a bundle without the setting writes none, and reads back without it
+    plain = read_inputs(EXAMPLE).manifest
+    assert "similar_clusters" not in json.loads(encode_manifest(plain, {}))
+    assert decode_manifest(encode_manifest(plain, {}), "x.atlas")[0].similar_indicators == ()
+
+
+def test_the_complement_rule_is_read_per_indicator(tmp_path):
+    """`disclosure_complement` in indicators.csv (off when absent or blank) reaches the
+    manifest, the school twin of a pupil flag included, and the written bundle is format 2."""
+    folder = copy_example(tmp_path)
+    rows = read_rows(folder / "indicators.csv")
+    fsm = next(k for k, r in enumerate(rows) if r[0] == "fsm") + 1
+    set_cell(folder / "indicators.csv", fsm, "disclosure_complement", "yes")
+    out = tmp_path / "ruled.atlas"
+    bundle = pack(folder, out, "a passphrase for the test")
+    ruled = {i.id for i in bundle.manifest.indicators if i.disclosure_complement}
+    assert ruled == {"fsm", "fsm__school"}
+    opened = read_bundle(out, "a passphrase for the test")
+    assert opened.manifest.format_version == 2
+    assert {i.id for i in opened.manifest.indicators if i.disclosure_complement} == ruled

@@ -72,6 +72,9 @@ CASES = [
      "indicators.csv", 3, "value_type", "proportion, rate, count"),
     ("bad polarity", lambda f: set_cell(f / "indicators.csv", 2, "polarity", "good"),
      "indicators.csv", 2, "polarity", "higher_is_better"),
+    ("bad complement rule", lambda f: set_cell(f / "indicators.csv", 3,
+                                               "disclosure_complement", "maybe"),
+     "indicators.csv", 3, "disclosure_complement", "true or false"),
     ("empty values file", _write(CHILDREN, b""), CHILDREN, None, None, "empty"),
     ("header only", _write("cluster_names.csv", b"cluster,description\n"),
      "cluster_names.csv", None, None, "no data rows"),
@@ -97,6 +100,12 @@ CASES = [
     ("toml typo", lambda f: (f / "bundle.toml").write_text(
         (EXAMPLE / "bundle.toml").read_text() + 'titel = "x"\n'),
      "bundle.toml", None, None, "unknown setting 'titel'"),
+    ("similar clusters of an unknown indicator", lambda f: (f / "bundle.toml").write_text(
+        (EXAMPLE / "bundle.toml").read_text() + 'similar_indicators = ["imd", "fsm"]\n'),
+     "bundle.toml", None, None, "similar_indicators names 'imd'"),
+    ("similar count without indicators", lambda f: (f / "bundle.toml").write_text(
+        (EXAMPLE / "bundle.toml").read_text() + "similar_count = 3\n"),
+     "bundle.toml", None, None, "given with similar_indicators"),
     ("indicator without values", lambda f: append_row(f / "indicators.csv",
                                                       ["neet", "NEET", "Achieve", "proportion"]),
      "indicators.csv", 7, "id", "no values"),

@@ -10,8 +10,9 @@ from docx.table import Table
 
 from desktop.core.errors import Cancelled, ExportError
 from desktop.core.format import format_interval, format_value
-from desktop.core.model import SUPPRESSED
+from desktop.core.model import NOT_APPLICABLE, SUPPRESSED
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
+from desktop.core.report import batch
 from desktop.core.report import document as report
 from desktop.core.report.text import summary_sentence
 from desktop.core.stats.comparison import DEFAULT, Comparison
@@ -60,8 +61,8 @@ def test_headings_in_order(document):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
     assert headings == ["Please note", "Summary", "Potential issues",
                         "Most deprived small areas", "Cross-border pupils", "Map",
-                        "Charts of the potential issues", "Profile: all indicators", "Notes",
-                        "About this document"]
+                        "Charts of the potential issues", "Compared like with like",
+                        "Profile: all indicators", "Notes", "About this document"]
     assert document.paragraphs[0].text == f"{CLUSTER} cluster profile"
 
 
@@ -162,8 +163,9 @@ def test_images_have_alt_text_and_captions(document, profile, stats):
     sparse = sum(_too_few_areas(stats, i) for i in issues["indicator_id"])
     assert 0 < trends < len(issues)  # income deprivation (one period) gets no trend chart
     assert sparse == 1
-    # the map, a cluster map per issue whose small areas are too few, bars per issue, trends
-    assert len(shapes) == 1 + sparse + len(issues) + trends
+    # the map, a cluster map per issue whose small areas are too few, bars per issue, trends,
+    # then a funnel plot and the deciles of the first issue beyond deprivation
+    assert len(shapes) == 1 + sparse + len(issues) + trends + 2
     for shape in shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40
@@ -208,7 +210,7 @@ def _style_name(document, element) -> str:
 
 def test_notes_carry_methods_suppression_and_licence(document, demo_bundle):
     text = "\n".join(p.text for p in document.paragraphs)
-    for words in ("Wilson", "Byar", "exact Poisson", "95%", "trend", "counts from 1 to 5",
+    for words in ("Wilson", "Byar", "exact Poisson", "95%", "trend", "a count from 1 to 5",
                   demo_bundle.manifest.attribution, demo_bundle.manifest.licence,
                   "illustrative", "synthetic, for demonstration"):
         assert words.lower() in text.lower(), words
@@ -229,8 +231,10 @@ def test_unknown_cluster_and_unwritable_paths(demo_bundle, stats, tmp_path):
 def test_export_all_cancelled_keeps_the_complete_profiles_only(demo_bundle, stats, tmp_path,
                                                                monkeypatch):
     """Each profile is in place as soon as it is complete (none waits under a hidden name for
-    the others): cancelling in the second keeps the first, complete, and says so."""
+    the others): cancelling in the second keeps the first, complete, and says so (made in
+    this process alone: with a helper, which profile is complete first is a race)."""
     monkeypatch.setattr(report, "MAX_ISSUE_CHARTS", 1)
+    monkeypatch.setattr(batch, "HELPERS", 0)
     seen = []
 
     def progress(fraction, message):
@@ -306,12 +310,17 @@ def test_the_profile_counts_pupils_on_the_basis_chosen(demo_bundle, stats, docum
     assert report.BASIS_NOTES["residence"] in "\n".join(p.text for p in document.paragraphs)
 
 
+def _judged_profile(demo_bundle, judged, tmp_path) -> tuple:
+    """The profile exported from statistics judged another way, and its text."""
+    out = tmp_path / "judged.docx"
+    report.export_profile_docx(demo_bundle, judged, CLUSTER, out)
+    document = Document(str(out))
+    return document, "\n".join(p.text for p in document.paragraphs)
+
+
 def test_the_profile_says_which_level_and_benchmark_decided(demo_bundle, stats, tmp_path):
     strict = stats.with_comparison(Comparison(99.8, "rest"))
-    out = tmp_path / "strict.docx"
-    report.export_profile_docx(demo_bundle, strict, CLUSTER, out)
-    document = Document(str(out))
-    words = "\n".join(p.text for p in document.paragraphs)
+    document, words = _judged_profile(demo_bundle, strict, tmp_path)
     assert "worse than the rest of the county at 99.8% confidence" in words
     assert "two-sample test at 99.8% confidence" in words
     rows = texts(table_after(document, "Profile: all indicators"))
@@ -320,3 +329,40 @@ def test_the_profile_says_which_level_and_benchmark_decided(demo_bundle, stats, 
     data, _ = profile_table_rows(document)
     assert [r[7] for r in data] == [strict.comparison.label(s) for s in profile["significance"]]
     assert any(r[7] == "Worse 99.8%" for r in data) and not any("95%" in r[7] for r in data)
+
+
+def test_the_similar_clusters_and_the_first_issue_compared_like_with_like(document, demo_bundle,
+                                                                         stats, profile):
+    from desktop.core.report.analysis import analysed_issue
+    from desktop.core.stats.neighbours import bundle_spec, similar_clusters
+
+    nearest = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).nearest(CLUSTER)
+    table = table_after(document, "Similar clusters")
+    rows = texts(table)
+    assert rows[0][:3] == ["Rank", "Cluster", "Distance"]
+    note = table._tbl.getnext()  # the [z] of the cluster's own rank and distance, explained
+    assert "".join(note.itertext()).startswith(f"{NOT_APPLICABLE} ")
+    assert rows[1][:3] == [NOT_APPLICABLE, f"{CLUSTER} (this cluster)", NOT_APPLICABLE]
+    assert [r[1] for r in rows[2:]] == list(nearest["cluster"])
+    assert [r[2] for r in rows[2:]] == [f"{d:.2f}" for d in nearest["distance"]]
+    issue = analysed_issue(demo_bundle, potential_issues(profile))
+    assert issue.theme != "Deprivation"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 2")]
+    assert f"Is {CLUSTER} unusual for its size? {issue.title}" in headings
+    assert f"Does it follow deprivation? {issue.title}" in headings
+    alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    assert alts[-2].startswith(f"Funnel plot of {issue.title}")
+    assert alts[-1].startswith(f"Bar chart by deprivation decile of {issue.title}")
+
+
+def test_a_profile_against_similar_clusters_says_so(demo_bundle, stats, tmp_path):
+    from desktop.core.stats.comparison import SIMILAR
+    from desktop.core.stats.neighbours import bundle_spec, similar_clusters
+
+    peers = similar_clusters(demo_bundle, stats, bundle_spec(demo_bundle)).peers()
+    judged = stats.with_comparison(Comparison(95.0, SIMILAR, peers))
+    document, words = _judged_profile(demo_bundle, judged, tmp_path)
+    assert "worse than its similar clusters at 95% confidence" in words
+    assert "A cluster is compared with the 5 most similar clusters by" in words
+    assert texts(table_after(document, "Profile: all indicators"))[0][7] == \
+        "Against similar clusters"

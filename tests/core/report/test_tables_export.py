@@ -21,6 +21,7 @@ from desktop.core.report.tables import (
     header_lines,
     profile_clipboard,
     profile_rows,
+    table_notes,
 )
 from desktop.core.stats.profile import cluster_profile
 
@@ -72,7 +73,7 @@ def test_rows_are_the_core_formatting(profile):
 
 def test_means_and_scores_get_no_count(profile):
     rows = profile_rows(profile).set_index(profile["indicator_id"])
-    assert rows.loc["imd_score", "Count"] == "-"  # its summed "numerator" of 0 means nothing
+    assert rows.loc["imd_score", "Count"] == "[z]"  # its summed "numerator" means nothing
     assert rows.loc["child_share", "Count"] == format_value(
         profile.set_index("indicator_id").loc["child_share", "count"], "count")
 
@@ -83,23 +84,35 @@ def test_header_block_says_what_the_table_is(demo_bundle, profile):
     assert demo_bundle.manifest.title in lines[0] and CLUSTER in lines[0]
     assert SYNTHETIC_LABEL in text
     assert demo_bundle.manifest.licence in text and demo_bundle.manifest.attribution in text
-    assert f"{SUPPRESSED} suppressed: counts from 1 to 5" in text
     assert "latest period of each indicator" in text  # the demo mixes 2019, 2023, 2023/24
 
 
-def read_csv_table(path) -> tuple[list[str], list[list[str]]]:
+def test_notes_under_the_table_explain_its_markers(demo_bundle, profile):
+    rows = profile_rows(profile)[list(COLUMNS)].to_numpy().ravel()
+    notes = table_notes(demo_bundle, rows)
+    assert notes[0].startswith("Compared with county:")
+    assert notes[1].startswith(f"{SUPPRESSED} confidential") and "a count from 1 to 5" in notes[1]
+    assert [n[:3] for n in notes[1:]] == ["[c]", "[x]", "[z]"]  # the demo uses all three
+
+
+def read_csv_table(path) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header lines, table rows and the notes under the table."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh))
     top = lines.index(list(COLUMNS))
-    return [line[0] for line in lines[:top] if line], lines[top + 1:]
+    end = lines.index([], top)
+    return ([line[0] for line in lines[:top] if line], lines[top + 1:end],
+            [line[0] for line in lines[end + 1:]])
 
 
 def test_csv_round_trip(demo_bundle, profile, tmp_path):
     out = tmp_path / "profile.csv"
     export_profile_csv(demo_bundle, profile, CLUSTER, out)
-    header, rows = read_csv_table(out)
+    header, rows, notes = read_csv_table(out)
     assert header == header_lines(demo_bundle, profile, CLUSTER)
-    assert rows == profile_rows(profile)[list(COLUMNS)].to_numpy().tolist()
+    expected = profile_rows(profile)[list(COLUMNS)].to_numpy()
+    assert rows == expected.tolist()
+    assert notes == table_notes(demo_bundle, expected.ravel())
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
 
 
@@ -116,17 +129,21 @@ def test_exports_say_the_comparison_they_show(demo_bundle, stats, tmp_path):
     top = lines.index(list(headings(strict.comparison)))
     assert "Compared with rest of county" in lines[top]
     assert any("at 99.8% confidence" in line[0] for line in lines[:top] if line)
-    verdicts = {row[lines[top].index("Compared with rest of county")] for row in lines[top + 1:]}
+    body = lines[top + 1:lines.index([], top)]  # the table ends at the blank line before its notes
+    verdicts = {row[lines[top].index("Compared with rest of county")] for row in body}
     assert "Worse 99.8%" in verdicts and not any("95%" in v for v in verdicts)
     clip = profile_clipboard(demo_bundle, profile, CLUSTER, comparison=strict.comparison)
     assert "Compared with rest of county" in clip.text.splitlines()[1]
 
 
 def xlsx_table(path) -> tuple[list[str], list[list[str]], object]:
+    """(header lines, table rows, sheet) and the row of the table's header; the notes follow
+    the table after an empty row."""
     sheet = load_workbook(path).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     top = next(i for i, row in enumerate(values) if row[:len(COLUMNS)] == list(COLUMNS))
-    return ([r[0] for r in values[:top] if r[0]], values[top + 1:], sheet), top
+    end = next(i for i in range(top, len(values)) if not any(values[i]))
+    return ([r[0] for r in values[:top] if r[0]], values[top + 1:end], sheet), top
 
 
 def test_xlsx_round_trip_with_significance_fills(demo_bundle, profile, tmp_path):
@@ -165,8 +182,9 @@ def test_clipboard_has_tsv_and_html(demo_bundle, stats):
     header = header_lines(demo_bundle, profile, "Tenbury & Martley")
     assert lines[0] == header[0] and lines[1].split("\t") == list(COLUMNS)
     table = [line.split("\t") for line in lines[2:2 + len(profile)]]
-    assert table == profile_rows(profile)[list(COLUMNS)].to_numpy().tolist()
-    assert lines[2 + len(profile):] == header[1:]
+    expected = profile_rows(profile)[list(COLUMNS)].to_numpy()
+    assert table == expected.tolist()
+    assert lines[2 + len(profile):] == [*table_notes(demo_bundle, expected.ravel()), *header[1:]]
 
     class Cells(HTMLParser):
         def __init__(self):
@@ -196,7 +214,7 @@ def test_clipboard_table_of_any_frame():
 
     frame = pd.DataFrame({"Cluster": ["A\tB", "C"], "Value": ["1.0", SUPPRESSED]})
     clip = clipboard_table(frame, caption="Cap", fills={"Value": [None, "#D55E00"]})
-    assert clip.text == "Cap\nCluster\tValue\nA B\t1.0\nC\t*\n"
+    assert clip.text == "Cap\nCluster\tValue\nA B\t1.0\nC\t[c]\n"
     assert clip.html.count("<tr>") == 3 and "color:#FFFFFF" in clip.html
 
 

@@ -9,7 +9,7 @@ import pytest
 from desktop.core.errors import Cancelled
 from desktop.core.model import COUNTY, STAT_COLUMNS, Polarity, ValueType
 from desktop.core.stats.aggregate import LEVELS, VIEW_COLUMNS, compute_statistics
-from desktop.core.stats.intervals import ci_for
+from desktop.core.stats.intervals import SIGNIFICANCE_ORDER, ci_for
 from desktop.core.tasks import Task
 from tests.core.helpers_bundle import CLUSTERS, indicator, make_bundle, sample_bundle
 
@@ -163,6 +163,24 @@ def test_cluster_values_and_series_orders():
     assert area.loc["2019", "value"] == stats.area_values("obese", "2019").loc["A3", "value"]
     empty = stats.area_values("obese", "1999")
     assert empty["value"].isna().all() and not empty["suppressed"].any()
+
+
+def test_cluster_columns_are_cluster_values_as_numpy():
+    """What the profile reads for hundreds of indicators: the same numbers, rows and verdicts
+    as cluster_values, for a period an indicator has and one it lacks."""
+    bundle = sample_bundle()
+    stats = compute_statistics(bundle)
+    assert stats.cluster_names == list(CLUSTERS)
+    for ind in bundle.manifest.indicators:
+        for period in (ind.periods[-1], "1999"):
+            frame, columns = stats.cluster_values(ind.id, period), stats.cluster_columns(
+                ind.id, period)
+            for column in VIEW_COLUMNS:
+                expected = frame[column].to_numpy()
+                got = columns[column]
+                if column == "significance":
+                    got = np.asarray(SIGNIFICANCE_ORDER, dtype=object)[got]
+                np.testing.assert_array_equal(got, expected.astype(got.dtype), err_msg=column)
 
 
 def test_unsorted_input_gives_the_same_table_as_sorted():

@@ -104,3 +104,64 @@ def test_missing_flows_and_unknown_period(demo_bundle):
         cb.flow_matrix(dataclasses.replace(demo_bundle, flows=None))
     with pytest.raises(AtlasError, match="2001"):
         cb.flow_matrix(demo_bundle, "2001")
+
+
+def _flows(bundle, table: dict[tuple[str, str], float], period: str = "2030"):
+    """A bundle whose flows are `table`: (school cluster, home cluster or OUTSIDE) -> pupils,
+    each home cluster's pupils living in its first area."""
+    areas = bundle.areas
+    first = {c: areas.loc[areas["cluster"] == c, "area_code"].iloc[0]
+             for c in bundle.cluster_names}
+    rows = [(school, OUTSIDE if home == OUTSIDE else first[home], period, float(n))
+            for (school, home), n in table.items()]
+    flows = pd.DataFrame(rows, columns=["school_cluster", "home_area_code", "period", "pupils"])
+    return dataclasses.replace(bundle, flows=flows)
+
+
+def test_every_place_is_listed_and_zero_reads_0(demo_bundle):
+    matrix = cb.flow_matrix(demo_bundle)
+    inflow, outflow, _ = cb.crossborder_section_rows(demo_bundle, "Malvern")
+    assert list(inflow["Pupils living in"]) == [*matrix.homes, "Total"]
+    assert list(outflow["Attending school in"]) == [*matrix.schools, "Total"]
+    r = matrix.schools.index("Malvern")
+    zeros = [h for h, n, hid in zip(matrix.homes, matrix.pupils[r], matrix.hidden[r])
+             if n == 0 and not hid]
+    assert zeros, "the demo has places sending no pupils to Malvern"
+    shown = inflow.set_index("Pupils living in")
+    assert all(shown.loc[z, "Pupils"] == "0" for z in zeros)
+
+
+def test_shares_of_a_hidden_total_are_hidden(demo_bundle):
+    """Malvern's schools have 4 pupils: the total is hidden, and with it every share of it,
+    which would otherwise give the total away (113 = 34.1% and 141 = 42.6% admit one total)."""
+    names = demo_bundle.cluster_names
+    table = {(s, h): 40.0 + 7 * i + 3 * j for i, s in enumerate(names)
+             for j, h in enumerate(names) if s != "Malvern"}
+    table.update({("Malvern", "Malvern"): 3.0, ("Malvern", "Evesham"): 1.0})
+    bundle = _flows(demo_bundle, table)
+    matrix = cb.flow_matrix(bundle)
+    assert matrix.row_hidden[names.index("Malvern")]
+    rows = cb.inflow(matrix, "Malvern")
+    assert rows["share_suppressed"].all() and rows["share"].isna().all()
+    text_in, _, _ = cb.crossborder_section_rows(bundle, "Malvern")
+    assert set(text_in["Share"]) == {SUPPRESSED}
+    assert cb.audit_publication(matrix).passed
+
+
+def test_every_period_of_the_demo_audits_clean(demo_bundle):
+    for period, matrix in cb.flow_matrices(demo_bundle).items():
+        result = cb.audit_publication(matrix)
+        assert result.passed and result.cells.size == matrix.hidden_numbers.sum() > 0, period
+
+
+def test_the_county_sentence_says_only_what_may_be_printed():
+    summary = cb.CountySummary("2030", 1234, 4.04, 1000, 6.96)
+    assert summary.sentence() == ("In 2030, 4.0% of the 1,234 pupils at the county's schools "
+                                  "lived outside the county and 7.0% of the pupils living in "
+                                  "a cluster attended a school in another cluster.")
+    hidden_total = dataclasses.replace(summary, shown=(False, True, False))
+    assert hidden_total.sentence() == ("In 2030, 4.0% of the pupils at the county's schools "
+                                       "lived outside the county.")
+    assert dataclasses.replace(summary, shown=(True, False, False)).sentence() == \
+        "In 2030, the county's schools had 1,234 pupils."
+    assert dataclasses.replace(summary, shown=(False, False, False)).sentence() == ""

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from desktop.core.stats.inequality import area_deciles, county_inequality
+from desktop.core.stats.inequality import area_deciles, inequality
 from desktop.core.stats.intervals import ci_for
 from desktop.core.stats.sii import positions
 
@@ -23,9 +23,9 @@ def _independent(bundle, indicator_id: str) -> pd.DataFrame:
     return frame.groupby("decile")[["numerator", "denominator"]].sum()
 
 
-def test_deciles_and_sii_of_a_proportion(demo_bundle):
+def test_deciles_and_sii_of_a_proportion(demo_bundle, stats):
     ind = demo_bundle.manifest.indicator("income_deprivation")
-    result = county_inequality(demo_bundle, ind.id, ind.latest_period)
+    result = inequality(demo_bundle, stats, ind.id, ind.latest_period)
     table = result.deciles.set_index("decile")
     expected = _independent(demo_bundle, ind.id)
     shown = table[table["areas"] > 0]
@@ -48,9 +48,9 @@ def test_deciles_and_sii_of_a_proportion(demo_bundle):
     assert wider[0] < lower and upper < wider[1]
 
 
-def test_a_suppressed_decile_withholds_the_sii(demo_bundle):
+def test_a_suppressed_decile_withholds_the_sii(demo_bundle, stats):
     ind = demo_bundle.manifest.indicator("road_ksi_0_15")
-    result = county_inequality(demo_bundle, ind.id, ind.latest_period)
+    result = inequality(demo_bundle, stats, ind.id, ind.latest_period)
     hidden = result.deciles["suppressed"]
     assert hidden.sum() >= 2  # never one alone: it would be the county less the others
     assert result.deciles.loc[hidden, ["numerator", "value", "lower95"]].isna().all(axis=None)
@@ -58,13 +58,13 @@ def test_a_suppressed_decile_withholds_the_sii(demo_bundle):
     assert result.result is None and "suppressed" in result.reason
 
 
-def test_no_sii_for_counts_or_means_without_intervals(demo_bundle):
+def test_no_sii_for_counts_or_means_without_intervals(demo_bundle, stats):
     for indicator_id, words in (("child_population", "counts"),
                                 ("ks4_attainment8", "no confidence interval")):
         ind = demo_bundle.manifest.indicator(indicator_id)
-        result = county_inequality(demo_bundle, ind.id, ind.latest_period)
+        result = inequality(demo_bundle, stats, ind.id, ind.latest_period)
         assert result.result is None and words in result.reason
-    means = county_inequality(demo_bundle, "ks4_attainment8",
+    means = inequality(demo_bundle, stats, "ks4_attainment8",
                               demo_bundle.manifest.indicator("ks4_attainment8").latest_period)
     assert means.deciles["value"].notna().sum() >= 5  # the values are still given
 
@@ -94,10 +94,12 @@ def _decile_bundle():
 
 def test_standardised_rates_and_means_by_decile():
     from desktop.core.standard_population import standard_population
+    from desktop.core.stats.aggregate import compute_statistics
     from desktop.core.stats.dsr import band_terms, dsr_from_sums
 
     bundle, bands = _decile_bundle()
-    dsr = county_inequality(bundle, "d", "2024")
+    stats = compute_statistics(bundle)
+    dsr = inequality(bundle, stats, "d", "2024")
     first = bands[bands["area_code"] == "A1"]
     standard = np.array([standard_population()[b] for b in first["age_band"]])
     weighted, squared = band_terms(first["numerator"].to_numpy(), first["denominator"].to_numpy(),
@@ -108,8 +110,44 @@ def test_standardised_rates_and_means_by_decile():
     assert row["value"] == pytest.approx(want["value"]) and row["upper95"] == pytest.approx(
         want["upper95"])
     assert dsr.result is not None and dsr.result.sii > 0  # rates rise with the decile here
-    mean = county_inequality(bundle, "m", "2024")
+    mean = inequality(bundle, stats, "m", "2024")
     table = mean.deciles.set_index("decile")
     assert table.loc[3, "value"] == 56.0 and table["lower95"].iloc[:9].notna().all()
     # 2 points down per decile; nine equal deciles sit 1/9 apart: a slope of -18 over the scale
     assert mean.result.sii == pytest.approx(-18.0, rel=1e-9)
+
+
+def test_a_clusters_deciles_against_an_independent_groupby(demo_bundle, stats):
+    ind = demo_bundle.manifest.indicator("income_deprivation")
+    result = inequality(demo_bundle, stats, ind.id, ind.latest_period, "Redditch")
+    values = demo_bundle.values
+    rows = values[(values["indicator_id"] == ind.id) & (values["period"] == ind.latest_period)]
+    areas = demo_bundle.areas.assign(decile=area_deciles(demo_bundle))
+    merged = rows.merge(areas[["area_code", "cluster", "decile"]], on="area_code")
+    expected = merged[merged["cluster"] == "Redditch"].groupby("decile")[
+        ["numerator", "denominator"]].sum()
+    table = result.deciles.set_index("decile")
+    shown = table[table["areas"] > 0]
+    assert result.area == "Redditch" and not shown["suppressed"].any()
+    np.testing.assert_array_equal(shown.index, expected.index.astype(int))
+    np.testing.assert_array_equal(shown["numerator"], expected["numerator"])
+    np.testing.assert_array_equal(shown["denominator"], expected["denominator"])
+    np.testing.assert_allclose(shown["value"], expected["numerator"] / expected["denominator"]
+                               * 100)
+    # the fitted line runs through the deciles' positions with the SII as its rise
+    fitted = result.fitted()[table["areas"].to_numpy() > 0]
+    positions = shown["position"].to_numpy()
+    assert np.polyfit(positions, fitted, 1)[0] == pytest.approx(result.result.sii)
+    county = inequality(demo_bundle, stats, ind.id, ind.latest_period)
+    assert county.deciles["areas"].sum() == len(demo_bundle.areas)
+    assert result.result.sii != pytest.approx(county.result.sii)
+
+
+def test_a_cluster_in_too_few_deciles_gets_bars_but_no_sii():
+    from desktop.core.stats.aggregate import compute_statistics
+
+    bundle, _ = _decile_bundle()
+    stats = compute_statistics(bundle)
+    north = inequality(bundle, stats, "m", "2024", "North")  # areas in deciles 1 to 3
+    assert north.result is None and "3 deciles" in north.reason
+    assert north.deciles["value"].notna().sum() == 3

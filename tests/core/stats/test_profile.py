@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from desktop.core.format import format_value
-from desktop.core.model import COUNTY, PROFILE_COLUMNS, Polarity, ValueType
+from desktop.core.model import (
+    COUNTY,
+    NOT_AVAILABLE,
+    PROFILE_COLUMNS,
+    SUPPRESSED,
+    Polarity,
+    ValueType,
+)
 from desktop.core.stats.aggregate import compute_statistics
 from desktop.core.stats.profile import (
     DEPRIVED_COLUMNS,
@@ -81,7 +88,8 @@ def test_suppressed_cluster_shows_no_numbers_and_is_not_lowest():
     assert np.isnan(row["lower95"]) and row["significance"] == "not compared"
     assert row["denominator"] == 300
     assert "North" not in (row["lowest_cluster"], row["highest_cluster"])
-    assert format_value(row["value"], row["value_type"], row["unit"], row["suppressed"]) == "*"
+    assert format_value(row["value"], row["value_type"], row["unit"], row["suppressed"]) == \
+        SUPPRESSED
 
 
 def test_potential_issues_are_worse_indicators_most_different_first(sample):
@@ -127,7 +135,21 @@ def test_tartan_matches_cluster_significance(sample):
     assert list(rug.index) == THEME_ORDER
     for ind_id in THEME_ORDER:
         period = bundle.manifest.indicator(ind_id).latest_period
-        expected = stats.cluster_values(ind_id, period)["significance"].drop(COUNTY)
-        assert list(rug.loc[ind_id]) == [str(s) for s in expected]
+        values = stats.cluster_values(ind_id, period).drop(COUNTY)
+        expected = [SUPPRESSED if v.suppressed else str(v.significance)
+                    for v in values.itertuples()]
+        assert list(rug.loc[ind_id]) == expected
     assert rug.loc["obese", "East"] == "worse" and rug.loc["obese", "North"] == "better"
     assert isinstance(tartan(bundle, stats, "2019"), pd.DataFrame)
+
+
+def test_tartan_marks_suppressed_and_missing_clusters():
+    """North's areas count 1 each (suppressed, and South with it); East has no value."""
+    ind = indicator("c", ValueType.COUNT, periods=("2024",))
+    counts = {"A1": 1.0, "A2": 1.0, "A3": 1.0, "A4": 30.0, "A5": 40.0, "A6": 50.0, "A9": 9.0}
+    rows = [("c", code, "2024", n, np.nan, np.nan) for code, n in counts.items()]
+    bundle = make_bundle([ind], rows)
+    rug = tartan(bundle, compute_statistics(bundle))
+    assert rug.loc["c", "North"] == SUPPRESSED
+    assert rug.loc["c", "East"] == NOT_AVAILABLE
+    assert rug.loc["c"].isin([SUPPRESSED, NOT_AVAILABLE, "not compared"]).all()

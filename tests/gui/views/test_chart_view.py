@@ -97,12 +97,14 @@ def test_tabs_switch_the_drawn_chart(view, qtbot):
 def test_table_toggle_shows_the_same_numbers(view, qtbot):
     assert view.stack.currentWidget() is view.chart_frame
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
-    assert view.stack.currentWidget() is view.table
+    assert view.stack.currentWidget() is view.table_page
     expected = chart_table("bars", **bar_inputs())
     assert [view.model.horizontalHeaderItem(c).text()
             for c in range(view.model.columnCount())] == list(expected.columns)
     assert table_texts(view) == expected.astype(str).values.tolist()
-    assert table_texts(view)[2][1] == "*"  # Kidderminster, suppressed
+    assert table_texts(view)[2][1] == "[c]"  # Kidderminster, suppressed
+    assert view.table_notes.text().startswith("[c] confidential: not shown to protect")
+    assert "[z] not applicable" in view.table_notes.text()  # the county's comparison
     view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
     assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
@@ -148,7 +150,8 @@ def test_copy_puts_the_table_or_the_chart_on_the_clipboard(view, qtbot):
     view.copy_to_clipboard()
     text = QApplication.clipboard().text()
     assert text.splitlines()[0].split("\t") == list(chart_table("bars", **bar_inputs()).columns)
-    assert "Kidderminster\t*\t*\t*" in text
+    assert "Kidderminster\t[c]\t[c]\t[c]" in text
+    assert text.rstrip().splitlines()[-1].startswith("[z] not applicable")
 
 
 def test_clear_forgets_everything(view):

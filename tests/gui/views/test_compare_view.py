@@ -39,7 +39,7 @@ def test_cells_have_symbol_colour_and_word(view):
         colours.SIGNIFICANCE_HEX["worse"])
     assert index.data(Qt.ItemDataRole.ToolTipRole).endswith(": Worse 95%")
     missing = view.model.index_of("Tenbury", "u18_conc")
-    assert missing.data() == "–"
+    assert missing.data() == "[z]"
     assert missing.data(Qt.ItemDataRole.ToolTipRole).endswith(": Not compared")
 
 

@@ -107,3 +107,15 @@ def test_clear_empties_both_tables(view):
     assert view.issues_table.model().rowCount() == 0
     assert view.areas_table.model().rowCount() == 0
     assert "Bromsgrove" not in view.header_label.text() + view.areas_label.text()
+
+
+def test_a_missing_decile_reads_x_and_is_explained_under_the_tables(view):
+    assert view.notes.isHidden()  # no marker in the tables: no notes
+    deprived = make_deprived()
+    deprived.loc[0, "decile"] = float("nan")
+    view.set_issues(make_issues(), deprived, "Bromsgrove")
+    assert texts(view.areas_table)[0][3] == "[x]"
+    assert not view.notes.isHidden()
+    assert view.notes.text() == "[x] not available: there is no value for it."
+    view.clear()
+    assert view.notes.isHidden()

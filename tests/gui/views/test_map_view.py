@@ -172,7 +172,8 @@ def test_legend_widget_shows_the_classification_labels_and_colours(view):
     assert legend.detail.text() == f"2023 · {scheme_title('equal_interval')}"
     assert legend.note.text() == "(synthetic)" and not legend.note.isHidden()
     expected = [f"{lab} ({n:,})" for lab, n in zip(c.labels, c.counts)]
-    assert legend.labels() == [*expected, "Suppressed, small numbers (1)", "No data (1)",
+    assert legend.labels() == [*expected, "[c] confidential: small numbers (1)",
+                               "[x] not available: no value (1)",
                                "Cluster boundary"]
     # each class swatch is filled with its class colour
     for (symbol, _text), colour in zip(legend._rows, colours):

@@ -65,9 +65,9 @@ def test_display_texts_and_suppression(view):
     assert (lowest, highest, sig, trend) == ("140.2", "402.6", "Worse", "↑")
     assert rows["pop_bme"][3] == "13.2%"
     suppressed = rows["u18_conc"]
-    assert suppressed[2:5] == ("*", "*", "*")
+    assert suppressed[2:5] == ("[c]", "[c]", "[c]")
     assert suppressed[5] == "16.4"  # the county is still shown
-    assert "Suppressed" in cell(view, "u18_conc", COL_VALUE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Confidential" in cell(view, "u18_conc", COL_VALUE).data(Qt.ItemDataRole.ToolTipRole)
     assert "synthetic" in cell(view, "cin", 0).data(Qt.ItemDataRole.ToolTipRole)
     assert rows["fsm"][0] == "Pupils eligible for free school meals"  # real data: no mark
 
