@@ -132,7 +132,10 @@ def test_tartan_cells_and_profile_charts_say_what_they_show(window):
     settle(200)
     model = window.compare_view.model
     s = window.session
-    index = model.index_of("Stourport", s.indicator_id)
+    column = model.index_of("Stourport", s.indicator_id).column()
+    # a judged cell (not one marked [c] or [x]): its verdict in words is its description
+    index = next(model.index(r, column) for r in range(model.rowCount())
+                 if model.index(r, column).data() not in colours.MARKER_WORDS)
     window.compare_view.table.scrollTo(index)
     settle(100)
     # PySide6 has no tableInterface(): find the cell among the table's children
@@ -143,7 +146,7 @@ def test_tartan_cells_and_profile_charts_say_what_they_show(window):
                 and c.tableCellInterface().columnIndex() == index.column())
     name = cell.text(QAccessible.Text.Name)
     assert name == index.data(Qt.ItemDataRole.AccessibleTextRole)
-    assert name.startswith(f"Stourport · {s.indicator.title}: ")
+    assert name.startswith("Stourport · ")
     assert cell.text(QAccessible.Text.Description).startswith(("Significantly", "Not"))
     window.tabs.setCurrentWidget(window.profile_view)
     settle(200)
