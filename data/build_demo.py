@@ -57,6 +57,7 @@ v3.0. Contains OS data © Crown copyright and database right. Children's indicat
 records are synthetic, for demonstration."
 licence = "Open Government Licence v3.0 (real open data); synthetic data generated for this demo"
 producer = "Cluster Atlas demo data (data/build_demo.py)"
+contact = "Demonstration data: no one answers for it. A real bundle names its research team here."
 description = "Real LSOA boundaries, IMD 2019, population, schools and postcodes for \
 Worcestershire with synthetic children's indicators and twelve illustrative clusters. Synthetic \
 figures are for demonstration only and describe no real child or school."

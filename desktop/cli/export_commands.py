@@ -145,10 +145,11 @@ def _run_export_chart(args: argparse.Namespace) -> int:
                    cluster=args.cluster, width_cm=args.width_cm,
                    options=MapOptions(level=args.map_level, pool=args.pool))
     else:
+        from desktop.core.charts.describe import chart_description
         from desktop.core.charts.options import ChartOptions
-        from desktop.core.charts.tables import chart_figure, chart_inputs, chart_table
+        from desktop.core.charts.tables import chart_figure, chart_inputs
+        from desktop.core.plotting.annotate import figure_title
         from desktop.core.plotting.style import export_figure
-        from desktop.core.report.figures import chart_alt_text
 
         options = ChartOptions(versus=args.versus,
                                scatter_level=MAP_AREAS if args.small_areas else MAP_CLUSTERS,
@@ -157,9 +158,8 @@ def _run_export_chart(args: argparse.Namespace) -> int:
                               options)
         figure = chart_figure(args.chart, args.width_cm,
                               args.width_cm * CHART_HEIGHT_RATIO[args.chart], **inputs)
-        export_figure(figure, args.output, args.width_cm, title=indicator.title,
-                      description=chart_alt_text(args.chart, indicator,
-                                                 chart_table(args.chart, **inputs)))
+        export_figure(figure, args.output, args.width_cm, title=figure_title(figure),
+                      description=chart_description(args.chart, **inputs))
     print(f"Wrote {args.output}")
     return EXIT_OK
 

@@ -136,6 +136,7 @@ class Manifest:
     format_version: int = field(default=1, compare=False)
     description: str = ""
     deprivation_indicator: str | None = None  # id used for "most deprived areas" (e.g. IMD score)
+    contact: str = ""  # who answers questions about the data (printed in every profile)
     # context indicators that find each cluster's similar clusters, and how many (0: default)
     similar_indicators: tuple[str, ...] = ()
     similar_count: int = 0

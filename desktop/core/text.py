@@ -21,7 +21,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # characters a field may hold (pack refuses more; docs/input-format.md lists them)
 TEXT_LIMITS = {
     "title": 200, "area_name": 100, "geography_vintage": 100, "producer": 200,
-    "attribution": 1000, "licence": 200, "description": 2000,
+    "attribution": 1000, "licence": 200, "description": 2000, "contact": 300,
     "indicator title": 200, "theme": 100, "unit": 30, "definition": 2000, "source": 500,
     "area name": 100, "district": 100, "cluster": 100, "cluster description": 1000,
     "school name": 200, "phase": 100, "school type": 100, "period": 40,

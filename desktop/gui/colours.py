@@ -3,11 +3,16 @@
 The colours come from desktop.core.plotting.palettes, so the tables match the map (colour-blind safe:
 blue for better, vermillion for worse). Colour is never the only signal: every coloured cell also carries a word or a one-letter symbol, and its tooltip the
 full word, so the views work for colour-blind readers and in greyscale prints.
+
+Everything else drawn takes its colours from the system's palette (light, dark or high
+contrast), through the helpers here: no text box or chart cell keeps a white background or a
+dark ink the theme did not choose.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Significance, Trend
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
@@ -44,9 +49,6 @@ TREND_SYMBOLS: dict[str, str] = {
     Trend.CANNOT.value: NOT_AVAILABLE,
 }
 
-SPINE_RANGE_HEX = "#C8C8C8"  # the bar from the lowest to the highest cluster
-COUNTY_LINE_HEX = "#1F1F7A"  # the county (benchmark) line at the centre of a spine chart
-THEME_ROW_HEX = "#EEF1F5"  # background of the theme header rows
 
 _NOT_COMPARED = Significance.NOT_COMPARED.value
 
@@ -89,16 +91,66 @@ def markers_html(skip: tuple[str, ...] = ()) -> str:
                            if marker not in skip)
 
 
-def text_colour_on(background: QColor) -> QColor:
-    """Black or white, whichever reads better on `background` (WCAG relative luminance)."""
+def luminance(colour: QColor) -> float:
+    """WCAG relative luminance, 0 (black) to 1 (white)."""
 
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    lum = (0.2126 * channel(background.redF()) + 0.7152 * channel(background.greenF())
-           + 0.0722 * channel(background.blueF()))
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21 (4.5 is the minimum for text)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background` (WCAG relative luminance)."""
     # Contrast against black is (L + 0.05) / 0.05, against white 1.05 / (L + 0.05).
-    return QColor("#000000") if (lum + 0.05) ** 2 > 0.0525 else QColor("#FFFFFF")
+    return QColor("#000000") if (luminance(background) + 0.05) ** 2 > 0.0525 else \
+        QColor("#FFFFFF")
+
+
+def mix(a: QColor, b: QColor, share: float) -> QColor:
+    """`a` with `share` (0..1) of `b` mixed in."""
+    return QColor.fromRgbF(*(x + (y - x) * share for x, y in zip(
+        (a.redF(), a.greenF(), a.blueF()), (b.redF(), b.greenF(), b.blueF()))))
+
+
+def readable_on(colour: str | QColor, background: QColor, minimum: float = 4.5) -> QColor:
+    """`colour` for text on `background`, moved towards black or white (whichever the
+    background is further from) until it reads at `minimum` contrast: a warning red stays
+    red on a dark theme's background, only lighter."""
+    colour = QColor(colour)
+    end = text_colour_on(background)
+    for step in range(21):
+        shaded = mix(colour, end, step / 20)
+        if contrast_ratio(shaded, background) >= minimum:
+            return shaded
+    return end
+
+
+ERROR_HEX = "#b2182b"  # a red for error messages, made readable on the theme's background
+
+
+def set_text_colour(widget: QWidget, colour: str | QColor | None) -> None:
+    """Write `widget`'s text in `colour`, made readable on its theme's background (None:
+    the theme's own text colour again)."""
+    palette = QApplication.palette(widget)
+    if colour is not None:
+        palette.setColor(QPalette.ColorRole.WindowText, readable_on(
+            colour, palette.color(QPalette.ColorRole.Window)))
+    widget.setPalette(palette)
+
+
+def theme_row_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """A theme heading row's background and text in any system theme (light, dark or high
+    contrast): the base tinted a little towards the text, and the text itself."""
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+    return mix(base, text, 0.1), text
 
 
 def legend_html(with_symbols: bool = False, comparison: Comparison = DEFAULT) -> str:

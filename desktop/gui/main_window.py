@@ -68,11 +68,11 @@ class MainWindow(QMainWindow):
         self.school_view = SchoolView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("profile_tabs")
-        self.tabs.addTab(self.profile_view, "&Profile")
-        self.tabs.addTab(self.issues_view, "Potential &issues")
-        self.tabs.addTab(self.compare_view, "Compare c&lusters")
-        self.tabs.addTab(self.crossborder_view, "C&ross-border")
-        self.tabs.addTab(self.school_view, "Sc&hool")
+        self.tabs.setAccessibleName("Views of the cluster")
+        self.tabs.tabBar().setAccessibleName("Views of the cluster")
+        for view, title in zip((self.profile_view, self.issues_view, self.compare_view,
+                                self.crossborder_view, self.school_view), menus.VIEW_TITLES):
+            self.tabs.addTab(view, title)
 
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.map_view)
@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def _on_opened(self) -> None:
         bundle = self.session.bundle
+        on_cover = self.cover.isAncestorOf(self.focusWidget())
         self.stack.setCurrentWidget(self.main_splitter)
         self.setWindowTitle(f"{bundle.manifest.title} — {APP_NAME}")
         self.idle_lock.set_timeout(settings.get("idle_lock_minutes") * 60_000)
@@ -247,6 +248,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabEnabled(crossborder, bundle.flows is not None)
         for action in self.export_actions:
             action.setEnabled(True)
+        if on_cover or self.focusWidget() is None:
+            # the focus was on the cover, now hidden: the first choice, where reading starts
+            self.selection_bar.cluster_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_closed(self) -> None:
         for action in self.export_actions:

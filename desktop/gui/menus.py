@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from desktop.gui import settings
 
+# The tabs of the cluster's views, with Alt keys no control of the window's toolbar uses
+# (tests/gui/test_accessibility.py checks that no two visible controls share one).
+VIEW_TITLES = ("&Profile", "Potential iss&ues", "Comp&are clusters", "Cross-bor&der", "Sc&hool")
 # The keys a text box keeps even if a window command were ever given one of them.
 EDITING_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut,
                 QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.Undo,
@@ -101,10 +104,10 @@ def build_menus(window) -> None:
                  "Indicators whose comparison with the county changed between two periods")
     view_menu.addSeparator()
     add_action(window, view_menu, "&Next cluster", lambda: window._step_cluster(1), "Ctrl+]")
-    add_action(window, view_menu, "&Previous cluster", lambda: window._step_cluster(-1), "Ctrl+[")
+    add_action(window, view_menu, "Pre&vious cluster", lambda: window._step_cluster(-1),
+               "Ctrl+[")
     view_menu.addSeparator()
-    for i, title in enumerate(("&Profile", "Potential &issues", "Compare c&lusters",
-                                "C&ross-border", "Sc&hool")):
+    for i, title in enumerate(VIEW_TITLES):
         add_action(window, view_menu, f"Show {title}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
                      f"Ctrl+{i + 1}")
 

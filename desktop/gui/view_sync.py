@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.errors import AtlasError
 from desktop.core.maps.choropleth import MapLayer, hover_text, level_values, map_layer
+from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
 from desktop.core.stats.inequality import SinglePeriods
@@ -32,7 +33,6 @@ from desktop.core.stats.profile import (
 from desktop.core.stats.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
 from desktop.gui.workers import Worker
-
 
 POOL_WITH_CUSTOM = ("Periods cannot be pooled while custom areas are shown: remove them "
                     "(Areas ▸ Remove a custom area) to pool periods, and add them again after.")
@@ -179,6 +179,7 @@ class ViewSync(QObject):
         self.compare.set_current(s.cluster, s.indicator_id)
         custom = s.cluster in s.bundle.custom_areas
         self.map.set_cluster(s.cluster, s.bundle.members(s.cluster) if custom else None)
+        self._describe_map()
         if self.crossborder is not None:
             self.crossborder.set_cluster(s.cluster)
         if refresh_chart:
@@ -209,6 +210,15 @@ class ViewSync(QObject):
                              self.layer.class_colours, title, period=s.period,
                              note=SYNTHETIC_LABEL if indicator.synthetic else None,
                              warning=self.layer.warning)
+        self._describe_map()
+
+    def _describe_map(self) -> None:
+        """What the map shows, in words, for assistive technology (maps.describe)."""
+        s = self.session
+        if self.layer is not None and s.bundle is not None and self.map.artists is not None:
+            self.map.set_summary(bundle_map_finding(
+                s.view_bundle, s.indicator, self.layer, s.map_level, s.cluster,
+                self.map.artists.cluster_names).sentence)
 
     def _refresh_chart(self) -> None:
         s = self.session

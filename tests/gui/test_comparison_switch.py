@@ -42,8 +42,10 @@ def test_the_choice_reaches_every_view_and_back(qtbot, window, demo_bundle_path,
     assert "99.8%" in window.compare_view.legend.text()
     chart = window.chart_view.inputs("bars")
     assert chart["comparison"] == s.comparison
-    legend = [t.get_text() for t in window.chart_view.axes.get_legend().get_texts()]
-    assert any(t.endswith("99.8%") for t in legend)
+    # the bars are labelled directly (no legend): the subtitle and notes name the level
+    figure = window.chart_view.figure
+    assert "99.8% confidence" in window.chart_view.axes.get_title() + figure.get_suptitle() \
+        + window.chart_view.canvas.toolTip()
     after = s.statistics.cluster_values("year6_obese", s.period)
     assert (after["value"].equals(before["value"]))  # the numbers do not change
 

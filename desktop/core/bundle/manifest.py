@@ -20,7 +20,8 @@ from desktop.core.text import clean
 
 MANIFEST_FILE = "manifest.json"
 MAX_WHOLE = 10**9  # thresholds are small counts; larger ones are hostile or mistaken
-_TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description")
+_TEXT_KEYS = ("created", "producer", "geography_vintage", "attribution", "licence", "description",
+              "contact")
 
 
 # What a format 1 reader does not know: a bundle that uses it is format 2, so an older Cluster
@@ -53,6 +54,7 @@ def manifest_to_dict(manifest: Manifest, tables: Mapping[str, str]) -> dict[str,
         "licence": manifest.licence,
         "disclosure_threshold": int(manifest.disclosure_threshold),
         "description": manifest.description,
+        "contact": manifest.contact,
         "deprivation_indicator": manifest.deprivation_indicator,
         **({"similar_clusters": {"indicators": list(manifest.similar_indicators),
                                  "count": int(manifest.similar_count)}}

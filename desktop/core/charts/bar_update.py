@@ -71,7 +71,7 @@ def update_bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.D
         # the layout placed the title and footnote; setting their texts puts them back at
         # matplotlib's defaults, and no layout runs on an in-place update to place them again
         placed = [(t, t.get_position()) for t in (fig._suptitle, fig._supxlabel) if t is not None]
-        bar_texts(ax, indicator, period, frame, palette, county_value, comparison,
+        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison,
                   benchmarks is not None)
         for text, position in placed:
             text.set_position(position)

@@ -1,6 +1,6 @@
 """Every cluster as a bar with its 95% interval, coloured by significance (at the comparison's
-level, against the county or the rest of it),
-with the county value as a line; clusters in bundle order (the same place for every indicator,
+level, against the county or the rest of it) and labelled with its value and verdict, with the
+county value as a line; the title states the message (desktop.core.charts.findings); clusters in bundle order (the same place for every indicator,
 so a reader finds their cluster at once) unless `order="value"`. The switch's fast path updates
 a drawn chart in place (desktop.core.charts.bar_update); the numbers behind it come from
 desktop.core.charts.tables.
@@ -12,7 +12,7 @@ clusters at England scale read as 150 names, not every tenth.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import matplotlib
@@ -21,23 +21,22 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from desktop.core.charts.common import (
     MISSING_NOTE,
     SUPPRESSION_NOTE,
     axis_label,
     county_line,
+    fmt,
     nonnegative_axis,
     significance_of,
 )
-from desktop.core.format import MISSING
-from desktop.core.model import SUPPRESSED, Indicator, Polarity, Significance
+from desktop.core.charts.findings import bar_finding, verdict_word
+from desktop.core.format import MISSING, title_with_unit
+from desktop.core.model import SUPPRESSED, Indicator, Significance
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import (
-    COUNTY_COLOUR,
     HIGHLIGHT_COLOUR,
     MUTED_TEXT,
     prepare_axes,
@@ -46,8 +45,8 @@ from desktop.core.plotting.style import (
 from desktop.core.stats.comparison import DEFAULT, Comparison
 
 NAME_LINE = 1.25  # the height of one cluster name down a bar chart, in font sizes
+VALUE_LABEL = "value-label"  # the gid of the value and verdict beside each bar
 BENCHMARK_COLOUR = "#ffffff"  # with a dark edge: seen on every bar colour
-BENCHMARK_LABEL = "Its similar\nclusters"
 ORDERS = ("bundle", "value")
 
 
@@ -76,9 +75,9 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
               colours: Mapping | None = None, order: str = "bundle",
               comparison: Comparison = DEFAULT, benchmarks: pd.Series | None = None) -> Axes:
     """Horizontal bars of every cluster with 95% whiskers, coloured by significance as judged
-    by `comparison` (the legend says which level and benchmark: "Worse 99.8%"). `benchmarks`
-    (by cluster): each cluster's own benchmark, marked on its row (its similar clusters'
-    pooled value, when compared with them).
+    by `comparison` (the subtitle says which level and benchmark; each bar is labelled with
+    its value and verdict, "36.1% Worse"). `benchmarks` (by cluster): each cluster's own
+    benchmark, marked on its row (its similar clusters' pooled value, when compared with them).
 
     `clusters` is indexed by cluster name with columns value, lower95, upper95, suppressed and
     significance; `county` has value (lower95, upper95 optional). Suppressed clusters get no bar
@@ -130,7 +129,7 @@ def bar_chart(ax: Axes, indicator: Indicator, period: str, clusters: pd.DataFram
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        bar_texts(ax, indicator, period, frame, palette, county_value, comparison,
+        bar_texts(ax, indicator, period, frame, county_value, highlight, comparison,
                   benchmarks is not None)
     structure = bar_structure(frame, county_value, highlight, palette, benchmarks is not None)
     ax._atlas_bars = BarArtists(structure, bars, whiskers)
@@ -186,34 +185,28 @@ def benchmark_offsets(frame: pd.DataFrame, benchmarks: pd.Series) -> np.ndarray:
 
 
 def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
-              palette: Mapping[Significance, str], county_value: float,
+              county_value: float, highlight: str | None = None,
               comparison: Comparison = DEFAULT, benchmarks: bool = False) -> None:
-    """The value axis, legend, titles and notes of a bar chart of `ordered_clusters`: the part
-    that follows the numbers, shared by `bar_chart` and the in-place update."""
+    """The value axis, the value and verdict beside each bar, titles and notes of a bar chart
+    of `ordered_clusters`: the part that follows the numbers, shared by `bar_chart` and the
+    in-place update.
+
+    As the Government Analysis Function asks, the title states the message
+    (findings.bar_finding), the subtitle what is measured, and the bars are labelled directly
+    ("36.1% Worse") instead of through a legend, so no verdict is told by colour alone."""
     values = frame["value"].to_numpy(float)
     lower, upper = frame["lower95"].to_numpy(float), frame["upper95"].to_numpy(float)
     drawn = np.isfinite(values)
     nonnegative_axis(ax, np.concatenate([values, lower, upper, [county_value]]), "x")
     ax.set_xlabel(axis_label(indicator))
-    shown = dict.fromkeys(frame["significance"][drawn])
-    keys = [s for s in legend_categories(indicator, shown) if s in palette]
-    labels = [comparison.label(s) for s in keys] + ["County"] + [BENCHMARK_LABEL] * benchmarks
-    legend = ax.get_legend()
-    if legend is None or [t.get_text() for t in legend.get_texts()] != labels:
-        handles = [Patch(facecolor=palette[s], edgecolor="#7f7f7f", linewidth=0.4,
-                         label=comparison.label(s)) for s in keys]
-        handles.append(Line2D([], [], color=COUNTY_COLOUR, linestyle="--", label="County"))
-        if benchmarks:
-            handles.append(Line2D([], [], linestyle="none", marker="D", markersize=5,
-                                  color=BENCHMARK_COLOUR, markeredgecolor="#262626",
-                                  markeredgewidth=0.9, label=BENCHMARK_LABEL))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
+    value_labels(ax, indicator, frame, highlight)
+    compared = any(sig != Significance.NOT_COMPARED for sig in frame["significance"][drawn])
     notes = []
     if (drawn & np.isfinite(lower) & np.isfinite(upper)).any():
         notes.append("Whiskers show 95% confidence intervals.")
-    if any(sig != Significance.NOT_COMPARED for sig in shown):
-        notes.append(f"Colours compare each cluster with {comparison.benchmark} at "
-                     f"{comparison.level_text} confidence.")
+    if compared:
+        notes.append(f"Colours and the words beside the bars compare each cluster with "
+                     f"{comparison.benchmark} at {comparison.level_text} confidence.")
     if benchmarks:
         notes.append("Diamonds: each cluster's similar clusters taken together, the value it "
                      "is compared with.")
@@ -221,25 +214,29 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
         notes.append(SUPPRESSION_NOTE)
     if (~drawn & ~frame["suppressed"].to_numpy(bool)).any():
         notes.append(MISSING_NOTE)
-    annotate_chart(ax, indicator.title, f"{period}, all clusters", notes, indicator.source,
-                   indicator.synthetic)
+    against = (f", against {comparison.benchmark} at {comparison.level_text} confidence"
+               if compared else "")
+    finding = bar_finding(indicator, frame, county_value, highlight, comparison)
+    annotate_chart(ax, finding.title,
+                   f"{title_with_unit(indicator.title, indicator.unit)}: {period}, all "
+                   f"clusters{against}", notes, indicator.source, indicator.synthetic)
 
 
-def legend_categories(indicator: Indicator, shown: Iterable) -> list[Significance]:
-    """The comparison colours a bar chart's legend explains: all three of the indicator's
-    polarity whenever any cluster was compared (as Fingertips does), so the key reads the same
-    for every indicator of that kind and does not change as the numbers do; "Not compared"
-    when some cluster was not."""
-    shown = {Significance(s) for s in shown}
-    compared = shown - {Significance.NOT_COMPARED}
-    if compared and Polarity(indicator.polarity) == Polarity.NO_JUDGEMENT:
-        keys = [Significance.HIGHER, Significance.SIMILAR, Significance.LOWER]
-    elif compared:
-        keys = [Significance.BETTER, Significance.SIMILAR, Significance.WORSE]
-    else:
-        keys = []
-    keys += [s for s in Significance if s in shown and s not in keys]
-    return keys
+def value_labels(ax: Axes, indicator: Indicator, frame: pd.DataFrame,
+                 highlight: str | None = None) -> None:
+    """Each shown value and its verdict ("36.1% Worse") in a column right of the bars,
+    replacing the labels of the numbers before."""
+    for text in [t for t in ax.texts if t.get_gid() == VALUE_LABEL]:
+        text.remove()
+    for yi, (name, row) in enumerate(frame.iterrows()):
+        if not np.isfinite(row["value"]):
+            continue
+        word = verdict_word(row["significance"])
+        ax.annotate(f"{fmt(indicator, row['value'])} {word}".strip(), xy=(1, yi),
+                    xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", va="center", ha="left", fontsize="small",
+                    fontweight="bold" if name == highlight else "normal",
+                    annotation_clip=False, gid=VALUE_LABEL)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,5 +1,6 @@
 """The small-area (LSOA) values of a cluster against the county's: box plots with every area
-as a point, and the suppressed areas as a hatched band where their values can lie.
+as a point, and the suppressed areas as a hatched band where their values can lie. The title
+states the message (desktop.core.charts.findings), the subtitle what is shown.
 
 A suppressed area is not a zero: for a rare event the areas with events are the very ones
 hidden, and a chart of the shown areas alone (all at zero, say, against a county of 14.6 per
@@ -17,6 +18,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from desktop.core.charts.common import axis_label, county_line, fmt
+from desktop.core.charts.findings import distribution_finding
+from desktop.core.format import title_with_unit
 from desktop.core.model import Indicator, ValueType
 from desktop.core.plotting.annotate import annotate_chart
 from desktop.core.plotting.palettes import NoData
@@ -102,8 +105,11 @@ def distribution_chart(ax: Axes, indicator: Indicator, period: str, cluster_name
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(axis_label(indicator))
-        annotate_chart(ax, indicator.title, f"{period}, small areas in {cluster_name} and the "
-                       "county", _notes(indicator, rows), indicator.source, indicator.synthetic)
+        finding = distribution_finding(indicator, cluster_name, rows[1][1], rows[0][1],
+                                       cluster_suppressed.count)
+        annotate_chart(ax, finding.title, f"{title_with_unit(indicator.title, indicator.unit)}: "
+                       f"{period}, small areas in {cluster_name} and the county",
+                       _notes(indicator, rows), indicator.source, indicator.synthetic)
     return ax
 
 

@@ -7,7 +7,6 @@ module turns a `Classification` into the colours the map draws.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import colormaps
 
 from desktop.core.maps.classify import SUPPRESSED, Classification
 from desktop.core.model import Polarity
@@ -15,6 +14,7 @@ from desktop.core.plotting.palettes import (
     DEFAULT_DIVERGING,
     DEFAULT_SEQUENTIAL,
     NoData,
+    colormap,
     palette_colours,
 )
 
@@ -36,7 +36,7 @@ def polarity_colours(classification: Classification, county_value: float, polari
         return palette_colours(DEFAULT_SEQUENTIAL, k)
     if polarity is Polarity.NO_JUDGEMENT and name == DEFAULT_DIVERGING:
         name = "PuOr"
-    cmap = colormaps[name]
+    cmap = colormap(name)
     centre = int(np.searchsorted(bins, county_value, side="left"))  # k when above every class
     steps = np.arange(k) - centre
     reach = max(centre, k - 1 - centre, 1)
@@ -51,7 +51,7 @@ ZERO_STOP, GRADED_START = 0.12, 0.4  # where a sequential palette's zero class a
 def zero_class_colours(name: str, k: int) -> np.ndarray:
     """Sequential colours when class 0 holds the zeros alone: a pale zero class, then k - 1
     classes from well beyond it, so one event never looks like none."""
-    return np.vstack([colormaps[name](ZERO_STOP), palette_colours(name, k - 1, GRADED_START)])
+    return np.vstack([colormap(name)(ZERO_STOP), palette_colours(name, k - 1, GRADED_START)])
 
 
 def face_colours(classification: Classification, class_colours: np.ndarray) -> np.ndarray:

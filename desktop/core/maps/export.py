@@ -18,8 +18,16 @@ from desktop.core.format import title_with_unit
 from desktop.core.maps import mapplot
 from desktop.core.maps.choropleth import MapLayer, level_values, map_layer
 from desktop.core.maps.classify import scheme_title
-from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, SUPPRESSED, SYNTHETIC_LABEL, Bundle, Indicator
-from desktop.core.plotting.annotate import annotate_chart, wrap_to_width
+from desktop.core.maps.describe import bundle_map_finding
+from desktop.core.model import (
+    MAP_AREAS,
+    MAP_CLUSTERS,
+    SUPPRESSED,
+    SYNTHETIC_LABEL,
+    Bundle,
+    Indicator,
+)
+from desktop.core.plotting.annotate import Finding, annotate_chart, wrap_to_width
 from desktop.core.plotting.style import export_figure, new_figure, style_context
 from desktop.core.stats.aggregate import Statistics
 
@@ -89,8 +97,9 @@ class MapFigure:
         mapplot.set_highlight(self.artists, cluster)
         if annotate:
             where = f"{cluster} cluster (outlined)" if cluster else self.bundle.manifest.area_name
-            annotate_chart(self.ax, map_title(indicator),
-                           f"{period}, {LEVEL_WORDS[options.level][0]}: {where}",
+            annotate_chart(self.ax, self.finding(indicator, cluster, options.level).title,
+                           f"{map_title(indicator)}: {period}, "
+                           f"{LEVEL_WORDS[options.level][0]}: {where}",
                            self.notes(options.level), indicator.source, indicator.synthetic)
         # Lay out first, then zoom to the Axes' final shape, so the equal aspect needs no
         # adjustment at draw time (adjusting the limits would log a warning per export).
@@ -122,9 +131,15 @@ class MapFigure:
                      f"{self.bundle.manifest.attribution}")
         return notes
 
+    def finding(self, indicator: Indicator, cluster: str | None = None,
+                level: str = MAP_AREAS) -> Finding:
+        """What the map shown says (call after `show`'s colouring): maps.describe."""
+        return bundle_map_finding(self.bundle, indicator, self.layer, level, cluster,
+                                  self.artists.cluster_names)
+
     def description(self, indicator: Indicator, period: str, cluster: str | None = None,
                     level: str = MAP_AREAS) -> str:
-        """Alt text: what the map shows, in words (call after `show`)."""
+        """Alt text: what the map shows and says, in words (call after `show`)."""
         layer = self.layer
         text = (f"Map of {map_title(indicator)}, {period}, for each {LEVEL_WORDS[level][1]} "
                 f"of {self.bundle.manifest.area_name}")
@@ -134,10 +149,12 @@ class MapFigure:
                 text += f"; the {cluster} cluster is outlined in black"
         elif cluster:
             text += f", zoomed to the {cluster} cluster, which is outlined in black"
+        if layer is not None:  # the finding first, the key to the colours after it
+            text += f". {self.finding(indicator, cluster, level).sentence}"
         if layer is not None and layer.classification.k:
             c = layer.classification
             what = LEVEL_WORDS[level][2]
-            text += (f". {what.capitalize()} are shaded in {c.k} classes by "
+            text += (f" {what.capitalize()} are shaded in {c.k} classes by "
                      f"{scheme_title(c.scheme).lower()}, from {c.labels[0]} to {c.labels[-1]}")
             if c.n_suppressed:
                 text += (f"; {c.n_suppressed} {what} are confidential (suppressed to protect "
@@ -146,7 +163,8 @@ class MapFigure:
                 text += f"; {c.n_missing} {what} have no value"
         if layer is not None and layer.warning:
             text += f". {layer.warning}"
-        return text.rstrip(".") + ". Cluster boundaries and schools are marked."
+        text = text.rstrip(".") + ". Cluster boundaries and schools are marked."
+        return text
 
     def close(self) -> None:
         self.figure.clear()

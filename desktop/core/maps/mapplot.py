@@ -236,6 +236,11 @@ def set_selected_area(artists: MapArtists, index: int | None) -> None:
     artists.selected.set_segments(rings)
 
 
+def set_selected_cluster(artists: MapArtists, cluster: str | None) -> None:
+    """Outline one cluster as a selected area is (the cluster map's keyboard choice)."""
+    artists.selected.set_segments(artists.cluster_rings.get(cluster, []) if cluster else [])
+
+
 def zoom_to(ax: "Axes", bounds: Bounds, margin: float = 0.03) -> None:
     """Show a box of data coordinates with a small margin, widened to the Axes' shape so the
     equal aspect needs no further adjustment."""

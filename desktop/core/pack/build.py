@@ -49,7 +49,7 @@ from desktop.core.text import TEXT_LIMITS, clean
 
 SETTINGS_FILE = "bundle.toml"
 REQUIRED_SETTINGS = ("title", "area_name", "geography_vintage", "attribution", "licence")
-OPTIONAL_SETTINGS = ("producer", "description", "disclosure_threshold",
+OPTIONAL_SETTINGS = ("producer", "contact", "description", "disclosure_threshold",
                      "deprivation_indicator", "similar_indicators", "similar_count", "created")
 GEO_EXTENSIONS = (".geojson", ".gpkg", ".shp")
 
@@ -203,6 +203,7 @@ def read_inputs(input_dir: str | os.PathLike, task: Task | None = None) -> Bundl
         licence=settings["licence"], indicators=indicators,
         disclosure_threshold=settings.get("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD),
         description=settings.get("description", ""), deprivation_indicator=deprivation,
+        contact=settings.get("contact", ""),
         similar_indicators=similar, similar_count=count,
     )
     task.report(0.9, "Inputs checked")

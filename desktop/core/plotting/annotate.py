@@ -1,4 +1,5 @@
-"""Titles, subtitles and notes of a figure, for every chart and the exported map.
+"""Titles, subtitles and notes of a figure, for every chart and the exported map, and the
+`Finding` a title states.
 
 A chart or map is one Axes on its own figure; its title, subtitle, notes, source and the
 synthetic-data label are figure-level texts aligned with the figure's left edge and wrapped to
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -20,12 +22,24 @@ from desktop.core.text import ELLIPSIS
 
 LEFT_MARGIN = 0.012  # figure fraction before the title and notes
 # lines before a text is cut with an ellipsis: a 10,000-character title filled the chart
-TITLE_LINES, SUBTITLE_LINES, NOTE_LINES = 3, 2, 4
+TITLE_LINES, SUBTITLE_LINES, NOTE_LINES = 3, 3, 4
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a chart or map says: `title`, the message its title states; `sentence`, the
+    finding with its numbers, for alt text and the window's description of it."""
+
+    title: str
+    sentence: str
 
 
 def annotate_chart(ax: Axes, title: str, subtitle: str = "", notes: Iterable[str] = (),
                    source: str = "", synthetic: bool = False) -> None:
     """Title and subtitle at the top of the figure; notes, source and the synthetic label below.
+
+    As the Government Analysis Function asks, `title` states the chart's message and
+    `subtitle` what is measured, where and when (charts.findings writes the message).
 
     They are figure-level texts (suptitle and supxlabel) aligned with the figure's left edge,
     so constrained layout reserves their height without squeezing the axes to fit their width;

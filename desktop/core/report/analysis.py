@@ -102,7 +102,9 @@ def _similar(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str)
     rest = (17.0 - FIRST_WIDTH_CM - 4.0 - 1.8) / max(len(context), 1)
     table_with_notes(doc, bundle, header, rows,
                      (FIRST_WIDTH_CM, 4.0, 1.8, *([rest] * len(context))),
-                     right_aligned=tuple(range(2, 3 + len(context))), keep_together=True)
+                     right_aligned=tuple(range(2, 3 + len(context))), keep_together=True,
+                     caption=f"The {len(nearest)} clusters most like {cluster}, nearest first: "
+                     "their distance and their values of the indicators that measure it")
 
 
 def _context(found, cluster: str, indicator) -> str:

@@ -2,8 +2,11 @@
 
 The document holds a title page, a summary written from the numbers, the potential issues,
 the most deprived small areas, the map, charts of each potential issue (led by the cluster
-map when its small areas are too few to map), the whole profile table by theme, and notes on
-suppression, pooling, methods, sources and the licence. With pooled periods
+map when its small areas are too few to map), the whole profile table by theme, notes on
+suppression, pooling, methods and sources, and "About this document" (who made it, whom to
+ask, the licence). It is built to GOV.UK's guidance on accessible documents (report.word):
+headings in order, every table captioned, every picture with alt text that states its finding,
+everything in reading order. With pooled periods
 (stats.pooling) every number is the pooled one. Every number comes
 from desktop.core.stats.profile and is written with desktop.core.format, so suppressed values read
 "[c]" exactly as on screen, and every table has the meaning of the markers it uses written
@@ -45,6 +48,7 @@ from desktop.core.report.tables import (
     suppression_note,
 )
 from desktop.core.report.text import (
+    about_lines,
     cluster_description,
     cluster_sentence,
     data_notes,
@@ -101,8 +105,7 @@ def _title_page(doc: DocumentType, bundle: Bundle, cluster: str, basis: str) -> 
         doc.add_paragraph(description)
     notes = data_notes(bundle, basis)
     if notes:
-        heading = doc.add_paragraph()
-        heading.add_run("Please note").bold = True
+        doc.add_heading("Please note", level=1)
         add_bullets(doc, notes)
 
 
@@ -135,12 +138,17 @@ def _notes(doc: DocumentType, bundle: Bundle, basis: str, comparison: Comparison
     doc.add_heading("Methods", level=2)
     add_bullets(doc, methods_notes(comparison))
     doc.add_heading("Sources", level=2)
-    add_bullets(doc, source_notes(bundle))
-    doc.add_heading("Licence and attribution", level=2)
-    doc.add_paragraph(manifest.attribution)
-    doc.add_paragraph(f"Licence: {manifest.licence}.")
-    doc.add_paragraph(f"Boundaries: {manifest.geography_vintage}. Produced with "
-                      f"{manifest.producer or 'Cluster Atlas'}.")
+    add_bullets(doc, [*source_notes(bundle), f"Boundaries: {manifest.geography_vintage}"])
+
+
+def _about(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
+    """Who made the document, whom to ask about it, how it may be used and how it was made
+    accessible: the last section, as GOV.UK publications end."""
+    manifest = bundle.manifest
+    doc.add_heading("About this document", level=1)
+    for line in about_lines(manifest, cluster, _date(dt.date.today().isoformat()),
+                            _date(manifest.created)):
+        doc.add_paragraph(line)
 
 
 def _charts(doc: DocumentType, stats: Statistics, cluster: str, issues: pd.DataFrame,
@@ -201,7 +209,7 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
         intro(doc, f"Indicators where the cluster is significantly worse than "
                f"{comparison.benchmark} at {comparison.level_text} confidence, the largest "
                "relative difference from the county first.")
-        issues_table(doc, bundle, issues, pool)
+        issues_table(doc, bundle, issues, cluster, comparison, pool)
     doc.add_heading("Most deprived small areas", level=1)
     deprived_table(doc, bundle, stats, cluster)
 
@@ -222,8 +230,9 @@ def build_profile(bundle: Bundle, stats: Statistics, cluster: str, figures: Repo
            f"{comparison.level_text}\" and so on; the range runs from the lowest to the "
            "highest cluster; the trend is the recent trend (- where it cannot be calculated); "
            "† marks synthetic data. The markers are explained under the table.")
-    profile_table(doc, bundle, profile, comparison, pool)
+    profile_table(doc, bundle, profile, cluster, comparison, pool)
     _notes(doc, bundle, basis, comparison, pool)
+    _about(doc, bundle, cluster)
     return doc
 
 

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from desktop.core.charts.bars import fit_to_names
+from desktop.core.charts.describe import CHART_WORDS, chart_description
 from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
 from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
 from desktop.core.maps.choropleth import level_values, map_layer
@@ -24,9 +25,6 @@ REPORT_DPI = 200  # sharp in print at 16 cm; 300 dpi triples the file size for n
 CHART_HEIGHT_CM = {"bars": 9.5, "trend": 8.5, "distribution": 7.0, "funnel": 9.5,
                    "inequality": 9.0, "scatter": 9.5, "neighbours": 8.0}
 MAX_CHART_HEIGHT_CM = 22.0  # a bar chart of many clusters grows up to most of an A4 page
-CHART_WORDS = {"bars": "Bar chart", "trend": "Line chart", "distribution": "Box plot",
-               "funnel": "Funnel plot", "inequality": "Bar chart by deprivation decile",
-               "scatter": "Scatter plot", "neighbours": "Bar chart of similar clusters"}
 
 
 @dataclass(frozen=True)
@@ -38,32 +36,6 @@ class Picture:
 
 def _source_note(indicator: Indicator) -> str:
     return f"Source: {indicator.source}." if indicator.source else ""
-
-
-def chart_alt_text(kind: str, indicator: Indicator, table) -> str:
-    """The chart in words, from the same table the chart was drawn from."""
-    head = CHART_WORDS.get(kind, "Chart")
-    if kind == "bars":
-        verdict = table.columns[-1]  # "Compared with county" or "... rest of county"
-        parts = [f"{r['Cluster']} {r['Value']}" + (f" ({r[verdict].lower()})"
-                                                   if r[verdict] else "")
-                 for _, r in table.iterrows()]
-        return (f"{head} of {indicator.title} for every cluster with 95% confidence intervals "
-                f"and the county as a dashed line: " + "; ".join(parts) + ".")
-    if kind in ANALYSIS_ALT_TEXT:
-        return ANALYSIS_ALT_TEXT[kind](head, indicator, table)
-    if kind == "trend":
-        cluster_col, county_col = table.columns[1], table.columns[4]
-        parts = [f"{r['Period']}: {r[cluster_col]} against county {r[county_col]}"
-                 for _, r in table.iterrows()]
-        return (f"{head} of {indicator.title} over time, "
-                f"{cluster_col.removesuffix(' value')} against the county: "
-                + "; ".join(parts) + ".")
-    rows = [f"{r['Areas of']}: median {r['Median']}, from {r['Lowest']} to {r['Highest']}"
-            + (f"; {r['Suppressed']} suppressed areas between "
-               f"{r['Suppressed areas lie within']}" if r["Suppressed"] else "")
-            for _, r in table.iterrows()]
-    return f"{head} of {indicator.title} in small areas: " + "; ".join(rows) + "."
 
 
 def _funnel_words(head: str, indicator: Indicator, table) -> str:
@@ -181,7 +153,8 @@ class ReportFigures:
         draw_chart(kind, ax, **inputs)
         if kind == "bars":  # every cluster named: taller for many, smaller names past a page
             fit_to_names(ax, len(inputs["clusters"]), MAX_CHART_HEIGHT_CM / CM_PER_INCH)
-        alt = chart_alt_text(kind, indicator, chart_table(kind, **inputs))
+        alt = (ANALYSIS_ALT_TEXT[kind](CHART_WORDS[kind], indicator, chart_table(kind, **inputs))
+               if kind in ANALYSIS_ALT_TEXT else chart_description(kind, **inputs))
         periods = self.statistics.periods(indicator.id)
         when = (f"{periods[0]} to {periods[-1]}" if kind == "trend" and periods else period)
         what = {"bars": "all clusters with 95% confidence intervals",

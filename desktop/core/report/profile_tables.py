@@ -58,14 +58,18 @@ def table_with_notes(doc: DocumentType, bundle: Bundle, header, rows, widths, *,
     add_table_notes(doc, table_notes(bundle, (c for row in rows for c in row), comparison))
 
 
-def issues_table(doc: DocumentType, bundle: Bundle, issues: pd.DataFrame, pool: int) -> None:
+def issues_table(doc: DocumentType, bundle: Bundle, issues: pd.DataFrame, cluster: str,
+                 comparison: Comparison, pool: int) -> None:
     rows = [[title_with_unit(r["title"], r["unit"]),
              str(r["period"]), cell_text(r, "value", r["suppressed"]),
              format_interval(r["lower95"], r["upper95"], r["value_type"], r["suppressed"]),
              cell_text(r, "county_value"), trend_words(r["trend"], r["polarity"], short=True)]
             for _, r in issues.iterrows()]
     table_with_notes(doc, bundle, ("Indicator", "Period", "Cluster", "95% CI", "County", "Trend"), rows,
-              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4))
+              ISSUE_WIDTHS if pool == 1 else POOLED_ISSUE_WIDTHS, right_aligned=(2, 3, 4),
+              caption=f"Potential issues: the indicators where {cluster} is significantly "
+              f"worse than {comparison.benchmark}, with the cluster's value and 95% "
+              "confidence interval, the county's value and the recent trend")
 
 
 def deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster: str) -> None:
@@ -80,7 +84,9 @@ def deprived_table(doc: DocumentType, bundle: Bundle, stats: Statistics, cluster
     rows = [[r.area_code, r.area_name, format_value(r.value, indicator.value_type),
              format_value(r.decile, "count")] for r in areas.itertuples()]
     table_with_notes(doc, bundle, ("LSOA code", "Name", "Score", "National decile"), rows,
-              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True)
+              (3.0, 6.0, 2.0, 2.5), right_aligned=(2, 3), keep_together=True,
+              caption=f"The {len(areas)} most deprived small areas of {cluster}: "
+              f"{indicator.title} and national decile")
 
 
 def crossborder_tables(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
@@ -93,13 +99,12 @@ def crossborder_tables(doc: DocumentType, bundle: Bundle, cluster: str) -> None:
     doc.add_paragraph(summary)
     for caption, table in ((f"Where the pupils of {cluster}'s schools live", inflow),
                            (f"Where the children living in {cluster} go to school", outflow)):
-        intro(doc, caption + ".")
         table_with_notes(doc, bundle, tuple(table.columns), table.astype(str).values.tolist(),
-                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True)
+                  (8.0, 3.0, 3.0), right_aligned=(1, 2), keep_together=True, caption=caption)
 
 
-def profile_table(doc: DocumentType, bundle: Bundle, profile: pd.DataFrame,
-                   comparison: Comparison, pool: int) -> None:
+def profile_table(doc: DocumentType, bundle: Bundle, profile: pd.DataFrame, cluster: str,
+                  comparison: Comparison, pool: int) -> None:
     texts = profile_rows(profile, comparison)
     rows, groups = [], {}
     for i, (rec, text) in enumerate(zip(profile.to_dict("records"), texts.to_dict("records"))):
@@ -117,4 +122,7 @@ def profile_table(doc: DocumentType, bundle: Bundle, profile: pd.DataFrame,
     header = (*PROFILE_HEADER[:7], comparison.against_column, PROFILE_HEADER[8])
     table_with_notes(doc, bundle, header, rows, PROFILE_WIDTHS if pool == 1 else POOLED_WIDTHS,
            comparison=comparison, right_aligned=(2, 3, 4, 5, 6), fills={7: fills},
-           groups=groups)
+           groups=groups,
+           caption=f"Every indicator for {cluster}, by theme: its value and 95% confidence "
+           f"interval, the county's value, the range of the clusters, the comparison with "
+           f"{comparison.benchmark} and the recent trend")

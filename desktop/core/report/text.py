@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from desktop.core.model import BASIS_RESIDENCE, SYNTHETIC_LABEL, Bundle, Significance
+from desktop import APP_NAME
+from desktop.core.model import (
+    BASIS_RESIDENCE,
+    SYNTHETIC_LABEL,
+    Bundle,
+    Manifest,
+    Significance,
+)
 from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.core.stats.profile import indicators_for_basis
 from desktop.core.stats.trend import TREND_POINTS
@@ -132,3 +139,26 @@ def source_notes(bundle: Bundle) -> list[str]:
             sources[ind.source] = sources.get(ind.source, 0) + 1
     return [f"{source} ({_n(n, 'indicator')})" for source, n in sources.items()]
 
+
+
+ACCESSIBILITY_NOTE = (
+    "This document is made to be read with a screen reader or magnifier as well as on paper: "
+    "its headings mark the sections, every table has a caption and a header row repeated on "
+    "each page and no merged cells, and every map and chart has alt text stating what it "
+    "shows, with its numbers in the tables or the alt text. Colour is never the only way a "
+    "comparison is shown: the words \"Better\", \"Similar\" and \"Worse\" say it too.")
+
+
+def about_lines(manifest: Manifest, cluster: str, made: str, bundle_date: str) -> list[str]:
+    """"About this document": what made it and from what, whom to ask, the licence and how
+    it is accessible. `made` and `bundle_date` are dates as people write them."""
+    contact = (f"Contact: {manifest.contact}" if manifest.contact else
+               f"Contact: {manifest.producer}, who made the data bundle")
+    return [
+        f"This profile of the {cluster} cluster was made with {APP_NAME} on {made} from the "
+        f"data bundle \"{manifest.title}\" made by {manifest.producer} on {bundle_date}.",
+        f"{contact.rstrip('.')}. Ask there for this document in another format or with any "
+        "question about its figures.",
+        f"Licence: {manifest.licence.rstrip('.')}. {manifest.attribution}",
+        ACCESSIBILITY_NOTE,
+    ]

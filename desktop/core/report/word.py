@@ -1,8 +1,13 @@
-"""Small python-docx helpers for reports that look right in Word: A4 pages, captioned pictures
-with alt text, and compact tables whose header row repeats on every page.
+"""Small python-docx helpers for reports that look right in Word and pass its accessibility
+checks: A4 pages in British English, captioned pictures with alt text, and compact tables with
+a caption and alt text, a header row repeated on every page and no merged cells.
 
-python-docx has no API for alt text, repeated header rows, cell shading or caption numbers, so
-those few pieces of WordprocessingML are written here, once.
+GOV.UK's guidance on accessible documents asks for the document's language, a caption for
+every table, alt text for every picture and no merged or split cells (a screen reader reads a
+table cell by cell and loses the grid where cells merge), so a group heading in a table is a
+row of its own with the heading in its first cell. python-docx has no API for alt text,
+table captions, repeated header rows, cell shading, caption numbers or the language, so those
+few pieces of WordprocessingML are written here, once, in the order the schema gives them.
 """
 
 from __future__ import annotations
@@ -35,11 +40,14 @@ FONT = "Arial"
 CELL_MARGIN_CM = 0.08
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses a longer title (the OOXML limit)
 FOOTER_TITLE_LIMIT = 120  # one footer line
+LANGUAGE = "en-GB"  # British English: spelling, proofing and what a screen reader speaks
 
 
 def new_document(title: str, subject: str = "") -> DocumentType:
-    """An A4 portrait document with 2 cm margins, Arial body text and a page-numbered footer."""
+    """An A4 portrait document in British English with 2 cm margins, Arial body text and a
+    page-numbered footer."""
     doc = Document()
+    _set_language(doc, LANGUAGE)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
@@ -65,6 +73,23 @@ def new_document(title: str, subject: str = "") -> DocumentType:
     return doc
 
 
+def _set_language(doc: DocumentType, tag: str) -> None:
+    """The language of every run (the default run properties every style inherits), of the
+    theme fonts and of the document's properties. The template says en-US in all three."""
+    doc.core_properties.language = tag
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    for attr in ("w:val", "w:eastAsia"):
+        lang.set(qn(attr), tag)
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), tag)
+
+
 def _set_font(style, size: float) -> None:
     """Arial at `size` for a style, dropping the template's theme fonts that would win."""
     style.font.name = FONT
@@ -86,9 +111,10 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     paragraph._p.append(field)
 
 
-def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str, number: int,
-                width_cm: float = IMAGE_WIDTH_CM) -> None:
-    """A centred picture with alt text (the drawing's 'descr'), then "Figure n: caption"."""
+def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str,
+                number: int | None = None, width_cm: float = IMAGE_WIDTH_CM) -> None:
+    """A centred picture in line with the text (so it is read in its place) with alt text
+    (the drawing's 'descr'), then "Figure n: caption" (n: the next figure's when None)."""
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_with_next = True
@@ -99,9 +125,19 @@ def add_picture(doc: DocumentType, png: bytes, alt_text: str, caption: str, numb
     add_caption(doc, "Figure", number, caption)
 
 
-def add_caption(doc: DocumentType, label: str, number: int, text: str) -> None:
-    """A Word caption ("Figure 3: ...") whose number is a SEQ field, so Word can list them."""
+def add_caption(doc: DocumentType, label: str, number: int | None, text: str,
+                keep_with_next: bool = False) -> None:
+    """A Word caption ("Figure 3: ...") whose number is a SEQ field, so Word can list them;
+    numbered after the captions of `label` already in `doc` when `number` is None.
+    `keep_with_next`: the caption stands above what it names (a table's, as is usual)."""
+    if number is None:
+        number = 1 + sum(f" SEQ {label} " in f.get(qn("w:instr"), "")
+                         for f in doc.element.body.iter(qn("w:fldSimple")))
     paragraph = doc.add_paragraph(style="Caption")
+    if keep_with_next:  # above what it names (a table): close to it, apart from what was before
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(10)
+        paragraph.paragraph_format.space_after = Pt(3)
     paragraph.add_run(f"{label} ")
     _field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
     paragraph.add_run(f": {text}")
@@ -126,14 +162,25 @@ def shade(cell: _Cell, fill: str) -> None:
 
 def _cell_margins(table: Table, cm: float) -> None:
     """Narrow left/right cell padding, so 8 pt text fits columns of a 17 cm table."""
-    tbl_pr = table._tbl.tblPr
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:w"), str(round(cm / 2.54 * 1440)))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    tbl_pr.append(margins)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption",
+                                           "w:tblDescription", "w:tblPrChange")
+
+
+def _table_alt_text(table: Table, title: str, description: str) -> None:
+    """The table's alt text (Word: Table Properties > Alt Text), which assistive technology
+    reads before the cells: a title and a description."""
+    tbl_pr = table._tbl.tblPr
+    for tag, text in (("w:tblCaption", title), ("w:tblDescription", description)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), shorten(text, CORE_PROPERTY_LIMIT))
+        tbl_pr.insert_element_before(element, *(["w:tblDescription"] if tag == "w:tblCaption"
+                                                 else []), "w:tblPrChange")
 
 
 def _repeat_header(row) -> None:
@@ -163,18 +210,21 @@ def _write(cell: _Cell, text: str, *, bold: bool = False, colour: str | None = N
 
 
 def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[str]],
-              widths_cm: Sequence[float], *, right_aligned: Sequence[int] = (),
+              widths_cm: Sequence[float], *, caption: str,
+              right_aligned: Sequence[int] = (),
               fills: dict[int, Sequence[str | None]] | None = None,
               groups: dict[int, str] | None = None, keep_together: bool = False) -> Table:
-    """A compact table: 8 pt text, a shaded header row repeated on each page.
+    """A compact table under "Table n: `caption`": 8 pt text, a shaded header row repeated on
+    each page, the caption and its size as the table's alt text.
 
     `widths_cm` are a starting point: column_widths.fit_widths widens a column whose numbers
     or words would break (right-aligned columns hold numbers) at the widest column's expense.
     `fills` maps a column to one fill colour (or None) per row; `groups` maps a row number to
-    a heading drawn as a full-width shaded row just before it (e.g. a theme);
+    a heading (e.g. a theme) in the first cell of a shaded row of its own just before it;
     `keep_together` keeps a short table on one page.
     """
     groups = groups or {}
+    add_caption(doc, "Table", None, caption, keep_with_next=True)
     widths_cm = fit_widths(header, rows, widths_cm, right_aligned, size_pt=TABLE_FONT_PT,
                            family=FONT, padding_cm=2 * CELL_MARGIN_CM)
     table = doc.add_table(rows=1, cols=len(header))
@@ -182,6 +232,9 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _cell_margins(table, CELL_MARGIN_CM)
+    _table_alt_text(table, caption, f"{len(rows)} rows under the headings "
+                    f"{', '.join(header)}" + (f", grouped by {len(groups)} headings in rows of "
+                                              "their own" if groups else "") + ".")
     head = table.rows[0]
     _repeat_header(head)
     widths = [Cm(w) for w in widths_cm]
@@ -193,13 +246,13 @@ def add_table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[
         shade(cell, HEADER_FILL)
     cells = _CellCopies(table, widths)
     for i, values in enumerate(rows):
-        if i in groups:
+        if i in groups:  # a row of its own, never merged cells
             group = table.add_row()
             _no_split(group)
-            merged = group.cells[0].merge(group.cells[-1])
-            merged.width = Cm(sum(widths_cm))
-            _write(merged, groups[i], bold=True)
-            shade(merged, GROUP_FILL)
+            for k, cell in enumerate(group.cells):
+                cell.width = widths[k]
+                _write(cell, groups[i] if k == 0 else "", bold=True)
+                shade(cell, GROUP_FILL)
         tr = table._tbl.add_tr()
         _no_split(_Row(tr, table))
         values = [*values[:len(header)], *[""] * (len(header) - len(values))]  # a full row

@@ -37,6 +37,8 @@ def about_html(manifest: Manifest | None) -> str:
         parts.append(f"<p>{_esc(manifest.area_name)} &middot; geography {_esc(manifest.geography_vintage)}"
                      f" &middot; made {_esc(manifest.created[:10])} by {_esc(manifest.producer)}</p>")
         parts.append(f"<p><b>Licence:</b> {_esc(manifest.licence)}</p>")
+        if manifest.contact:
+            parts.append(f"<p><b>Contact:</b> {_esc(manifest.contact)}</p>")
         parts.append(f"<p><b>Attribution:</b> {_esc(manifest.attribution)}</p>")
         sources = sorted({ind.source for ind in manifest.indicators if ind.source})
         if sources:

@@ -36,6 +36,7 @@ from desktop.core.bundle.passphrase import (
 )
 from desktop.core.errors import WeakPassphrase
 from desktop.core.pack.build import pack
+from desktop.gui import colours
 from desktop.gui.dialogs.help_dialog import HelpDialog
 from desktop.gui.workers import Worker
 
@@ -140,7 +141,7 @@ class NewBundleDialog(QDialog):
         if not text:
             self.strength_bar.setValue(0)
             self.strength_label.setText(f"Use several random words; {MIN_SCORE} of 4 is needed.")
-            self.strength_label.setStyleSheet("")
+            colours.set_text_colour(self.strength_label, None)
             return
         strength = measure(text, self._context())
         colour = STRENGTH_COLOURS[strength.score]
@@ -150,7 +151,7 @@ class NewBundleDialog(QDialog):
         self.strength_label.setText(f"{strength.label.capitalize()} ({strength.score} of 4): "
                                     f"guessed {strength.guessed_in} by someone with a copy of "
                                     f"the bundle.{verdict}")
-        self.strength_label.setStyleSheet(f"color: {colour};")
+        colours.set_text_colour(self.strength_label, colour)
 
     def suggest(self) -> None:
         """Fill both fields with six random words, shown so they can be written down."""
@@ -215,7 +216,7 @@ class NewBundleDialog(QDialog):
         self.worker.start()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b2182b;" if error else "")
+        colours.set_text_colour(self.message, colours.ERROR_HEX if error else None)
         self.message.setText(text)
 
     def _release(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.gui import colours
+
 
 class PassphraseDialog(QDialog):
     def __init__(self, file_name: str, error: str = "", wait_seconds: float = 0.0,
@@ -23,7 +25,7 @@ class PassphraseDialog(QDialog):
         prompt.setBuddy(self.edit)
         self.error_label = QLabel(error)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b2182b;")
+        colours.set_text_colour(self.error_label, colours.ERROR_HEX)
         self.error_label.setVisible(bool(error))
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -10,7 +10,12 @@ clusters sit in a row under the tabs (chart_options), shown with their chart.
 
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
-and scrolls. After a resize the chart is drawn again, so titles and notes wrap to the new width.
+and scrolls (the arrow and page keys scroll it too). After a resize the chart is drawn again,
+so titles and notes wrap to the new width.
+
+For assistive technology the canvas is named by the chart's message (its title) and
+described by the chart in words (charts.describe: the finding, then every number); a ring
+shows when it has the keyboard focus (focus_frame).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.charts.bar_update import update_bar_chart
 from desktop.core.charts.bars import height_for_names
+from desktop.core.charts.describe import chart_description
 from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
     CHART_TIPS,
@@ -49,7 +55,7 @@ from desktop.core.charts.tables import (
     chart_table_notes,
     draw_chart,
 )
-from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL, Bundle, Indicator
+from desktop.core.model import MAP_CLUSTERS, Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.core.report.tables import clipboard_table
@@ -57,14 +63,17 @@ from desktop.gui import clipboard
 from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
+from desktop.gui.views.chart_screen import compact_notes, label_width, layout_texts, steady_title
+from desktop.gui.views.focus_frame import FocusFrame
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
 CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
 NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
-SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+               Qt.Key.Key_Home, Qt.Key.Key_End)  # move a tall chart, as in any scrolled view
 
 
 class ChartView(QWidget):
@@ -99,7 +108,7 @@ class ChartView(QWidget):
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self._layout_key: tuple | None = None  # what the current layout was computed for
-        self._legend_room = 0.0  # the legend width (px) the current layout makes room for
+        self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
         self._resized = QTimer(self)
@@ -111,9 +120,13 @@ class ChartView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.canvas.installEventFilter(self)  # the wheel scrolls the chart, not matplotlib
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas takes the keys
+        self.canvas.installEventFilter(self)  # wheel and keys scroll the chart, not matplotlib
+        self.chart_frame = FocusFrame(self.scroll, watched=self.canvas)
         self.model = QStandardItemModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("The chart's numbers")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -126,7 +139,7 @@ class ChartView(QWidget):
         page.addWidget(self.table, 1)
         page.addWidget(self.table_notes)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table_page)
 
         row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
@@ -252,7 +265,7 @@ class ChartView(QWidget):
 
     def _refresh(self, *_args) -> None:
         as_table = self.table_toggle.isChecked()
-        self.stack.setCurrentWidget(self.table_page if as_table else self.scroll)
+        self.stack.setCurrentWidget(self.table_page if as_table else self.chart_frame)
         if as_table:
             self._fill_table(self.table_frame())
         else:
@@ -273,9 +286,9 @@ class ChartView(QWidget):
             updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
             if not updated:
                 draw_chart(self.kind, self.axes, **inputs)
-            self._compact_notes()
-            self._steady_title()
-        self.canvas.setAccessibleName(figure_title(self.figure) or "Chart")
+            self.canvas.setToolTip(compact_notes(self.figure))
+            steady_title(self.figure)
+        self._describe(inputs)
         relayout = self._choose_layout()
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
@@ -286,6 +299,15 @@ class ChartView(QWidget):
         if relayout:  # the Axes are where the layout put them: enough room for the names?
             self._fit_canvas(len(self.axes.get_yticklabels())
                              if inputs and self.kind in NAMED_DOWN else 0)
+
+    def _describe(self, inputs: dict | None) -> None:
+        """The canvas' accessible name (the chart's message) and description (the chart in
+        words, every number included), for a screen reader."""
+        title = figure_title(self.figure)
+        self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
+        self.canvas.setAccessibleDescription(
+            chart_description(self.kind, **inputs) + " Show as table (Alt+T) lists the numbers."
+            if inputs is not None else "No chart drawn yet.")
 
     def _fit_canvas(self, names: int) -> None:
         """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
@@ -299,13 +321,13 @@ class ChartView(QWidget):
         """Constrained layout only when what it lays out changed: a data-only switch keeps the
         axes where they are and skips the layout pass (a large part of a redraw). True when
         the next draw lays the figure out afresh."""
-        key = (self.kind, tuple(self.figure.get_size_inches()), _layout_texts(self.figure),
-               _layout_texts(self.axes))
-        legend = self.axes.get_legend()
-        width = 0.0 if legend is None else legend.get_window_extent().width
-        # the room laid out for the legend serves any legend up to 30 px narrower
-        if key != self._layout_key or not self._legend_room - 30 <= width <= self._legend_room:
-            self._layout_key, self._legend_room = key, width
+        key = (self.kind, tuple(self.figure.get_size_inches()), layout_texts(self.figure),
+               layout_texts(self.axes))
+        # the values and verdicts right of the bars: the room laid out for them serves any
+        # up to 30 px narrower
+        width = label_width(self.axes)
+        if key != self._layout_key or not self._label_room - 30 <= width <= self._label_room:
+            self._layout_key, self._label_room = key, width
             self.figure.set_layout_engine("constrained")
             return True
         self.figure.set_layout_engine("none")
@@ -316,33 +338,12 @@ class ChartView(QWidget):
         self.figure.set_layout_engine("constrained")
         self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.canvas and event.type() == QEvent.Type.Wheel:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.canvas and (event.type() == QEvent.Type.Wheel or (
+                event.type() == QEvent.Type.KeyPress and event.key() in SCROLL_KEYS)):
             QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
             return True
         return super().eventFilter(watched, event)
-
-    def _compact_notes(self) -> None:
-        """On screen the notes under the chart become a tooltip, leaving room for the chart;
-        only the synthetic-data label stays visible. Exports keep every note."""
-        label = self.figure._supxlabel  # set by desktop.core.charts.bars.annotate_chart
-        if label is None or not label.get_text():
-            self.canvas.setToolTip("")
-            return
-        lines = label.get_text().splitlines()
-        self.canvas.setToolTip("\n".join(lines))
-        label.set_text("\n".join(line for line in lines if SYNTHETIC_LABEL in line))
-
-    def _steady_title(self) -> None:
-        """On screen the title block keeps the height of a two-line title (blank lines above a
-        shorter one), so switching between short and long titles needs no new layout and the
-        bars stay where they are."""
-        title = self.figure._suptitle
-        if title is None or not title.get_text():
-            return
-        text = title.get_text().lstrip("\n")
-        lines = text.count("\n") + 1
-        title.set_text("\n" * max(0, SCREEN_TITLE_LINES - lines) + text)
 
     def _fill_table(self, frame: pd.DataFrame | None) -> None:
         self.model.clear()
@@ -382,14 +383,3 @@ class ChartView(QWidget):
         else:
             QToolTip.hideText()
 
-
-def _layout_texts(artist) -> tuple:
-    """What constrained layout makes room for, besides the legend's width: the y tick labels,
-    whether there is a y label, and the lines of titles and notes. The x label and tick labels
-    take the same height whatever they say, so a new indicator needs no new layout."""
-    if hasattr(artist, "get_yticklabels"):
-        return (tuple(t.get_text() for t in artist.get_yticklabels()),
-                bool(artist.get_ylabel()))
-    label = artist._supxlabel
-    return (artist.get_suptitle().count("\n"),
-            0 if label is None else label.get_text().count("\n") + bool(label.get_text()))

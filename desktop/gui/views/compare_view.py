@@ -95,6 +95,8 @@ class TartanModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return (f"{self._clusters[index.column()]} · {self._titles[index.row()]}: "
                     f"{colours.cell_word(sig, self.comparison)}")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and sig not in colours.MARKER_WORDS:
+            return self.comparison.describe(sig)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(colours.significance_colour(sig))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -185,7 +187,9 @@ class CompareView(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.table = QTableView()
-        self.table.setAccessibleName("Clusters by indicators, significance against the county")
+        self.table.setAccessibleName("Clusters by indicators")
+        self.table.setAccessibleDescription(DEFAULT.heading)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the rug; arrows move in it
         self.table.setHorizontalHeader(UprightHeader(self.table))
         self.table.setModel(self.model)
         self.table.setItemDelegate(RugDelegate(self.table))
@@ -220,6 +224,7 @@ class CompareView(QWidget):
         """Word the legend and the cells for the comparison that judged them."""
         self.model.comparison = comparison
         self.legend.setText(colours.legend_html(with_symbols=True, comparison=comparison))
+        self.table.setAccessibleDescription(comparison.heading)
 
     def clear(self) -> None:
         """Empty the rug (the window locks or closes the bundle)."""

@@ -30,6 +30,7 @@ from desktop.core.format import suppression_meaning
 from desktop.core.maps import flowmap, mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats import crossborder as cb
+from desktop.gui.views.labels import buddy_label
 
 NOTE = f"Pupils at the county's schools only. {suppression_meaning()}."
 
@@ -48,8 +49,9 @@ class CrossBorderView(QWidget):
         self.period_combo = QComboBox()
         self.period_combo.setAccessibleName("Flow period")
         self.period_combo.currentTextChanged.connect(self._period_chosen)
-        self.in_button = QRadioButton("Map: where its pupils &live")
-        self.out_button = QRadioButton("Map: where its children go to &school")
+        # one Alt key for the pair: the arrow keys move between them
+        self.in_button = QRadioButton("Map: &where its pupils live")
+        self.out_button = QRadioButton("Map: where its children go to school")
         self.in_button.setChecked(True)
         self.direction_group = QButtonGroup(self)
         for button in (self.in_button, self.out_button):
@@ -57,12 +59,12 @@ class CrossBorderView(QWidget):
             button.toggled.connect(lambda on: on and self._redraw_map())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        top.addWidget(QLabel("Period:"))
+        top.addWidget(buddy_label("P&eriod:", self.period_combo))
         top.addWidget(self.period_combo)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Cross-border summary")
+        self.summary.setAccessibleDescription("Cross-border summary")
         self.inflow_table = self._table("Pupils at the cluster's schools by where they live")
         self.outflow_table = self._table("Children living in the cluster by school cluster")
         self.inflow_title, self.outflow_title = QLabel(), QLabel()
@@ -81,6 +83,8 @@ class CrossBorderView(QWidget):
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setMinimumSize(200, 180)
         self.canvas.setAccessibleName("Cross-border flow map")
+        self.canvas.setAccessibleDescription("The two tables beside the map hold its numbers.")
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do with keys here
         self.ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax.set_axis_off()
         self.canvas.mpl_connect("resize_event", lambda _event: self._fit())
@@ -109,6 +113,7 @@ class CrossBorderView(QWidget):
     @staticmethod
     def _table(name: str) -> QTableWidget:
         table = QTableWidget(0, 3)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setAccessibleName(name)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

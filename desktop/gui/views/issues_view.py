@@ -104,6 +104,7 @@ class _KeyedTable(QTableView):
         self.source.setSortRole(SORT_ROLE)
         self.setModel(self.source)
         self.setAccessibleName(name)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

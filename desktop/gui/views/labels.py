@@ -1,8 +1,10 @@
-"""Labels of toolbar controls, made alike for every view that puts controls in the toolbar."""
+"""Labels made alike across the views: toolbar captions, and notes set apart from the text
+around them in the colours of the system's theme (its tooltip colours), never fixed ones."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 
 def buddy_label(text: str, widget: QWidget) -> QLabel:
@@ -11,4 +13,18 @@ def buddy_label(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
     label.setContentsMargins(8, 0, 4, 0)
+    return label
+
+
+def note_label(parent: QWidget | None = None, framed: bool = False) -> QLabel:
+    """A wrapped note on the theme's tooltip background (pale yellow in a light theme, what
+    the theme chooses in a dark or high-contrast one), framed for a caution."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setAutoFillBackground(True)
+    label.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+    label.setForegroundRole(QPalette.ColorRole.ToolTipText)
+    label.setMargin(4)
+    if framed:
+        label.setFrameShape(QFrame.Shape.Box)
     return label

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.maps.legend import LegendEntry
+from desktop.gui.views.focus_frame import FocusFrame
 
 SWATCH = (18, 12)  # width, height in pixels
-WIDTH = 210
+WIDTH_CHARS = 30  # the legend's width in average characters: it grows with the text size
 
 
 def qcolor(rgba: tuple[float, ...] | str) -> QColor:
@@ -30,7 +31,8 @@ def swatch(entry: LegendEntry, ratio: float = 1.0) -> QPixmap:
     w, h = SWATCH
     pixmap = QPixmap(int(w * ratio), int(h * ratio))
     pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    # a line or a point on the map's white, as on the map, whatever the theme behind the legend
+    pixmap.fill(Qt.GlobalColor.transparent if entry.kind == "patch" else Qt.GlobalColor.white)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if entry.kind == "line":
@@ -54,13 +56,8 @@ class MapLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Map legend")
-        self.setFixedWidth(WIDTH)  # a fixed width: a new title never resizes the map canvas
-        # white like the map's canvas, so map and legend read as one picture
-        palette = self.palette()
-        palette.setColor(self.backgroundRole(), QColor("white"))
-        palette.setColor(self.foregroundRole(), QColor("black"))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
+        # a fixed width (a new title never resizes the map canvas), in the theme's colours
+        self.setFixedWidth(WIDTH_CHARS * self.fontMetrics().averageCharWidth())
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -114,3 +111,16 @@ class MapLegend(QWidget):
 
     def clear(self) -> None:
         self.set_entries(("", "", ""), [])
+
+
+def scrolling_legend(legend: MapLegend) -> QWidget:
+    """The legend, scrolling (by keyboard too) when large text makes it taller than the map,
+    never squeezing its rows into each other; framed when it has the focus."""
+    box = QScrollArea()
+    box.setWidget(legend)
+    box.setWidgetResizable(True)
+    box.setFrameShape(QScrollArea.Shape.NoFrame)
+    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    box.setAccessibleName("Map legend")
+    box.setFixedWidth(legend.width() + box.verticalScrollBar().sizeHint().width())
+    return FocusFrame(box)

@@ -7,9 +7,12 @@ few values to say anything carries a warning above it. Above
 map_raster.RASTER_LIMIT areas the areas are one area-id raster image (map_raster_layer),
 rendered once per settled view and recoloured by a lookup table; cluster outlines, the selected
 area and schools stay vectors on top.
-Mouse: wheel zooms about the cursor, left-drag pans, a click without movement selects an area
-(on the cluster map, a cluster).
-Keyboard: +/- zoom, 0 resets, arrow keys pan.
+Mouse (map_mouse): wheel zooms about the cursor, left-drag pans, a click without movement
+selects an area (on the cluster map, a cluster).
+Keyboard (map_keys): +/- zoom, 0 resets, arrow keys pan, Page Down/Up step through the areas
+and Enter chooses one. The area hovered or stepped to is the map's accessible description (what
+a screen reader speaks), or else what the map shows (view_sync gives it: maps.describe); a
+ring shows when the map has the keyboard focus (focus_frame).
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ import shapely
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtGui import QCursor, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -37,13 +39,13 @@ from desktop.core.maps import mapplot, shapes
 from desktop.core.maps import raster as map_raster
 from desktop.core.maps.classify import Classification, scheme_title
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
-from desktop.gui.views.map_legend import MapLegend
+from desktop.gui.views.focus_frame import FocusFrame
+from desktop.gui.views.labels import note_label
+from desktop.gui.views.map_keys import KEYS_HELP, ZOOM_STEP, MapKeys
+from desktop.gui.views.map_legend import MapLegend, scrolling_legend
+from desktop.gui.views.map_mouse import MapMouse
 from desktop.gui.views.map_raster_layer import RasterLayer
 from desktop.gui.views.map_readout import HoverReadout
-
-ZOOM_STEP = 1.25
-PAN_STEP = 0.1  # fraction of the view moved by an arrow key
-DRAG_THRESHOLD = 4  # pixels of movement before a press becomes a drag rather than a click
 
 
 class MapView(QWidget):
@@ -65,6 +67,10 @@ class MapView(QWidget):
         self.legend = MapLegend(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Map")
+        self.setToolTip(KEYS_HELP)
+        self.keys = MapKeys(self)
+        self._summary = ""  # what the map shows, in words (set_summary)
+        self._selected_code: str | None = None
         self.hover_text_for: Callable[[int], str] | None = None
         self.artists: mapplot.MapArtists | None = None
         self._index_of: dict[str, int] = {}
@@ -74,22 +80,17 @@ class MapView(QWidget):
         self._cluster: str | None = None
         self._members: np.ndarray | None = None  # a custom area's areas, outlined
         self._requested: shapes.Bounds | None = None
-        self._press: tuple[float, float, tuple, tuple, object] | None = None
-        self._dragging = False
         self._hovered: int | None = None
         self._prepared: shapes.MapGeometry | None = None
         self.level = MAP_AREAS
         self.raster_layer = RasterLayer(self.canvas.draw_idle, self)  # used in raster mode
 
         self.status = HoverReadout()
-        self.status.setAccessibleName("Map hover details")
-        # "too few areas to map": amber, a caution rather than an error; laid over the top of
-        # the canvas, so showing or hiding it never resizes (and so redraws) the map
-        self.warning = QLabel(self.canvas)
-        self.warning.setWordWrap(True)
-        self.warning.setAccessibleName("Map warning")
-        self.warning.setStyleSheet("background: #FFF4CE; color: #3D2E00; "
-                                   "border: 1px solid #B38600; padding: 3px 6px;")
+        self.status.setAccessibleDescription("The area under the pointer or stepped to")
+        # "too few areas to map": a framed note, a caution rather than an error; laid over the
+        # top of the canvas, so showing or hiding it never resizes (and so redraws) the map
+        self.warning = note_label(self.canvas, framed=True)
+        self.warning.setAccessibleDescription("Map warning")
         self.warning.hide()
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(0, 0, 0, 0)
@@ -107,17 +108,14 @@ class MapView(QWidget):
         layout.addLayout(toolbar)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.canvas, 1)
-        body.addWidget(self.legend)
+        body.addWidget(FocusFrame(self.canvas, watched=self), 1)
+        body.addWidget(scrolling_legend(self.legend))
         layout.addLayout(body, 1)
         self.cluster_button.setEnabled(False)
 
-        self.canvas.mpl_connect("button_press_event", self._on_press)
-        self.canvas.mpl_connect("button_release_event", self._on_release)
-        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
-        self.canvas.mpl_connect("scroll_event", self._on_scroll)
+        self.mouse = MapMouse(self)
         self.canvas.mpl_connect("resize_event", lambda _event: self._relayout())
-        self.canvas.mpl_connect("figure_leave_event", lambda _event: self._hover(None))
+        self.canvas.mpl_connect("figure_leave_event", lambda _event: self.hover(None))
 
     def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton(self)
@@ -206,7 +204,8 @@ class MapView(QWidget):
         self.artists, self._prepared = None, None
         self._index_of, self._names, self._values, self._classification = {}, None, None, None
         self._cluster, self._members, self._requested, self._hovered = None, None, None, None
-        self.status.set_readout("")
+        self._summary = ""
+        self.describe_item("")
         self.warning.hide()
         self.legend.clear()
         self.cluster_button.setEnabled(False)
@@ -221,6 +220,7 @@ class MapView(QWidget):
             self.canvas.draw_idle()
 
     def set_selected_area(self, code: str | None) -> None:
+        self._selected_code = code
         if self.artists is not None and self.level == MAP_AREAS:
             mapplot.set_selected_area(self.artists, self._index_of.get(code) if code else None)
             self.canvas.draw_idle()
@@ -295,76 +295,72 @@ class MapView(QWidget):
         self.canvas.draw_idle()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        key = event.key()
-        actions = {
-            Qt.Key.Key_Plus: lambda: self.zoom(1 / ZOOM_STEP),
-            Qt.Key.Key_Equal: lambda: self.zoom(1 / ZOOM_STEP),
-            Qt.Key.Key_Minus: lambda: self.zoom(ZOOM_STEP),
-            Qt.Key.Key_0: self.reset_view,
-            Qt.Key.Key_Left: lambda: self.pan(-PAN_STEP, 0),
-            Qt.Key.Key_Right: lambda: self.pan(PAN_STEP, 0),
-            Qt.Key.Key_Up: lambda: self.pan(0, PAN_STEP),
-            Qt.Key.Key_Down: lambda: self.pan(0, -PAN_STEP),
-        }
-        if key in actions and self.artists is not None:
-            actions[key]()
+        if self.keys.handle(event):
             event.accept()
         else:
             super().keyPressEvent(event)
 
-    # -- mouse --------------------------------------------------------------------------------
-    def _on_scroll(self, event) -> None:
-        if event.inaxes is self.ax:
-            self.zoom(ZOOM_STEP ** -event.step, (event.xdata, event.ydata))
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        self.keys.leave()  # the outline goes back to the chosen area
+        super().focusOutEvent(event)
 
-    def _on_press(self, event) -> None:
-        if event.button == 1 and event.inaxes is self.ax:
-            self._press = (event.x, event.y, self.ax.get_xlim(), self.ax.get_ylim(),
-                           self.ax.transData.inverted().frozen())
-            self._dragging = False
+    # -- words for assistive technology ---------------------------------------------------
+    def set_summary(self, text: str) -> None:
+        """What the map shows, in words: its accessible description while no area is
+        hovered or stepped to."""
+        self._summary = text
+        if not self.status.full_text:
+            self.setAccessibleDescription(text)
 
-    def _on_motion(self, event) -> None:
-        if self._press is not None:
-            px, py, xlim, ylim, inverse = self._press
-            if not self._dragging and abs(event.x - px) + abs(event.y - py) < DRAG_THRESHOLD:
-                return
-            self._dragging = True
-            (ax0, ay0), (ax1, ay1) = inverse.transform([(px, py), (event.x, event.y)])
-            self.ax.set_xlim(xlim[0] - (ax1 - ax0), xlim[1] - (ax1 - ax0))
-            self.ax.set_ylim(ylim[0] - (ay1 - ay0), ylim[1] - (ay1 - ay0))
-            self.raster_layer.view_changed()
+    def describe_item(self, text: str) -> None:
+        """The area hovered or stepped to ("" for none): in the hover line and as the map's
+        accessible description, which a screen reader speaks as it changes."""
+        self.status.set_readout(text)
+        self.setAccessibleDescription(text or self._summary)
+
+    def area_names(self) -> list[str]:
+        artists = self.artists
+        return [str(n) for n in (self._names if self._names is not None
+                                 else artists.area_codes)]
+
+    def chosen_cluster(self) -> str | None:
+        return self._cluster
+
+    def restore_selection(self) -> None:
+        """The outline back on the chosen area (none on the cluster map)."""
+        if self.artists is not None:
+            mapplot.set_selected_area(self.artists, self._index_of.get(self._selected_code)
+                                      if self.level == MAP_AREAS and self._selected_code
+                                      else None)
             self.canvas.draw_idle()
-            return
-        inside = event.inaxes is self.ax and self.artists is not None
-        self._hover(self.artists.area_at(event.xdata, event.ydata) if inside else None)
 
-    def _on_release(self, event) -> None:
-        press, self._press = self._press, None
-        if press is None or event.button != 1:
+    # -- the pointer and the keys ---------------------------------------------------------
+    def choose_item(self, index: int) -> None:
+        """Choose the area `index` (on the cluster map, its cluster), as a click does."""
+        if self.level == MAP_CLUSTERS:
+            cluster = self.artists.area_clusters[index]
+            if isinstance(cluster, str) and cluster:
+                self.cluster_clicked.emit(cluster)
             return
-        if self._dragging:
-            self._dragging = False
-            self._requested = mapplot.view_bounds(self.ax)
-            return
-        if event.inaxes is self.ax and self.artists is not None:
-            index = self.artists.area_at(event.xdata, event.ydata)
-            if index is None:
-                return
-            if self.level == MAP_CLUSTERS:
-                cluster = self.artists.area_clusters[index]
-                if isinstance(cluster, str) and cluster:
-                    self.cluster_clicked.emit(cluster)
-                return
-            code = str(self.artists.area_codes[index])
-            self.set_selected_area(code)
-            self.area_clicked.emit(code)
+        code = str(self.artists.area_codes[index])
+        self.set_selected_area(code)
+        self.area_clicked.emit(code)
 
-    def _hover(self, index: int | None) -> None:
+    def view_moved(self) -> None:
+        """After a drag moved the view: the raster follows, the canvas repaints."""
+        self.raster_layer.view_changed()
+        self.canvas.draw_idle()
+
+    def keep_view(self) -> None:
+        """Keep the view a drag left as the one to fit after a resize."""
+        self._requested = mapplot.view_bounds(self.ax)
+
+    def hover(self, index: int | None) -> None:
         if index == self._hovered:
             return
         self._hovered = index
         if index is None or self.artists is None:
-            self.status.set_readout("")
+            self.describe_item("")
             QToolTip.hideText()
             self.area_hovered.emit("")
             return
@@ -372,7 +368,7 @@ class MapView(QWidget):
         self.area_hovered.emit(str(self.artists.area_codes[index]))
 
     def _show_hover_text(self, text: str) -> None:
-        self.status.set_readout(text)
+        self.describe_item(text)
         QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
 
     def hover_text(self, index: int) -> str:

@@ -22,7 +22,8 @@ from desktop.gui.views.profile_rows import COL_SPARKLINE, COL_SPINE, COL_TITLE, 
 
 SPINE_WIDTH = 90
 SPARKLINE_WIDTH = 76
-MAX_NUMBER_WIDTH = 200  # pixels: a wider text (an absurd number) is elided, whole in its tooltip
+MAX_NUMBER_CHARS = 28  # average characters: a wider text (an absurd number) is elided, whole
+# in its tooltip; in characters, so larger text gets wider columns
 CELL_PADDING = 12  # pixels around a cell's text
 
 
@@ -40,7 +41,7 @@ class ColumnChooser(QObject):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, width)
         self.button = QToolButton()
-        self.button.setText("Colu&mns")
+        self.button.setText("Colum&ns")
         self.button.setToolTip("Choose the columns (also by right-clicking the header)")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setMenu(QMenu(self.button))
@@ -52,13 +53,15 @@ class ColumnChooser(QObject):
         texts elide and show whole in the tooltip), then share the width."""
         header = self.table.header()
         label_metrics, cell_metrics = header.fontMetrics(), self.table.fontMetrics()
+        cap = MAX_NUMBER_CHARS * cell_metrics.averageCharWidth()
         for col in range(len(COLUMNS)):
             if col not in (COL_TITLE, COL_SPINE, COL_SPARKLINE):
                 label = label_metrics.horizontalAdvance(COLUMNS[col]) + CELL_PADDING
                 texts = self.model.column_texts(col)
                 widest = max((cell_metrics.horizontalAdvance(t) for t in texts), default=0)
-                self.widths[col] = min(max(widest + CELL_PADDING, label), MAX_NUMBER_WIDTH)
-                header.resizeSection(col, self.widths[col])
+                self.widths[col] = min(max(widest + CELL_PADDING, label), cap)
+                if not header.isSectionHidden(col):  # a hidden one takes its width when shown:
+                    header.resizeSection(col, self.widths[col])  # resized, it left a gap
         self.share_width()
 
     def title_min_width(self) -> int:
@@ -79,6 +82,14 @@ class ColumnChooser(QObject):
         for col in range(1, len(COLUMNS)):
             if header.isSectionHidden(col) != (col in hidden):
                 header.setSectionHidden(col, col in hidden)
+                if col not in hidden:
+                    header.resizeSection(col, self.widths[col])
+        if header.length() != sum(header.sectionSize(c) for c in range(header.count())):
+            # Qt can keep hidden sections' widths in the header's length (a blank gap where
+            # they were, seen with the names' column not stretched): hiding them anew drops it
+            for col in hidden:
+                header.setSectionHidden(col, False)
+                header.setSectionHidden(col, True)
         roomy = room - sum(w for c, w in self.widths.items() if c not in hidden) >= minimum
         mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(COL_TITLE) != mode:

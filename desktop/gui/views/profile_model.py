@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from desktop.core.model import PROFILE_COLUMNS
 from desktop.gui import colours
@@ -41,6 +41,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 INDICATOR_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SPINE_ROLE = Qt.ItemDataRole.UserRole + 3
 SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 4
+SPOKEN_FROM_TIPS = (COL_TREND, COL_SPINE, COL_SPARKLINE)  # what assistive technology reads
 
 
 class ProfileModel(QAbstractItemModel):
@@ -53,7 +54,6 @@ class ProfileModel(QAbstractItemModel):
         self._where: dict[str, tuple[int, int]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
-        self._theme_brush = QBrush(QColor(colours.THEME_ROW_HEX))
 
     def set_profile(self, profile: pd.DataFrame) -> None:
         """Replace the rows with `profile` (model.PROFILE_COLUMNS, in theme order)."""
@@ -151,8 +151,8 @@ class ProfileModel(QAbstractItemModel):
         if row is None:
             return self._theme_data(index, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_TREND:
-                return row.tips[col]
+            if role == Qt.ItemDataRole.AccessibleTextRole and col in SPOKEN_FROM_TIPS:
+                return row.tips[col]  # a symbol or a little chart: its words instead
             return row.texts[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tips[col]
@@ -184,10 +184,10 @@ class ProfileModel(QAbstractItemModel):
             return f"{self._themes[index.row()]}  ({n})"
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._theme_brush
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1A1A1A"))  # theme rows are disabled; keep them dark
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            # from the system's theme; the text set, as theme rows are disabled (greyed)
+            background, text = colours.theme_row_colours(QGuiApplication.palette())
+            return QBrush(background if role == Qt.ItemDataRole.BackgroundRole else text)
         return None
 
 

@@ -100,6 +100,27 @@ def _num(v: object) -> float:
     return f
 
 
+def _spine_words(spine: SpineData | None, fmt) -> str:
+    """The spine chart in words, for its tooltip and for assistive technology."""
+    if spine is None:
+        return "No spine chart: a count, a suppressed value or no county value."
+    return (f"Spine chart: the cluster {fmt(spine.value)} against the clusters' range from "
+            f"{fmt(spine.lowest)} to {fmt(spine.highest)}, the county {fmt(spine.county)}.")
+
+
+def _sparkline_words(values, fmt) -> str:
+    """The cluster's values over time in words (the "Over time" cell's little line)."""
+    values = [] if values is None else [float(v) for v in values]
+    shown = [v for v in values if math.isfinite(v)]
+    if not shown:
+        return "Over time: no value shown in any period."
+    gaps = len(values) - len(shown)
+    hidden = f"; {gaps} {'period' if gaps == 1 else 'periods'} suppressed or missing" \
+        if gaps else ""
+    return (f"Over time: {len(values)} periods, from {fmt(shown[0])} in the first shown to "
+            f"{fmt(shown[-1])} in the last{hidden}.")
+
+
 def build_row(rec: dict) -> ProfileRow:
     """Texts, tooltips and sort keys of one profile row."""
     vtype, unit = str(rec["value_type"]), str(rec["unit"] or "")
@@ -165,8 +186,8 @@ def build_row(rec: dict) -> ProfileRow:
         f"Highest cluster: {rec['highest_cluster']} ({fmt(highest)})",
         rec.get("significance_tip") or _SIGNIFICANCE_TIPS[sig],
         f"Trend: {rec.get('trend_label') or trend}",
-        HEADER_TIPS[COL_SPINE],
-        HEADER_TIPS[COL_SPARKLINE],
+        _spine_words(spine, fmt),
+        _sparkline_words(rec.get("sparkline"), fmt),
     )
     spine_key = spine.position(value) if spine else math.nan
     keys = (title.casefold(), str(rec["period"]), count, value, lo, county, lowest, highest,

@@ -30,6 +30,7 @@ from desktop.core.format import marker_notes
 from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
+from desktop.gui.views.labels import note_label
 from desktop.gui.views.profile_column_menu import ColumnChooser
 from desktop.gui.views.profile_model import (
     COL_SPARKLINE,
@@ -43,7 +44,6 @@ from desktop.gui.views.sparkline_delegate import SparklineDelegate
 from desktop.gui.views.spine_delegate import SpineDelegate
 
 ALL_THEMES = "All themes"
-NOTE_BACKGROUND = "#FFF4CE"  # a pale yellow: information, not a warning
 
 
 class _ProfileTree(QTreeView):
@@ -89,10 +89,8 @@ class ProfileView(QWidget):
 
         self.title_label = QLabel("No cluster chosen")
         self.title_label.setStyleSheet("font-weight: bold;")
-        self.period_note = QLabel()
-        self.period_note.setWordWrap(True)
-        self.period_note.setAccessibleName("Period shown")
-        self.period_note.setStyleSheet(f"background: {NOTE_BACKGROUND}; padding: 3px;")
+        self.period_note = note_label()
+        self.period_note.setAccessibleDescription("Which period the table shows")
         self.period_note.linkActivated.connect(lambda _link: self.latest_period_requested.emit())
         self.period_note.hide()
         self.search = _SearchBox(self._focus_table)
@@ -103,7 +101,7 @@ class ProfileView(QWidget):
         self.theme_combo.setAccessibleName("Filter by theme")
         self.theme_combo.addItem(ALL_THEMES)
         self.count_label = QLabel("0 of 0 indicators")
-        self.count_label.setAccessibleName("Number of indicators shown")
+        self.count_label.setAccessibleDescription("Number of indicators shown")
         self._comparison = DEFAULT
         self.legend = QLabel(self._legend_text())
         self.legend.setToolTip("\

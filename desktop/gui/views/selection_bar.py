@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.maps.classify import SCHEMES
 from desktop.core.model import BASIS_RESIDENCE, BASIS_SCHOOL
-from desktop.core.plotting.palettes import PALETTES
+from desktop.core.plotting.palettes import PALETTES, palette_label
 from desktop.core.stats.profile import has_school_basis, indicators_for_basis
 from desktop.gui.flow_layout import FlowLayout
 from desktop.gui.session import Session
@@ -75,6 +75,7 @@ class SelectionBar(QFrame):
         self.indicator_combo = _combo("Indicator", INDICATOR_CHARS)
         self.indicator_combo.setEditable(True)
         self.indicator_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.indicator_combo.lineEdit().setAccessibleName("Indicator")
         completer = self.indicator_combo.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -88,7 +89,7 @@ class SelectionBar(QFrame):
         self.classes_spin.setToolTip("Number of classes")
         self.palette_combo = _combo("Palette")
         for name in PALETTES:
-            self.palette_combo.addItem(name, name)
+            self.palette_combo.addItem(palette_label(name), name)
 
 
         self.cluster_combo.activated.connect(

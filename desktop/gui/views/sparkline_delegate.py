@@ -3,7 +3,8 @@ period of the indicator, oldest on the left, the latest period as a dot.
 
 Gaps (suppressed or missing periods) break the line rather than join across them, so a hidden
 value is never implied by a straight segment. The scale is the row's own range: the line shows
-the shape of the change, the Trend column says whether it is significant.
+the shape of the change, the Trend column says whether it is significant. The line takes the
+table's text colour, so it reads in any system theme.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from desktop.gui.views.chart_cell import ChartCellDelegate
 from desktop.gui.views.profile_model import SPARKLINE_ROLE
 
 MARGIN = 6
-LINE_COLOUR = "#3A3A3A"
 
 
 def sparkline_points(values, rect: QRectF) -> list[list[QPointF]]:
@@ -55,7 +55,7 @@ class SparklineDelegate(ChartCellDelegate):
         painter.save()
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            colour = QColor(LINE_COLOUR)
+            colour = opt.palette.color(QPalette.ColorRole.Text)
             painter.setPen(QPen(colour, 1.3))
             runs = sparkline_points(values, rect)
             for run in runs:

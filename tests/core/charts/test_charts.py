@@ -16,14 +16,14 @@ from matplotlib.container import ErrorbarContainer
 from PIL import Image
 
 from desktop.core import resources
-from desktop.core.charts.bars import bar_chart, fit_to_names, legend_categories
+from desktop.core.charts.bars import VALUE_LABEL, bar_chart, fit_to_names
 from desktop.core.charts.distribution import (
     SuppressedAreas,
     distribution_chart,
     suppressed_areas,
 )
 from desktop.core.charts.tables import chart_figure, chart_table, chart_table_notes, draw_chart
-from desktop.core.charts.trend import trend_chart
+from desktop.core.charts.trend import LINE_LABEL, trend_chart
 from desktop.core.errors import ExportError
 from desktop.core.format import format_value
 from desktop.core.model import SYNTHETIC_LABEL, Indicator, Polarity, Significance, ValueType
@@ -140,9 +140,12 @@ def test_whiskers_span_the_95_percent_intervals(bar_ax):
 
 
 def test_titles_notes_and_synthetic_label(bar_ax):
+    """The title states the message, the subtitle what is measured, when and how compared."""
     texts = all_text(bar_ax)
-    assert bar_ax.figure.get_suptitle().startswith("Young people not in education")
-    assert "2021/22" in subtitle(bar_ax)
+    assert bar_ax.figure.get_suptitle().strip() == "Evesham is similar to the county"
+    assert subtitle(bar_ax).replace("\n", " ") == (
+        "Young people not in education, employment or training (NEET): 2021/22, all "
+        "clusters, against the county at 95% confidence")
     assert "Source: Synthetic NEET returns" in bar_ax.figure.get_supxlabel()
     assert SYNTHETIC_LABEL in texts
     assert bar_ax.get_xlabel() == "Per cent (%)"
@@ -197,8 +200,11 @@ def test_trend_lines_follow_the_series_and_omit_suppressed_points():
     assert [(t.get_text(), t.xy[0]) for t in ax.texts if t.get_gid() == "suppressed"] == [
         ("[c]", 1)]
     assert "decreasing" in subtitle(ax)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "County 95% interval", "County", "Evesham"]
+    # the lines are named where they end, not in a legend
+    assert ax.get_legend() is None
+    assert [(t.get_text(), t.xy) for t in ax.texts if t.get_gid() == LINE_LABEL] == [
+        ("Evesham", (3.0, 11.0)), ("County", (3.0, 7.9))]
+    assert ax.figure.get_suptitle().strip() == "Evesham rose from 10.0% in 2018/19 to 11.0% in 2021/22"
 
 
 def test_trend_hides_the_numbers_of_a_suppressed_period_even_if_present():
@@ -256,16 +262,16 @@ def test_bar_table_gives_the_charted_numbers_and_c_for_suppressed():
     assert [n[:3] for n in chart_table_notes(table)] == ["[c]", "[z]"]
 
 
-def test_legend_and_table_say_the_level_and_the_benchmark():
+def test_subtitle_notes_and_table_say_the_level_and_the_benchmark():
     from desktop.core.stats.comparison import Comparison
 
     comparison = Comparison(99.8, "rest")
     inputs = dict(indicator=IND, period="2021/22", clusters=clusters_frame(), county=COUNTY,
                   highlight="Evesham", comparison=comparison)
     ax = draw_chart("bars", new_figure().add_subplot(), **inputs)
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Worse 99.8%" in labels and "Similar" in labels and labels[-1] == "County"
-    assert "with the rest of the county at 99.8% confidence" in ax.figure.get_supxlabel()
+    assert "against the rest of the county at 99.8% confidence" in subtitle(ax).replace("\n", " ")
+    assert "with the rest of the county at 99.8% confidence" in \
+        ax.figure.get_supxlabel().replace("\n", " ")
     table = chart_table("bars", **inputs).set_index("Cluster")
     assert table.loc["Bromsgrove", "Compared with rest of county"] == "Worse 99.8%"
 
@@ -361,27 +367,24 @@ def test_notes_only_claim_what_the_chart_shows():
                                     significance="not compared", suppressed=False, value=1.0)
     ax = bar_chart(new_figure().add_subplot(), IND, "2021/22", frame, COUNTY)
     notes = ax.figure.get_supxlabel()
-    assert "confidence intervals" not in notes and "Colours compare" not in notes
+    assert "confidence intervals" not in notes and "compare each cluster" not in notes
     assert "suppressed" not in notes
     assert not [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
 
 
-@pytest.mark.parametrize(("polarity", "shown", "expected"), [
-    (Polarity.HIGHER_IS_WORSE, ["similar"], ["better", "similar", "worse"]),
-    (Polarity.HIGHER_IS_BETTER, ["worse", "not compared"],
-     ["better", "similar", "worse", "not compared"]),
-    (Polarity.NO_JUDGEMENT, ["similar", "higher"], ["higher", "similar", "lower"]),
-    (Polarity.NO_JUDGEMENT, ["not compared"], ["not compared"]),  # counts: nothing compared
-])
-def test_the_legend_explains_every_colour_of_the_indicators_polarity(polarity, shown, expected):
-    """The key is the same for every indicator of a polarity, whichever colours the clusters
-    happen to take, and claims no comparison when none was made."""
-    indicator = Indicator(**{**IND.__dict__, "polarity": polarity})
-    assert [s.value for s in legend_categories(indicator, shown)] == expected
-    clusters = clusters_frame().assign(significance=(shown * 6)[:len(clusters_frame())])
-    ax = bar_chart(new_figure().add_subplot(), indicator, "2023", clusters, {"value": 5.0})
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[-1] == "County" and len(labels) == len(expected) + 1
+def test_each_bar_says_its_value_and_verdict_in_words_beside_it(bar_ax):
+    """No legend to look up: each shown cluster's value and verdict stand beside its bar,
+    so the comparison is never told by colour alone; a suppressed cluster gets none."""
+    assert bar_ax.get_legend() is None
+    labels = {round(t.xy[1]): t for t in bar_ax.texts if t.get_gid() == VALUE_LABEL}
+    assert {k: t.get_text() for k, t in labels.items()} == {
+        0: "12.0% Worse", 1: "6.5% Similar", 3: "9.1% Similar", 4: "3.2% Better"}
+    assert labels[3].get_fontweight() == "bold"  # Evesham, the highlighted cluster
+    nothing = clusters_frame().assign(significance="not compared")
+    ax = bar_chart(new_figure().add_subplot(), IND, "2023", nothing, COUNTY)
+    assert [t.get_text() for t in ax.texts if t.get_gid() == VALUE_LABEL] == [
+        "12.0%", "6.5%", "9.1%", "3.2%"]
+    assert ax.figure.get_suptitle().strip() == "Values range from 3.2% in Malvern to 12.0% in Bromsgrove"
 
 
 def clusters_of(n: int) -> pd.DataFrame:
@@ -449,6 +452,15 @@ def test_new_numbers_update_a_drawn_bar_chart_in_place_at_any_size(size_cm, n):
                             upper95=values[::-1] + 1)
     assert update_bar_chart(ax, IND, "2024", moved, {"value": 10.0}, highlight=names[n // 2])
     assert list(ax.patches) == bars and bars[0].get_width() == pytest.approx(20.0)
+    # the words follow the numbers: the labels beside the bars and the message are a fresh
+    # chart's, once each
+    fresh = bar_chart(new_figure(*size_cm).add_subplot(), IND, "2024", moved, {"value": 10.0},
+                      highlight=names[n // 2])
+    for axes in (ax, fresh):
+        assert len([t for t in axes.texts if t.get_gid() == VALUE_LABEL]) == n
+    assert ([t.get_text() for t in ax.texts if t.get_gid() == VALUE_LABEL]
+            == [t.get_text() for t in fresh.texts if t.get_gid() == VALUE_LABEL])
+    assert ax.figure.get_suptitle() == fresh.figure.get_suptitle()
 
 
 def test_the_style_applied_from_two_threads_is_undone_afterwards():

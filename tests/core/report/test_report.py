@@ -59,10 +59,10 @@ def table_after(document, heading: str):
 
 def test_headings_in_order(document):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
-    assert headings == ["Summary", "Potential issues", "Most deprived small areas",
-                        "Cross-border pupils", "Map",
+    assert headings == ["Please note", "Summary", "Potential issues",
+                        "Most deprived small areas", "Cross-border pupils", "Map",
                         "Charts of the potential issues", "Compared like with like",
-                        "Profile: all indicators", "Notes"]
+                        "Profile: all indicators", "Notes", "About this document"]
     assert document.paragraphs[0].text == f"{CLUSTER} cluster profile"
 
 
@@ -99,11 +99,16 @@ def test_most_deprived_areas_table(document, demo_bundle, stats):
     assert [r[2] for r in rows[1:]] == [format_value(v, "score") for v in areas["value"]]
 
 
+def is_theme_row(row: list[str]) -> bool:
+    """A theme's row: its name in the first cell, the others empty (never merged cells)."""
+    return bool(row[0]) and not any(row[1:])
+
+
 def profile_table_rows(document) -> tuple[list[list[str]], list[str]]:
-    """Data rows of the profile table and the theme rows (merged cells) in order."""
+    """Data rows of the profile table and the theme rows in order."""
     rows = texts(table_after(document, "Profile: all indicators"))
-    themes = [r[0] for r in rows[1:] if len(set(r)) == 1]
-    return [r for r in rows[1:] if len(set(r)) > 1], themes
+    themes = [r[0] for r in rows[1:] if is_theme_row(r)]
+    return [r for r in rows[1:] if not is_theme_row(r)], themes
 
 
 def test_profile_table_rows_match_the_profile(document, profile, demo_bundle):
@@ -130,7 +135,7 @@ def test_profile_table_is_shaded_compact_and_repeats_its_header(document, profil
     assert sizes == {Pt(8)}
     widths = sum(column.width for column in table.columns)
     assert abs(widths - Cm(17)) < Cm(0.05)  # exactly the text width between 2 cm margins
-    data = [row for row in table.rows[1:] if len({c.text for c in row.cells}) > 1]
+    data = [row for row in table.rows[1:] if not is_theme_row([c.text for c in row.cells])]
     for row, sig in zip(data, profile["significance"]):
         fill = row.cells[7]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
         assert fill == SIGNIFICANCE_COLOURS[sig].lstrip("#").upper()
@@ -166,7 +171,8 @@ def test_images_have_alt_text_and_captions(document, profile, stats):
         assert descr and len(descr) > 40
         assert abs(shape.width - Cm(16)) < Cm(0.01)
     assert shapes[0]._inline.docPr.get("descr").startswith("Map of Index of Multiple")
-    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+    captions = [p for p in document.paragraphs
+                if p.style.name == "Caption" and p.text.startswith("Figure")]
     assert len(captions) == len(shapes)
     for number, caption in enumerate(captions, start=1):
         field = caption._p.find(qn("w:fldSimple"))  # Word numbers captions with SEQ fields

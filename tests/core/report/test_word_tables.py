@@ -38,7 +38,7 @@ def cell_widths_cm(table) -> list[float]:
 
 def test_narrow_number_columns_grow_and_the_names_give_the_room():
     doc = new_document("Tables")
-    table = add_table(doc, HEADER, ROWS, ASKED, right_aligned=NUMERIC)
+    table = add_table(doc, HEADER, ROWS, ASKED, right_aligned=NUMERIC, caption="Two indicators")
     widths = cell_widths_cm(table)
     assert sum(widths) == pytest.approx(sum(ASKED), abs=0.01)  # the page width is kept
     for k in NUMERIC:  # every number whole on one line, with the cell's margins
@@ -78,7 +78,7 @@ def test_libreoffice_prints_every_number_whole(tmp_path):
     """Rendered to PDF (LibreOffice, as an officer's copy would print), each number of a
     narrow column reads whole on one line and "Not compared" breaks only between words."""
     doc = new_document("Tables")
-    add_table(doc, HEADER, ROWS, ASKED, right_aligned=NUMERIC)
+    add_table(doc, HEADER, ROWS, ASKED, right_aligned=NUMERIC, caption="Two indicators")
     path = tmp_path / "tables.docx"
     doc.save(path)
     profile = tmp_path / "lo-profile"  # its own profile: safe beside other LibreOffice runs

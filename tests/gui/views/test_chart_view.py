@@ -63,6 +63,10 @@ def view(qtbot):
     return v
 
 
+def subtitle_of(figure) -> str:
+    return next(a.get_text() for a in figure.artists if a.get_gid() == "subtitle")
+
+
 def table_texts(view) -> list[list[str]]:
     m = view.model
     return [[m.item(r, c).text() for c in range(m.columnCount())] for r in range(m.rowCount())]
@@ -80,12 +84,18 @@ def test_tabs_switch_the_drawn_chart(view, qtbot):
     assert not [p for p in view.axes.patches if p.get_gid()]  # the bars are gone
     view.set_kind("distribution")
     assert "points:Redditch" in {c.get_gid() for c in view.axes.collections}
-    assert figure_title(view.figure) == "Pupil absence"
-    assert view.canvas.accessibleName() == "Pupil absence"
+    # the title states the message; the canvas is named by it and described in words
+    message = "Redditch's 3 small areas range from 6.0% to 9.0%, median 7.0%"
+    assert figure_title(view.figure) == message
+    assert view.canvas.accessibleName() == f"Chart: {message}"
+    description = view.canvas.accessibleDescription()
+    assert description.startswith("Box plot of Pupil absence in small areas, 2022/23. "
+                                  f"{message}, against a median of 6.0% across the county's")
+    assert description.endswith("Show as table (Alt+T) lists the numbers.")
 
 
 def test_table_toggle_shows_the_same_numbers(view, qtbot):
-    assert view.stack.currentWidget() is view.scroll
+    assert view.stack.currentWidget() is view.chart_frame
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
     assert view.stack.currentWidget() is view.table_page
     expected = chart_table("bars", **bar_inputs())
@@ -98,7 +108,7 @@ def test_table_toggle_shows_the_same_numbers(view, qtbot):
     view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
     assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
-    assert view.stack.currentWidget() is view.scroll
+    assert view.stack.currentWidget() is view.chart_frame
     assert any(ln.get_gid() == "cluster" for ln in view.axes.lines)
 
 
@@ -107,7 +117,7 @@ def test_new_inputs_for_a_hidden_chart_do_not_redraw_the_visible_one(view):
     assert {p.get_gid() for p in view.axes.patches if p.get_gid()} == {
         "Bromsgrove", "Redditch", "Evesham"}
     view.set_kind("trend")
-    assert "Evesham" in [t.get_text() for t in view.axes.get_legend().get_texts()]
+    assert "Evesham" in [t.get_text() for t in view.axes.texts if t.get_gid() == "line-label"]
 
 
 def test_clicking_a_bar_emits_its_cluster(view, qtbot):
@@ -127,7 +137,7 @@ def test_export_draws_the_current_chart_at_print_size(view, tmp_path):
     with Image.open(tmp_path / "trend.png") as img:
         assert img.width == 1890
         assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
-        assert img.text["Title"] == "Pupil absence"
+        assert img.text["Title"] == "Redditch rose from 7.0% in 2020/21 to 7.5% in 2022/23"
     assert view.figure.get_size_inches()[0] == pytest.approx(view.canvas.width() / 100, rel=0.05)
 
 
@@ -194,7 +204,7 @@ def test_a_switch_redraws_only_the_changing_artists_and_looks_like_a_full_draw(v
     of the same numbers makes, and the cluster names must not be drawn again."""
     view.show_bars(**bar_inputs())  # a full draw keeps the background for the next switch
     inputs = bar_inputs()
-    values = np.array([12.0, 3.0, np.nan, 20.0])
+    values = np.array([6.0, 3.0, np.nan, 8.0])  # labels no wider than laid out for
     inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
                                                    upper95=values + 2)
     inputs["county"] = pd.Series({"value": 9.0})
@@ -221,6 +231,26 @@ def test_a_switch_redraws_only_the_changing_artists_and_looks_like_a_full_draw(v
     assert differing == 0, f"{differing:.2%} of the pixels differ from a full draw"
 
 
+def test_wider_labels_beside_the_bars_get_a_fresh_layout(view, monkeypatch):
+    """A switch whose values and verdicts need more room right of the bars than the layout
+    left lays the chart out afresh, so no label runs off the canvas."""
+    view.show_bars(**bar_inputs())
+    inputs = bar_inputs()
+    values = np.array([1234.5, 3.0, np.nan, 20.0])
+    inputs["clusters"] = inputs["clusters"].assign(value=values, lower95=values - 2,
+                                                   upper95=values + 2)
+    full_draws = []
+    draw = view.canvas.draw
+    monkeypatch.setattr(view.canvas, "draw", lambda: (full_draws.append(1), draw())[1])
+    view.show_bars(**inputs)
+    assert full_draws == [1]
+    renderer = view.canvas.get_renderer()
+    right = max(t.get_window_extent(renderer).x1 for t in view.axes.texts
+                if t.get_gid() == "value-label")
+    assert "1,234.5% Similar" in [t.get_text() for t in view.axes.texts]
+    assert right <= view.figure.bbox.x1
+
+
 def test_a_full_draw_still_shows_the_dynamic_artists(view, qtbot):
     """Bars are `animated` for blitting; a plain draw (resize, draw_idle) must still show them."""
     view.show_bars(**bar_inputs())
@@ -245,7 +275,7 @@ def test_short_and_long_titles_keep_the_bars_in_place(view):
     view.show_bars(**long)
     view.canvas.draw()
     assert view.axes.get_position().bounds == pytest.approx(position)
-    assert view.figure.get_suptitle().count("\n") == 2 and "wraps" in view.figure.get_suptitle()
+    assert "wraps" in subtitle_of(view.figure)
     view.show_bars(**short)
     assert view.figure.get_suptitle().startswith("\n")  # the short title sits a line lower
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 from desktop.gui import colours
 from desktop.gui.views.profile_model import (
@@ -215,7 +215,7 @@ def test_focus_search(view):
 def test_spine_cells_paint_the_county_line(view):
     view.set_current_indicator(None)
     image = view.table.viewport().grab().toImage()
-    county = QColor(colours.COUNTY_LINE_HEX).rgb()
+    county = view.table.palette().color(QPalette.ColorRole.Text).rgb()  # the theme's ink
     spine = cell(view, "obesity_y6", COL_SPINE)
     rect = view.table.visualRect(spine)
     row_pixels = {image.pixel(x, rect.center().y()) for x in range(rect.left(), rect.right())}
