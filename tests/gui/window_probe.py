@@ -76,10 +76,11 @@ def toolbar(window) -> dict:
     }
 
 
-def widget_geometries(window) -> dict[str, list[int]]:
-    return {f"{type(w).__name__}:{w.objectName() or w.accessibleName()}:{k}":
-            rect(QRect(w.mapTo(window, QPoint(0, 0)), w.size()))
-            for k, w in enumerate(window.findChildren(QWidget)) if w.isVisible()}
+def widget_geometries(window) -> dict[QWidget, list[int]]:
+    """Each visible widget's place in the window, by the widget itself (an index would shift
+    when a widget elsewhere comes or goes, e.g. a tooltip)."""
+    return {w: rect(QRect(w.mapTo(window, QPoint(0, 0)), w.size()))
+            for w in window.findChildren(QWidget) if w.isVisible()}
 
 
 def hover_changes(window) -> dict:
@@ -100,7 +101,8 @@ def hover_changes(window) -> dict:
         wait(30)
         longest = max(longest, view.status.full_text, key=len)
     after = widget_geometries(window)
-    changed = sorted(k for k in before if k in after and before[k] != after[k])
+    changed = sorted(f"{type(w).__name__}:{w.objectName() or w.accessibleName()}"
+                     for w in before if w in after and before[w] != after[w])
     return {"changed": changed, "longest_readout": longest}
 
 
