@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from desktop.core.charts.analysis_words import ANALYSIS_WORDS
 from desktop.core.charts.bars import ordered_clusters
 from desktop.core.charts.distribution import finite_values
 from desktop.core.charts.findings import bar_finding, distribution_finding, trend_finding
@@ -52,10 +53,8 @@ def chart_description(kind: str, **inputs) -> str:
     indicator = inputs["indicator"]
     head = f"{CHART_WORDS.get(kind, 'Chart')} of {indicator.title}"
     table = chart_table(kind, **inputs)
-    if kind not in WORDED:  # the analysis charts: every row of their table, in words
-        rows = ["; ".join(f"{column} {value}" for column, value in row.items() if value != "")
-                for row in table.astype(str).to_dict("records")]
-        return f"{head}. " + " | ".join(rows) + "."
+    if kind not in WORDED:  # the analysis charts: their finding and numbers
+        return ANALYSIS_WORDS[kind](CHART_WORDS[kind], indicator, table)
     finding = chart_finding(kind, **inputs).sentence
     if kind == "bars":
         verdict = table.columns[-1]  # "Compared with county" or "... rest of county"

@@ -159,7 +159,9 @@ def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentTy
         rows = school_rows(top, comparison)
         fills = {k: [SIGNIFICANCE_COLOURS.get(v) for v in top[column]]
                  for k, column in ((6, "significance"), (7, "vs_cluster"))}
-        add_table(doc, ISSUE_HEADER, rows, ISSUE_WIDTHS, fills=fills, keep_together=True)
+        add_table(doc, ISSUE_HEADER, rows, ISSUE_WIDTHS, fills=fills, keep_together=True,
+                  caption=f"The indicators most worse than the county for the pupils of "
+                  f"{homes.name}")
         add_table_notes(doc, [
             (f"Of {int(profile['applicable'].sum())} indicators, {len(issues)} are "
              "significantly worse than the county for this school's pupils' home areas. Each "
@@ -168,7 +170,8 @@ def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentTy
              "is compared with the county's and the cluster's values."),
             *table_notes(bundle, (c for row in rows for c in row), None)])
     home = home_rows(bundle, homes)
-    add_table(doc, HOME_HEADER, home, HOME_WIDTHS, right_aligned=(1, 2), keep_together=True)
+    add_table(doc, HOME_HEADER, home, HOME_WIDTHS, right_aligned=(1, 2), keep_together=True,
+              caption=f"Where the pupils of {homes.name} live ({homes.period})")
     shares = [_share(homes.outside_cluster), _share(homes.outside_county)]  # the lead's too
     add_table_notes(doc, table_notes(bundle, [*shares, *(c for row in home for c in row)], None)
                     + [(f"Areas with {homes.threshold} or fewer of the school's pupils are "

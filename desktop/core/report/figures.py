@@ -11,12 +11,12 @@ import io
 from dataclasses import dataclass
 
 from desktop.core.charts.bars import fit_to_names
-from desktop.core.charts.describe import CHART_WORDS, chart_description
+from desktop.core.charts.describe import chart_description
 from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
-from desktop.core.charts.tables import chart_inputs, chart_table, draw_chart
+from desktop.core.charts.tables import chart_inputs, draw_chart
 from desktop.core.maps.choropleth import level_values, map_layer
 from desktop.core.maps.export import MapFigure, MapOptions, map_title
-from desktop.core.model import MAP_AREAS, NOT_APPLICABLE, Bundle, Indicator
+from desktop.core.model import MAP_AREAS, Bundle, Indicator
 from desktop.core.plotting.style import CM_PER_INCH, new_figure, style_context
 from desktop.core.report.word import add_picture
 from desktop.core.stats.aggregate import Statistics
@@ -36,50 +36,6 @@ class Picture:
 
 def _source_note(indicator: Indicator) -> str:
     return f"Source: {indicator.source}." if indicator.source else ""
-
-
-def _funnel_words(head: str, indicator: Indicator, table) -> str:
-    county = table[table["Cluster"] == "County"]["Value"].iat[0]
-    verdicts = table["Against the funnel"]
-    outside = [f"{r['Cluster']} {r['Value']} ({r['Against the funnel'].lower()})"
-               for _, r in table[verdicts.str.startswith(("Worse", "Better", "Higher",
-                                                          "Lower"))].iterrows()]
-    inside = int((verdicts == "Within the limits").sum())
-    return (f"{head} of {indicator.title}: each cluster's value against its size, with 95% "
-            f"and 99.8% control limits around the county value {county}. {inside} clusters "
-            "lie within the limits; "
-            + ("outside them: " + "; ".join(outside) if outside else "none outside them")
-            + ".")
-
-
-def _inequality_words(head: str, indicator: Indicator, table) -> str:
-    groups = [c.removesuffix(" value") for c in table.columns if c.endswith(" value")]
-    parts = []
-    for name in groups:
-        deciles = ", ".join(f"{r['Decile']}: {r[name + ' value']}"
-                            for _, r in table.iloc[:-1].iterrows())
-        parts.append(f"{name}, deciles {deciles}; slope index of inequality "
-                     f"{table[name + ' value'].iat[-1]} ({table[name + ' 95% CI'].iat[-1]})")
-    return (f"{head} of {indicator.title}, from the most deprived tenth of areas (1) to the "
-            "least (10): " + ". ".join(parts) + ".")
-
-
-def _scatter_words(head: str, indicator: Indicator, table) -> str:
-    x_title, y_title = table.columns[-2], table.columns[-1]
-    return (f"{head} of {y_title} against {x_title}, one point per "
-            f"{table.columns[0].lower()}: {table.iloc[-1, -2]}.")
-
-
-def _neighbours_words(head: str, indicator: Indicator, table) -> str:
-    value = table.columns[-2]
-    rows = [f"{r['Cluster']}"
-            + (f" (distance {r['Distance']})" if r["Distance"] != NOT_APPLICABLE else "")
-            + f" {r[value]}" for _, r in table.iterrows()]
-    return f"{head}: {value} for " + "; ".join(rows) + "."
-
-
-ANALYSIS_ALT_TEXT = {"funnel": _funnel_words, "inequality": _inequality_words,
-                     "scatter": _scatter_words, "neighbours": _neighbours_words}
 
 
 def add_figure(doc, picture: Picture, counter: list[int]) -> None:
@@ -153,8 +109,7 @@ class ReportFigures:
         draw_chart(kind, ax, **inputs)
         if kind == "bars":  # every cluster named: taller for many, smaller names past a page
             fit_to_names(ax, len(inputs["clusters"]), MAX_CHART_HEIGHT_CM / CM_PER_INCH)
-        alt = (ANALYSIS_ALT_TEXT[kind](CHART_WORDS[kind], indicator, chart_table(kind, **inputs))
-               if kind in ANALYSIS_ALT_TEXT else chart_description(kind, **inputs))
+        alt = chart_description(kind, **inputs)
         periods = self.statistics.periods(indicator.id)
         when = (f"{periods[0]} to {periods[-1]}" if kind == "trend" and periods else period)
         what = {"bars": "all clusters with 95% confidence intervals",
