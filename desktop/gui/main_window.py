@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         rows when the window is narrow, so every control stays in view."""
         bar = SelectionBar(self.session)
         self.go_to_box = GoToBox()
-        bar.add_group("&Go to", self.go_to_box)
+        bar.add_group("Go to", self.go_to_box)  # Ctrl+G (its G is Significance's)
         bar.add_group("&Cluster", bar.cluster_combo)
         bar.add_group("&Indicator", bar.indicator_combo, expanding=True)
         bar.add_group("Pe&riod", bar.period_combo, PeriodSlider(self.session))

@@ -12,7 +12,8 @@ from desktop.gui import settings
 
 # The tabs of the cluster's views, with Alt keys no control of the window's toolbar uses
 # (tests/gui/test_accessibility.py checks that no two visible controls share one).
-VIEW_TITLES = ("&Profile", "Potential iss&ues", "Comp&are clusters", "Cross-bor&der", "Sc&hool")
+# Alt keys unique in the window; Compare clusters and School have theirs taken (Ctrl+3, Ctrl+5)
+VIEW_TITLES = ("&Profile", "Potential iss&ues", "Compare clusters", "Cross-bor&der", "School")
 # The keys a text box keeps even if a window command were ever given one of them.
 EDITING_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut,
                 QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.Undo,

@@ -28,6 +28,7 @@ from desktop.gui import colours, settings
 from desktop.gui.main_window import MainWindow
 from desktop.gui.views.focus_frame import FocusFrame
 from tests.conftest import DEMO_BUNDLE, DEMO_PASSPHRASE
+from tests.gui.window_probe import wait
 
 Role = QAccessible.Role
 CONTROLS = {Role.PushButton, Role.CheckBox, Role.RadioButton, Role.ComboBox, Role.SpinBox,
@@ -42,7 +43,9 @@ DARK = {"Window": "#202124", "WindowText": "#e8eaed", "Base": "#18191b",
 
 
 def settle(ms: int = 50) -> None:
-    QTest.qWait(ms)
+    """Run the event loop for `ms` (QTest.qWait keeps Python's lock in PySide 6.11, which
+    starves the worker that opens the bundle: opening then took minutes, not seconds)."""
+    wait(ms)
 
 
 def until(condition, timeout_s: float = 90) -> None:
