@@ -97,8 +97,11 @@ def test_the_csv_shares_names_and_codes_and_a_bad_list_says_why(qtbot, window, t
 
 def test_pooling_beside_custom_areas_is_refused_with_a_reason(qtbot, window):
     make_area(qtbot, window, "\n".join(pershore(window.session.bundle)))
-    said = []
+    said, shown = [], []
     window.sync.failed.connect(said.append)
-    window.sync.request_pool(3)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+        window.sync.request_pool(3)
     assert window.session.pool == 1 and window.sync.pooling is None
     assert said and "custom areas" in said[0]
+    assert shown == said  # the officer is told, in the window
