@@ -8,7 +8,9 @@ and in every child process; tests/core/bundle/test_passphrase.py turns it back o
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -20,6 +22,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["CLUSTER_ATLAS_TESTS_ALLOW_WEAK_PASSPHRASES"] = "1"
 # the journal of export folders (desktop.core.leftovers) goes to a folder of the test run's own
 os.environ["CLUSTER_ATLAS_STATE_DIR"] = tempfile.mkdtemp(prefix="cluster-atlas-state-")
+atexit.register(shutil.rmtree, os.environ["CLUSTER_ATLAS_STATE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BUNDLE = ROOT / "data" / "worcestershire-demo.atlas"
