@@ -57,7 +57,7 @@ def in_lasso(points: np.ndarray, vertices: np.ndarray) -> np.ndarray:
     return inside
 
 
-def draw_picked(ax: "Axes") -> PathCollection:
+def draw_picked(ax: Axes) -> PathCollection:
     """The (empty) collection that shows the picked areas: a wash and a haloed outline,
     above the cluster outlines, below the chosen area's."""
     picked = PathCollection([], facecolors=[PICKED_FILL], edgecolors=PICKED_EDGE,
