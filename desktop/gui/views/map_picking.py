@@ -205,9 +205,20 @@ class MapPicking(QFrame):
     def _on_rectangle(self, click, release) -> None:
         corners = [(click.xdata, click.ydata), (release.xdata, release.ydata)]
         if self._dragged(corners):
-            self.pick(picking.in_rectangle(self._points, *corners), self._removing)
+            self.pick_rectangle(*corners, remove=self._removing)
 
     def _on_lasso(self, vertices) -> None:
         if len(vertices) >= 3 and self._dragged(vertices):
-            self.pick(picking.in_lasso(self._points, vertices), self._removing)
+            self.pick_lasso(vertices, remove=self._removing)
+
+    def pick_rectangle(self, corner, other, remove: bool = False) -> None:
+        """Add (or take away) the areas whose inside point lies in a rectangle (map
+        coordinates), as a drag draws it."""
+        if self.active:
+            self.pick(picking.in_rectangle(self._points, corner, other), remove)
+
+    def pick_lasso(self, vertices, remove: bool = False) -> None:
+        """Add (or take away) the areas whose inside point lies in a closed shape."""
+        if self.active:
+            self.pick(picking.in_lasso(self._points, vertices), remove)
 
