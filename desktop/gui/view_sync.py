@@ -57,6 +57,7 @@ class ViewSync(QObject):
         self._map_values: pd.DataFrame | None = None  # the rows the map colours now
         self.layer: MapLayer | None = None
         self.pooling: Worker | None = None
+        self._pooling_n = 1  # the periods the pooling under way combines
 
         session.bundle_opened.connect(self._on_opened)
         session.bundle_closed.connect(self._on_closed)
@@ -256,7 +257,7 @@ class ViewSync(QObject):
         if n == 1 or done is not None:
             s.set_pool(done)
             return
-        plain, shown = s.plain, (s.bundle, s.statistics)
+        plain, shown, self._pooling_n = s.plain, (s.bundle, s.statistics), n
         self.pooling = Worker(lambda task: pool_with_custom_areas(plain, shown, n, task), self)
         signals = self.pooling.signals
         signals.progress.connect(self.progress)
@@ -271,10 +272,11 @@ class ViewSync(QObject):
         self.pooling.start()
 
     def _on_custom_areas(self, pooled_before: int) -> None:
-        """Custom areas changed: a pooling under way has the old ones, so it stops; periods
-        pooled before are pooled again, with the new ones."""
+        """Custom areas changed: a pooling under way has the old ones, so it starts again;
+        periods pooled before are pooled again, with the new ones."""
+        asked = self._pooling_n if self.pooling is not None else pooled_before
         self.cancel_pooling()
-        self.request_pool(pooled_before)
+        self.request_pool(asked)
 
     def cancel_pooling(self) -> None:
         """Stop a pooling under way (the pooling asked before stays)."""

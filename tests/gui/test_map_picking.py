@@ -162,6 +162,8 @@ def test_space_adds_and_removes_the_area_stepped_to(qtbot, window):
 def test_the_cluster_map_or_a_lock_ends_picking(qtbot, window):
     picking = window.map_view.picking
     click_area(qtbot, window, pershore(window)[0])
+    window.custom_areas.pick_on_map()  # asked again while picking: the picks stay
+    assert picking.picked_codes() == (pershore(window)[0],)
     window.session.set_map_level(MAP_CLUSTERS)
     assert not picking.active and not picking.isVisible()
     window.custom_areas.pick_on_map()

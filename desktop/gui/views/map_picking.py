@@ -95,11 +95,12 @@ class MapPicking(QFrame):
 
     # -- the mode -----------------------------------------------------------------------------
     def start(self) -> None:
-        """Start picking on the small-area map (the picks of an earlier time are gone)."""
+        """Start picking on the small-area map, with nothing picked (while picking already:
+        the picks stay)."""
         view = self.view
         if view.artists is None:
             return
-        if self._points_of is not view.artists:  # once per map: a second at England scale
+        if self._points_of is not view.artists:  # once per map: 0.3 s at England's 33,755
             self._points = picking.representative_points(view.artists.geometries)
             self._points_of = view.artists
         if not self.active:
@@ -113,7 +114,7 @@ class MapPicking(QFrame):
                 LassoSelector(view.ax, self._on_lasso, useblit=True, button=[1],
                               props={"color": "black", "linewidth": 1.2, "linestyle": "--"}),
                 canvas.mpl_connect("button_press_event", self._on_press)]
-        self.mask = np.zeros(len(view.artists.area_codes), bool)
+            self.mask = np.zeros(len(view.artists.area_codes), bool)
         self._use_shape()
         self._show()
         self.show()
@@ -133,8 +134,7 @@ class MapPicking(QFrame):
                 if artist.axes is not None:
                     artist.remove()
         self.view.canvas.mpl_disconnect(press)
-        if self._collection is not None and self._collection.axes is not None:
-            self._collection.remove()
+        self._collection.remove()
         self._selectors, self._collection, self.mask = [], None, None
         self.hide()
         self.view.setToolTip(self._tip)
@@ -142,11 +142,9 @@ class MapPicking(QFrame):
         self.changed.emit(0)
 
     def forget_map(self) -> None:
-        """The map's areas are gone or redrawn (ax.clear() took the drawn artists): stop."""
+        """The map's areas are about to go or be drawn again: stop, and forget their points."""
         self._points_of = self._points = None
-        if self.active:
-            self._collection = None
-            self.stop()
+        self.stop()
 
     def _use_shape(self) -> None:
         if self._selectors:
