@@ -2,9 +2,10 @@
 settings (names and area codes only) for the next time a bundle of the same title opens.
 
 Areas can be picked on the small-area map (map_picking's bar then offers Make custom area…,
-which opens the same dialog with the picked codes). A custom area is summed like a cluster (desktop.core.stats.custom_stats), which takes a second
-or two per area, so the bundle's statistics with the custom areas are computed in a worker
-and handed to the session, which lists them beside the clusters in every view and export.
+which opens the same dialog with the picked codes). A custom area is summed like a cluster
+(desktop.core.stats.custom_stats), which takes a second or two per area, so the bundle's
+statistics with the custom areas are computed in a worker and handed to the session, which
+lists them beside the clusters in every view and export.
 """
 
 from __future__ import annotations
