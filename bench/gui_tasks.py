@@ -133,6 +133,35 @@ def hit_test_timings(window, runs: int) -> dict:
     return {"hover": repeat(hover, runs)}
 
 
+def picking_timings(window, runs: int) -> dict:
+    """Picking areas on the map (map_picking): starting it (the areas' inside points, once per
+    map), then a rectangle and a lasso over a random tenth of the map each time: the areas
+    picked and their outlines handed to the canvas, which paints when idle, as on screen."""
+    view = window.map_view
+    picking = view.picking
+    start = repeat(lambda i: (picking.stop(), picking.forget_map(), picking.start()), 3)
+    rng = np.random.default_rng(13)
+    minx, miny, maxx, maxy = view.artists.bounds
+    w, h = (maxx - minx) / 10, (maxy - miny) / 10
+    corners = np.column_stack([rng.uniform(minx, maxx - w, runs),
+                               rng.uniform(miny, maxy - h, runs)])
+    turn = np.linspace(0, 2 * np.pi, 60)
+
+    def rectangle(i: int) -> None:
+        x, y = corners[i]
+        picking.pick_rectangle((x, y), (x + w, y + h))
+
+    def lasso(i: int) -> None:
+        x, y = corners[i]
+        picking.pick_lasso(np.column_stack([x + w / 2 * (1 + np.cos(turn)),
+                                            y + h / 2 * (1 + np.sin(turn))]))
+
+    result = {"pick_start": start, "pick_rectangle": repeat(rectangle, runs),
+              "pick_lasso": repeat(lasso, runs)}
+    picking.stop()
+    return result
+
+
 def export_timings(window, all_clusters: bool) -> dict:
     """The cluster .docx profile, one and all (desktop.core.report.document), when it exists."""
     try:
@@ -163,6 +192,7 @@ def gui_benchmark(path: Path, passphrase: str, runs: int, exports: bool) -> dict
         _settle(_app(), _canvases(window))
     result["memory_switched"] = own_memory_mb()
     result.update(hit_test_timings(window, 200))
+    result.update(picking_timings(window, 50))
     if exports:
         result.update(export_timings(window, all_clusters=True))
     window.close()

@@ -176,11 +176,11 @@ def add_pool_option(parser: argparse.ArgumentParser) -> None:
                         "be subtracted to reveal a hidden count")
 
 
-def pooled_periods(bundle, stats, pool: int):
+def pooled_periods(bundle, stats, pool: int, plain=None):
     """The periods pooled in windows of `pool` (stats.pooling.Pooled), or None for single
-    periods."""
+    periods. `plain`: the bundle and statistics as opened, when `bundle` has custom areas."""
     if pool == 1:
         return None
-    from desktop.core.stats.pooling import pool_periods
+    from desktop.core.stats.custom_stats import pool_with_custom_areas
 
-    return pool_periods(bundle, stats, pool)
+    return pool_with_custom_areas(plain or (bundle, stats), (bundle, stats), pool)

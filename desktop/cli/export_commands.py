@@ -84,14 +84,12 @@ def _run_export_profile(args: argparse.Namespace) -> int:
         raise ExportError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     if args.school:
         return _run_export_brief(args)
-    if args.areas and args.pool != 1:
-        raise AtlasError("--pool is not offered with --areas yet: a custom area's profile "
-                         "shows single periods.")
     bundle, stats = open_statistics(args)
+    plain = bundle, stats
     if args.areas:
         bundle, stats, args.cluster = _custom_areas(args, bundle, stats)
     check_cluster(bundle, args.cluster)
-    pooled = pooled_periods(bundle, stats, args.pool)
+    pooled = pooled_periods(bundle, stats, args.pool, plain)
     task = progress_task()
     try:
         if args.all_clusters:

@@ -1,9 +1,11 @@
 """The Areas menu: make, import, export and remove custom areas, and keep them with the
 settings (names and area codes only) for the next time a bundle of the same title opens.
 
-A custom area is summed like a cluster (desktop.core.stats.custom_stats), which takes a second
-or two per area, so the bundle's statistics with the custom areas are computed in a worker
-and handed to the session, which lists them beside the clusters in every view and export.
+Areas can be picked on the small-area map (map_picking's bar then offers Make custom area…,
+which opens the same dialog with the picked codes). A custom area is summed like a cluster
+(desktop.core.stats.custom_stats), which takes a second or two per area, so the bundle's
+statistics with the custom areas are computed in a worker and handed to the session, which
+lists them beside the clusters in every view and export.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from desktop import APP_NAME
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.errors import AtlasError, CustomAreaError
+from desktop.core.model import MAP_AREAS
 from desktop.core.stats.custom_areas import CustomArea, from_csv, to_csv
 from desktop.core.stats.custom_stats import with_custom_areas
 from desktop.gui import settings
 from desktop.gui.dialogs.custom_area_dialog import CustomAreaDialog
 from desktop.gui.session import Session
+from desktop.gui.views.map_view import MapView
 from desktop.gui.workers import Worker
 
 CSV_FILTER = "Custom areas (*.csv);;All files (*)"
@@ -33,9 +37,10 @@ class CustomAreaActions(QObject):
     failed = Signal(str)
     crashed = Signal(str)
 
-    def __init__(self, session: Session, window: QWidget) -> None:
+    def __init__(self, session: Session, window: QWidget, map_view: MapView) -> None:
         super().__init__(window)
-        self.session, self.window = session, window
+        self.session, self.window, self.map = session, window, map_view
+        map_view.picking.make_requested.connect(self.make_from_picked)
         self.worker: Worker | None = None
         self._chosen: str | None = None  # a new area to show once summed
         session.bundle_opened.connect(self._restore)
@@ -60,16 +65,37 @@ class CustomAreaActions(QObject):
             self._apply(saved, save=False)
 
     def new_area(self) -> None:
+        """Areas ▸ New custom area: the dialog, with the selected small area listed."""
+        s = self.session
+        self._new((s.area_code,) if s.area_code else ())
+
+    def pick_on_map(self) -> None:
+        """Areas ▸ Pick areas on the map: the map shows small areas, ready to pick."""
+        if self.session.bundle is None:
+            return
+        self.session.set_map_level(MAP_AREAS)
+        self.map.picking.start()
+        self.map.setFocus()
+
+    def make_from_picked(self, codes: tuple[str, ...]) -> None:
+        """The picking bar's Make custom area…: the dialog with the picked areas listed;
+        picking ends once the area is made."""
+        if self._new(codes):
+            self.map.picking.stop()
+
+    def _new(self, codes: tuple[str, ...]) -> bool:
+        """Ask for a custom area with `codes` listed; whether one was made."""
         s = self.session
         if s.bundle is None or self.worker is not None:
-            return
-        selected = (s.area_code,) if s.area_code else ()
-        dialog = CustomAreaDialog(s.plain[0], tuple(a.name for a in self.areas), selected,
+            return False
+        dialog = CustomAreaDialog(s.plain[0], tuple(a.name for a in self.areas), codes,
                                   self.window)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.area is not None:
-            QMessageBox.information(self.window, APP_NAME, "\n".join(dialog.report))
-            self._chosen = dialog.area.name
-            self._apply([*self.areas, dialog.area])
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.area is None:
+            return False
+        QMessageBox.information(self.window, APP_NAME, "\n".join(dialog.report))
+        self._chosen = dialog.area.name
+        self._apply([*self.areas, dialog.area])
+        return True
 
     def import_csv(self) -> None:
         s = self.session

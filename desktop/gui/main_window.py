@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
                                   lambda: self.tabs.setCurrentWidget(self.school_view), self)
         self.schools.message.connect(self.status.say)
         self.exports = ExportActions(self.session, self, self.chart_view, self.sync)
-        self.custom_areas = CustomAreaActions(self.session, self)
+        self.custom_areas = CustomAreaActions(self.session, self, self.map_view)
         self.school_view.brief_requested.connect(self.exports.export_brief)
         menus.build_export_menu(self)
         for work in (self.exports, self.sync, self.custom_areas):  # all report alike

@@ -50,6 +50,8 @@ def build_export_menu(window) -> None:
     window.export_actions += [
         add_action(window, menu, "&New custom area…", c.new_area, "Ctrl+Shift+N",
                    "Name a set of small areas from codes or postcodes, profiled like a cluster"),
+        add_action(window, menu, "&Pick areas on the map…", c.pick_on_map, "Ctrl+Shift+P",
+                   "Click areas, or drag round them, to make a custom area"),
         add_action(window, menu, "&Import custom areas (CSV)…", c.import_csv, None,
                    "Custom areas a colleague exported: names and area codes"),
         add_action(window, menu, "&Export custom areas (CSV)…", c.export_csv, None,

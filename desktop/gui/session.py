@@ -48,7 +48,7 @@ class Session(QObject):
     map_level_changed = Signal(str)  # "areas" or "clusters": what the map colours
     pool_changed = Signal(int)  # periods pooled (1: single periods); the period changed with it
     school_changed = Signal(str)  # the school whose own profile is shown (its URN)
-    custom_areas_changed = Signal()  # custom areas joined the clusters (bundle_opened follows)
+    custom_areas_changed = Signal(int)  # after bundle_opened: the periods pooled before
     neighbours_changed = Signal()  # another context (or number) finds the similar clusters
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -112,17 +112,18 @@ class Session(QObject):
 
     def use_custom_areas(self, bundle: Bundle, statistics: Statistics) -> None:
         """The opened bundle with custom areas listed beside its clusters (computed from
-        `plain` by core.stats.custom_stats); every view refreshes as on opening, and pooled
-        periods are pooled again when asked."""
+        `plain` by core.stats.custom_stats); every view refreshes as on opening, and
+        custom_areas_changed says how many periods were pooled, to pool them again with the
+        custom areas."""
         if self.plain is None or bundle.areas is not self.plain[0].areas:
             return  # computed from a bundle closed since
-        was_pooled, self.pooled = self.pooled is not None, None
+        was_pooled, self.pooled = self.pool, None
         self._pooled.clear()
         self._judged_pool = (None, None, None)
-        self.custom_areas_changed.emit()
         self.open(self.path, bundle, statistics)
-        if was_pooled:
+        if was_pooled != 1:
             self.pool_changed.emit(1)
+        self.custom_areas_changed.emit(was_pooled)
 
     def _drop(self) -> None:
         self.bundle = None

@@ -20,8 +20,8 @@ from desktop.core.maps.choropleth import MapLayer, hover_text, level_values, map
 from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
+from desktop.core.stats.custom_stats import pool_with_custom_areas
 from desktop.core.stats.inequality import SinglePeriods
-from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.profile import (
     cluster_profile,
     most_deprived_areas,
@@ -33,9 +33,6 @@ from desktop.core.stats.profile import (
 from desktop.core.stats.sparklines import cluster_sparklines, with_sparklines
 from desktop.gui.session import Session
 from desktop.gui.workers import Worker
-
-POOL_WITH_CUSTOM = ("Periods cannot be pooled while custom areas are shown: remove them "
-                    "(Areas ▸ Remove a custom area) to pool periods, and add them again after.")
 
 
 class ViewSync(QObject):
@@ -60,6 +57,7 @@ class ViewSync(QObject):
         self._map_values: pd.DataFrame | None = None  # the rows the map colours now
         self.layer: MapLayer | None = None
         self.pooling: Worker | None = None
+        self._pooling_n = 1  # the periods the pooling under way combines
 
         session.bundle_opened.connect(self._on_opened)
         session.bundle_closed.connect(self._on_closed)
@@ -72,6 +70,7 @@ class ViewSync(QObject):
         session.area_selected.connect(self.map.set_selected_area)
         session.map_level_changed.connect(self._on_map_level)
         session.pool_changed.connect(self._on_pool)
+        session.custom_areas_changed.connect(self._on_custom_areas)
 
         self.map.area_clicked.connect(session.select_area)
         self.map.cluster_clicked.connect(session.set_cluster)
@@ -253,18 +252,13 @@ class ViewSync(QObject):
         s = self.session
         if s.bundle is None or n == s.pool:
             return
-        if n != 1 and s.bundle.custom_areas:
-            if self.level_controls is not None:
-                self.level_controls.sync()
-            self.failed.emit(POOL_WITH_CUSTOM)
-            return
         self.cancel_pooling()
         done = None if n == 1 else s.pooled_for(n)
         if n == 1 or done is not None:
             s.set_pool(done)
             return
-        bundle, statistics = s.bundle, s.statistics
-        self.pooling = Worker(lambda task: pool_periods(bundle, statistics, n, task), self)
+        plain, shown, self._pooling_n = s.plain, (s.bundle, s.statistics), n
+        self.pooling = Worker(lambda task: pool_with_custom_areas(plain, shown, n, task), self)
         signals = self.pooling.signals
         signals.progress.connect(self.progress)
         signals.finished.connect(self._pooled)
@@ -276,6 +270,13 @@ class ViewSync(QObject):
             self.level_controls.set_busy(True)
         self.started.emit(f"Pooling the latest {n} periods…")
         self.pooling.start()
+
+    def _on_custom_areas(self, pooled_before: int) -> None:
+        """Custom areas changed: a pooling under way has the old ones, so it starts again;
+        periods pooled before are pooled again, with the new ones."""
+        asked = self._pooling_n if self.pooling is not None else pooled_before
+        self.cancel_pooling()
+        self.request_pool(asked)
 
     def cancel_pooling(self) -> None:
         """Stop a pooling under way (the pooling asked before stays)."""

@@ -82,8 +82,16 @@ def test_a_custom_area_file_is_profiled_like_a_cluster(opened, demo_bundle, tmp_
     assert f"{len(codes)} small areas" in capsys.readouterr().err
 
 
-def test_pooling_a_custom_area_is_refused_before_decrypting(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(common, "open_bundle", lambda path: pytest.fail("decrypted"))
-    assert main(["export-profile", "demo.atlas", "--areas", str(tmp_path / "codes.csv"),
-                 "--pool", "3", "-o", str(tmp_path / "a.docx")]) == common.EXIT_ERROR
-    assert "--pool is not offered with --areas" in capsys.readouterr().err
+def test_a_custom_area_is_profiled_over_pooled_periods(opened, demo_bundle, tmp_path,
+                                                        monkeypatch):
+    monkeypatch.setattr(report, "MAX_ISSUE_CHARTS", 0)  # the charts are tested elsewhere
+    codes = tuple(demo_bundle.areas.loc[demo_bundle.areas["cluster"] == "Bewdley", "area_code"])
+    csv = tmp_path / "codes.csv"
+    csv.write_text(to_csv([CustomArea("Riverside", codes)]), encoding="utf-8")
+    out = tmp_path / "riverside.docx"
+    assert main(["export-profile", "demo.atlas", "--areas", str(csv), "--pool", "3", "-o",
+                 str(out)]) == 0
+    doc = Document(str(out))
+    assert doc.paragraphs[0].text == "Riverside: custom area profile"
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any(text.endswith("combined") for text in cells)

@@ -19,15 +19,21 @@ from tests.gui.test_main_window import open_with
 NAME = "Town centre"
 
 
-@pytest.fixture
-def window(qtbot, demo_bundle_path, scripted, monkeypatch):
+def opened_window(qtbot, path, scripted, monkeypatch) -> MainWindow:
+    """The window with the demo open; the custom areas' reports answered."""
     monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
     w = MainWindow()
     qtbot.addWidget(w)
     w.resize(1400, 900)
     w.show()
     w.opener.ask_passphrase = scripted(DEMO_PASSPHRASE, DEMO_PASSPHRASE)
-    open_with(qtbot, w, demo_bundle_path, w.opener.ask_passphrase)
+    open_with(qtbot, w, path, w.opener.ask_passphrase)
+    return w
+
+
+@pytest.fixture
+def window(qtbot, demo_bundle_path, scripted, monkeypatch):
+    w = opened_window(qtbot, demo_bundle_path, scripted, monkeypatch)
     yield w
     w.opener.cancel()
 
@@ -93,15 +99,3 @@ def test_the_csv_shares_names_and_codes_and_a_bad_list_says_why(qtbot, window, t
     dialog.name.setText(NAME)
     dialog._make()
     assert "already a custom area" in dialog.problem.text()
-
-
-def test_pooling_beside_custom_areas_is_refused_with_a_reason(qtbot, window):
-    make_area(qtbot, window, "\n".join(pershore(window.session.bundle)))
-    said, shown = [], []
-    window.sync.failed.connect(said.append)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
-        window.sync.request_pool(3)
-    assert window.session.pool == 1 and window.sync.pooling is None
-    assert said and "custom areas" in said[0]
-    assert shown == said  # the officer is told, in the window

@@ -30,6 +30,7 @@ from desktop.core.stats.aggregate import compute_statistics
 from desktop.core.stats.custom_areas import CustomArea
 from desktop.core.stats.linked import UNLINKED, HiddenParts
 from desktop.core.stats.meta import COUNTED, KINDS
+from desktop.core.stats.pooling import Pooled, pool_periods
 from desktop.core.stats.pools import hidden_pools
 from desktop.core.stats.suppression import complement_mask, primary_mask
 from desktop.core.stats.table import Statistics
@@ -61,9 +62,11 @@ def hidden_cells(bundle: Bundle, stats: Statistics, area: CustomArea
     return out
 
 
-def custom_statistics(bundle: Bundle, stats: Statistics, area: CustomArea) -> Statistics:
+def custom_statistics(bundle: Bundle, stats: Statistics, area: CustomArea,
+                      trends: pd.DataFrame | None = None) -> Statistics:
     """The statistics of a bundle whose only cluster is `area` (its other areas in no
-    cluster), suppressed as the module docstring says; its county is the bundle's."""
+    cluster), suppressed as the module docstring says; its county is the bundle's. `trends`:
+    the area's trends to keep instead of testing these periods (pooled periods)."""
     members = bundle.areas["area_code"].isin(area.area_codes).to_numpy(bool)
     manifest = bundle.manifest
     open_manifest = dataclasses.replace(  # the rule below decides alone what is hidden
@@ -79,20 +82,24 @@ def custom_statistics(bundle: Bundle, stats: Statistics, area: CustomArea) -> St
     forced = {key: np.array([hidden, False]) for key, hidden in
               hidden_cells(bundle, stats, area).items()}
     parts = HiddenParts(np.full(len(bundle.values), UNLINKED), forced_aggregates=forced)
-    return compute_statistics(own, parts=parts)
+    return compute_statistics(own, parts=parts, trends=trends)
 
 
 def with_custom_areas(bundle: Bundle, stats: Statistics, areas: list[CustomArea],
-                      task: Task | None = None) -> tuple[Bundle, Statistics]:
+                      task: Task | None = None, trends: pd.DataFrame | None = None
+                      ) -> tuple[Bundle, Statistics]:
     """The bundle and statistics with each custom area listed after the clusters, as a
-    cluster (Bundle.custom_areas names their areas); unchanged without custom areas."""
+    cluster (Bundle.custom_areas names their areas); unchanged without custom areas.
+    `trends`: trends to keep for the custom areas (rows whose code is an area's name) instead
+    of testing these periods."""
     task = task or Task()
     if not areas:
         return bundle, stats
     joined = stats
     for k, area in enumerate(areas):
         task.report(k / len(areas), f"Summing {area.name}")
-        joined = joined.with_clusters_of(custom_statistics(bundle, stats, area))
+        kept = None if trends is None else trends[trends["code"] == area.name]
+        joined = joined.with_clusters_of(custom_statistics(bundle, stats, area, kept))
     described = pd.DataFrame({
         "cluster": [a.name for a in areas],
         "description": [f"Custom area of {len(a.area_codes):,} small areas" for a in areas]})
@@ -101,3 +108,25 @@ def with_custom_areas(bundle: Bundle, stats: Statistics, areas: list[CustomArea]
         extras={**bundle.extras, CUSTOM_AREAS: {a.name: a.area_codes for a in areas}})
     task.report(1.0, "Custom areas ready")
     return view, joined
+
+
+def pool_with_custom_areas(plain: tuple[Bundle, Statistics], shown: tuple[Bundle, Statistics],
+                           n: int, task: Task | None = None) -> Pooled:
+    """Periods pooled in windows of n beside custom areas. `plain`: the bundle as opened and
+    its statistics; `shown`: the same with its custom areas (with_custom_areas).
+
+    The bundle as opened is pooled (stats.pooling), then each custom area is summed from the
+    pooled areas and suppressed by this module's rule against the pooled tables: a pooled
+    count is shown only when it is made of published pooled figures, as a single period's is
+    of published single ones, so neither table nor their difference tells anything new. The
+    custom areas keep their single periods' trends, as pooled clusters do. (Pooling the
+    bundle with its custom areas as clusters would be wrong: no area is in a custom area's
+    `cluster`, so its pooled sum would be empty and the linked suppression of stats.pooling
+    could never hide it.)"""
+    task = task or Task()
+    bundle, stats = shown
+    pooled = pool_periods(*plain, n, task.part(0.0, 0.6))
+    areas = [CustomArea(name, codes) for name, codes in bundle.custom_areas.items()]
+    view, joined = with_custom_areas(pooled.bundle, pooled.statistics, areas,
+                                     task.part(0.6, 1.0), trends=stats.trends)
+    return dataclasses.replace(pooled, bundle=view, statistics=joined)

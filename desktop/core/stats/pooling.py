@@ -224,6 +224,11 @@ def pool_periods(bundle: Bundle, statistics: Statistics, n: int,
     statistics computed, suppressed and linked to the single periods' `statistics`."""
     if not 1 <= n <= MAX_POOL:
         raise ValueError(f"periods are pooled in windows of 1 to {MAX_POOL}, not {n}")
+    if bundle.custom_areas:
+        # no area is in a custom area's `cluster`: its pooled sum would be empty, and the
+        # linked suppression below would choose to hide it, round after round, forever
+        raise ValueError("pool the bundle as opened and add its custom areas to the pooled "
+                         "periods (custom_stats.pool_with_custom_areas)")
     task = task or Task()
     windows = {ind.id: period_windows(statistics.periods(ind.id), n)
                for ind in bundle.manifest.indicators}

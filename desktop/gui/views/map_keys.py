@@ -5,7 +5,8 @@ the small areas (the chosen cluster's first, then the others, cluster by cluster
 name order), or on the cluster map through the clusters; Home and End go to the first and the
 last. The area stepped to is outlined, brought into view and described in the hover line and
 in the map's accessible description, which a screen reader speaks; Enter or Space chooses it,
-as a click would; Escape (or leaving the map) gives the outline back to the chosen area.
+as a click would (while picking areas, adds or removes it: map_picking); Escape (or leaving the
+map) gives the outline back to the chosen area.
 """
 
 from __future__ import annotations

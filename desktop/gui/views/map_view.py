@@ -8,11 +8,12 @@ map_raster.RASTER_LIMIT areas the areas are one area-id raster image (map_raster
 rendered once per settled view and recoloured by a lookup table; cluster outlines, the selected
 area and schools stay vectors on top.
 Mouse (map_mouse): wheel zooms about the cursor, left-drag pans, a click without movement
-selects an area (on the cluster map, a cluster).
-Keyboard (map_keys): +/- zoom, 0 resets, arrow keys pan, Page Down/Up step through the areas
-and Enter chooses one. The area hovered or stepped to is the map's accessible description (what
-a screen reader speaks), or else what the map shows (view_sync gives it: maps.describe); a
-ring shows when the map has the keyboard focus (focus_frame).
+selects an area (on the cluster map, a cluster). Keyboard (map_keys): +/- zoom, 0 resets, arrow
+keys pan, Page Down/Up step through the areas and Enter chooses one. The area hovered or stepped
+to is the map's accessible description (what a screen reader speaks), or else what the map
+shows (view_sync gives it: maps.describe); a ring shows when the map has the keyboard focus
+(focus_frame). While picking areas for a custom area (map_picking), a click or Space adds or
+removes an area and a left drag draws the shape that picks them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from desktop.gui.views.labels import note_label
 from desktop.gui.views.map_keys import KEYS_HELP, ZOOM_STEP, MapKeys
 from desktop.gui.views.map_legend import MapLegend, scrolling_legend
 from desktop.gui.views.map_mouse import MapMouse
+from desktop.gui.views.map_picking import MapPicking
 from desktop.gui.views.map_raster_layer import RasterLayer
 from desktop.gui.views.map_readout import HoverReadout
 
@@ -99,13 +101,14 @@ class MapView(QWidget):
         self.cluster_button = self._button("Zoom to cluster", "Zoom to the chosen cluster",
                                            self.zoom_to_cluster)
         self.reset_button = self._button("Reset view", "Show the whole area (0)", self.reset_view)
-        for button in (self.zoom_in_button, self.zoom_out_button, self.cluster_button,
-                       self.reset_button):
-            toolbar.addWidget(button)
-        toolbar.addWidget(self.status, 1)
+        for widget in (self.zoom_in_button, self.zoom_out_button, self.cluster_button,
+                       self.reset_button, self.status):
+            toolbar.addWidget(widget, int(widget is self.status))
+        self.picking = MapPicking(self)  # its bar shows above the map while picking
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
+        layout.addWidget(self.picking)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(FocusFrame(self.canvas, watched=self), 1)
@@ -134,6 +137,7 @@ class MapView(QWidget):
 
     def set_geometry(self, areas, schools=None) -> None:
         """Draw the areas (a GeoDataFrame in the bundle's CRS) and schools; done once a bundle."""
+        self.picking.forget_map()
         self.raster_layer.drop()
         self.ax.clear()
         prepared, self._prepared = self._prepared, None
@@ -166,8 +170,9 @@ class MapView(QWidget):
         if self.raster_mode:  # the areas are the raster's image, never their paths
             self.artists.areas.set_visible(False)
             self.raster_layer.show(level == MAP_AREAS)
-        if level == MAP_CLUSTERS:
-            mapplot.set_selected_area(self.artists, None)  # a click selects a cluster here
+        if level == MAP_CLUSTERS:  # a click selects a cluster here; areas are picked no more
+            mapplot.set_selected_area(self.artists, None)
+            self.picking.stop()
         self._hovered = None
         self.canvas.draw_idle()
 
@@ -198,6 +203,7 @@ class MapView(QWidget):
 
     def clear(self) -> None:
         """Forget the geometry and values (on lock or close): nothing from a bundle stays."""
+        self.picking.forget_map()
         self.raster_layer.drop()
         self.ax.clear()
         self.ax.set_axis_off()
@@ -295,9 +301,7 @@ class MapView(QWidget):
         self.canvas.draw_idle()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if self.keys.handle(event):
-            event.accept()
-        else:
+        if not self.keys.handle(event):  # a key event comes accepted: the map's stays so
             super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
@@ -319,9 +323,8 @@ class MapView(QWidget):
         self.setAccessibleDescription(text or self._summary)
 
     def area_names(self) -> list[str]:
-        artists = self.artists
-        return [str(n) for n in (self._names if self._names is not None
-                                 else artists.area_codes)]
+        names = self._names if self._names is not None else self.artists.area_codes
+        return [str(n) for n in names]
 
     def chosen_cluster(self) -> str | None:
         return self._cluster
@@ -336,7 +339,10 @@ class MapView(QWidget):
 
     # -- the pointer and the keys ---------------------------------------------------------
     def choose_item(self, index: int) -> None:
-        """Choose the area `index` (on the cluster map, its cluster), as a click does."""
+        """Choose the area `index` (on the cluster map, its cluster), as a click does; while
+        picking, add it to the picked areas or take it away."""
+        if self.picking.active:
+            return self.picking.toggle(index)
         if self.level == MAP_CLUSTERS:
             cluster = self.artists.area_clusters[index]
             if isinstance(cluster, str) and cluster:

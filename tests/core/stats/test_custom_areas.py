@@ -22,7 +22,12 @@ from desktop.core.stats.custom_areas import (
     make_custom_area,
     to_csv,
 )
-from desktop.core.stats.custom_stats import hidden_cells, with_custom_areas
+from desktop.core.stats.custom_stats import (
+    hidden_cells,
+    pool_with_custom_areas,
+    with_custom_areas,
+)
+from desktop.core.stats.pooling import PUBLISHED_POOL, pool_periods
 from desktop.core.stats.pools import SHOWN, hidden_pools
 from desktop.core.stats.profile import cluster_profile, tartan
 
@@ -228,3 +233,59 @@ def test_hidden_custom_values_read_as_confidential(redditch):
     hidden = profile[profile["suppressed"]]
     assert len(hidden) and all(format_value(v, t, suppressed=True) == SUPPRESSED
                                for v, t in zip(hidden["value"], hidden["value_type"]))
+
+
+@pytest.fixture(scope="module")
+def pershore_pooled(demo_bundle, stats):
+    """Periods pooled in threes beside a custom area made of Pershore's areas."""
+    shown = with_custom_areas(demo_bundle, stats,
+                              [CustomArea("My Pershore", _codes(demo_bundle, "Pershore"))])
+    return shown, pool_with_custom_areas((demo_bundle, stats), shown, PUBLISHED_POOL)
+
+
+def test_pooling_a_bundle_with_custom_areas_as_clusters_is_refused(pershore_pooled):
+    """No area is in a custom area's `cluster`: pooled as a cluster it summed nothing, and
+    the linked suppression chose its empty cell to hide round after round (pooling hung)."""
+    (bundle, joined), _ = pershore_pooled
+    with pytest.raises(ValueError, match="pool_with_custom_areas"):
+        pool_periods(bundle, joined, PUBLISHED_POOL)
+
+
+def test_a_pooled_custom_area_of_one_clusters_areas_is_that_clusters_pooled_profile(
+        demo_bundle, stats, pershore_pooled):
+    _, pooled = pershore_pooled
+    plain = pool_periods(demo_bundle, stats, PUBLISHED_POOL)
+    assert pooled.windows == plain.windows
+    assert pooled.bundle.cluster_names == (*demo_bundle.cluster_names, "My Pershore")
+    cluster = cluster_profile(pooled.bundle, pooled.statistics, "Pershore")
+    custom = cluster_profile(pooled.bundle, pooled.statistics, "My Pershore")
+    pd.testing.assert_frame_equal(cluster, custom)
+    assert cluster["period"].str.endswith("combined").sum() > 30  # pooled rows, not singles
+    assert cluster["suppressed"].any()
+    # the clusters' pooled figures are those of the bundle pooled without custom areas
+    pd.testing.assert_frame_equal(cluster, cluster_profile(plain.bundle, plain.statistics,
+                                                           "Pershore"))
+    for ind in demo_bundle.manifest.indicators:  # the single periods' trends, as clusters keep
+        assert (pooled.statistics.trend_result(ind.id, "My Pershore")
+                == stats.trend_result(ind.id, "Pershore"))
+
+
+def test_every_shown_pooled_custom_count_is_made_of_published_pooled_figures(demo_bundle,
+                                                                            stats):
+    rng = np.random.default_rng(23)
+    codes = demo_bundle.areas["area_code"].to_numpy()
+    area = CustomArea("Random", tuple(codes[rng.random(codes.size) < 0.2]))
+    shown = with_custom_areas(demo_bundle, stats, [area])
+    pooled = pool_with_custom_areas((demo_bundle, stats), shown, PUBLISHED_POOL)
+    members = pooled.bundle.members("Random")
+    plain = pool_periods(demo_bundle, stats, PUBLISHED_POOL)
+    counts = {False: 0, True: 0}
+    for (ind_id, period), is_hidden in hidden_cells(plain.bundle, plain.statistics,
+                                                    area).items():
+        row = pooled.statistics.cluster_values(ind_id, period).loc["Random"]
+        assert bool(row["suppressed"]) == is_hidden
+        if not is_hidden:
+            pools = hidden_pools(plain.bundle, plain.statistics, ind_id, period)
+            assert row["numerator"] == pools.count(members)
+        counts[is_hidden] += 1
+    assert counts[False] > 20 and counts[True] > 5
