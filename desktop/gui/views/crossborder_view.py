@@ -30,6 +30,8 @@ from desktop.core.format import suppression_meaning
 from desktop.core.maps import flowmap, mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats import crossborder as cb
+from desktop.gui.flow_layout import FlowLayout
+from desktop.gui.text_room import scrolling
 from desktop.gui.views.labels import buddy_label
 
 NOTE = f"Pupils at the county's schools only. {suppression_meaning()}."
@@ -46,6 +48,7 @@ class CrossBorderView(QWidget):
 
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
         self.period_combo = QComboBox()
         self.period_combo.setAccessibleName("Flow period")
         self.period_combo.currentTextChanged.connect(self._period_chosen)
@@ -91,10 +94,10 @@ class CrossBorderView(QWidget):
         map_box = QWidget()
         map_layout = QVBoxLayout(map_box)
         map_layout.setContentsMargins(0, 0, 0, 0)
-        directions = QHBoxLayout()
+        directions = FlowLayout()  # one row, or two when large text makes them wide
+        directions.setContentsMargins(0, 0, 0, 0)
         directions.addWidget(self.in_button)
         directions.addWidget(self.out_button)
-        directions.addStretch(1)
         map_layout.addLayout(directions)
         map_layout.addWidget(self.canvas, 1)
 
@@ -104,11 +107,15 @@ class CrossBorderView(QWidget):
         self.splitter.setSizes([380, 420])
         note = QLabel(NOTE)
         note.setWordWrap(True)
-        layout = QVBoxLayout(self)
+        page = QWidget()  # scrolls when large text makes it taller than the tab
+        layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(note)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(page))
 
     @staticmethod
     def _table(name: str) -> QTableWidget:
@@ -118,7 +125,10 @@ class CrossBorderView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # every column as wide as its header and cells (the table scrolls sideways when
+        # large text makes them wider than the pane); the last takes any room left
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
         return table
 
     # --- session -> view ------------------------------------------------------------------
@@ -210,5 +220,3 @@ def _fill(table: QTableWidget, frame) -> None:
                 font.setBold(True)
                 item.setFont(font)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
