@@ -52,10 +52,12 @@ class PlaceholderEdit(QLineEdit):
         return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
 
 
-def scrolling(widget: QWidget) -> QScrollArea:
+def scrolling(widget: QWidget, name: str) -> QScrollArea:
     """`widget` in a frameless area that scrolls up and down when large text makes it taller
-    than the room it is given, instead of squeezing its lines into each other."""
+    than the room it is given, instead of squeezing its lines into each other; `name` is the
+    area's accessible name."""
     area = QScrollArea()
+    area.setAccessibleName(name)
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -137,7 +137,7 @@ class ChartView(QWidget):
         page = QVBoxLayout(self.table_page)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.table, 1)
-        page.addWidget(scrolling(self.table_notes))  # large text: the notes scroll
+        page.addWidget(scrolling(self.table_notes, "Notes on the numbers"))  # large text: scroll
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table_page)

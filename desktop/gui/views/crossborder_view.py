@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -71,16 +72,16 @@ class CrossBorderView(QWidget):
         self.inflow_table = self._table("Pupils at the cluster's schools by where they live")
         self.outflow_table = self._table("Children living in the cluster by school cluster")
         self.inflow_title, self.outflow_title = QLabel(), QLabel()
-        tables = QWidget()
-        grid = QHBoxLayout(tables)
-        grid.setContentsMargins(0, 0, 0, 0)
+        self.tables = QWidget()
+        self.tables_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.tables)
+        self.tables_layout.setContentsMargins(0, 0, 0, 0)
         for title, table in ((self.inflow_title, self.inflow_table),
                              (self.outflow_title, self.outflow_table)):
             column = QVBoxLayout()
             title.setWordWrap(True)
             column.addWidget(title)
             column.addWidget(table, 1)
-            grid.addLayout(column, 1)
+            self.tables_layout.addLayout(column, 1)
 
         self.figure = Figure(facecolor="white")
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -102,7 +103,7 @@ class CrossBorderView(QWidget):
         map_layout.addWidget(self.canvas, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(tables)
+        self.splitter.addWidget(self.tables)
         self.splitter.addWidget(map_box)
         self.splitter.setSizes([380, 420])
         note = QLabel(NOTE)
@@ -115,7 +116,8 @@ class CrossBorderView(QWidget):
         layout.addWidget(note)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scrolling(page))
+        self.page = scrolling(page, "Cross-border pupils")
+        outer.addWidget(self.page)
 
     @staticmethod
     def _table(name: str) -> QTableWidget:
@@ -125,10 +127,10 @@ class CrossBorderView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
-        # every column as wide as its header and cells (the table scrolls sideways when
-        # large text makes them wider than the pane); the last takes any room left
+        # the numbers as wide as their header and cells, the names the rest (the tables go
+        # one above the other before the names would be cut: _arrange_tables)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return table
 
     # --- session -> view ------------------------------------------------------------------
@@ -185,7 +187,28 @@ class CrossBorderView(QWidget):
         self.outflow_title.setText(f"Where children living in {self.cluster} go to school")
         _fill(self.inflow_table, inflow)
         _fill(self.outflow_table, outflow)
+        self._arrange_tables()
         self._redraw_map()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self) -> None:
+        """The two tables side by side when both show every column whole, else one above the
+        other (large text on a narrow pane), rather than each scrolling sideways."""
+        need = self.tables_layout.spacing()
+        for table in (self.inflow_table, self.outflow_table):
+            header = table.horizontalHeader()
+            need += 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width() + sum(
+                max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                for c in range(table.columnCount()))
+        # the room with the page's scroll bar, shown or not, so the choice never flips it
+        margins = self.page.widget().layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right() - \
+            self.page.verticalScrollBar().sizeHint().width()
+        self.tables_layout.setDirection(QBoxLayout.Direction.LeftToRight if need <= room
+                                        else QBoxLayout.Direction.TopToBottom)
 
     @property
     def direction(self) -> str:

@@ -117,7 +117,6 @@ class MapLegend(QWidget):
 def scrolling_legend(legend: MapLegend) -> QWidget:
     """The legend, scrolling (by keyboard too) when large text makes it taller than the map,
     never squeezing its rows into each other; framed when it has the focus."""
-    box = scrolling(legend)
-    box.setAccessibleName("Map legend")
+    box = scrolling(legend, "Map legend")
     box.setFixedWidth(legend.width() + box.verticalScrollBar().sizeHint().width())
     return FocusFrame(box)
