@@ -12,7 +12,14 @@ import math
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QLineEdit, QScrollArea, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
+    QVBoxLayout,
+    QWidget,
+)
 
 LINE_EDIT_MARGIN = 2  # pixels QLineEdit keeps each side of its text (its horizontalMargin)
 SCREEN_SHARE = 0.9  # of the screen's available width and height a dialog may take at most
@@ -62,4 +69,14 @@ def scrolling(widget: QWidget, name: str) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+def scrolling_page(owner: QWidget, name: str) -> QScrollArea:
+    """A scrolling area filling `owner`, its page (`.widget()`) empty for `owner`'s content:
+    a tab whose text grows taller than the tab scrolls instead of squeezing."""
+    area = scrolling(QWidget(), name)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(area)
     return area

@@ -4,7 +4,9 @@ window_probe's `text_fit` scenario uses this on the real window with text at 200
 A text "fits" when its font metrics (mnemonic ampersands removed; rich text laid out by
 QTextDocument, as QLabel lays it out) are no larger than the rectangle the widget's style
 draws it in. A text may be cut only where the widget cuts it on purpose and shows it whole
-in a tooltip: such cuts are listed as `elided`, every other one as `clipped`.
+in a tooltip: such cuts are listed as `elided`, every other one as `clipped`. A line edit's
+placeholder is measured, and its text when the program shows a choice in it (an editable combo
+box, a spin box, a read-only box); what an officer types scrolls in the box, as typing does.
 
 Also measured: whether every control lies inside the window and the window inside the screen
 (controls inside a scroll area count by their scroll area: scrolling is allowed).
@@ -58,7 +60,13 @@ def advance(widget: QWidget, text: str) -> int:
 
 
 def name_of(widget: QWidget) -> str:
-    return f"{type(widget).__name__}:{widget.accessibleName() or widget.objectName()}"
+    """"QHeaderView:Potential issues": the widget's class and its (or its nearest named
+    parent's) accessible name, to say where a cut text is."""
+    named = widget
+    while named is not None and not (named.accessibleName() or named.objectName()):
+        named = named.parentWidget()
+    name = "" if named is None else named.accessibleName() or named.objectName()
+    return f"{type(widget).__name__}:{name}"
 
 
 class Measure:
@@ -183,6 +191,10 @@ class Measure:
     def line_edit(self, edit: QLineEdit) -> None:
         """As QLineEdit.paintEvent places its text: the style's contents rectangle, less the
         text margins, the buttons shown inside it (with their margin) and 2 pixels a side."""
+        owner = edit.parentWidget()
+        shown_choice = isinstance(owner, (QComboBox, QAbstractSpinBox)) or edit.isReadOnly()
+        if edit.text() and not shown_choice:
+            return  # the officer's own typing, which the box scrolls through as it is typed
         text = edit.text() or edit.placeholderText()
         style = edit.style()
         option = QStyleOptionFrame()
@@ -198,7 +210,6 @@ class Measure:
             if side.isVisibleTo(edit):
                 width -= side.width() + icon // 4
         tooltip = edit.toolTip()
-        owner = edit.parentWidget()
         if isinstance(owner, QComboBox):  # an editable combo's text: its tooltip counts
             tooltip = owner.toolTip()
         need = QSize(advance(edit, text), edit.fontMetrics().height())

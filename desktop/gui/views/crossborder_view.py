@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
-    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,7 +32,7 @@ from desktop.core.maps import flowmap, mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats import crossborder as cb
 from desktop.gui.flow_layout import FlowLayout
-from desktop.gui.text_room import scrolling
+from desktop.gui.text_room import scrolling_page
 from desktop.gui.views.labels import buddy_label
 
 NOTE = f"Pupils at the county's schools only. {suppression_meaning()}."
@@ -108,16 +108,12 @@ class CrossBorderView(QWidget):
         self.splitter.setSizes([380, 420])
         note = QLabel(NOTE)
         note.setWordWrap(True)
-        page = QWidget()  # scrolls when large text makes it taller than the tab
-        layout = QVBoxLayout(page)
+        self.page = scrolling_page(self, "Cross-border pupils")
+        layout = QVBoxLayout(self.page.widget())
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(note)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.page = scrolling(page, "Cross-border pupils")
-        outer.addWidget(self.page)
 
     @staticmethod
     def _table(name: str) -> QTableWidget:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCompleter, QWidget
 from desktop.core.find import Finder, Match
 from desktop.gui.text_room import PlaceholderEdit
 
+
 class GoToBox(PlaceholderEdit):  # as wide as "School, postcode, area… (Ctrl+G)"
     chosen = Signal(object)  # the core.find.Match picked
     not_found = Signal(str)  # what to say when nothing matches
