@@ -7,9 +7,13 @@ real X server. It prints what an officer would see, measured, as one JSON object
 line of its output; tests/gui/test_screen_fit.py asserts on it. Settings go to a temporary
 file; the network is blocked as in every test.
 
-Scenarios:
+Scenarios (`python -m tests.gui.window_probe SCENARIO [TEXT_SCALE]`):
   layout     window and screen, toolbar, map hover, profile names, bar chart names, zooms
   shortcuts  window commands pressed while the search box has the focus
+  text_fit   every text of the window (each tab, each chart, the status line while busy) and
+             of the passphrase, custom area and about dialogs: cut or not (tests/gui/text_fit)
+
+TEXT_SCALE (1 unless given) sets the text size as an officer's system does: 2 is text at 200%.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QSlider, QSpinBox, QToolBar, QWidget
 
+from desktop.gui.views.chart_view import KINDS
 from tests import conftest
+from tests.gui import text_fit
 
 TITLE_PADDING = 12  # pixels a tree view cell keeps around its text
 
@@ -188,12 +194,92 @@ def shortcuts(window) -> dict:
             "search_text": search.text(), "cursor": search.cursorPosition()}
 
 
-SCENARIOS = {"layout": layout, "shortcuts": shortcuts}
+# --- text_fit ------------------------------------------------------------------------------
+FONT_POINTS: list[float] = []  # the application font's size: the system's, and as scaled
 
 
-def main(scenario: str) -> int:
+def scale_text(app: QApplication, factor: float) -> None:
+    """Text at `factor` times the system's size, as Windows' Settings > Accessibility > Text
+    size hands it to Qt: a larger application font, before any window is made, while the
+    style's margins, icons and scroll bars keep their size. (QT_FONT_DPI=192 is not that: Qt 6
+    takes it for a 192 dpi screen and scales everything, as QT_SCALE_FACTOR=2 does.)"""
+    font = app.font()
+    FONT_POINTS[:] = [font.pointSizeF(), font.pointSizeF() * factor]
+    font.setPointSizeF(FONT_POINTS[1])
+    app.setFont(font)
+
+
+def dialogs(window) -> dict:
+    from desktop.gui.dialogs.about_dialog import AboutDialog
+    from desktop.gui.dialogs.custom_area_dialog import CustomAreaDialog
+    from desktop.gui.dialogs.passphrase_dialog import PassphraseDialog
+
+    bundle = window.session.bundle
+    made = {"passphrase": PassphraseDialog(window.session.path.name, "That passphrase did not "
+                                           "open the bundle: check it and try again.", 30, window),
+            "custom area": CustomAreaDialog(bundle, (), (), window),
+            "about": AboutDialog(bundle.manifest, window)}
+    seen = {}
+    for name, dialog in made.items():
+        dialog.show()
+        wait(200)
+        measure = text_fit.Measure()
+        measure.window(dialog)
+        seen[name] = {**measure.result(), **text_fit.fit(dialog)}
+        dialog.close()
+    return seen
+
+
+def choose_a_school(window, name: str = "perry wood") -> None:
+    """Go to a school as an officer would (Ctrl+G's box, Enter): the School tab fills."""
+    box = window.go_to_box
+    box.setFocus()
+    QTest.keyClicks(box, name)
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    for _ in range(300):
+        if window.school_view.table.rowCount():
+            return
+        wait(100)
+    raise SystemExit(f"going to {name} did not fill the School tab")
+
+
+def text_fits(window) -> dict:
+    measure = text_fit.Measure()
+    measure.window(window)  # the Go to box's hint, before a school is chosen with it
+    choose_a_school(window)
+    chart = window.chart_view
+    for i in range(window.tabs.count()):
+        if window.tabs.isTabVisible(i):
+            window.tabs.setCurrentIndex(i)
+            wait(200)
+            measure.window(window)
+    window.tabs.setCurrentIndex(0)
+    for kind in KINDS:
+        chart.set_kind(kind)
+        for as_table in (False, True):
+            chart.table_toggle.setChecked(as_table)
+            wait(200)
+            measure.window(window)
+    window.status.start("Exporting the profile of Worcester South for Word…")
+    wait(100)
+    measure.window(window)
+    window.status.stop()
+    return {"font_points": [*FONT_POINTS, QApplication.font().pointSizeF()],
+            **measure.result(),
+            **text_fit.fit(window), "maximised": window.isMaximized(),
+            "map": [window.map_view.canvas.width(), window.map_view.canvas.height()],
+            "profile_rows_shown": window.profile_view.table.viewport().height()
+            // max(window.profile_view.table.sizeHintForRow(0), 1),
+            "dialogs": dialogs(window)}
+
+
+SCENARIOS = {"layout": layout, "shortcuts": shortcuts, "text_fit": text_fits}
+
+
+def main(scenario: str, text_scale: float = 1.0) -> int:
     conftest.block_network_in_this_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    scale_text(app, text_scale)
     window = open_window()
     result = SCENARIOS[scenario](window)
     window.close()
@@ -203,4 +289,4 @@ def main(scenario: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main(sys.argv[1], *map(float, sys.argv[2:3])))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from desktop import APP_NAME, __version__
 from desktop.core.model import Manifest
+from desktop.gui.text_room import text_size
 
 _LIBRARIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "matplotlib", "pyarrow",
               "pyrage", "zxcvbn", "mapclassify", "python-docx", "openpyxl")
@@ -71,4 +72,4 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        self.resize(text_size(self, 87, 40))  # characters and lines: grows with the text

@@ -22,6 +22,7 @@ from desktop.core.format import format_value
 from desktop.core.stats.changes import changes_between, common_periods
 from desktop.gui import colours
 from desktop.gui.session import Session
+from desktop.gui.text_room import text_size
 
 HEADERS = ("Indicator", "Theme", "Was", "Now", "Value was", "Value now")
 
@@ -63,7 +64,7 @@ class ChangesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(900, 520)
+        self.resize(text_size(self, 150, 37))  # characters and lines: grows with the text
         for combo in (self.from_combo, self.to_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.refresh()

@@ -28,6 +28,7 @@ from desktop.core.stats.custom_areas import (
     CustomArea,
     make_custom_area,
 )
+from desktop.gui.text_room import text_size
 
 LIST_FILTER = "Lists of codes or postcodes (*.csv *.txt);;All files (*)"
 
@@ -74,7 +75,7 @@ class CustomAreaDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(520, 420)
+        self.resize(text_size(self, 87, 30))  # characters and lines: grows with the text
 
     def _load(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a list", "", LIST_FILTER)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.resources import INPUT_FORMAT, doc_path
+from desktop.gui.text_room import text_size
 
 
 class HelpDialog(QDialog):
@@ -44,7 +45,7 @@ class HelpDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.link_note)
         layout.addWidget(buttons)
-        self.resize(760, 620)
+        self.resize(text_size(self, 127, 44))  # characters and lines: grows with the text
 
     @classmethod
     def input_format(cls, parent: QWidget | None = None) -> HelpDialog:

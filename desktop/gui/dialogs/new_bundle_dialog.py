@@ -38,6 +38,7 @@ from desktop.core.errors import WeakPassphrase
 from desktop.core.pack.build import pack
 from desktop.gui import colours
 from desktop.gui.dialogs.help_dialog import HelpDialog
+from desktop.gui.text_room import text_size
 from desktop.gui.workers import Worker
 
 STRENGTH_COLOURS = ("#b2182b", "#d6604d", "#b8860b", "#4d9221", "#1a7837")  # very weak..strong
@@ -129,7 +130,7 @@ class NewBundleDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(text_size(self, 93, 0).width())  # grows with the text size
         self._show_strength("")
 
     # --- the passphrase -----------------------------------------------------------------

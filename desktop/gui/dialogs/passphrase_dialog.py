@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.gui import colours
+from desktop.gui.text_room import text_size
 
 
 class PassphraseDialog(QDialog):
@@ -33,7 +34,7 @@ class PassphraseDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_given)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(text_size(self, 63, 0).width())  # grows with the text size
         if wait_seconds > 0:
             self._hold(wait_seconds)
 

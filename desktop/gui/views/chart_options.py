@@ -1,6 +1,7 @@
 """The row of options under the chart tabs, shown for the chart that uses them: the two-indicator
 scatter's second indicator and whether it plots clusters or small areas; the similar clusters'
-number and the context indicators that find them.
+number and the context indicators that find them. The row wraps (a FlowLayout) when large text
+makes it wider than the chart's pane; the chart view adds its table switch at the end.
 
 The scatter's choices belong to the chart view (`options_changed`); the similar clusters'
 belong to the session, since comparisons use them too, so a change is asked for
@@ -28,8 +29,21 @@ from PySide6.QtWidgets import (
 from desktop.core.charts.options import ChartOptions
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS, Indicator
 from desktop.core.stats.neighbours import NeighbourSpec
+from desktop.gui.flow_layout import FlowLayout
 
 VERSUS_CHARS = 30
+
+
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """A caption with a mnemonic and its control, kept together on one row."""
+    group = QWidget()
+    layout = QHBoxLayout(group)
+    layout.setContentsMargins(0, 0, 0, 0)
+    caption = QLabel(text)
+    caption.setBuddy(widget)
+    layout.addWidget(caption)
+    layout.addWidget(widget)
+    return group
 
 
 class ChartOptionsBar(QWidget):
@@ -62,21 +76,21 @@ class ChartOptionsBar(QWidget):
         self.context_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.context_menu = QMenu(self)
         self.context_button.setMenu(self.context_menu)
-        versus_label = QLabel("Ag&ainst")
-        versus_label.setBuddy(self.versus_combo)
-        count_label = QLabel("Si&milar clusters")
-        count_label.setBuddy(self.count_spin)
-        self.scatter_widgets = (versus_label, self.versus_combo, self.areas_check)
-        self.neighbour_widgets = (count_label, self.count_spin, self.context_button)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
+        self.scatter_widgets = (labelled("Ag&ainst", self.versus_combo), self.areas_check)
+        self.neighbour_widgets = (labelled("Si&milar clusters", self.count_spin),
+                                  self.context_button)
+        self.flow = FlowLayout(self)
+        self.flow.setContentsMargins(4, 0, 4, 0)
         for widget in (*self.scatter_widgets, *self.neighbour_widgets):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+            self.flow.addWidget(widget)
         self.versus_combo.currentIndexChanged.connect(lambda *_: self.options_changed.emit())
         self.areas_check.toggled.connect(lambda *_: self.options_changed.emit())
         self.count_spin.valueChanged.connect(self._ask)
         self.set_kind("")
+
+    def add_trailing(self, widget: QWidget) -> None:
+        """Put `widget` after the options, on their row while there is room."""
+        self.flow.addWidget(widget)
 
     def set_kind(self, kind: str) -> None:
         """Show the options of the chart `kind` (none for the other charts)."""

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QScrollArea,
@@ -60,6 +59,7 @@ from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
+from desktop.gui.text_room import scrolling
 from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
@@ -137,20 +137,17 @@ class ChartView(QWidget):
         page = QVBoxLayout(self.table_page)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.table, 1)
-        page.addWidget(self.table_notes)
+        page.addWidget(scrolling(self.table_notes, "Notes on the numbers"))  # large text: scroll
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table_page)
 
-        row = QHBoxLayout()  # under the tabs: the chart's options, and the table switch
-        row.setContentsMargins(0, 0, 4, 0)
-        row.addWidget(self.options_bar, 1)
-        row.addWidget(self.table_toggle)
+        self.options_bar.add_trailing(self.table_toggle)  # under the tabs, after the options
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.tabs)
-        layout.addLayout(row)
+        layout.addWidget(self.options_bar)
         layout.addWidget(self.stack, 1)
         self.tabs.currentChanged.connect(self._on_tab)
         self.table_toggle.toggled.connect(self._refresh)

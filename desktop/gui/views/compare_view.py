@@ -36,6 +36,7 @@ from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
 
 CELL_WIDTH = 30
+NAME_CHARS = 60  # the indicator names' column at most this many average characters wide
 
 
 class TartanModel(QAbstractTableModel):
@@ -201,7 +202,8 @@ class CompareView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
-        self.table.verticalHeader().setMaximumWidth(360)
+        self.table.verticalHeader().setMaximumWidth(  # longer names: "…" and a tooltip
+            NAME_CHARS * self.table.fontMetrics().averageCharWidth())
         self.table.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

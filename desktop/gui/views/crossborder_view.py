@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
@@ -30,6 +31,8 @@ from desktop.core.format import suppression_meaning
 from desktop.core.maps import flowmap, mapplot
 from desktop.core.model import Bundle
 from desktop.core.stats import crossborder as cb
+from desktop.gui.flow_layout import FlowLayout
+from desktop.gui.text_room import scrolling_page
 from desktop.gui.views.labels import buddy_label
 
 NOTE = f"Pupils at the county's schools only. {suppression_meaning()}."
@@ -46,6 +49,7 @@ class CrossBorderView(QWidget):
 
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
         self.period_combo = QComboBox()
         self.period_combo.setAccessibleName("Flow period")
         self.period_combo.currentTextChanged.connect(self._period_chosen)
@@ -68,16 +72,16 @@ class CrossBorderView(QWidget):
         self.inflow_table = self._table("Pupils at the cluster's schools by where they live")
         self.outflow_table = self._table("Children living in the cluster by school cluster")
         self.inflow_title, self.outflow_title = QLabel(), QLabel()
-        tables = QWidget()
-        grid = QHBoxLayout(tables)
-        grid.setContentsMargins(0, 0, 0, 0)
+        self.tables = QWidget()
+        self.tables_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.tables)
+        self.tables_layout.setContentsMargins(0, 0, 0, 0)
         for title, table in ((self.inflow_title, self.inflow_table),
                              (self.outflow_title, self.outflow_table)):
             column = QVBoxLayout()
             title.setWordWrap(True)
             column.addWidget(title)
             column.addWidget(table, 1)
-            grid.addLayout(column, 1)
+            self.tables_layout.addLayout(column, 1)
 
         self.figure = Figure(facecolor="white")
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -91,20 +95,21 @@ class CrossBorderView(QWidget):
         map_box = QWidget()
         map_layout = QVBoxLayout(map_box)
         map_layout.setContentsMargins(0, 0, 0, 0)
-        directions = QHBoxLayout()
+        directions = FlowLayout()  # one row, or two when large text makes them wide
+        directions.setContentsMargins(0, 0, 0, 0)
         directions.addWidget(self.in_button)
         directions.addWidget(self.out_button)
-        directions.addStretch(1)
         map_layout.addLayout(directions)
         map_layout.addWidget(self.canvas, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(tables)
+        self.splitter.addWidget(self.tables)
         self.splitter.addWidget(map_box)
         self.splitter.setSizes([380, 420])
         note = QLabel(NOTE)
         note.setWordWrap(True)
-        layout = QVBoxLayout(self)
+        self.page = scrolling_page(self, "Cross-border pupils")
+        layout = QVBoxLayout(self.page.widget())
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
@@ -118,6 +123,9 @@ class CrossBorderView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
+        # the numbers as wide as their header and cells, the names the rest (the tables go
+        # one above the other before the names would be cut: _arrange_tables)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return table
 
@@ -175,7 +183,28 @@ class CrossBorderView(QWidget):
         self.outflow_title.setText(f"Where children living in {self.cluster} go to school")
         _fill(self.inflow_table, inflow)
         _fill(self.outflow_table, outflow)
+        self._arrange_tables()
         self._redraw_map()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self) -> None:
+        """The two tables side by side when both show every column whole, else one above the
+        other (large text on a narrow pane), rather than each scrolling sideways."""
+        need = self.tables_layout.spacing()
+        for table in (self.inflow_table, self.outflow_table):
+            header = table.horizontalHeader()
+            need += 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width() + sum(
+                max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                for c in range(table.columnCount()))
+        # the room with the page's scroll bar, shown or not, so the choice never flips it
+        margins = self.page.widget().layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right() - \
+            self.page.verticalScrollBar().sizeHint().width()
+        self.tables_layout.setDirection(QBoxLayout.Direction.LeftToRight if need <= room
+                                        else QBoxLayout.Direction.TopToBottom)
 
     @property
     def direction(self) -> str:
@@ -210,5 +239,3 @@ def _fill(table: QTableWidget, frame) -> None:
                 font.setBold(True)
                 item.setFont(font)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

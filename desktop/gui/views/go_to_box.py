@@ -7,14 +7,13 @@ indicator search)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QWidget
 
 from desktop.core.find import Finder, Match
+from desktop.gui.text_room import PlaceholderEdit
 
-WIDTH_CHARS = 26
 
-
-class GoToBox(QLineEdit):
+class GoToBox(PlaceholderEdit):  # as wide as "School, postcode, area… (Ctrl+G)"
     chosen = Signal(object)  # the core.find.Match picked
     not_found = Signal(str)  # what to say when nothing matches
 
@@ -26,7 +25,6 @@ class GoToBox(QLineEdit):
         self.setAccessibleDescription("Find a school by name or URN, a postcode, a small "
                                       "area, a cluster or an indicator, and go there")
         self.setClearButtonEnabled(True)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * WIDTH_CHARS)
         self.finder: Finder | None = None
         self._matches: dict[str, Match] = {}
         self.model = QStringListModel(self)

@@ -164,6 +164,7 @@ class IssuesView(QWidget):
         self.issues_table = _KeyedTable(ISSUE_HEADERS, "Potential issues")
         self.areas_label = QLabel("Most deprived areas")
         self.areas_label.setStyleSheet("font-weight: bold;")
+        self.areas_label.setWordWrap(True)
         self.areas_table = _KeyedTable(AREA_HEADERS, "Most deprived areas")
         self.notes = QLabel()  # what the markers in the tables stand for, when they have any
         self.notes.setWordWrap(True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.maps.legend import LegendEntry
+from desktop.gui.text_room import scrolling
 from desktop.gui.views.focus_frame import FocusFrame
 
 SWATCH = (18, 12)  # width, height in pixels
@@ -116,11 +117,6 @@ class MapLegend(QWidget):
 def scrolling_legend(legend: MapLegend) -> QWidget:
     """The legend, scrolling (by keyboard too) when large text makes it taller than the map,
     never squeezing its rows into each other; framed when it has the focus."""
-    box = QScrollArea()
-    box.setWidget(legend)
-    box.setWidgetResizable(True)
-    box.setFrameShape(QScrollArea.Shape.NoFrame)
-    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    box.setAccessibleName("Map legend")
+    box = scrolling(legend, "Map legend")
     box.setFixedWidth(legend.width() + box.verticalScrollBar().sizeHint().width())
     return FocusFrame(box)

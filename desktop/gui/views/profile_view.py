@@ -17,10 +17,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt,
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,8 @@ from desktop.core.format import marker_notes
 from desktop.core.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from desktop.core.stats.comparison import DEFAULT, Comparison
 from desktop.gui import colours
+from desktop.gui.flow_layout import FlowLayout
+from desktop.gui.text_room import PlaceholderEdit
 from desktop.gui.views.labels import note_label
 from desktop.gui.views.profile_column_menu import ColumnChooser
 from desktop.gui.views.profile_model import (
@@ -56,7 +56,7 @@ class _ProfileTree(QTreeView):
         self.resized.emit()
 
 
-class _SearchBox(QLineEdit):
+class _SearchBox(PlaceholderEdit):
     """A line edit that hands Down/Enter over to the table, so search-then-browse needs no mouse."""
 
     def __init__(self, on_leave, parent=None) -> None:
@@ -89,6 +89,7 @@ class ProfileView(QWidget):
 
         self.title_label = QLabel("No cluster chosen")
         self.title_label.setStyleSheet("font-weight: bold;")
+        self.title_label.setWordWrap(True)  # large text: two lines, never a wider window
         self.period_note = note_label()
         self.period_note.setAccessibleDescription("Which period the table shows")
         self.period_note.linkActivated.connect(lambda _link: self.latest_period_requested.emit())
@@ -114,11 +115,10 @@ class ProfileView(QWidget):
         self.table.resized.connect(self.columns.share_width)
 
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.theme_combo, 2)
-        bar.addWidget(self.columns.button)
-        bar.addWidget(self.count_label)
+        bar = FlowLayout(spacing=4)  # wraps when large text makes it wider than the tab
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.search, self.theme_combo, self.columns.button, self.count_label):
+            bar.addWidget(widget)  # the search box takes the room left on its row
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)

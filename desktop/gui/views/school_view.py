@@ -31,6 +31,7 @@ from desktop.core.report.brief import ISSUE_HEADER, school_rows
 from desktop.core.report.tables import table_notes
 from desktop.core.stats.comparison import Comparison
 from desktop.core.stats.school_homes import SchoolHomes
+from desktop.gui.text_room import scrolling_page
 
 EMPTY = ("Choose a school in the Go to box (Ctrl+G): type part of its name or its URN. Its "
          "profile describes the small areas its pupils live in.")
@@ -66,8 +67,10 @@ class SchoolView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
+        # every column as wide as its header and cells: with large text the table scrolls
+        # sideways rather than cut a name (a stretched column falls to 100 pixels when the
+        # others overflow the table)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._chosen)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -76,7 +79,7 @@ class SchoolView(QWidget):
         split.addWidget(self.canvas)
         split.addWidget(self.table)
         split.setSizes([240, 360])
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolling_page(self, "The school").widget())
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addWidget(self.notes)

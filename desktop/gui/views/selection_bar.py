@@ -54,7 +54,7 @@ def _combo(name: str, minimum_chars: int = 0) -> QComboBox:
 
 
 INDICATOR_CHARS = 34  # the indicator box's width in characters; it grows on wide screens
-INDICATOR_MAX_WIDTH = 620  # pixels: wider than this the box would only show empty space
+INDICATOR_MAX_CHARS = 100  # average characters: wider, the box would show empty space
 
 
 class SelectionBar(QFrame):
@@ -130,7 +130,7 @@ class SelectionBar(QFrame):
             layout.addWidget(widget, 1 if expanding else 0)
         if expanding:
             group.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            group.setMaximumWidth(INDICATOR_MAX_WIDTH)
+            group.setMaximumWidth(INDICATOR_MAX_CHARS * group.fontMetrics().averageCharWidth())
         self.flow.addWidget(group)
         self.groups.append(group)
         return group
@@ -184,6 +184,7 @@ class SelectionBar(QFrame):
         with QSignalBlocker(self.indicator_combo):
             self.indicator_combo.setCurrentIndex(self.indicator_combo.findData(s.indicator_id))
             self.indicator_combo.lineEdit().setCursorPosition(0)  # show the title's start
+            self.indicator_combo.setToolTip(self.indicator_combo.currentText())  # all of it
         with QSignalBlocker(self.period_combo):
             self.period_combo.clear()
             for period in s.indicator.periods:
