@@ -170,3 +170,36 @@ def _random_points(bounds, n: int):
     rng = np.random.default_rng(7)
     minx, miny, maxx, maxy = bounds
     return shapely.points(rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n))
+
+
+# Runs the command line as `cluster-atlas` does, then names on stderr's last line the heavy
+# libraries it imported.
+_COMMAND = ("import atexit, runpy, sys\n"
+            "def heavy():\n"
+            "    names = ('geopandas', 'matplotlib', 'PySide6', 'pyproj', 'scipy', 'pandas')\n"
+            "    sys.stderr.write('\\nIMPORTED ' + ' '.join(n for n in names\n"
+            "                                            if n in sys.modules) + '\\n')\n"
+            "atexit.register(heavy)\n"
+            "runpy.run_module('desktop.cli', run_name='__main__')\n")
+
+
+def inspect_command(path: Path, passphrase: str, runs: int) -> dict:
+    """`cluster-atlas inspect BUNDLE` in a fresh Python each run, from starting the process to
+    its end, with the key derivation timed alone just before and subtracted (clamped at zero),
+    and the heavy libraries the command imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CLUSTER_ATLAS_PASSPHRASE": passphrase}
+    beyond, totals, imported = [], [], ""
+    for _ in range(runs):
+        kdf = key_derivation(path.read_bytes(), passphrase)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _COMMAND, "inspect", str(path)], env=env,
+                              cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                              text=True, check=True)
+        totals.append(time.perf_counter() - start)
+        beyond.append(max(totals[-1] - kdf, 0.0))
+        imported = done.stderr.rstrip("\n").rpartition("\nIMPORTED ")[2].split()
+    return {"beyond": summary(beyond), "total": summary(totals), "imported": imported}
