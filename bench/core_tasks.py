@@ -172,27 +172,28 @@ def _random_points(bounds, n: int):
     return shapely.points(rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n))
 
 
-# Runs the command line as `cluster-atlas` does, then names on stderr's last line the heavy
-# libraries it imported.
-_COMMAND = ("import atexit, runpy, sys\n"
-            "def heavy():\n"
+# Runs the command line as `cluster-atlas` does, then writes on stderr's last line its own CPU
+# seconds (the key derivation's child apart) and the heavy libraries it imported.
+_COMMAND = ("import atexit, runpy, sys, time\n"
+            "def report():\n"
             "    names = ('geopandas', 'matplotlib', 'PySide6', 'pyproj', 'scipy', 'pandas')\n"
-            "    sys.stderr.write('\\nIMPORTED ' + ' '.join(n for n in names\n"
-            "                                            if n in sys.modules) + '\\n')\n"
-            "atexit.register(heavy)\n"
+            "    sys.stderr.write(f'\\nCOMMAND {time.process_time()} ' + ' '.join(\n"
+            "        n for n in names if n in sys.modules) + '\\n')\n"
+            "atexit.register(report)\n"
             "runpy.run_module('desktop.cli', run_name='__main__')\n")
 
 
 def inspect_command(path: Path, passphrase: str, runs: int) -> dict:
     """`cluster-atlas inspect BUNDLE` in a fresh Python each run, from starting the process to
-    its end, with the key derivation timed alone just before and subtracted (clamped at zero),
-    and the heavy libraries the command imported."""
+    its end, with the key derivation timed alone just before and subtracted (clamped at zero);
+    the command's own CPU seconds (which a loaded machine inflates less than wall time); and
+    the heavy libraries it imported."""
     import os
     import subprocess
     import sys
 
     env = {**os.environ, "CLUSTER_ATLAS_PASSPHRASE": passphrase}
-    beyond, totals, imported = [], [], ""
+    beyond, totals, cpu, imported = [], [], [], []
     for _ in range(runs):
         kdf = key_derivation(path.read_bytes(), passphrase)
         start = time.perf_counter()
@@ -201,5 +202,7 @@ def inspect_command(path: Path, passphrase: str, runs: int) -> dict:
                               text=True, check=True)
         totals.append(time.perf_counter() - start)
         beyond.append(max(totals[-1] - kdf, 0.0))
-        imported = done.stderr.rstrip("\n").rpartition("\nIMPORTED ")[2].split()
-    return {"beyond": summary(beyond), "total": summary(totals), "imported": imported}
+        seconds, *imported = done.stderr.rstrip("\n").rpartition("\nCOMMAND ")[2].split()
+        cpu.append(float(seconds))
+    return {"beyond": summary(beyond), "total": summary(totals), "cpu": summary(cpu),
+            "imported": imported}

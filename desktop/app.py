@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(deferred=True)  # the cover at once; the views once it has painted
     target = Path(args.bundle) if args.bundle else (None if args.no_demo else base_dir() / DEMO_BUNDLE)
-    window.show_then_build(None if target is None else lambda: window.open_bundle(target))
+    if target is None:
+        window.show_then_build()
+    else:
+        window.show_then_build(lambda: window.open_bundle(target))
 
     with ending_on_signals(app, window):
         return app.exec()

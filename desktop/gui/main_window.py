@@ -60,13 +60,12 @@ class MainWindow(QMainWindow):
         if not deferred:
             self.build()
 
-    def show_then_build(self, then: Callable[[], None] | None = None) -> None:
+    def show_then_build(self, then: Callable[[], None] = lambda: None) -> None:
         """Show the cover and menus now, build the rest once they have painted, then run
         `then` (opening the bundle named on the command line)."""
         def build() -> None:
             self.build()
-            if then is not None:
-                then()
+            then()
 
         after_first_paint(self, build)
         self.show()
@@ -145,13 +144,12 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
         self.session.bundle_closed.connect(self._on_closed)
-        self.opener.asking.connect(self._asking)
-        self.opener.started.connect(self._busy)
-        self.opener.progress.connect(self.status.progress)
-        self.opener.opened.connect(self._install)
-        self.opener.failed.connect(self._show_error)
-        self.opener.crashed.connect(self._show_crash)
-        self.opener.finished.connect(self._idle)
+        o = self.opener
+        for signal, slot in ((o.asking, self._asking), (o.started, self._busy),
+                             (o.progress, self.status.progress), (o.opened, self._install),
+                             (o.failed, self._show_error), (o.crashed, self._show_crash),
+                             (o.finished, self._idle)):
+            signal.connect(slot)
         window_fit.restore_views(self, self._geometry_restored)
         menus.CommandsBeforeTyping(self).watch()
         self.built = True

@@ -523,9 +523,9 @@ def test_the_decrypted_payload_goes_once_the_values_are_read(sample, monkeypatch
 
     real = bundle_io.decode_table
 
-    def decode(table, data, where):
+    def decode(table, data, where, geodataframe):
         events.append(table)
-        return real(table, data, where)
+        return real(table, data, where, geodataframe)
 
     monkeypatch.setattr(bundle_io, "decode_table", decode)
     box = [Payload(bundle_to_zip(sample))]
