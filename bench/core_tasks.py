@@ -170,3 +170,39 @@ def _random_points(bounds, n: int):
     rng = np.random.default_rng(7)
     minx, miny, maxx, maxy = bounds
     return shapely.points(rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n))
+
+
+# Runs the command line as `cluster-atlas` does, then writes on stderr's last line its own CPU
+# seconds (the key derivation's child apart) and the heavy libraries it imported.
+_COMMAND = ("import atexit, runpy, sys, time\n"
+            "def report():\n"
+            "    names = ('geopandas', 'matplotlib', 'PySide6', 'pyproj', 'scipy', 'pandas')\n"
+            "    sys.stderr.write(f'\\nCOMMAND {time.process_time()} ' + ' '.join(\n"
+            "        n for n in names if n in sys.modules) + '\\n')\n"
+            "atexit.register(report)\n"
+            "runpy.run_module('desktop.cli', run_name='__main__')\n")
+
+
+def inspect_command(path: Path, passphrase: str, runs: int) -> dict:
+    """`cluster-atlas inspect BUNDLE` in a fresh Python each run, from starting the process to
+    its end, with the key derivation timed alone just before and subtracted (clamped at zero);
+    the command's own CPU seconds (which a loaded machine inflates less than wall time); and
+    the heavy libraries it imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CLUSTER_ATLAS_PASSPHRASE": passphrase}
+    beyond, totals, cpu, imported = [], [], [], []
+    for _ in range(runs):
+        kdf = key_derivation(path.read_bytes(), passphrase)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _COMMAND, "inspect", str(path)], env=env,
+                              cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                              text=True, check=True)
+        totals.append(time.perf_counter() - start)
+        beyond.append(max(totals[-1] - kdf, 0.0))
+        seconds, *imported = done.stderr.rstrip("\n").rpartition("\nCOMMAND ")[2].split()
+        cpu.append(float(seconds))
+    return {"beyond": summary(beyond), "total": summary(totals), "cpu": summary(cpu),
+            "imported": imported}

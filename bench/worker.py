@@ -2,7 +2,7 @@
 
 Prints one JSON line last on stdout; bench/run.py starts it, reads the line and takes the
 process's peak memory from os.wait4. TASK is open, kdf, gui, naive, first-window,
-naive-first-window, open-peak or naive-open-peak.
+naive-first-window, open-peak, naive-open-peak or inspect.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ if str(ROOT) not in sys.path:
 
 
 def first_window(naive: bool) -> dict:
-    """Create and show MainWindow; report the wall-clock time of its first paint. The naive
-    variant first imports what a naive app imports at start (geopandas, pyplot, mapclassify)."""
+    """Start the window as desktop.app does (the cover and menus shown, the rest built once
+    they have painted); report the wall-clock times of its first paint and of its first paint
+    once built (toolbar and views). The naive variant first imports what a naive app imports
+    at start (geopandas, pyplot, mapclassify) and builds the whole window before showing it."""
     import tempfile
 
     if naive:
@@ -38,29 +40,37 @@ def first_window(naive: bool) -> dict:
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
     app = QApplication([])
-    window = MainWindow()
+    window = MainWindow(deferred=not naive)
     painted: list[float] = []
+    complete: list[float] = []
 
-    class FirstPaint(QObject):
+    class Paints(QObject):
         def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
-            if event.type() == QEvent.Type.Paint and not painted:
-                painted.append(time.time())
-                QTimer.singleShot(0, app.quit)
+            if event.type() == QEvent.Type.Paint:
+                if not painted:
+                    painted.append(time.time())
+                if window.built and not complete:
+                    complete.append(time.time())
+                    QTimer.singleShot(0, app.quit)
             return False
 
-    watcher = FirstPaint()
+    watcher = Paints()
     window.installEventFilter(watcher)
-    window.show()
+    if naive:
+        window.show()
+    else:
+        window.show_then_build()
     QTimer.singleShot(20_000, app.quit)
     app.exec()
-    return {"painted_at": painted[0] if painted else None}
+    return {"painted_at": painted[0] if painted else None,
+            "complete_at": complete[0] if complete else None}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("task", choices=["open", "kdf", "gui", "naive", "first-window",
                                          "naive-first-window", "open-peak",
-                                         "naive-open-peak"])
+                                         "naive-open-peak", "inspect"])
     parser.add_argument("--scale", default="county")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--exports", action="store_true")
@@ -76,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.task.endswith("open-peak"):  # memory: ours and naive each in its own process
         from bench.core_tasks import open_peak
         result = open_peak(path, BENCH_PASSPHRASE, naive=args.task.startswith("naive"))
+    elif args.task == "inspect":  # the command line, in processes of its own
+        from bench.core_tasks import inspect_command
+        result = inspect_command(path, BENCH_PASSPHRASE, args.runs)
     elif args.task == "kdf":  # its peak memory is scrypt's working memory
         from bench.core_tasks import key_derivation
         result = {"seconds": key_derivation(path.read_bytes(), BENCH_PASSPHRASE)}

@@ -31,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from desktop.selftest import run
         return run()
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -47,11 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     icon = resources_dir() / "icons" / "cluster-atlas.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    window = MainWindow()
-    window.show()
+    window = MainWindow(deferred=True)  # the cover at once; the views once it has painted
     target = Path(args.bundle) if args.bundle else (None if args.no_demo else base_dir() / DEMO_BUNDLE)
-    if target is not None:
-        QTimer.singleShot(0, lambda: window.open_bundle(target))
+    if target is None:
+        window.show_then_build()
+    else:
+        window.show_then_build(lambda: window.open_bundle(target))
 
     with ending_on_signals(app, window):
         return app.exec()

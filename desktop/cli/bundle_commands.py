@@ -72,7 +72,7 @@ def describe(bundle: Bundle) -> str:
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    bundle = open_bundle(args.bundle)
+    bundle = open_bundle(args.bundle, geodataframes=False)  # every check, no map
     if args.json:
         from desktop.core.bundle.encrypted import bundle_summary
 

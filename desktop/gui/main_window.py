@@ -1,10 +1,17 @@
 """The main window: map and chart on the left, the cluster's profile on the right, linked
 through the session. Menus, drag and drop, layout memory and locking live here; what each
-view shows is decided by the core and by the view itself."""
+view shows is decided by the core and by the view itself.
+
+The window is made in two steps so that it appears at once: the cover and the menus, which
+need only Qt, then the toolbar, views and the work behind them, which import pandas,
+matplotlib and scipy (over a second). `MainWindow()` makes both; the program shows the first
+and builds the rest once it has painted (`show_then_build`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -15,49 +22,77 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_NAME
-from desktop.core.workspace import Workspace
 from desktop.gui import clipboard, menus, settings, window_fit
-from desktop.gui.custom_area_actions import CustomAreaActions
-from desktop.gui.dialogs.about_dialog import AboutDialog
-from desktop.gui.export_actions import ExportActions
-from desktop.gui.idle_lock import IdleLock
-from desktop.gui.opener import BundleOpener
-from desktop.gui.school_sync import SchoolSync
-from desktop.gui.session import Session
-from desktop.gui.status_bar import StatusBar
-from desktop.gui.view_sync import ViewSync
-from desktop.gui.views.chart_view import ChartView
-from desktop.gui.views.compare_view import CompareView
-from desktop.gui.views.comparison_bar import ComparisonBar
-from desktop.gui.views.crossborder_view import CrossBorderView
-from desktop.gui.views.go_to_box import GoToBox
-from desktop.gui.views.issues_view import IssuesView
-from desktop.gui.views.level_controls import LevelControls
-from desktop.gui.views.map_view import MapView
-from desktop.gui.views.period_slider import PeriodSlider
-from desktop.gui.views.profile_view import ProfileView
-from desktop.gui.views.school_view import SchoolView
-from desktop.gui.views.selection_bar import SelectionBar
+from desktop.gui.first_paint import after_first_paint
+
+if TYPE_CHECKING:
+    from desktop.core.workspace import Workspace
 
 BUNDLE_FILTER = "Cluster Atlas bundles (*.atlas);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, *, deferred: bool = False) -> None:
+        """The whole window; with `deferred`, only the cover and the menus until `build()`."""
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
+        self.built = False
+        self.cover = self._make_cover()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.cover)
+        central = QWidget()
+        self.central_layout = QVBoxLayout(central)
+        self.central_layout.setContentsMargins(0, 0, 0, 0)
+        self.central_layout.setSpacing(0)
+        self.central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.statusBar()  # its place kept for the status line the build puts there
+        menus.build_menus(self)
+        self._geometry_restored = window_fit.restore_geometry(self)
+        self._set_cover_text(None)
+        if not deferred:
+            self.build()
+
+    def show_then_build(self, then: Callable[[], None] = lambda: None) -> None:
+        """Show the cover and menus now, build the rest once they have painted, then run
+        `then` (opening the bundle named on the command line)."""
+        def build() -> None:
+            self.build()
+            then()
+
+        after_first_paint(self, build)
+        self.show()
+
+    def build(self) -> None:
+        """The toolbar, the views and what links them to the session: the imports that take
+        most of the start are here, not at the top of the module."""
+        from PySide6.QtWidgets import QSplitter, QTabWidget
+
+        from desktop.gui.custom_area_actions import CustomAreaActions
+        from desktop.gui.export_actions import ExportActions
+        from desktop.gui.idle_lock import IdleLock
+        from desktop.gui.opener import BundleOpener
+        from desktop.gui.school_sync import SchoolSync
+        from desktop.gui.session import Session
+        from desktop.gui.status_bar import StatusBar
+        from desktop.gui.view_sync import ViewSync
+        from desktop.gui.views.chart_view import ChartView
+        from desktop.gui.views.compare_view import CompareView
+        from desktop.gui.views.crossborder_view import CrossBorderView
+        from desktop.gui.views.issues_view import IssuesView
+        from desktop.gui.views.map_view import MapView
+        from desktop.gui.views.profile_view import ProfileView
+        from desktop.gui.views.school_view import SchoolView
+
         self.session = Session(self)
         self.opener = BundleOpener(self)
-
         self.selection_bar = self._make_toolbar()
         self.map_view = MapView()
         self.chart_view = ChartView()
@@ -82,23 +117,12 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.tabs)
         for splitter in (self.left_splitter, self.main_splitter):
             splitter.setChildrenCollapsible(False)
-
-        self.cover = self._make_cover()
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.cover)
         self.stack.addWidget(self.main_splitter)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.selection_bar)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.central_layout.insertWidget(0, self.selection_bar)
 
         self.status = StatusBar(self.session, self)
         self.status.cancel_requested.connect(self._cancel_work)
         self.setStatusBar(self.status)
-        menus.build_menus(self)
         self.sync = ViewSync(self.session, self.map_view, self.chart_view, self.profile_view,
                              self.issues_view, self.compare_view, self,
                              crossborder_view=self.crossborder_view,
@@ -120,21 +144,27 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self.lock, settings.get("idle_lock_minutes") * 60_000, self)
         self.session.bundle_opened.connect(self._on_opened)
         self.session.bundle_closed.connect(self._on_closed)
-        self.opener.asking.connect(self._asking)
-        self.opener.started.connect(self._busy)
-        self.opener.progress.connect(self.status.progress)
-        self.opener.opened.connect(self._install)
-        self.opener.failed.connect(self._show_error)
-        self.opener.crashed.connect(self._show_crash)
-        self.opener.finished.connect(self._idle)
-        self._restore_layout()
+        o = self.opener
+        for signal, slot in ((o.asking, self._asking), (o.started, self._busy),
+                             (o.progress, self.status.progress), (o.opened, self._install),
+                             (o.failed, self._show_error), (o.crashed, self._show_crash),
+                             (o.finished, self._idle)):
+            signal.connect(slot)
+        window_fit.restore_views(self, self._geometry_restored)
         menus.CommandsBeforeTyping(self).watch()
+        self.built = True
         self._show_cover()
 
     # --- construction ---------------------------------------------------------------
-    def _make_toolbar(self) -> SelectionBar:
+    def _make_toolbar(self):
         """The toolbar, in reading order, one line per group of controls. It wraps onto more
         rows when the window is narrow, so every control stays in view."""
+        from desktop.gui.views.comparison_bar import ComparisonBar
+        from desktop.gui.views.go_to_box import GoToBox
+        from desktop.gui.views.level_controls import LevelControls
+        from desktop.gui.views.period_slider import PeriodSlider
+        from desktop.gui.views.selection_bar import SelectionBar
+
         bar = SelectionBar(self.session)
         self.go_to_box = GoToBox()
         bar.add_group("Go to", self.go_to_box)  # Ctrl+G (its G is Significance's)
@@ -222,8 +252,15 @@ class MainWindow(QMainWindow):
             self.choose_and_open()
 
     def _show_cover(self) -> None:
-        if self.session.locked and self.session.path is not None:
-            self.cover_label.setText(f"<h2>Locked</h2><p>{self.session.path.name} is locked. "
+        locked = self.session.path if self.session.locked else None
+        self._set_cover_text(locked)
+        self.stack.setCurrentWidget(self.cover)
+        self.cover_button.setFocus()
+        self.idle_lock.stop()
+
+    def _set_cover_text(self, locked: Path | None) -> None:
+        if locked is not None:
+            self.cover_label.setText(f"<h2>Locked</h2><p>{locked.name} is locked. "
                                      "Its decrypted data has been removed from memory.</p>")
             self.cover_button.setText("&Unlock…")
             self.setWindowTitle(f"{APP_NAME} — locked")
@@ -232,9 +269,6 @@ class MainWindow(QMainWindow):
                                      "File ▸ Open, or drop it on this window.</p>")
             self.cover_button.setText("&Open bundle…")
             self.setWindowTitle(APP_NAME)
-        self.stack.setCurrentWidget(self.cover)
-        self.cover_button.setFocus()
-        self.idle_lock.stop()
 
     def _on_opened(self) -> None:
         bundle = self.session.bundle
@@ -325,6 +359,8 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def show_about(self) -> None:
+        from desktop.gui.dialogs.about_dialog import AboutDialog
+
         manifest = self.session.bundle.manifest if self.session.bundle is not None else None
         AboutDialog(manifest, self).exec()
 
@@ -340,40 +376,15 @@ class MainWindow(QMainWindow):
             self.open_bundle(path)
 
     # --- layout memory -----------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        """The saved window and splitters; on first use, or when the saved window no longer
-        fits the screen, a window fitted to the screen (maximised on a laptop) and split
-        between map and profile by window_fit's shares."""
-        splitters = (("window/main_splitter", self.main_splitter),
-                     ("window/left_splitter", self.left_splitter))
-        if window_fit.restore_or_fit(self, settings.get("window/geometry")):
-            for key, splitter in splitters:
-                splitter.restoreState(settings.get(key))
-        else:
-            size = self.normalGeometry().size()
-            for (_key, splitter), length, share in (
-                    (splitters[0], size.width(), window_fit.LEFT_SHARE),
-                    (splitters[1], size.height(), window_fit.MAP_SHARE)):
-                first = round(length * share)
-                splitter.setSizes([first, length - first])
-        self.session.set_classification(settings.get("classification"), settings.get("classes"),
-                                        settings.get("palette"))
-        self.session.set_map_level(settings.get("map_level"))
-
     def save_layout(self) -> None:
-        settings.set("window/geometry", self.saveGeometry())
-        settings.set("window/main_splitter", self.main_splitter.saveState())
-        settings.set("window/left_splitter", self.left_splitter.saveState())
-        settings.set("classification", self.session.scheme)
-        settings.set("classes", self.session.classes)
-        settings.set("palette", self.session.palette)
-        settings.set("map_level", self.session.map_level)
+        window_fit.save_layout(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        self._cancel_work()
-        self.save_layout()
-        self.session.close()
-        clipboard.clear_ours()
+        if self.built:  # closed before its views were built: nothing open, nothing to keep
+            self._cancel_work()
+            self.save_layout()
+            self.session.close()
+            clipboard.clear_ours()
         super().closeEvent(event)
 
 

@@ -76,7 +76,9 @@ def add_action(window, menu, text: str, slot, shortcut=None, tip: str = "") -> Q
 
 
 def build_menus(window) -> None:
-    """File, View and Help; every command has a keyboard shortcut."""
+    """File, View and Help; every command has a keyboard shortcut. Made with the cover, before
+    the views exist (the window builds them once it has painted), so commands reach the views
+    when they run."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     window.open_action = add_action(window, file_menu, "&Open…", window.choose_and_open,
@@ -98,10 +100,11 @@ def build_menus(window) -> None:
     view_menu = bar.addMenu("&View")
     add_action(window, view_menu, "&Find indicator", window._find_indicator,
                  QKeySequence.StandardKey.Find)
-    add_action(window, view_menu, "&Go to school, postcode or area…", window.go_to_box.focus,
-               "Ctrl+G", "Find a school, postcode, small area, cluster or indicator")
-    add_action(window, view_menu, "Zoom to &cluster", window.map_view.zoom_to_cluster, "Ctrl+K")
-    add_action(window, view_menu, "&Reset map view", window.map_view.reset_view, "Ctrl+0")
+    add_action(window, view_menu, "&Go to school, postcode or area…",
+               lambda: window.go_to_box.focus(), "Ctrl+G", "Find a school, postcode, small area, cluster or indicator")
+    add_action(window, view_menu, "Zoom to &cluster", lambda: window.map_view.zoom_to_cluster(),
+               "Ctrl+K")
+    add_action(window, view_menu, "&Reset map view", lambda: window.map_view.reset_view(), "Ctrl+0")
     view_menu.addSeparator()
     add_action(window, view_menu, "C&hanges since…", window.show_changes, "Ctrl+Shift+H",
                  "Indicators whose comparison with the county changed between two periods")

@@ -56,6 +56,27 @@ def test_inspect_prints_a_readable_summary(packed, monkeypatch, capsys):
     assert "Cross-border flows: 18 rows" in out
 
 
+def test_inspect_imports_no_map_chart_or_window_library(packed):
+    """`inspect` lists the manifest and tables: a process of its own never imports geopandas,
+    matplotlib or Qt (issue 20), and prints what the in-process command prints."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import atexit, runpy, sys\n"
+            "atexit.register(lambda: sys.stderr.write('\\nIMPORTED ' + ' '.join(\n"
+            "    m for m in ('geopandas', 'matplotlib', 'PySide6') if m in sys.modules)))\n"
+            "runpy.run_module('desktop.cli', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", code, "inspect", str(packed)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), common.PASSPHRASE_ENV: PASS},
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rpartition("IMPORTED")[2].split() == []
+    assert "  Worcester North: 3 areas, 2 schools\n" in done.stdout
+
+
 def test_inspect_json(packed, monkeypatch, capsys):
     monkeypatch.setenv(common.PASSPHRASE_ENV, PASS)
     assert main(["inspect", str(packed), "--json"]) == 0

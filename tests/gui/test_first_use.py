@@ -158,3 +158,47 @@ def test_the_first_window_fits_the_screen_and_is_remembered_afterwards(qtbot):
     qtbot.addWidget(fitted)
     assert available.contains(fitted.normalGeometry())
     assert settings.get("window/geometry") == big.saveGeometry()
+
+
+def test_the_window_module_imports_no_data_or_plotting_library():
+    """What lets the window appear at once: its module needs only Qt (issue 20); the views
+    and the libraries behind them are imported once the cover has painted."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    heavy = ("pandas", "numpy", "matplotlib", "scipy", "geopandas", "shapely", "pyarrow")
+    done = subprocess.run(
+        [sys.executable, "-c", ("import sys, desktop.app, desktop.gui.main_window\n"
+                                f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
+
+
+def test_the_started_window_shows_its_cover_then_builds_the_rest(qtbot):
+    from desktop.gui.main_window import MainWindow
+
+    started = MainWindow(deferred=True)
+    qtbot.addWidget(started)
+    menus = [action.text() for action in started.menuBar().actions()]
+    assert menus == ["&File", "&View", "&Help"] and not started.built
+    assert started.stack.currentWidget() is started.cover
+    assert started.cover_button.text() == "&Open bundle…"
+    after = []
+    started.show_then_build(lambda: after.append(started.built))
+    qtbot.waitUntil(lambda: after == [True], timeout=60_000)
+    assert [action.text() for action in started.menuBar().actions()] == [
+        "&File", "&View", "&Areas", "&Help"]
+    qtbot.waitUntil(started.selection_bar.isVisible, timeout=5_000)  # the toolbar, above
+    assert started.stack.currentWidget() is started.cover
+    assert not any(action.isEnabled() for action in started.export_actions)
+    assert started.statusBar() is started.status
+    # the View menu, made before the views, reaches them once they exist
+    focused = []
+    started.go_to_box.focus = lambda: focused.append(True)
+    next(a for a in started.actions() if a.text() == "&Go to school, postcode or area…").trigger()
+    assert focused == [True]

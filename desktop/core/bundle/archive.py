@@ -45,9 +45,11 @@ def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def bundle_from_zip(data: bytes | list[bytes], name: str,
-                    progress: Progress | None = None) -> Bundle:
+def bundle_from_zip(data: bytes | list[bytes], name: str, progress: Progress | None = None,
+                    geodataframes: bool = True) -> Bundle:
     """Parse decrypted ZIP bytes into a Bundle; `name` is the bundle's file name for messages.
+    With `geodataframes` False the tables of shapes are plain DataFrames of the same checked
+    shapely shapes (tables.decode_table), for commands that draw nothing.
 
     Given the bytes in a one-item list, the function takes them out of it and lets them go
     as soon as the values table is decoded: at England scale the payload (300 MB) then never
@@ -72,13 +74,14 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
         if progress:
             progress(0.0, "Reading values")
         values = _decode(member_bytes(data, archive, files["values"], name), "values",
-                         f"{name}: {files['values']}")
+                         f"{name}: {files['values']}", geodataframes)
     del archive, data  # the decrypted payload is not needed any more
     tables: dict[str, object] = {"values": values}
     for i, table in enumerate(list(members)):
         if progress:
             progress(0.8 + 0.2 * i / len(members), f"Reading {table}")
-        tables[table] = _decode(members.pop(table), table, f"{name}: {files[table]}")
+        tables[table] = _decode(members.pop(table), table, f"{name}: {files[table]}",
+                                geodataframes)
     _check_indicators(tables["values"], manifest, name)
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
@@ -87,8 +90,8 @@ def bundle_from_zip(data: bytes | list[bytes], name: str,
                   postcodes=tables.get("postcodes"))
 
 
-def _decode(member: bytes | memoryview, table: str, where: str):
-    frame = decode_table(table, member, where)
+def _decode(member: bytes | memoryview, table: str, where: str, geodataframe: bool):
+    frame = decode_table(table, member, where, geodataframe)
     del member
     # Arrow keeps freed decode buffers (3-4 times a geometry column's size) for reuse;
     # hand them back so they do not sit beside the 1.3 GB values table at England scale.

@@ -47,8 +47,11 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
     task.report(1.0, "Saved")
 
 
-def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None) -> Bundle:
-    """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem."""
+def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None,
+                geodataframes: bool = True) -> Bundle:
+    """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem.
+    `geodataframes` False: every table read and checked alike, the shapes kept as shapely
+    arrays in plain DataFrames (archive.bundle_from_zip), for a caller that draws nothing."""
     from desktop.core.bundle.archive import bundle_from_zip  # pandas and GEOS: only when needed
 
     task = task or Task()
@@ -56,7 +59,8 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     payload = [decrypt_file(path, passphrase, task)]  # handed over: parsing lets it go early
     task.report(0.5, "Reading tables")
     try:
-        bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
+        bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg),
+                                 geodataframes)
     except MemoryError:
         raise AtlasError(f"There is not enough memory to open {name}. Close other programs "
                          "and try again.") from None

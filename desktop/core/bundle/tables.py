@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from desktop.core import model
 from desktop.core.bundle.columns import read_columns, to_pandas
 from desktop.core.errors import BundleContentError
-from desktop.core.text import clean
+from desktop.core.text import clean, needs_cleaning
 
 Kind = Literal["str", "float", "geometry"]
 # table -> column -> (kind, required). Optional columns may be absent; the reader adds them null.
@@ -138,8 +138,10 @@ def _write_values(df: pd.DataFrame, buffer: io.BytesIO) -> None:
             writer.write_table(arrow.slice(start, stop - start))
 
 
-def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
-    """Parse one table's Parquet bytes; `where` ("bundle: file") prefixes every message."""
+def decode_table(table: str, data: bytes, where: str, geodataframe: bool = True) -> pd.DataFrame:
+    """Parse one table's Parquet bytes; `where` ("bundle: file") prefixes every message. A
+    table of shapes is a GeoDataFrame, or with `geodataframe` False a DataFrame whose
+    geometry column holds the same checked shapely shapes (geopandas never imported)."""
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
         schema = parquet.schema_arrow
@@ -160,7 +162,7 @@ def decode_table(table: str, data: bytes, where: str) -> pd.DataFrame:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
     df = _cleaned(table, _typed(table, df.reset_index(drop=True)))
     _check_rows(table, df, where)
-    if table in GEOMETRY_TYPES:
+    if table in GEOMETRY_TYPES and geodataframe:
         import geopandas as gpd
 
         return gpd.GeoDataFrame(df, geometry="geometry", crs=bundle_crs())
@@ -173,7 +175,10 @@ def _cleaned(table: str, df: pd.DataFrame) -> pd.DataFrame:
     if table == "values":
         return df
     for col, (kind, _) in TABLE_SCHEMAS[table].items():
-        if kind == "str" and df[col].notna().any():
+        if kind != "str":
+            continue
+        texts = [v for v in df[col].dropna().unique() if isinstance(v, str)]
+        if texts and needs_cleaning("".join(texts)):  # one scan; mapping is the rare case
             df[col] = df[col].map(lambda v: clean(v) if isinstance(v, str) else v)
     return df
 

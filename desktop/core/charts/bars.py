@@ -57,9 +57,11 @@ def ordered_clusters(clusters: pd.DataFrame, order: str = "bundle") -> pd.DataFr
     suppressed = (clusters["suppressed"].fillna(False).astype(bool)
                   if "suppressed" in clusters else pd.Series(False, index=clusters.index))
     sig = clusters["significance"] if "significance" in clusters else [None] * len(clusters)
-    frame = clusters.assign(suppressed=suppressed.to_numpy(),
-                            significance=significance_of(sig))
-    frame.loc[frame["suppressed"], ["value", "lower95", "upper95"]] = np.nan
+    hidden = suppressed.to_numpy()
+    # Series.where, not .loc[mask] = nan: this runs several times in every indicator switch
+    frame = clusters.assign(suppressed=hidden, significance=significance_of(sig),
+                            **{col: clusters[col].where(~hidden)
+                               for col in ("value", "lower95", "upper95")})
     if order == "value":
         frame = frame.sort_values("value", ascending=False, na_position="last", kind="stable")
     return frame

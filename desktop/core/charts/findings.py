@@ -13,6 +13,7 @@ the frames the charts prepare (`bars.ordered_clusters`, `trend.series_values`,
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -77,7 +78,7 @@ def _rank(name: str, values: pd.Series) -> str:
 def _overview(indicator: Indicator, frame: pd.DataFrame, comparison: Comparison) -> str:
     """How many clusters are significantly worse (or better, higher, lower), or the range."""
     total = len(frame)
-    counts = {s: int((frame["significance"] == s).sum()) for s in Significance}
+    counts = Counter(frame["significance"])  # 0 for a verdict no cluster has
     benchmark = comparison.benchmark
     if counts[Significance.HIGHER] or counts[Significance.LOWER]:
         higher, lower = counts[Significance.HIGHER], counts[Significance.LOWER]

@@ -61,10 +61,11 @@ def bar_table(indicator: Indicator, period: str, clusters: pd.DataFrame,
     county = pd.Series(county)
     own = ([] if benchmarks is None else
            [fmt(indicator, v) for v in benchmarks.reindex(frame.index.astype(str))])
-    rows = [[str(name), *(fmt(indicator, row[c], row["suppressed"])
-                          for c in ("value", "lower95", "upper95")),
-             *own[k:k + 1], comparison.label(row["significance"])]
-            for k, (name, row) in enumerate(frame.iterrows())]
+    columns = zip(frame.index, frame["value"], frame["lower95"], frame["upper95"],
+                  frame["suppressed"], frame["significance"])
+    rows = [[str(name), *(fmt(indicator, v, hidden) for v in (value, lower, upper)),
+             *own[k:k + 1], comparison.label(sig)]
+            for k, (name, value, lower, upper, hidden, sig) in enumerate(columns)]
     rows.append(["County", *(fmt(indicator, county.get(c, np.nan))
                              for c in ("value", "lower95", "upper95")),
                  *([NOT_APPLICABLE] if own else []), NOT_APPLICABLE])

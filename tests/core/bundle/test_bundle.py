@@ -415,6 +415,30 @@ def test_hand_made_tables_are_normalised(sample):
     assert opened.areas.geom_equals_exact(sample.areas.geometry, tolerance=0.01).all()
 
 
+def test_a_bundle_read_without_geodataframes_holds_the_same_checked_shapes(sample):
+    """`inspect` reads every table and runs every check, but keeps the shapes as shapely
+    arrays in plain DataFrames (no geopandas); a broken shape is refused all the same."""
+    data = bundle_to_zip(sample)
+    full, plain = bundle_from_zip(data, "x.atlas"), bundle_from_zip(data, "x.atlas",
+                                                                    geodataframes=False)
+    for table in ("areas", "schools"):
+        assert type(getattr(plain, table)) is pd.DataFrame
+        assert isinstance(getattr(full, table), gpd.GeoDataFrame)
+        pd.testing.assert_frame_equal(pd.DataFrame(getattr(full, table)).drop(columns="geometry"),
+                                      getattr(plain, table).drop(columns="geometry"))
+        assert shapely.equals(getattr(full, table).geometry.to_numpy(),
+                              getattr(plain, table)["geometry"].to_numpy()).all()
+    assert bundle_summary(plain) == bundle_summary(full)
+    members = _members(sample)
+    bow_tie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    areas = pd.DataFrame(sample.areas.drop(columns="geometry")).assign(
+        geometry=shapely.to_wkb(sample.areas.geometry.to_numpy()))
+    areas.loc[0, "geometry"] = shapely.to_wkb(bow_tie)
+    members["areas.parquet"] = _parquet(areas)
+    with pytest.raises(BundleContentError, match="not a valid polygon"):
+        bundle_from_zip(_zip(members), "x.atlas", geodataframes=False)
+
+
 # --- hostile archives -------------------------------------------------------------------------
 
 def _patch_central_sizes(data: bytes, member: str, uncompressed: int) -> bytes:
@@ -499,9 +523,9 @@ def test_the_decrypted_payload_goes_once_the_values_are_read(sample, monkeypatch
 
     real = bundle_io.decode_table
 
-    def decode(table, data, where):
+    def decode(table, data, where, geodataframe):
         events.append(table)
-        return real(table, data, where)
+        return real(table, data, where, geodataframe)
 
     monkeypatch.setattr(bundle_io, "decode_table", decode)
     box = [Payload(bundle_to_zip(sample))]
