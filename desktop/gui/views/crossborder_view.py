@@ -123,6 +123,8 @@ class CrossBorderView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
+        # rows as tight as the tartan's, from the font (the style's default is 30 px)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         # the numbers as wide as their header and cells, the names the rest (the tables go
         # one above the other before the names would be cut: _arrange_tables)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
