@@ -33,6 +33,7 @@ from desktop.gui.first_paint import after_first_paint
 
 if TYPE_CHECKING:
     from desktop.core.workspace import Workspace
+    from desktop.gui.views.selection_bar import SelectionBar
 
 BUNDLE_FILTER = "Cluster Atlas bundles (*.atlas);;All files (*)"
 
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         self._show_cover()
 
     # --- construction ---------------------------------------------------------------
-    def _make_toolbar(self):
+    def _make_toolbar(self) -> SelectionBar:
         """The toolbar, in reading order, one line per group of controls. It wraps onto more
         rows when the window is narrow, so every control stays in view."""
         from desktop.gui.views.comparison_bar import ComparisonBar
