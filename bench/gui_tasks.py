@@ -22,19 +22,22 @@ def _app():
     return QApplication.instance() or QApplication([])
 
 
-def _settle(app, canvases, limit: float = 120.0) -> None:
-    """Run the event loop until no canvas has a draw pending, then once more for the paint."""
+def _settle(app, canvases, turns: list[float] | None = None, limit: float = 120.0) -> None:
+    """Run the event loop until no canvas has a draw pending, then once more for the paint;
+    the length of each turn of the loop goes into `turns` when given."""
+    turns = [] if turns is None else turns
     deadline = time.perf_counter() + limit
-    app.processEvents()
+    turns.append(_timed(app.processEvents))
     while any(getattr(c, "_draw_pending", False) for c in canvases):
         if time.perf_counter() > deadline:
             raise TimeoutError("the window did not finish drawing")
-        app.processEvents()
-    app.processEvents()
+        turns.append(_timed(app.processEvents))
+    turns.append(_timed(app.processEvents))
 
 
 def open_window(path: Path, passphrase: str):
-    """A shown MainWindow with the bundle open; returns (window, seconds to open)."""
+    """A shown MainWindow with the bundle open; returns (window, seconds to open, the longest
+    the window did not respond meanwhile: the longest single turn of its event loop)."""
     from PySide6.QtCore import Qt
 
     from desktop.gui import settings
@@ -52,14 +55,22 @@ def open_window(path: Path, passphrase: str):
     window.opener.failed.connect(failures.append)
     window.opener.crashed.connect(failures.append)
     start = time.perf_counter()
+    turns: list[float] = []
     window.open_bundle(path)
+    turns.append(time.perf_counter() - start)
     while window.session.bundle is None and not failures:
-        app.processEvents()
+        turns.append(_timed(app.processEvents))
         time.sleep(0.002)
     if failures:
         raise RuntimeError(failures[0])
-    _settle(app, _canvases(window))
-    return window, time.perf_counter() - start
+    _settle(app, _canvases(window), turns)
+    return window, time.perf_counter() - start, max(turns)
+
+
+def _timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 def _canvases(window) -> list:
@@ -181,8 +192,8 @@ def export_timings(window, all_clusters: bool) -> dict:
 
 
 def gui_benchmark(path: Path, passphrase: str, runs: int, exports: bool) -> dict:
-    window, opened = open_window(path, passphrase)
-    result = {"open_in_window": summary([opened]),
+    window, opened, unresponsive = open_window(path, passphrase)
+    result = {"open_in_window": summary([opened]), "open_unresponsive": summary([unresponsive]),
               "map_size_in": [window.map_view.figure.get_figwidth(),
                               window.map_view.figure.get_figheight()]}
     result["memory_open"] = own_memory_mb()  # steady: opened and painted

@@ -16,7 +16,7 @@ COMMAND = ".venv/bin/python bench/run.py"
 TARGETS = {
     "switch": (0.03, 0.06, "s"), "open": (1.0, 5.0, "s"), "first_window": (0.8, 0.8, "s"),
     "memory": (400.0, 2500.0, "MB"), "docx_one": (1.0, None, "s"), "docx_all": (8.0, None, "s"),
-    "inspect": (0.5, 0.5, "s"),
+    "inspect": (0.5, 0.5, "s"), "unresponsive": (0.1, 0.1, "s"),
 }
 
 
@@ -49,6 +49,8 @@ def rows(report: dict, scale: str) -> list[tuple[str, dict | None, dict | None, 
          None, None),
         ("Open in the window, passphrase to painted (incl. scrypt)",
          _get(s, "gui", "open_in_window"), None, None),
+        ("  the longest the window did not respond meanwhile (one turn of its event loop)",
+         _get(s, "gui", "open_unresponsive"), None, "unresponsive"),
         ("Indicator switch until painted (map, profile, chart)", _get(s, "gui", "switch"),
          naive_switch, "switch"),
         ("Period switch until painted", _get(s, "gui", "period"), naive_switch, "switch"),
@@ -108,6 +110,7 @@ def targets(report: dict) -> list[tuple[str, str, float, float, str]]:
         figures = {"switch": _get(s, "gui", "switch", "median"),
                    "open": _get(s, "open", "beyond", "median"),
                    "inspect": _get(s, "inspect", "beyond", "median"),
+                   "unresponsive": _get(s, "gui", "open_unresponsive", "median"),
                    "memory": _steady_rss(s),
                    "docx_one": _get(s, "gui", "docx_one", "median"),
                    "docx_all": _get(s, "gui", "docx_all", "median")}
@@ -124,7 +127,8 @@ def targets(report: dict) -> list[tuple[str, str, float, float, str]]:
 LABELS = {"switch": "Indicator switch (median)", "open": "Open beyond key derivation",
           "memory": "Resident memory of the window, steady", "first_window": "First window after launch",
           "docx_one": ".docx of one cluster", "docx_all": ".docx of all clusters",
-          "inspect": "`inspect` beyond key derivation"}
+          "inspect": "`inspect` beyond key derivation",
+          "unresponsive": "Longest the window does not respond while opening"}
 
 
 def _target_line(what, scale, value, target, unit) -> tuple[str, ...]:
