@@ -89,9 +89,10 @@ class MapView(QWidget):
 
         self.status = HoverReadout()
         self.status.setAccessibleDescription("The area under the pointer or stepped to")
-        # "too few areas to map": a framed note, a caution rather than an error; laid over the
-        # top of the canvas, so showing or hiding it never resizes (and so redraws) the map
-        self.warning = note_label(self.canvas, framed=True)
+        # "too few areas to map": a framed note, a caution rather than an error, in a strip
+        # above the map: laid over it, it hid the top of the county (where the few coloured
+        # areas may be); the map is fitted again below it when it comes or goes
+        self.warning = note_label(self, framed=True)
         self.warning.setAccessibleDescription("Map warning")
         self.warning.hide()
         toolbar = QHBoxLayout()
@@ -109,6 +110,7 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
         layout.addWidget(self.picking)
+        layout.addWidget(self.warning)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(FocusFrame(self.canvas, watched=self), 1)
@@ -194,7 +196,6 @@ class MapView(QWidget):
                                       and self.level == MAP_AREAS, hatch=self.artists.hatch))
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
-        self._place_warning()
         if self.raster_mode and self.level == MAP_AREAS:
             self.raster_layer.recolour(self.figure.get_facecolor())
         if self._hovered is not None:  # the pointer rests on an area: say its new value
@@ -285,14 +286,8 @@ class MapView(QWidget):
         sx, sy = (x1 - x0) * dx, (y1 - y0) * dy
         self._show_bounds((x0 + sx, y0 + sy, x1 + sx, y1 + sy), margin=0)
 
-    def _place_warning(self) -> None:
-        """The warning across the top of the canvas, as tall as its wrapped text."""
-        width = max(self.canvas.width() - 8, 50)
-        self.warning.setGeometry(4, 4, width, self.warning.heightForWidth(width))
-
     def _relayout(self) -> None:
         """After a resize: the same requested content, fitted to the canvas' new shape."""
-        self._place_warning()
         if self.artists is None:
             return
         if self._requested is not None:
