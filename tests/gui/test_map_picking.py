@@ -159,15 +159,23 @@ def test_space_adds_and_removes_the_area_stepped_to(qtbot, window):
     assert "not picked" in view.accessibleDescription()
 
 
-def test_the_cluster_map_or_a_lock_ends_picking(qtbot, window):
-    picking = window.map_view.picking
-    click_area(qtbot, window, pershore(window)[0])
+def test_the_cluster_map_pauses_picking_with_the_picks_kept_and_a_lock_ends_it(qtbot, window):
+    picking, first = window.map_view.picking, pershore(window)[0]
+    click_area(qtbot, window, first)
     window.custom_areas.pick_on_map()  # asked again while picking: the picks stay
-    assert picking.picked_codes() == (pershore(window)[0],)
+    assert picking.picked_codes() == (first,)
     window.session.set_map_level(MAP_CLUSTERS)
-    assert not picking.active and not picking.isVisible()
-    window.custom_areas.pick_on_map()
+    assert not picking.active and picking.isVisible()  # waiting: a click selects a cluster
+    assert picking.count.text().startswith("1 area picked: show small areas")
+    assert picking.make_button.isEnabled() and not picking.lasso_button.isEnabled()
+    window.session.set_map_level(MAP_AREAS)
+    assert picking.active and picking.picked_codes() == (first,)
+    click_area(qtbot, window, pershore(window)[1])
+    assert picking.picked_codes() == tuple(pershore(window)[:2])
+    window.session.set_map_level(MAP_CLUSTERS)
+    window.custom_areas.pick_on_map()  # the menu brings the small areas and the picks back
     assert picking.active and window.session.map_level == MAP_AREAS
+    assert picking.picked_codes() == tuple(pershore(window)[:2])
     window.lock()
     assert not picking.active and picking.picked_codes() == ()
 

@@ -7,7 +7,8 @@ or middle button drags the map, the wheel zooms. Without a mouse, Page Down and 
 through the areas and Space adds or takes away the one stepped to (map_keys). The picked
 areas are washed and outlined (desktop.core.maps.picking); the bar says how many are picked
 and offers Make custom area…, Clear and Cancel. Picking ends with Cancel, when the custom area
-is made, when the map shows clusters, and when the bundle closes.
+is made and when the bundle closes; while the map shows clusters it waits, the picks kept, and
+goes on when the map shows small areas again.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ _DRAWN = {"facecolor": (1.0, 0.83, 0.0, 0.25), "edgecolor": "black", "linewidth"
 
 class MapPicking(QFrame):
     """The picking mode of one MapView (`view`): the picked areas and the bar that shows
-    them. `mask` marks the picked areas in bundle order (None while not picking)."""
+    them. `mask` marks the picked areas in bundle order (None while not picking); `paused`
+    while the map shows clusters."""
 
     make_requested = Signal(tuple)  # the picked area codes, in bundle order
     changed = Signal(int)  # how many areas are picked
@@ -48,6 +50,7 @@ class MapPicking(QFrame):
         super().__init__(view)
         self.view = view
         self.mask: np.ndarray | None = None
+        self.paused = False
         self._points: np.ndarray | None = None
         self._points_of = None  # the MapArtists the points were worked out for
         self._collection = None
@@ -91,7 +94,8 @@ class MapPicking(QFrame):
 
     @property
     def active(self) -> bool:
-        return self.mask is not None
+        """Picking, on a map that shows small areas."""
+        return self.mask is not None and not self.paused
 
     # -- the mode -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -103,7 +107,9 @@ class MapPicking(QFrame):
         if self._points_of is not view.artists:  # once per map: 0.3 s at England's 33,755
             self._points = picking.representative_points(view.artists.geometries)
             self._points_of = view.artists
-        if not self.active:
+        if self.paused:
+            self.resume()
+        if self.mask is None:
             self._collection = picking.draw_picked(view.ax)
             canvas = view.canvas
             self._selectors = [
@@ -124,8 +130,9 @@ class MapPicking(QFrame):
 
     def stop(self) -> None:
         """Leave picking: the picks, the drawn shapes and the bar go."""
-        if not self.active:
+        if self.mask is None:
             return
+        self.paused = False
         rectangle, lasso, press = self._selectors
         for selector in (rectangle, lasso):
             selector.set_active(False)
@@ -140,6 +147,26 @@ class MapPicking(QFrame):
         self.view.setToolTip(self._tip)
         self.view.canvas.draw_idle()
         self.changed.emit(0)
+
+    def pause(self) -> None:
+        """The map shows clusters: no gesture picks, the picks stay (hidden) and can still
+        be made into a custom area."""
+        if not self.active:
+            return
+        self.paused = True
+        for selector in self._selectors[:2]:
+            selector.set_active(False)
+        self._collection.set_visible(False)
+        self._show()
+
+    def resume(self) -> None:
+        """The map shows small areas again: picking goes on with the picks kept."""
+        if self.mask is None or not self.paused:
+            return
+        self.paused = False
+        self._collection.set_visible(True)
+        self._use_shape()
+        self._show()
 
     def forget_map(self) -> None:
         """The map's areas are about to go or be drawn again: stop, and forget their points."""
@@ -174,16 +201,22 @@ class MapPicking(QFrame):
             self._show()
 
     def picked_codes(self) -> tuple[str, ...]:
-        if not self.active:
+        if self.mask is None:
             return ()
         return tuple(str(c) for c in self.view.artists.area_codes[self.mask])
 
     def _show(self) -> None:
         n = int(self.mask.sum())
-        self.count.setText(f"{n:,} area{'s' if n != 1 else ''} picked" if n else
-                           "No areas picked: click areas, or drag round them")
+        picked = f"{n:,} area{'s' if n != 1 else ''} picked"
+        if self.paused:
+            self.count.setText(f"{picked}: show small areas (Map) to go on picking")
+        else:
+            self.count.setText(picked if n else
+                               "No areas picked: click areas, or drag round them")
         self.make_button.setEnabled(n > 0)
-        self.clear_button.setEnabled(n > 0)
+        self.clear_button.setEnabled(n > 0 and not self.paused)
+        for button in (self.rectangle_button, self.lasso_button):
+            button.setEnabled(not self.paused)
         picking.show_picked(self._collection, self.view.artists.paths, self.mask)
         self.view.canvas.draw_idle()
         self.changed.emit(n)

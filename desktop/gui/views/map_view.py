@@ -172,9 +172,11 @@ class MapView(QWidget):
         if self.raster_mode:  # the areas are the raster's image, never their paths
             self.artists.areas.set_visible(False)
             self.raster_layer.show(level == MAP_AREAS)
-        if level == MAP_CLUSTERS:  # a click selects a cluster here; areas are picked no more
+        if level == MAP_CLUSTERS:  # a click selects a cluster here; picking waits
             mapplot.set_selected_area(self.artists, None)
-            self.picking.stop()
+            self.picking.pause()
+        else:
+            self.picking.resume()
         self._hovered = None
         self.canvas.draw_idle()
 
