@@ -72,6 +72,9 @@ class Session(QObject):
         self.map_level = MAP_AREAS
         self.pooled: Pooled | None = None  # the periods pooled now (None: single periods)
         self._pooled: dict[int, Pooled] = {}  # every pooling computed for this bundle
+        # every pooling of `plain` computed, kept while custom areas come and go (each
+        # pooling with custom areas starts from it)
+        self.plain_pooled: dict[int, Pooled] = {}
         self._judged_pool: tuple = (None, None, None)  # (pooled, comparison, its statistics)
         self.neighbours: NeighbourSpec | None = None  # None: the bundle's own setting
         self._similar: SimilarClusters | None = None  # found for `neighbours`, kept
@@ -85,6 +88,8 @@ class Session(QObject):
         """Install a freshly decrypted bundle; keep earlier choices when they still apply."""
         self.path, self.bundle = Path(path), bundle
         if not bundle.custom_areas:
+            if self.plain is None or bundle.areas is not self.plain[0].areas:
+                self.plain_pooled.clear()
             self.plain = (bundle, statistics)
         self._computed, self._similar = statistics, None
         self.comparison = self._judged_by(self.comparison)
@@ -128,6 +133,7 @@ class Session(QObject):
     def _drop(self) -> None:
         self.bundle = None
         self.plain = None
+        self.plain_pooled.clear()
         self.statistics = self._computed = None
         self._similar = None
         self.pooled = None

@@ -21,6 +21,7 @@ from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
 from desktop.core.stats.custom_stats import pool_with_custom_areas
+from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.inequality import SinglePeriods
 from desktop.core.stats.profile import (
     cluster_profile,
@@ -264,7 +265,14 @@ class ViewSync(QObject):
             s.set_pool(done)
             return
         plain, shown, self._pooling_n = s.plain, (s.bundle, s.statistics), n
-        self.pooling = Worker(lambda task: pool_with_custom_areas(plain, shown, n, task), self)
+        kept = s.plain_pooled.get(n)
+
+        def pool(task):
+            """(the bundle as opened pooled, the same with the custom areas)"""
+            base = kept or pool_periods(*plain, n, task.part(0.0, 0.6))
+            return base, pool_with_custom_areas(plain, shown, n, task.part(0.6, 1.0), base)
+
+        self.pooling = Worker(pool, self)
         signals = self.pooling.signals
         signals.progress.connect(self.progress)
         signals.finished.connect(self._pooled)
@@ -290,9 +298,13 @@ class ViewSync(QObject):
             self.pooling.cancel()
             self._pooling_ended(self.finished, "Pooling cancelled: single periods")
 
-    def _pooled(self, pooled) -> None:
+    def _pooled(self, result) -> None:
+        base, pooled = result
+        s = self.session
+        if s.plain is not None and base.bundle.areas is s.plain[0].areas:
+            s.plain_pooled[base.n] = base
         self._pooling_ended(self.finished, f"Showing the latest {pooled.n} periods combined")
-        self.session.set_pool(pooled)
+        s.set_pool(pooled)
 
     def _pooling_ended(self, signal, message: str) -> None:
         if self.pooling is not None:

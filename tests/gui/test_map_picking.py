@@ -12,6 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
+from desktop.core.stats.pooling import pool_periods
+from desktop.gui import view_sync
 from desktop.gui.dialogs import custom_area_dialog
 from tests.gui.test_custom_areas_window import NAME as AREA_NAME
 from tests.gui.test_custom_areas_window import make_area, opened_window
@@ -180,7 +182,10 @@ def test_the_cluster_map_pauses_picking_with_the_picks_kept_and_a_lock_ends_it(q
     assert not picking.active and picking.picked_codes() == ()
 
 
-def test_the_pooled_custom_area_is_pershores_pooled_profile(qtbot, window):
+def test_the_pooled_custom_area_is_pershores_pooled_profile(qtbot, window, monkeypatch):
+    pooled_plain = []  # the bundle as opened is pooled once, however often custom areas change
+    monkeypatch.setattr(view_sync, "pool_periods",
+                        lambda *args: pooled_plain.append(args[2]) or pool_periods(*args))
     for code in pershore(window):
         click_area(qtbot, window, code)
     make(qtbot, window)
@@ -196,3 +201,5 @@ def test_the_pooled_custom_area_is_pershores_pooled_profile(qtbot, window):
     qtbot.waitUntil(lambda: window.session.pool == 3, timeout=120_000)
     assert window.session.view_bundle.custom_areas.keys() == {NAME, AREA_NAME}
     assert window.sync.profile_for(AREA_NAME)["period"].str.endswith("combined").any()
+    profiles_equal(window, NAME, "Pershore")
+    assert pooled_plain == [3]

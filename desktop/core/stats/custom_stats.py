@@ -111,7 +111,8 @@ def with_custom_areas(bundle: Bundle, stats: Statistics, areas: list[CustomArea]
 
 
 def pool_with_custom_areas(plain: tuple[Bundle, Statistics], shown: tuple[Bundle, Statistics],
-                           n: int, task: Task | None = None) -> Pooled:
+                           n: int, task: Task | None = None,
+                           pooled_plain: Pooled | None = None) -> Pooled:
     """Periods pooled in windows of n beside custom areas. `plain`: the bundle as opened and
     its statistics; `shown`: the same with its custom areas (with_custom_areas).
 
@@ -122,10 +123,11 @@ def pool_with_custom_areas(plain: tuple[Bundle, Statistics], shown: tuple[Bundle
     custom areas keep their single periods' trends, as pooled clusters do. (Pooling the
     bundle with its custom areas as clusters would be wrong: no area is in a custom area's
     `cluster`, so its pooled sum would be empty and the linked suppression of stats.pooling
-    could never hide it.)"""
+    could never hide it.) `pooled_plain`: the bundle as opened pooled in windows of n already
+    (pool_periods), when the caller kept it."""
     task = task or Task()
     bundle, stats = shown
-    pooled = pool_periods(*plain, n, task.part(0.0, 0.6))
+    pooled = pooled_plain or pool_periods(*plain, n, task.part(0.0, 0.6))
     areas = [CustomArea(name, codes) for name, codes in bundle.custom_areas.items()]
     view, joined = with_custom_areas(pooled.bundle, pooled.statistics, areas,
                                      task.part(0.6, 1.0), trends=stats.trends)
