@@ -14,6 +14,7 @@ Nothing here touches exports: they draw the chart on a figure of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.cbook import is_math_text
@@ -73,6 +74,7 @@ def place(artist: Text, renderer, dpi: float, ratio: float, height: float,
                       artist.get_verticalalignment(), artist.get_linespacing(), *metrics)
 
 
+@lru_cache(maxsize=64)  # a few fonts at a few sizes, asked for every text of every switch
 def _line_metrics(path: str, pixels_per_em: float) -> tuple[float, float, float]:
     """Ascent, descent and line gap of a font file at a size, from the tables matplotlib
     reads for its line layout (OS/2's typographic metrics, else hhea's)."""
