@@ -87,7 +87,7 @@ class BundleOpener(QObject):
         self._release()
         self.throttle.record_success()
         self.opened.emit(path, workspace)
-        forget_source_lines()  # of the modules opening imported (mapclassify, scipy.stats...)
+        forget_source_lines()  # of the modules opening imported (scipy.stats and others)
         self.finished.emit()
 
     def _failed(self, path: Path, exc: AtlasError) -> None:
