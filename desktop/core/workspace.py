@@ -30,9 +30,6 @@ def load_workspace(path: str | Path, passphrase: str, task: Task | None = None) 
     task = task or Task()
     bundle = read_bundle(path, passphrase, task.part(0.0, 0.6))
     statistics, geometry = derive(bundle, task.part(0.6, 1.0))
-    # Warm-up: the first map classification imports mapclassify (and with it scipy and
-    # sklearn, 1-3 s); importing it here, in the opening worker, keeps that off the GUI thread.
-    import mapclassify  # noqa: F401
     task.report(1.0, "Ready")
     return Workspace(bundle, statistics, geometry)
 

@@ -3,9 +3,9 @@ through the session. Menus, drag and drop, layout memory and locking live here; 
 view shows is decided by the core and by the view itself.
 
 The window is made in two steps so that it appears at once: the cover and the menus, which
-need only Qt, then the toolbar, views and the work behind them, which import pandas,
-matplotlib and scipy (over a second). `MainWindow()` makes both; the program shows the first
-and builds the rest once it has painted (`show_then_build`)."""
+need only Qt, then the toolbar, views and the work behind them, which import pandas, matplotlib
+and scipy (over a second). `MainWindow()` makes both; the program shows the first and builds
+the rest once it has painted (`show_then_build`)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.gui import clipboard, menus, settings, window_fit
 from desktop.gui.first_paint import after_first_paint
+from desktop.gui.source_lines import forget_source_lines
 
 if TYPE_CHECKING:
     from desktop.core.workspace import Workspace
@@ -72,8 +73,7 @@ class MainWindow(QMainWindow):
         self.show()
 
     def build(self) -> None:
-        """The toolbar, the views and what links them to the session: the imports that take
-        most of the start are here, not at the top of the module."""
+        """The toolbar, views and what links them to the session: the slow imports are here."""
         from PySide6.QtWidgets import QSplitter, QTabWidget
 
         from desktop.gui.custom_area_actions import CustomAreaActions
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         menus.CommandsBeforeTyping(self).watch()
         self.built = True
         self._show_cover()
+        forget_source_lines()  # the build's imports are done
 
     # --- construction ---------------------------------------------------------------
     def _make_toolbar(self) -> SelectionBar:

@@ -19,6 +19,7 @@ from desktop.core.errors import AtlasError, WrongPassphrase
 from desktop.core.tasks import Task
 from desktop.core.workspace import Workspace, load_workspace
 from desktop.gui.dialogs.passphrase_dialog import ask_passphrase
+from desktop.gui.source_lines import forget_source_lines
 from desktop.gui.workers import Worker
 
 AskPassphrase = Callable[[QWidget | None, str, str, float], "str | None"]
@@ -86,6 +87,7 @@ class BundleOpener(QObject):
         self._release()
         self.throttle.record_success()
         self.opened.emit(path, workspace)
+        forget_source_lines()  # of the modules opening imported (scipy.stats and others)
         self.finished.emit()
 
     def _failed(self, path: Path, exc: AtlasError) -> None:

@@ -179,6 +179,38 @@ def test_the_window_module_imports_no_data_or_plotting_library():
     assert done.stdout.split() == []
 
 
+def test_the_built_window_keeps_no_source_lines_nor_libraries_it_does_not_use(tmp_path):
+    """The window's memory (issue 20): the build imports pandas, matplotlib and scipy after Qt,
+    and PySide6's import hook reads the source of each into linecache (50 MB); the build drops
+    them. Nor does it import what only exports need (python-docx, openpyxl) or nothing does
+    (mapclassify, which brought scikit-learn)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    unused = ("docx", "openpyxl", "mapclassify", "sklearn")
+    code = ("import linecache, sys\n"
+            "from pathlib import Path\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from desktop.gui import settings\n"
+            f"settings.use_settings_file(Path({str(tmp_path / 'settings.ini')!r}))\n"
+            "from desktop.gui.main_window import MainWindow\n"
+            "window = MainWindow()\n"
+            "print(len(linecache.cache))\n"
+            f"print(' '.join(m for m in {unused!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT),
+                               "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    lines, imported = (done.stdout.splitlines() + [""])[:2]
+    assert int(lines) == 0
+    assert imported.split() == []
+
+
 def test_the_started_window_shows_its_cover_then_builds_the_rest(qtbot):
     from desktop.gui.main_window import MainWindow
 

@@ -1,10 +1,12 @@
 """Classification of area values into map classes: a small registry of schemes.
 
-Quantiles and equal intervals come from mapclassify, imported inside the functions because
-importing it pulls in scipy and costs seconds at start-up. Natural breaks is the Fisher-Jenks
-optimum computed here with numpy: mapclassify's version is pure Python without numba (116 ms for
-364 values, 3.5 s for 2,000), far over the 50 ms budget for switching an indicator; the tests
-check that both give the same breaks. Significance is categorical: each area's significance
+Quantiles and equal intervals are mapclassify's (`Quantiles`, `EqualInterval`), computed here
+with numpy the way mapclassify computes them: importing mapclassify 2.10 imports scikit-learn
+(for its KMeans classifier), which cost the window 57 MB of resident memory and half a second
+of opening for two one-line formulas. Natural breaks is the Fisher-Jenks optimum computed here
+with numpy: mapclassify's version is pure Python without numba (116 ms for 364 values, 3.5 s
+for 2,000), far over the 50 ms budget for switching an indicator. The tests check all three
+against mapclassify (classes, counts and breaks). Significance is categorical: each area's significance
 against the county becomes its class.
 
 Rare events leave most small areas at zero: when zeros are common (ZERO_SHARE of the values
@@ -19,7 +21,6 @@ legend counts them separately, under the table markers "[x]" and "[c]".
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -133,9 +134,10 @@ def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
     """Quantile classes; a value so common that it fills whole quantiles (every zero of a rare
     event, every 100% of a near-universal one) takes a class of its own and the other values
     share the remaining classes, instead of collapsing the map to two classes."""
-    import mapclassify
-
-    bins = np.unique(mapclassify.Quantiles(y, k=k).bins)
+    step = 100.0 / k  # the percentiles of mapclassify.classifiers.quantile
+    percentiles = np.arange(step, 100 + step, step)
+    percentiles[-1] = min(percentiles[-1], 100.0)
+    bins = np.unique(np.percentile(y, percentiles))  # linear, as scipy's scoreatpercentile
     if bins.size >= k or k < 2:
         return bins
     low, high = y.min(), y.max()
@@ -147,9 +149,13 @@ def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
 
 
 def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
-    import mapclassify
-
-    return mapclassify.EqualInterval(y, k=k).bins
+    """k classes of equal width from the smallest value to the largest (mapclassify's
+    EqualInterval: the same steps, the last class ending at the largest value)."""
+    low, high = float(y.min()), float(y.max())
+    width = (high - low) * 1.0 / k
+    cuts = np.arange(low + width, high + width, width)[:k]
+    cuts[-1] = high
+    return cuts
 
 
 def fisher_jenks_bins(y: np.ndarray, k: int) -> np.ndarray:
@@ -252,9 +258,7 @@ def _numeric_classes(y: np.ndarray, scheme: str, k: int, decimals: int | None = 
     if distinct.size == 1:
         bins = distinct
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # mapclassify warns when it forms fewer classes
-            bins = np.unique(SCHEMES[scheme][1](y, min(k, distinct.size)))
+        bins = np.unique(SCHEMES[scheme][1](y, min(k, distinct.size)))
     bins[-1] = max(bins[-1], distinct[-1])  # guard against rounding below the maximum
     if scheme == "quantiles":
         return bins, _tie_aware_labels(y, np.searchsorted(bins, y, side="left"), bins,

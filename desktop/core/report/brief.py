@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from docx.document import Document as DocumentType
-from docx.shared import Pt
 
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.format import format_interval, format_value, title_with_unit
@@ -26,11 +25,13 @@ from desktop.core.model import NOT_APPLICABLE, SUPPRESSED, Bundle, Significance
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS
 from desktop.core.plotting.style import new_figure, style_context
 from desktop.core.report.tables import table_notes
-from desktop.core.report.word import add_picture, add_table, add_table_notes, new_document
 from desktop.core.stats.school_homes import SchoolHomes, school_homes, school_row
 from desktop.core.stats.school_profile import school_profile
 from desktop.core.stats.table import Statistics
 from desktop.core.tasks import Task
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentType
 
 TOP_ISSUES = 5
 HOME_ROWS = 5
@@ -130,6 +131,11 @@ def school_summary(bundle: Bundle, homes: SchoolHomes) -> str:
 
 def build_brief(bundle: Bundle, stats: Statistics, school_id: str) -> DocumentType:
     """The one-page brief of the school with URN `school_id`."""
+    # lazily: the window shows a school's rows (school_rows) long before a brief is made
+    from docx.shared import Pt
+
+    from desktop.core.report.word import add_picture, add_table, add_table_notes, new_document
+
     school = school_row(bundle, school_id)
     homes = school_homes(bundle, school_id)
     profile = school_profile(bundle, stats, homes)

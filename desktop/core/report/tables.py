@@ -28,7 +28,6 @@ from desktop.core.format import (
 from desktop.core.model import NOT_APPLICABLE, SYNTHETIC_LABEL, Bundle, ValueType
 from desktop.core.plotting.palettes import SIGNIFICANCE_COLOURS, needs_white_text
 from desktop.core.report.text import profile_title
-from desktop.core.report.xlsx import workbook_bytes
 from desktop.core.stats.comparison import DEFAULT, REST, SIMILAR, Comparison
 from desktop.core.stats.trend import trend_words
 
@@ -159,8 +158,10 @@ def export_profile_xlsx(bundle: Bundle, profile: pd.DataFrame, cluster: str,
                         comparison: Comparison = DEFAULT) -> None:
     """One sheet: the header block, then the table with a frozen header row and filter, its
     "Compared with county" cells filled with the significance colours, then its notes."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # lazily: the window shows tables long before an export
     from openpyxl.styles import Alignment, Font, PatternFill
+
+    from desktop.core.report.xlsx import workbook_bytes
 
     rows = profile_rows(profile, comparison)
     book = Workbook()

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _sp
 
 from desktop.core.stats.intervals import as_fraction
 
@@ -53,6 +52,8 @@ def pearson(x, y, confidence: float = 0.95) -> Correlation:
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return Correlation(np.nan, np.nan, np.nan, n, level,
                            "every point has the same value of one indicator")
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
+
     result = _sp.pearsonr(x, y)
     r = float(result.statistic)
     if n < MIN_FOR_INTERVAL:

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from scipy import special as _special
-from scipy import stats as _sp
 
 from desktop.core.model import COUNTY, Indicator, ValueType
 from desktop.core.stats.intervals import EXACT_BELOW
@@ -56,6 +55,8 @@ def proportion_limit(tail: float, population, average: float, side: str,
                      multiplier: float = 1.0) -> np.ndarray:
     """The value at `population` whose Wilson interval (one-sided `tail`) just reaches
     `average` (a proportion of 1), times `multiplier`: PHEindicatormethods' sigma_adjustment."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
+
     n = np.asarray(population, dtype=float)
     z2 = _sp.norm.ppf(1.0 - tail) ** 2
     first = average * (n / z2 + 1)
@@ -188,6 +189,8 @@ def _count_limit(observed: np.ndarray, exposure: np.ndarray, confidence: float,
                  side: str) -> np.ndarray:
     """The lower or upper limit of observed / exposure by the exact method below 10 events
     and Byar's from 10 (PHEindicatormethods' funnel_ratio_significance)."""
+    from scipy import stats as _sp  # lazily: scipy.stats is not needed to start
+
     z = _sp.norm.ppf(0.5 + confidence / 2)
     k = observed
     with np.errstate(invalid="ignore", divide="ignore"):

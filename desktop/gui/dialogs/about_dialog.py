@@ -14,7 +14,7 @@ from desktop.core.model import Manifest
 from desktop.gui.text_room import text_size
 
 _LIBRARIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "matplotlib", "pyarrow",
-              "pyrage", "zxcvbn", "mapclassify", "python-docx", "openpyxl")
+              "pyrage", "zxcvbn", "python-docx", "openpyxl")
 
 
 def library_versions() -> list[tuple[str, str]]:

@@ -12,7 +12,8 @@ differs from one without), so alternating between kinds of indicator stays on th
 
 The dynamic artists are marked `animated`, so a full draw (a resize, a draw_idle from anywhere)
 leaves them out of the background and this class draws them straight after, in the draw
-event: what is on screen is always complete.
+event: what is on screen is always complete. Of them, the texts (titles, values and verdicts,
+the county label) are painted by Qt over the picture (chart_text), not rasterised by Agg.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from collections.abc import Callable, Iterable
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from desktop.gui.views.chart_text import TextCanvas, paintable
 
 
 class Blitter:
@@ -31,7 +35,7 @@ class Blitter:
 
     KEPT = 4  # backgrounds kept (each is one canvas-sized RGBA buffer)
 
-    def __init__(self, canvas: FigureCanvasBase,
+    def __init__(self, canvas: TextCanvas,
                  static_key: Callable[[], tuple]) -> None:
         self.canvas = canvas
         self.figure: Figure = canvas.figure
@@ -44,6 +48,7 @@ class Blitter:
         """The artists that change on a switch; every other artist is background."""
         for artist in self._dynamic:
             artist.set_animated(False)
+        self.canvas.set_texts((), None)  # Agg draws every text again until the next refresh
         self._dynamic = sorted(artists, key=_draw_order)
         for artist in self._dynamic:
             artist.set_animated(True)
@@ -59,7 +64,7 @@ class Blitter:
         if background is None:
             return False
         self.canvas.restore_region(background)
-        self._draw_dynamic()
+        self._draw_dynamic(full=False)
         self.canvas.blit(self.figure.bbox)
         return True
 
@@ -75,13 +80,45 @@ class Blitter:
         self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
         while len(self._backgrounds) > self.KEPT:
             self._backgrounds.popitem(last=False)
-        self._draw_dynamic()
+        self._draw_dynamic(full=True)
 
-    def _draw_dynamic(self) -> None:
+    def _draw_dynamic(self, full: bool) -> None:
         renderer = self.canvas.get_renderer()
+        texts = []
         for artist in self._dynamic:
             if artist.get_visible() and artist.get_figure(root=True) is self.figure:
-                artist.draw(renderer)
+                if paintable(artist):
+                    texts.append(artist)
+                elif isinstance(artist, Axis):
+                    texts.extend(_draw_without_labels(artist, renderer, place_label=full))
+                else:
+                    artist.draw(renderer)
+        self.canvas.set_texts(texts, renderer)
+
+
+def _draw_without_labels(axis: Axis, renderer, place_label: bool) -> list[Text]:
+    """Draw an axis' ticks and grid lines; return its tick labels (those in view, as its draw
+    shows them) and its label, for Qt to paint. The label goes below the tick labels when
+    `place_label` (a full draw: measuring them costs most of what drawing them would), and
+    otherwise stays where it was (the draw would place it as if there were no tick labels): a
+    switch keeps the layout, and tick labels of one line take the same room whatever they say."""
+    if place_label:
+        axis.get_tightbbox(renderer)  # places the label below the measured tick labels
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-10 * (high - low)
+    ticks = [t for t in axis.get_majorticklabels()  # sets the ticks the draw will use
+             if low - slack <= t.get_position()[axis.axis_name == "y"] <= high + slack]
+    texts = [t for t in (*ticks, axis.label) if paintable(t)]
+    where = axis.label.get_position()
+    for text in texts:
+        text.set_visible(False)
+    try:
+        axis.draw(renderer)
+    finally:
+        for text in texts:
+            text.set_visible(True)
+        axis.label.set_position(where)
+    return texts
 
 
 def _draw_order(artist: Artist) -> tuple[int, float]:

@@ -14,14 +14,14 @@ and scrolls (the arrow and page keys scroll it too). After a resize the chart is
 so titles and notes wrap to the new width.
 
 For assistive technology the canvas is named by the chart's message (its title) and
-described by the chart in words (charts.describe: the finding, then every number); a ring
-shows when it has the keyboard focus (focus_frame).
+described by the chart in words (charts.describe: the finding, then every number), worded once
+the switching pauses (DESCRIBE_AFTER_MS), not before each paint; a ring shows when it has the
+keyboard focus (focus_frame).
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
@@ -64,6 +64,7 @@ from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, Backgr
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
 from desktop.gui.views.chart_screen import compact_notes, label_width, layout_texts, steady_title
+from desktop.gui.views.chart_text import TextCanvas
 from desktop.gui.views.focus_frame import FocusFrame
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
@@ -71,6 +72,7 @@ CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to clic
 NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
+DESCRIBE_AFTER_MS = 150  # the chart in words once the switching pauses (after the paint)
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
                Qt.Key.Key_Home, Qt.Key.Key_End)  # move a tall chart, as in any scrolled view
@@ -102,7 +104,7 @@ class ChartView(QWidget):
         with style_context():
             self.figure = Figure(layout="constrained")
             self.axes = self.figure.add_subplot()
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = TextCanvas(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.canvas.mpl_connect("pick_event", self._on_pick)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
@@ -115,6 +117,10 @@ class ChartView(QWidget):
         self._resized.setSingleShot(True)
         self._resized.setInterval(REDRAW_AFTER_RESIZE_MS)
         self._resized.timeout.connect(self._refresh)
+        self._described = QTimer(self)
+        self._described.setSingleShot(True)
+        self._described.setInterval(DESCRIBE_AFTER_MS)
+        self._described.timeout.connect(self._describe)
         self.scroll = QScrollArea()  # the canvas, taller than the pane when names need it
         self.scroll.setWidget(self.canvas)
         self.scroll.setWidgetResizable(True)
@@ -285,7 +291,9 @@ class ChartView(QWidget):
                 draw_chart(self.kind, self.axes, **inputs)
             self.canvas.setToolTip(compact_notes(self.figure))
             steady_title(self.figure)
-        self._describe(inputs)
+        title = figure_title(self.figure)
+        self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
+        self._described.start()  # the description of what the chart now shows follows
         relayout = self._choose_layout()
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
@@ -297,11 +305,10 @@ class ChartView(QWidget):
             self._fit_canvas(len(self.axes.get_yticklabels())
                              if inputs and self.kind in NAMED_DOWN else 0)
 
-    def _describe(self, inputs: dict | None) -> None:
-        """The canvas' accessible name (the chart's message) and description (the chart in
-        words, every number included), for a screen reader."""
-        title = figure_title(self.figure)
-        self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
+    def _describe(self) -> None:
+        """The canvas' accessible description (the chart in words, every number included), for
+        a screen reader; its name, the chart's message, is set as the chart is drawn."""
+        inputs = self._inputs.get(self.kind)  # as drawn (None: nothing, or still computing)
         self.canvas.setAccessibleDescription(
             chart_description(self.kind, **inputs) + " Show as table (Alt+T) lists the numbers."
             if inputs is not None else "No chart drawn yet.")

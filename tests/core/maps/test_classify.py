@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from desktop.core.errors import AtlasError
 from desktop.core.maps.classify import (
@@ -55,6 +57,51 @@ def test_natural_breaks_match_mapclassify(k, seed):
     np.testing.assert_allclose(c.bins, expected.bins)
     assert c.counts == tuple(expected.counts.tolist())
     assert c.class_index.tolist() == expected.yb.tolist()
+
+
+@pytest.mark.parametrize("scheme, reference", [("quantiles", "Quantiles"),
+                                               ("equal_interval", "EqualInterval")])
+@pytest.mark.parametrize("k", [3, 5, 9])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quantiles_and_equal_intervals_match_mapclassify(scheme, reference, k, seed):
+    """Computed with numpy (importing mapclassify imports scikit-learn): the same classes."""
+    import mapclassify
+
+    values = np.random.default_rng(seed).lognormal(2.0, 1.0, 364)
+    expected = getattr(mapclassify, reference)(values, k=k)
+    c = classify(values, scheme, k)
+    np.testing.assert_allclose(c.bins, expected.bins, rtol=1e-12)
+    assert c.class_index.tolist() == expected.yb.tolist()
+    assert c.counts == tuple(expected.counts.tolist())
+
+
+QUARTERS = st.lists(st.integers(-50, 50), min_size=2, max_size=60).map(
+    lambda xs: np.array(xs, float) / 4)  # whole and quarter values: many ties
+
+
+@settings(max_examples=200, deadline=None)
+@given(QUARTERS, st.integers(3, 9))
+def test_equal_interval_bins_match_mapclassify_with_ties(values, k):
+    import mapclassify
+
+    assume(np.unique(values).size >= 2)
+    k = min(k, np.unique(values).size)
+    expected = mapclassify.EqualInterval(values, k=k).bins
+    assert SCHEMES["equal_interval"][1](values, k).tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(QUARTERS, st.integers(3, 9))
+def test_quantile_bins_match_mapclassify_with_ties(values, k):
+    """Where mapclassify forms k classes; where ties leave fewer, a common value takes a class
+    of its own instead (tested below)."""
+    import mapclassify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns when it forms fewer classes
+        expected = np.unique(mapclassify.Quantiles(values, k=k).bins)
+    assume(expected.size == k)
+    np.testing.assert_allclose(SCHEMES["quantiles"][1](values, k), expected, rtol=1e-12)
 
 
 def test_natural_breaks_find_obvious_groups():
