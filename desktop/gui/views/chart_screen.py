@@ -1,12 +1,12 @@
 """A chart fitted to the window's pane: which of its texts need a new layout, the notes under
-it moved to a tooltip, and a title block of steady height. Exports keep every note and take
+it moved to a tooltip, a title block of steady height, and a canvas tall enough for its names. Exports keep every note and take
 their own layout; these serve only the screen (chart_view)."""
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from desktop.core.charts.bars import VALUE_LABEL
+from desktop.core.charts.bars import VALUE_LABEL, height_for_names
 from desktop.core.model import SYNTHETIC_LABEL
 
 SCREEN_TITLE_LINES = 3  # two lines of title and the subtitle's line
@@ -32,6 +32,19 @@ def steady_title(figure: Figure) -> None:
     text = title.get_text().lstrip("\n")
     lines = text.count("\n") + 1
     title.set_text("\n" * max(0, SCREEN_TITLE_LINES - lines) + text)
+
+
+def fit_canvas(canvas, ax, names: int, pane: int) -> bool:
+    """Make the canvas as tall as the pane (`pane` pixels), or taller (it scrolls) when the
+    chart laid out with `names` on its axis needs a line per name; True when its height
+    changes (a resize, and a redraw, follow)."""
+    figure = ax.get_figure(root=True)
+    needed = (round(height_for_names(ax, names) * figure.dpi / canvas.device_pixel_ratio)
+              if names else 0)
+    minimum = needed if needed > pane else 0
+    changed = canvas.minimumHeight() != minimum
+    canvas.setMinimumHeight(minimum)
+    return changed
 
 
 def label_width(ax) -> float:

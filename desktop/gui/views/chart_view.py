@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
-from desktop.core.charts.bars import height_for_names
 from desktop.core.charts.describe import chart_description
 from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
@@ -63,7 +62,13 @@ from desktop.gui.text_room import scrolling
 from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
-from desktop.gui.views.chart_screen import compact_notes, label_width, layout_texts, steady_title
+from desktop.gui.views.chart_screen import (
+    compact_notes,
+    fit_canvas,
+    label_width,
+    layout_texts,
+    steady_title,
+)
 from desktop.gui.views.chart_text import TextCanvas
 from desktop.gui.views.focus_frame import FocusFrame
 
@@ -113,6 +118,7 @@ class ChartView(QWidget):
         self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
+        self._width = 0  # the canvas' width when its titles were last wrapped
         self._resized = QTimer(self)
         self._resized.setSingleShot(True)
         self._resized.setInterval(REDRAW_AFTER_RESIZE_MS)
@@ -126,6 +132,9 @@ class ChartView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # always there: appearing when a chart grows for its names, it narrowed the canvas and
+        # so drew the chart once more (a second a draw at England scale)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas takes the keys
         self.canvas.installEventFilter(self)  # wheel and keys scroll the chart, not matplotlib
         self.chart_frame = FocusFrame(self.scroll, watched=self.canvas)
@@ -295,15 +304,21 @@ class ChartView(QWidget):
         self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
         self._described.start()  # the description of what the chart now shows follows
         relayout = self._choose_layout()
+        names = len(self.axes.get_yticklabels()) if inputs and self.kind in NAMED_DOWN else 0
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
             self.blitter.set_dynamic(bar_chart_dynamic(self.figure, self.axes)
                                      if inputs is not None and self.kind == "bars" else ())
+            if relayout and names:  # laid out, not drawn: if the names need another height,
+                # the resize that follows draws it, once (1 s a draw for England's clusters)
+                self.figure.get_layout_engine().execute(self.figure)
+                if fit_canvas(self.canvas, self.axes, names, self.scroll.viewport().height()):
+                    self.canvas.draw_idle()
+                    return
             if not (updated and not relayout and self.blitter.refresh()):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
-            self._fit_canvas(len(self.axes.get_yticklabels())
-                             if inputs and self.kind in NAMED_DOWN else 0)
+            fit_canvas(self.canvas, self.axes, names, self.scroll.viewport().height())
 
     def _describe(self) -> None:
         """The canvas' accessible description (the chart in words, every number included), for
@@ -312,14 +327,6 @@ class ChartView(QWidget):
         self.canvas.setAccessibleDescription(
             chart_description(self.kind, **inputs) + " Show as table (Alt+T) lists the numbers."
             if inputs is not None else "No chart drawn yet.")
-
-    def _fit_canvas(self, names: int) -> None:
-        """As tall as the pane, or taller (scrolling) when the bar chart's names need it."""
-        pixels_per_inch = self.figure.dpi / self.canvas.device_pixel_ratio
-        needed = round(height_for_names(self.axes, names) * pixels_per_inch) if names else 0
-        minimum = needed if needed > self.scroll.viewport().height() else 0
-        if self.canvas.minimumHeight() != minimum:
-            self.canvas.setMinimumHeight(minimum)  # a resize, and a redraw, follow
 
     def _choose_layout(self) -> bool:
         """Constrained layout only when what it lays out changed: a data-only switch keeps the
@@ -340,7 +347,9 @@ class ChartView(QWidget):
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
-        self._resized.start()  # and wraps titles and notes to it, once the resizing pauses
+        if self.canvas.width() != self._width:  # titles and notes wrap to the new width once
+            self._width = self.canvas.width()  # resizing pauses (a new height alone: the
+            self._resized.start()  # redraw matplotlib makes after any resize will do)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.canvas and (event.type() == QEvent.Type.Wheel or (
@@ -356,12 +365,9 @@ class ChartView(QWidget):
             return
         self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False, name=None):
-            items = []
-            for i, value in enumerate(row):
-                item = QStandardItem(str(value))
-                if i > 0:
-                    item.setTextAlignment(_NUMERIC)
-                items.append(item)
+            items = [QStandardItem(str(value)) for value in row]
+            for item in items[1:]:
+                item.setTextAlignment(_NUMERIC)
             self.model.appendRow(items)
 
     def _on_pick(self, event) -> None:

@@ -337,6 +337,21 @@ def test_150_clusters_scroll_every_one_named_and_a_tall_pane_needs_no_scrolling(
     assert all(text for text, _box in drawn_names(view))
 
 
+def test_a_chart_that_grows_for_its_names_is_drawn_once_at_its_grown_size(view, qtbot):
+    """150 clusters in a short pane: laid out without drawing, the canvas grows, and the chart
+    is drawn once, at the height its names need (drawn first at the pane's height, then again
+    after growing, cost a second a draw at England scale)."""
+    view.resize(700, 360)
+    qtbot.wait(300)  # the resize settles: its redraw is not the one counted
+    drawn = []
+    view.canvas.mpl_connect("draw_event", lambda _e: drawn.append(view.canvas.height()))
+    view.show_bars(**many_clusters(150, "Cluster 010"))
+    qtbot.waitUntil(lambda: view.canvas.height() > 3 * view.scroll.viewport().height(),
+                    timeout=5000)
+    qtbot.wait(500)  # longer than any redraw the resize asks for
+    assert drawn == [view.canvas.height()]
+
+
 def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
     """Titles are wrapped to the figure's width when drawn: after the pane narrows, the chart
     is drawn again and no title line runs past the canvas' right edge."""
