@@ -9,9 +9,18 @@ so the attacker cannot rule it out: the values it gives each cell are part of th
 When that part is already as wide as the protection asks, the solver is not needed for the
 cell. The moves are checked here, not trusted: one that breaks a sum or touches a shown cell is
 dropped.
+
+Hidden cells that enter every relation alike (the same sums and shares, with the same
+coefficients: small areas of one cluster in one decile) are interchangeable: any share-out of
+their total keeps everything printed. So they are proved together: the moves reach a range of
+their total, and each of them can hold anything from what the others cannot take of the lowest
+total up to the highest total (within its own bounds). One unit moved between two of them is a
+special case, and a cell of eight hidden ones reaches the whole of their sum, not one step.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from scipy import sparse
@@ -23,8 +32,51 @@ STEP_LIMIT = 1e12  # a move nothing bounds: the cells it changes have no limit t
 
 def certified_ranges(publication: Publication, moves: sparse.csr_matrix
                      ) -> tuple[np.ndarray, np.ndarray]:
-    """The lowest and highest value the moves reach for each cell (its own value where no move
-    touches it; NaN for shown cells)."""
+    """The lowest and highest value the moves, and shares among interchangeable cells, reach
+    for each cell (its own value where nothing moves it; NaN for shown cells)."""
+    first = interchangeable(publication)
+    pooled = publication.hidden & (first != np.arange(first.size))  # moved with their first
+    value = publication.value.copy()
+    upper = np.asarray(publication.upper, float).copy()
+    total = np.bincount(first, np.where(publication.hidden, value, 0.0), minlength=first.size)
+    own_cap = np.where(publication.hidden, upper, 0.0)
+    bounded = np.where(np.isinf(own_cap), 0.0, own_cap)
+    unbounded = np.bincount(first, np.isinf(own_cap), minlength=first.size)
+    cap = np.where(unbounded > 0, np.inf, np.bincount(first, bounded, minlength=first.size))
+    # what the other cells of each one's class can hold between them
+    others = np.where(unbounded[first] > np.isinf(own_cap), np.inf,
+                      np.bincount(first, bounded, minlength=first.size)[first] - bounded)
+    lead = publication.hidden & ~pooled
+    value[lead], upper[lead] = total[lead], cap[lead]
+    value[pooled] = 0.0
+    merged = sparse.csr_matrix(moves, dtype=float) @ sparse.csr_matrix(
+        (np.ones(first.size), (np.arange(first.size), first)), shape=(first.size,) * 2)
+    merged.eliminate_zeros()
+    low, high = _move_ranges(replace(publication, value=value, upper=upper,
+                                     hidden=publication.hidden & ~pooled), merged)
+    with np.errstate(invalid="ignore"):
+        low = np.where(publication.hidden, np.maximum(low[first] - others, 0.0), np.nan)
+        high = np.where(publication.hidden, np.minimum(high[first], publication.upper), np.nan)
+    return low, high
+
+
+def interchangeable(publication: Publication) -> np.ndarray:
+    """For each hidden cell the first hidden cell that enters every relation as it does (the
+    same rows, the same coefficients); each shown cell itself."""
+    first = np.arange(publication.n_cells)
+    hidden = np.flatnonzero(publication.hidden)
+    seen: dict[tuple, int] = {}
+    columns = [publication.equalities.tocsc(), publication.inequalities.tocsc()]
+    for cell in hidden.tolist():
+        key = tuple((m.indices[m.indptr[cell]:m.indptr[cell + 1]].tobytes(),
+                     m.data[m.indptr[cell]:m.indptr[cell + 1]].tobytes()) for m in columns)
+        first[cell] = seen.setdefault(key, cell)
+    return first
+
+
+def _move_ranges(publication: Publication, moves: sparse.csr_matrix
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest value the moves reach for each cell, one move at a time."""
     value = publication.value
     low = np.where(publication.hidden, value, np.nan)
     high = low.copy()

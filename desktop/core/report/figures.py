@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import matplotlib
+
 from desktop.core.charts.bars import fit_to_names
 from desktop.core.charts.describe import chart_description
 from desktop.core.charts.options import DEFAULT_OPTIONS, ChartOptions
@@ -54,14 +56,18 @@ class ReportFigures:
         self._charts: dict[str, tuple] = {}
 
     def _png(self, figure, laid_out: bool = False) -> bytes:
-        """PNG bytes of `figure`, laid out once (savefig alone would run the layout twice;
-        `laid_out`: it has just been, by bars.fit_to_names)."""
+        """PNG bytes of `figure`, laid out once and drawn once (`laid_out`: it has just been,
+        by bars.fit_to_names). savefig runs the layout itself, and with any layout engine
+        set, even the "none" placeholder, draws the whole figure once more before drawing it
+        for the file; so the engine is taken off for the saving, not only switched off."""
         buffer = io.BytesIO()
         engine = figure.get_layout_engine()
         with style_context():
             if engine is not None and not laid_out:
                 engine.execute(figure)
-            figure.set_layout_engine("none")
+            with matplotlib.rc_context({"figure.constrained_layout.use": False,
+                                        "figure.autolayout": False}):
+                figure.set_layout_engine(None)
             try:
                 figure.savefig(buffer, format="png", dpi=self.dpi)
             finally:

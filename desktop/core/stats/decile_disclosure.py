@@ -19,6 +19,12 @@ rule met wherever those alone meet it. docs/disclosure.md gives the rule.
 Pooled periods publish decile counts that are sums of the single periods' (stats.pooling):
 a pooled count with exactly one hidden single-period part would reveal it, so it is hidden
 too (`forced`), before the audit protects what that hides.
+
+Most hidden counts are proved protected without the solver (`decile_moves`): the true counts
+are at hand, so moves that keep every published sum (desktop.core.disclosure.certify) show
+how far each hidden count can go; HiGHS is asked only about the cells they leave unproved.
+A proof by moves is exact (the range it shows is part of the attacker's), so the counts hidden
+are the same as with the solver alone.
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import sparse
 
 from desktop.core.disclosure.audit import Audit, audit
+from desktop.core.disclosure.certify import cycle_moves
 from desktop.core.disclosure.protect import protect
 from desktop.core.disclosure.publication import Publication, PublicationBuilder
 from desktop.core.disclosure.rule import required_width
@@ -102,6 +110,27 @@ def add_decile_cells(builder: PublicationBuilder, area_cell: np.ndarray, area_hi
                        np.array(single, np.int64))
 
 
+def with_true_counts(publication: Publication, area_cell: np.ndarray, count: np.ndarray
+                     ) -> Publication:
+    """`publication` with its hidden areas' true counts (`count` in the order of `area_cell`)
+    and its hidden totals' (each the sum of its parts) in place of NaN: the audit never reads
+    a hidden value, but moves start from the true counts."""
+    value = publication.value.copy()
+    at = (area_cell >= 0) & ~np.isnan(count)
+    value[area_cell[at]] = np.where(np.isnan(value[area_cell[at]]), count[at],
+                                    value[area_cell[at]])
+    equalities = publication.equalities.tocsr()
+    for _ in range(2):  # clusters from their areas, then the county from its clusters
+        known = np.nan_to_num(value)
+        for row in range(equalities.shape[0]):
+            cols = equalities.indices[equalities.indptr[row]:equalities.indptr[row + 1]]
+            coef = equalities.data[equalities.indptr[row]:equalities.indptr[row + 1]]
+            total, parts = cols[coef > 0], cols[coef < 0]
+            if np.isnan(value[total]).all() and not np.isnan(value[parts]).any():
+                value[total] = known[parts].sum()
+    return replace(publication, value=value)
+
+
 def hide_decile_counts(publication: Publication, cells: DecileCells,
                        forced: tuple[np.ndarray, np.ndarray] | None = None
                        ) -> tuple[np.ndarray, np.ndarray, Audit]:
@@ -117,7 +146,8 @@ def hide_decile_counts(publication: Publication, cells: DecileCells,
     eligible[cells.indices()] = True
     eligible[cells.closed] = False
     hidden, result = protect(lambda h: replace(publication, hidden=h), hidden,
-                             np.nan_to_num(publication.value, nan=np.inf), eligible=eligible)
+                             np.nan_to_num(publication.value, nan=np.inf),
+                             moves=lambda p: decile_moves(p, cells), eligible=eligible)
     return (np.where(cells.by_cluster >= 0, hidden[cells.by_cluster], False),
             np.where(cells.county >= 0, hidden[cells.county], False), result)
 
@@ -129,9 +159,53 @@ def as_protected_as_alone(publication: Publication, cells: DecileCells) -> Publi
     hidden beside it."""
     every = publication.hidden.copy()
     every[cells.indices()] = True
-    alone = audit(replace(publication, hidden=every))
+    alone = replace(publication, hidden=every)
+    alone = audit(alone, moves=decile_moves(alone, cells))
     asked = publication.protect.copy()
     decile = np.isin(alone.cells, cells.indices()) & alone.solved
     at = alone.cells[decile]
     asked[at] = np.minimum(asked[at], alone.high[decile] - alone.low[decile])
     return replace(publication, protect=asked)
+
+
+def decile_moves(publication: Publication, cells: DecileCells) -> sparse.csr_matrix:
+    """Moves of the hidden counts that keep every sum of `publication` (for
+    desktop.core.disclosure.certify): the cycles of its hidden cells once each area enters at
+    most two sums. An area enters four: its cluster's, its cluster's decile, the county's
+    decile and (through its cluster) the county's. A hidden decile count is its areas' sum and
+    enters no other, so its sum is set aside and the count moved with its areas afterwards; a
+    shown cluster's decile fixes what its hidden areas add up to, so it is taken out of the
+    cluster's and the county decile's sums, which then hold the other areas only. What is left
+    is a two-way table of clusters by deciles (with the county above the clusters), whose
+    cycles cycle_moves finds: rectangles of hidden areas in two clusters and two deciles,
+    pairs of hidden areas in one cluster's decile, and the like through hidden totals."""
+    equalities = publication.equalities.tocsr()
+    decile = cells.indices()
+    entries = equalities.tocoo()
+    own_row = np.full(publication.n_cells, -1, np.int64)
+    total = entries.data > 0  # each sum has +1 on its total, -1 on its parts
+    own_row[entries.col[total]] = entries.row[total]
+    hidden = publication.hidden[decile]
+    lifted, nested = decile[hidden], cells.by_cluster[cells.by_cluster >= 0]
+    nested = nested[~publication.hidden[nested]]
+    # the sums holding every part of a shown cluster's decile: its cluster's, its county decile's
+    support = equalities.astype(bool).astype(np.int64)
+    shared = (support @ support[own_row[nested]].T).tocoo()
+    n_parts = np.diff(support.indptr)[own_row[nested]] - 1
+    within = (shared.data == n_parts[shared.col]) & (shared.row != own_row[nested][shared.col])
+    take = sparse.csr_matrix((np.ones(int(within.sum())),
+                              (shared.row[within], own_row[nested][shared.col[within]])),
+                             shape=(equalities.shape[0],) * 2)
+    kept = np.ones(equalities.shape[0])
+    kept[own_row[lifted]] = 0.0
+    folded = sparse.diags(kept) @ (equalities - take @ equalities)
+    moves = cycle_moves(replace(publication, equalities=sparse.csr_matrix(folded)))
+    if moves.shape[0] == 0 or lifted.size == 0:
+        return moves
+    parts = equalities[own_row[lifted]].tolil()
+    parts[np.arange(lifted.size), lifted] = 0.0
+    counts = -(moves @ sparse.csr_matrix(parts).T)  # each lifted count: the sum of its parts
+    placed = sparse.csr_matrix(counts) @ sparse.csr_matrix(
+        (np.ones(lifted.size), (np.arange(lifted.size), lifted)),
+        shape=(lifted.size, publication.n_cells))
+    return sparse.csr_matrix(moves + placed)
