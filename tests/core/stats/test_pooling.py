@@ -162,6 +162,7 @@ def test_demo_pooled_sums_match_a_plain_groupby(demo_bundle, pooled3):
     values = demo_bundle.values.merge(
         demo_bundle.areas[["area_code", "cluster"]].astype({"area_code": str}),
         left_on=values_key(demo_bundle), right_on="area_code", how="left")
+    compared = 0
     for indicator_id in ("neet_16_17", "child_protection_plans", "looked_after",
                          "under18_conceptions", "infant_deaths"):
         for label, periods in pooled3.windows[indicator_id].items():
@@ -176,9 +177,12 @@ def test_demo_pooled_sums_match_a_plain_groupby(demo_bundle, pooled3):
             for code, row in shown.iterrows():
                 if not row["suppressed"]:
                     assert row["numerator"] == expected.at[code, "numerator"], (label, code)
+                    compared += 1
                 if not np.isnan(row["denominator"]):
                     assert row["denominator"] == expected.at[code, "denominator"]
-            assert (~shown["suppressed"]).sum() >= 3
+            # infant deaths are so rare that the width rule leaves only the county shown
+            assert not shown.loc[COUNTY, "suppressed"]
+    assert compared > 80
 
 
 def values_key(bundle) -> pd.Series:
