@@ -8,19 +8,22 @@ upper bound u can rise along its arc by u - x and fall by x, and the most it can
 every published number holds is the largest flow that can go round from its arc's head back to
 its tail through the other hidden cells (the residual graph, as in Ford and Fulkerson's method;
 the attacker's problem of a two-way table solved as a network flow: Cox, "Network models for
-complementary cell suppression", JASA 1995, doi 10.1080/01621459.1995.10476648).
+complementary cell suppression", JASA 90, 1995).
 
 `flow_moves` asks scipy's `maximum_flow` for that flow for each hidden cell, capped at the
 width the cell must keep, and returns each flow with its cell as a move: a change of hidden
 counts that keeps every sum (desktop.core.disclosure.certify checks it, and takes it as far as
 the bounds allow). Several cells usually ride on one flow, so a cell already moved far enough
-by earlier flows gets none of its own. A cell the flows leave short is left to the solver.
+by earlier flows gets none of its own. A cell the flows leave short is left to the solver;
+so is any cell where printed shares (the publication's inequalities, which the network leaves
+out) stop certify taking a flow far enough. With sums and bounds alone the flows are exact.
 Each call of `maximum_flow` costs a fixed ~0.3 ms besides the work, so the flows of many
 publications go into one call, each in its own part of one graph (`flow_moves_many`).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator, Sequence
 
 import numpy as np
@@ -31,6 +34,10 @@ from desktop.core.disclosure.publication import Publication
 from desktop.core.tasks import Task
 
 CAPACITY = 2**30  # a capacity nothing limits (maximum_flow takes 32-bit whole numbers)
+# flows asked of each publication in one call: each call of maximum_flow costs ~10 ms beyond
+# its work on a few hundred tables, so many at once; a cell a flow of the same call would
+# have moved far enough is asked for anyway, so not too many
+REPLICAS = 8
 
 
 def flow_moves(publication: Publication) -> sparse.csr_matrix:
@@ -52,21 +59,24 @@ def flow_moves_many(publications: Sequence[Publication],
     searches = {i: net.search(targets[i]) for i, net in enumerate(networks)
                 if net is not None}
     asks = {i: next(search, None) for i, search in searches.items()}
-    asks = {i: ask for i, ask in asks.items() if ask is not None}
+    asks = {i: ask for i, ask in asks.items() if ask}
     union: _Union | None = None
     while asks:
         asked = sum(n.asked for n in networks if n is not None)
         task.report(asked / max(total, 1), "Moving hidden counts round cycles")
-        if union is None or len(asks) < len(union.members) // 2:
-            union = _Union([networks[i] for i in asks], list(asks))
-        results = union.solve(asks)
-        asks = {i: ask for i, ask in ((i, _send(searches[i], r)) for i, r in results.items())
-                if ask is not None}
+        if union is None or len(asks) < len(union.members) // (2 * REPLICAS):
+            members = [(i, r) for i in asks for r in range(REPLICAS)]
+            union = _Union([networks[i] for i, _ in members], members)
+        results = union.solve({(i, r): ask for i, batch in asks.items()
+                               for r, ask in enumerate(batch)})
+        asks = {i: ask for i, ask in ((i, _send(searches[i], [results[(i, r)] for r in
+                                                              range(len(batch))]))
+                                      for i, batch in asks.items()) if ask}
     return [sparse.csr_matrix((0, p.n_cells)) if net is None else net.moves()
             for p, net in zip(publications, networks)]
 
 
-def _send(search: Generator, result: tuple[int, np.ndarray]) -> tuple | None:
+def _send(search: Generator, result: list[tuple[int, np.ndarray]]) -> list | None:
     try:
         return search.send(result)
     except StopIteration:
@@ -126,33 +136,54 @@ class _Network:
         head = np.where(head_first, ends[:, 0], ends[:, 1])
         return cls(publication, cells, tail, head, n_sums + 1)
 
-    def search(self, targets: np.ndarray | None = None
-               ) -> Generator[tuple[int, int, int, int], tuple[int, np.ndarray], None]:
-        """Asks for flows (cell, start, end, capacity) one at a time, smallest margin first,
-        and is sent each flow found (its size, and how much it changes every cell: 0 for the
-        asking cell); keeps each flow with its cell as a move."""
+    def search(self, targets: np.ndarray | None = None) -> Generator[
+            list[tuple[int, int, int, int]], list[tuple[int, np.ndarray]], None]:
+        """Asks for flows (cell, start, end, capacity), up to REPLICAS at a time, smallest
+        margin first, and is sent the flows found (each one's size, and how much it changes
+        every cell: 0 for the asking cell); keeps each flow with its cell as a move."""
         reached = np.zeros((2, self.cells.size))  # how far earlier flows move each cell
+        tried = np.zeros((2, self.cells.size), bool)
         wanted = (np.arange(self.cells.size) if targets is None else
                   np.flatnonzero(np.isin(self.cells, targets)))
-        for k in wanted[np.argsort(self.need[wanted] - self.fall[wanted], kind="stable")]:
-            self.asked += 1
-            for way, room in ((0, self.rise[k]), (1, self.fall[k])):
-                if reached[0, k] + reached[1, k] >= self.need[k]:
-                    break
-                # one flow must carry the cell as far as the other way leaves short: the
-                # moves' reaches are not added up (certify takes the furthest of each way)
-                cap = int(min(self.need[k] - reached[1 - way, k], room))
-                if cap <= reached[way, k]:
-                    continue
-                start, end = ((self.head[k], self.tail[k]) if way == 0 else
-                              (self.tail[k], self.head[k]))
-                size, change = yield int(k), int(start), int(end), cap
+        waiting = deque(wanted[np.argsort(self.need[wanted] - self.fall[wanted],
+                                          kind="stable")].tolist())
+        while waiting:
+            batch: list[tuple[int, int, int, int, int]] = []
+            while waiting and len(batch) < REPLICAS:
+                k = waiting.popleft()
+                ask = self._ask(k, reached, tried)
+                if ask is None:
+                    self.asked += 1
+                else:
+                    batch.append(ask)
+            if not batch:
+                return
+            found = yield [ask[1:] for ask in batch]
+            for (way, k, *_), (size, change) in zip(batch, found):
                 change[k] = size if way == 0 else -size
                 moved = np.flatnonzero(change)
                 if moved.size:
                     self.entries.append((self.cells[moved], change[moved]))
                     reached[0, moved] = np.maximum(reached[0, moved], change[moved])
                     reached[1, moved] = np.maximum(reached[1, moved], -change[moved])
+            waiting.extendleft(reversed([k for _, k, *_ in batch]))  # the other way, maybe
+
+    def _ask(self, k: int, reached: np.ndarray, tried: np.ndarray
+             ) -> tuple[int, int, int, int, int] | None:
+        """The flow cell k still needs (way, cell, start, end, capacity), None if none."""
+        for way, room in ((0, self.rise[k]), (1, self.fall[k])):
+            if reached[0, k] + reached[1, k] >= self.need[k]:
+                return None
+            # one flow must carry the cell as far as the other way leaves short: the moves'
+            # reaches are not added up (certify takes the furthest of each way)
+            cap = int(min(self.need[k] - reached[1 - way, k], room))
+            if tried[way, k] or cap <= reached[way, k]:
+                continue
+            tried[way, k] = True
+            start, end = ((self.head[k], self.tail[k]) if way == 0 else
+                          (self.tail[k], self.head[k]))
+            return way, int(k), int(start), int(end), cap
+        return None
 
     def moves(self) -> sparse.csr_matrix:
         if not self.entries:
@@ -168,7 +199,7 @@ class _Union:
     """Networks side by side in one graph, with one source feeding each network's source and
     each network's sink drained into one sink: one call of maximum_flow finds a flow in each."""
 
-    def __init__(self, networks: list[_Network], members: list[int]) -> None:
+    def __init__(self, networks: list[_Network], members: list[tuple[int, int]]) -> None:
         self.networks, self.members = networks, members
         self.place = {key: m for m, key in enumerate(members)}
         self.node_offset = np.cumsum([0] + [n.n_nodes for n in networks])
@@ -194,8 +225,8 @@ class _Union:
         self.tails = [n.tail + o for n, o in zip(networks, starts)]
         self.heads = [n.head + o for n, o in zip(networks, starts)]
 
-    def solve(self, asks: dict[int, tuple[int, int, int, int]]
-              ) -> dict[int, tuple[int, np.ndarray]]:
+    def solve(self, asks: dict[tuple[int, int], tuple[int, int, int, int]]
+              ) -> dict[tuple[int, int], tuple[int, np.ndarray]]:
         """The flow each member asks for (cell, start, end, capacity), all in one call."""
         data, touched = self.graph.data, []
         for key, (k, start, end, cap) in asks.items():
