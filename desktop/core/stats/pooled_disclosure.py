@@ -138,8 +138,9 @@ def protect_windows(tables: Sequence[WindowTables], task: Task | None = None
     the moves found before."""
     task = task or Task()
     publications = [t.publication for t in tables]
-    moves = flow_moves_many(publications, task=task.part(0.0, 0.9))
-    short = [_short(p, m) for p, m in zip(publications, moves)]
+    ranges = [certified_ranges(p, m) for p, m in
+              zip(publications, flow_moves_many(publications, task=task.part(0.0, 0.9)))]
+    short = [_short(p, *r) for p, r in zip(publications, ranges)]
     pending = [i for i, cells in enumerate(short) if cells.size]
     hidden = {i: publications[i].hidden.copy() for i in pending}
     eligible = {i: tables[i].eligible() for i in pending}
@@ -153,21 +154,29 @@ def protect_windows(tables: Sequence[WindowTables], task: Task | None = None
             if chosen.size == 0:
                 short[i] = chosen  # nothing left to hide: the audit will say so
         pending = [i for i in pending if short[i].size]
+        # a move stays a move when more cells are hidden, so each cell keeps the reach found
+        # before and the flows look again only at the cells still short and those new hidden
         found = flow_moves_many([publications[i] for i in pending],
-                                [short[i] for i in pending])
+                                [np.union1d(short[i], _unproven(publications[i], *ranges[i]))
+                                 for i in pending])
         for i, more in zip(pending, found):
-            moves[i] = sparse.vstack([moves[i], more]).tocsr()
-            short[i] = _short(publications[i], moves[i])
+            low, high = certified_ranges(publications[i], more)
+            ranges[i] = (np.fmin(ranges[i][0], low), np.fmax(ranges[i][1], high))
+            short[i] = _short(publications[i], *ranges[i])
         pending = [i for i in pending if short[i].size]
     return {(tables[i].indicator_id, tables[i].label): tables[i].pooled_hidden(h)
             for i, h in hidden.items()}
 
 
-def _short(publication: Publication, moves: sparse.csr_matrix) -> np.ndarray:
-    """The hidden cells the moves do not prove protected."""
+def _short(publication: Publication, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The hidden cells whose ranges `low`, `high` (over all cells) are not wide enough."""
     cells = np.flatnonzero(publication.hidden)
-    low, high = (r[cells] for r in certified_ranges(publication, moves))
-    return cells[~is_protected(low, high, publication.protect[cells])]
+    return cells[~is_protected(low[cells], high[cells], publication.protect[cells])]
+
+
+def _unproven(publication: Publication, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Hidden cells no move has reached yet (hidden since)."""
+    return np.flatnonzero(publication.hidden & np.isnan(low))
 
 
 def _proven(publication: Publication, short: np.ndarray) -> Audit:
