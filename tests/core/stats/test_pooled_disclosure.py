@@ -7,16 +7,11 @@ import numpy as np
 import pytest
 
 from desktop.core.disclosure.audit import audit_many
-from desktop.core.model import ValueType
 from desktop.core.stats import pooling
 from desktop.core.stats.aggregate import compute_statistics
 from desktop.core.stats.pooled_disclosure import audit_windows, published_windows
 from desktop.core.stats.pooling import PUBLISHED_POOL, pool_periods
-from tests.core.helpers_bundle import AREAS, indicator, make_bundle
-from tests.core.stats.pooled_attack import determined_cells
-
-COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
-
+from tests.core.stats.pooled_attack import determined_cells, random_bundle
 
 def _unprotected(monkeypatch, bundle, stats):
     """The pooling as it was before the width rule: exact recovery prevented, no more."""
@@ -35,23 +30,12 @@ def _failures(bundle, stats, pooled, moves=True) -> dict[str, tuple[float, float
             for r in results for k in np.flatnonzero(~r.protected)}
 
 
-def _random_bundle(seed):
-    rng = np.random.default_rng(seed)
-    periods = ("2019", "2020", "2021", "2022", "2023", "2024")
-    indicators = [indicator(f"i{k}", COUNTED[k % 3], periods=periods) for k in range(3)]
-    rows = [(ind.id, code, year, float(rng.choice([0, 1, 2, 3, 4, 6, 9, 15])),
-             40.0 + rng.integers(0, 40), np.nan)
-            for ind in indicators for year in periods for code, _, _ in AREAS
-            if rng.random() > 0.05]
-    return make_bundle(indicators, rows, threshold=int(rng.integers(3, 6)))
-
-
 def test_random_small_bundles_pass_the_width_audit_with_their_periods(monkeypatch):
     """Audited by the solver alone (no moves), so the flows that chose what to hide are not
     what checks it; the pooling before the width rule fails on some of the same bundles."""
     failed_before = 0
     for seed in range(10):
-        bundle = _random_bundle(seed)
+        bundle = random_bundle(seed)
         single = compute_statistics(bundle)
         failed_before += bool(_failures(bundle, single, _unprotected(monkeypatch, bundle,
                                                                      single), moves=False))
