@@ -84,8 +84,8 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
         "denominator allows.")
     lines += ["", "Result",
               f"  Suppressed cells checked:                  {result.suppressed:,}",
-              f"    of which pooled ({result.pooling} periods combined):   "
-              f"{result.pooled_suppressed:,}",
+              f"    of which pooled ({result.pooling} periods combined):"
+              .ljust(45) + f"{result.pooled_suppressed:,}",
               f"  Cells an attacker could pin exactly:       {result.pinned:,}",
               f"  Cells narrowed below the protection:       {result.narrowed:,}"]
     if result.unchecked:

@@ -9,17 +9,21 @@ cluster the sum of its periods' clusters are left out: they follow from the othe
 cluster's pooled areas, each the sum of its periods), so leaving them out changes nothing the
 attacker knows, and every hidden cell then enters exactly two sums, as in a two-way table.
 
-That shape makes the audit fast. The true counts are at hand, so moves prove most cells
-protected without the solver (desktop.core.disclosure.certify): the sums are the vertices of a
-graph, each hidden cell an edge between its two sums, and a cycle of hidden cells taken with
+That shape makes the audit fast. The true counts are at hand, so moves prove cells protected
+without the solver (desktop.core.disclosure.certify): the sums are the vertices of a graph,
+each hidden cell an arc between its two sums, and a cycle of hidden cells taken with
 alternating signs changes counts while keeping every sum (an area's 2018 count up one, its
-2019 count down one, so its pooled count holds). HiGHS solves only the cells no move settles,
-each connected group of hidden cells in one problem (desktop.core.disclosure.audit).
+2019 count down one, so its pooled count holds). The most a count can move that way is a
+maximum flow round the other hidden cells (desktop.core.disclosure.flows), exact in these
+tables; HiGHS solves only the cells the flows leave short, each connected group of hidden
+cells in one problem (desktop.core.disclosure.audit).
 
 The single periods' suppression is final (they are published as they are): `protect_windows`
 hides more pooled cells only, smallest first, areas before clusters and the county, and never a
 pooled cell whose parts are all shown (it can be worked out from them: hiding it protects
-nothing), until the audit of each window passes (desktop.core.disclosure.protect).
+nothing), until the audit of each window passes (as desktop.core.disclosure.protect does).
+A hidden pooled count keeps the threshold's width, or the widths its hidden periods keep added
+up when that is less: it can be no wider than its hidden parts together.
 """
 
 from __future__ import annotations
@@ -29,8 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from scipy import sparse
 
 from desktop.core.disclosure.audit import Audit, audit_many
 from desktop.core.disclosure.certify import certified_ranges
