@@ -78,8 +78,9 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
         f"beside {result.pooled_suppressed:,} hidden pooled counts. "
         f"Disclosure threshold(s): {limits}. For each of the {result.suppressed:,} suppressed "
         "cells the smallest and largest value consistent with everything published was "
-        "found, by linear programming (HiGHS) or, where moving hidden counts round a cycle "
-        "of them shows the range wide enough, by such moves (maximum flows). A cell is "
+        "found, by linear programming (HiGHS) or, where moving hidden counts round cycles "
+        "of them (found as cycles or as maximum flows) shows the range wide enough, by such "
+        "moves. A cell is "
         "protected when that range is at least as wide as its threshold, or as its own "
         "denominator allows.")
     lines += ["", "Result",
