@@ -29,7 +29,7 @@ up when that is less: it can be no wider than its hidden parts together.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +110,8 @@ def window_tables(bundle: Bundle, single: Statistics, pooled: Statistics,
 
 
 def published_windows(bundle: Bundle, single: Statistics, pooled: Statistics,
-                      windows) -> list[WindowTables]:
+                      windows: Mapping[str, Mapping[str, Sequence[str]]]
+                      ) -> list[WindowTables]:
     """Every window of two periods or more of every counted indicator (`windows`: indicator ->
     label -> periods, stats.pooling.Windows), linked with its periods."""
     codes = Codes.of(bundle)
