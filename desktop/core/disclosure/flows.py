@@ -63,7 +63,7 @@ def flow_moves_many(publications: Sequence[Publication],
     union: _Union | None = None
     while asks:
         asked = sum(n.asked for n in networks if n is not None)
-        task.report(asked / max(total, 1), "Checking what the hidden counts keep hidden")
+        task.report(asked / max(total, 1), "Checking that hidden counts stay hidden")
         if union is None or len(asks) < len(union.members) // (2 * REPLICAS):
             members = [(i, r) for i in asks for r in range(REPLICAS)]
             union = _Union([networks[i] for i, _ in members], members)
