@@ -13,6 +13,7 @@ from desktop.core.stats.pooled_disclosure import audit_windows, published_window
 from desktop.core.stats.pooling import PUBLISHED_POOL, pool_periods
 from tests.core.stats.pooled_attack import determined_cells, random_bundle
 
+
 def _unprotected(monkeypatch, bundle, stats):
     """The pooling as it was before the width rule: exact recovery prevented, no more."""
     monkeypatch.setattr(pooling, "protect_windows", lambda tables, task=None: {})
