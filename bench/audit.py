@@ -10,7 +10,6 @@ audits everything the exports would publish (desktop.core.stats.bundle_audit), a
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -20,10 +19,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.core_tasks import key_derivation  # noqa: E402
-from bench.timing import summary  # noqa: E402
+from bench.timing import bundle_arguments, spread, summary  # noqa: E402
 
-DEMO = ROOT / "data" / "worcestershire-demo.atlas"
-DEMO_PASSPHRASE = "orchard-lantern-42"
 GOAL_SECONDS = 30.0
 
 
@@ -50,11 +47,7 @@ def run(path: Path, passphrase: str) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bundle", nargs="?", type=Path, default=DEMO)
-    parser.add_argument("--passphrase", default=DEMO_PASSPHRASE)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
+    args = bundle_arguments(__doc__.splitlines()[0], argv)
     runs = [run(args.bundle, args.passphrase) for _ in range(args.runs)]
     audit = summary([r["audit"] for r in runs])
     print(f"{args.bundle.name}: {runs[0]['tables']} tables, {runs[0]['cells']:,} suppressed "
@@ -62,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, label in (("read", "decrypt and parse (beyond key derivation)"),
                        ("derive", "statistics and cross-border suppression"),
                        ("audit", "audit of the full export set")):
-        s = summary([r[key] for r in runs])
-        print(f"  {label}: median {s['median']:.2f} s (min {s['min']:.2f}, "
-              f"max {s['max']:.2f})")
+        print(f"  {label}: {spread([r[key] for r in runs])}")
     total = summary([r["read"] + r["derive"] + r["audit"] for r in runs])
     verdict = "met" if total["median"] < GOAL_SECONDS else "NOT met"
     print(f"  open and audit, beyond key derivation: median {total['median']:.2f} s "

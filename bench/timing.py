@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "worcestershire-demo.atlas"
+DEMO_PASSPHRASE = "orchard-lantern-42"
+
+
+def bundle_arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
+    """A benchmark's command line: BUNDLE (the demo by default), --passphrase and --runs."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("bundle", nargs="?", type=Path, default=DEMO)
+    parser.add_argument("--passphrase", default=DEMO_PASSPHRASE)
+    parser.add_argument("--runs", type=int, default=3)
+    return parser.parse_args(argv)
 
 
 def summary(samples: list[float]) -> dict[str, float]:
     """Median, min and max in seconds, and how many runs they summarise."""
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
             "runs": len(samples)}
+
+
+def spread(samples: list[float]) -> str:
+    """"median 1.23 s (min 1.20, max 1.31)"."""
+    s = summary(samples)
+    return f"median {s['median']:.2f} s (min {s['min']:.2f}, max {s['max']:.2f})"
 
 
 def repeat(run: Callable[[int], object], times: int) -> dict[str, float]:

@@ -59,7 +59,8 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
         f"{n_clusters} clusters on both bases (Word, CSV, XLSX, clipboard), every school "
         "brief, every chart and "
         "map with its table, for every period, and the screen's hover texts; and knows that "
-        "areas add up to clusters, clusters (with areas in no cluster) to the county, and the "
+        "areas add up to clusters, clusters (with areas in no cluster) to the county, a pooled "
+        "count to the sum of its periods' counts, and the "
         "rows and columns of the cross-border tables to their totals. Printed percentages are "
         "taken to within their rounding. Counts are whole numbers, 0 or more, and a "
         "proportion's count is at most its printed denominator.")
@@ -70,13 +71,22 @@ def report(name: str, title: str, n_clusters: int, result) -> str:
         "(each period: every cluster's inflow and outflow table and the county sentence) and "
         f"{result.school_tables:,} schools' tables of where their pupils live (the latest "
         "period: each home area's count, the total and the share outside the cluster; a "
-        "school's own profile prints only figures these tables publish). "
+        "school's own profile prints only figures these tables publish); and the published "
+        f"pooling, {result.pooling} periods combined: {result.pooled_tables:,} pooled tables, "
+        "each attacked together with the single periods it sums (every pooled count the "
+        "sum of its periods' counts), which checks the single periods' hidden counts again "
+        f"beside {result.pooled_suppressed:,} hidden pooled counts. "
         f"Disclosure threshold(s): {limits}. For each of the {result.suppressed:,} suppressed "
         "cells the smallest and largest value consistent with everything published was "
-        "found by linear programming (HiGHS). A cell is protected when that range is at "
-        "least as wide as its threshold, or as its own denominator allows.")
+        "found, by linear programming (HiGHS) or, where moving hidden counts round cycles "
+        "of them (found as cycles or as maximum flows) shows the range wide enough, by such "
+        "moves. A cell is "
+        "protected when that range is at least as wide as its threshold, or as its own "
+        "denominator allows.")
     lines += ["", "Result",
               f"  Suppressed cells checked:                  {result.suppressed:,}",
+              f"    of which pooled ({result.pooling} periods combined):"
+              .ljust(45) + f"{result.pooled_suppressed:,}",
               f"  Cells an attacker could pin exactly:       {result.pinned:,}",
               f"  Cells narrowed below the protection:       {result.narrowed:,}"]
     if result.unchecked:

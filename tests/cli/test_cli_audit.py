@@ -25,6 +25,9 @@ def test_the_demo_bundle_audits_clean(demo_bundle_path, monkeypatch, capsys):
     assert found["tables"]["school_home_areas"] > 200  # every school of the latest period
     assert found["tables"]["indicator_periods"] > 400
     assert found["suppressed_cells"] > 40_000  # rare indicators at LSOA level: many
+    # the published pooling, each window with its periods
+    assert found["pooling"] == 3 and found["tables"]["pooled_windows"] == 142
+    assert 15_000 < found["suppressed_pooled_cells"] < found["suppressed_cells"] - 50_000
     assert found["failures"] == []
 
 
@@ -33,6 +36,8 @@ def test_the_report_reads_as_a_pass(packed, monkeypatch, capsys):
     assert out.startswith("Disclosure audit of example.atlas (Worcester example cluster")
     assert "The attacker holds every export of this bundle" in out
     assert "Cells an attacker could pin exactly:       0" in out
+    assert "    of which pooled (3 periods combined):" in out
+    assert "the published pooling, 3 periods combined" in " ".join(out.split())
     assert "PASS: no suppressed count can be worked out" in out
     assert PASS not in out
 

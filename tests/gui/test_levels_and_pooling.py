@@ -20,7 +20,7 @@ from tests.conftest import DEMO_PASSPHRASE
 from tests.gui.test_main_window import open_with, window  # noqa: F401 - fixture
 
 NEET = "neet_16_17"
-TIMEOUT = 60_000
+TIMEOUT = 120_000  # pooling audits every window with its periods: ~20 s at load 4
 
 
 @pytest.fixture

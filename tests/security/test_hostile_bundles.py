@@ -40,6 +40,7 @@ from desktop.core.errors import (
 from desktop.core.stats.aggregate import compute_statistics
 from desktop.core.stats.bundle_audit import audit_bundle
 from desktop.core.stats.crossborder import flow_matrices
+from desktop.core.stats.pooling import PUBLISHED_POOL, pool_periods
 from tests.core.bundle_factory import make_bundle
 from tests.security.hostile import (
     HEADER_BOMBS,
@@ -312,7 +313,14 @@ def test_hostile_numbers_in_an_opened_bundle_never_crash_the_statistics(data):
             found, _ = outcome_within_budget(lambda: audit_bundle(hostile, stats))
         # every suppressed number was checked (or reported as not checked)
         hidden_flows = sum(int(m.hidden_numbers.sum()) for m in flow_matrices(hostile).values())
-        assert found.suppressed == int(stats.table["suppressed"].sum()) + hidden_flows
+        # and the published pooling's hidden cells (windows of one period are single periods)
+        with np.errstate(all="ignore"):
+            pooled = pool_periods(hostile, stats, PUBLISHED_POOL).statistics.table
+        hidden_pooled = int((pooled["suppressed"]
+                             & pooled["period"].astype(str).str.endswith(" combined")).sum())
+        assert found.pooled_suppressed == hidden_pooled
+        assert found.suppressed == (int(stats.table["suppressed"].sum()) + hidden_flows
+                                    + hidden_pooled)
 
 
 def _values_parquet(values: pd.DataFrame) -> bytes:

@@ -4,7 +4,8 @@
 (shown and hidden cells, sums, rounded percentages, bounds); `audit` solves the attacker's
 problem for every hidden cell with HiGHS (scipy's `milp`) and says which cells an attacker could
 pin or narrow; `certify` proves cells protected without the solver from other tables that print
-the same; `rule` is the protection rule they check; `protect` hides more cells of a table until
+the same, with moves `flows` finds as maximum flows where every hidden cell is in two sums;
+`rule` is the protection rule they check; `protect` hides more cells of a table until
 its audit passes.
 
 It sits below the statistics in the core's layers (pyproject.toml): it knows nothing of

@@ -37,17 +37,18 @@ def protect(build: Callable[[np.ndarray], Publication], hidden: np.ndarray, cost
         result = audit(publication, moves=moves(publication))
         if result.passed:
             return hidden, result
-        chosen = _next_cells(publication, result, np.asarray(cost, dtype=float),
-                             np.ones(hidden.size, bool) if eligible is None else eligible)
+        chosen = next_cells(publication, result, np.asarray(cost, dtype=float),
+                            np.ones(hidden.size, bool) if eligible is None else eligible)
         if chosen.size == 0:
             return hidden, result
         hidden[chosen] = True
 
 
-def _next_cells(publication: Publication, result: Audit, cost: np.ndarray,
-                eligible: np.ndarray) -> np.ndarray:
-    """A shown `eligible` cell to hide beside each cell that fails (the same cell may serve
-    several)."""
+def next_cells(publication: Publication, result: Audit, cost: np.ndarray,
+               eligible: np.ndarray) -> np.ndarray:
+    """A shown `eligible` cell to hide beside each cell `result` does not find protected
+    (the same cell may serve several), the cheapest by `cost`: one round of `protect`, for
+    callers that audit many publications together."""
     relations = sparse.vstack([publication.equalities, publication.inequalities]).tocsr()
     relations.data = np.ones_like(relations.data)
     hidden = publication.hidden

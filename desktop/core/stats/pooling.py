@@ -33,6 +33,7 @@ from desktop.core.model import Bundle, ValueType
 from desktop.core.stats import linked
 from desktop.core.stats.aggregate import Statistics, compute_statistics
 from desktop.core.stats.linked import HiddenParts
+from desktop.core.stats.pooled_disclosure import protect_windows, published_windows
 from desktop.core.tasks import Task
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)  # what suppression hides
@@ -194,15 +195,21 @@ class _Links:
                                 pooled.cluster_values(indicator_id, label)["numerator"]
                                 .to_numpy()])
         chosen = {self._choice(code, hideable, count) for code in lost} - {None}
-        for code in chosen:
-            hideable[code] = False
-            if code < self.n_areas:
-                self.forced_areas[rows[code]] = True
-            else:
-                self.forced_aggregates.setdefault(
-                    (indicator_id, label), np.zeros(self.n_clusters + 1, bool)
-                )[code - self.n_areas] = True
+        hide = np.zeros(shown.size, bool)
+        hide[list(chosen)] = True
+        self.force(indicator_id, label, hide)
         return bool(chosen)
+
+    def force(self, indicator_id: str, label: str, hide: np.ndarray) -> None:
+        """Hide the pooled cells of one window that `hide` flags (codes: areas, clusters,
+        the county)."""
+        rows = self.rows_of[(indicator_id, label)]
+        areas = hide[:self.n_areas] & (rows >= 0)
+        self.forced_areas[rows[areas]] = True
+        if hide[self.n_areas:].any():
+            self.forced_aggregates.setdefault(
+                (indicator_id, label), np.zeros(self.n_clusters + 1, bool)
+            )[hide[self.n_areas:]] = True
 
     def _choice(self, code: int, hideable: np.ndarray, count: np.ndarray) -> int | None:
         """The pooled cell to hide for a determined cell of `code`: its own pooled cell, else
@@ -233,7 +240,7 @@ def pool_periods(bundle: Bundle, statistics: Statistics, n: int,
     windows = {ind.id: period_windows(statistics.periods(ind.id), n)
                for ind in bundle.manifest.indicators}
     values, parts, rows_of = _pooled_values(bundle, statistics, windows,
-                                            task.part(0.0, 0.4))
+                                            task.part(0.0, 0.2))
     manifest = dataclasses.replace(bundle.manifest, indicators=tuple(
         dataclasses.replace(ind, periods=tuple(windows[ind.id]))
         for ind in bundle.manifest.indicators))
@@ -243,14 +250,24 @@ def pool_periods(bundle: Bundle, statistics: Statistics, n: int,
     pending = [(ind.id, label, periods) for ind in bundle.manifest.indicators
                if ind.value_type in COUNTED for label, periods in windows[ind.id].items()
                if len(periods) > 1]
-    steps = task.part(0.4, 1.0)
+    steps = task.part(0.2, 0.4)
     while True:
         pooled = compute_statistics(pooled_bundle, steps, parts=links.hidden_parts(),
                                     trends=statistics.trends)
-        steps = task.part(0.95, 1.0)  # rounds after the first are short and rare
+        steps = task.part(0.4, 0.45)  # rounds after the first are short and rare
         pending = [w for w in pending if links.protect(statistics, pooled, *w)]
         if not pending:
-            return Pooled(n, pooled_bundle, pooled, windows)
+            break
+    # then the width rule, window by window with its periods (stats.pooled_disclosure); the
+    # cells it hides are forced, so the statistics hide at least them and the audit passes
+    forced = protect_windows(published_windows(bundle, statistics, pooled, windows),
+                             task.part(0.45, 0.95))
+    if forced:
+        for (indicator_id, label), hide in forced.items():
+            links.force(indicator_id, label, hide)
+        pooled = compute_statistics(pooled_bundle, task.part(0.95, 1.0),
+                                    parts=links.hidden_parts(), trends=statistics.trends)
+    return Pooled(n, pooled_bundle, pooled, windows)
 
 
 @dataclass(frozen=True, eq=False)

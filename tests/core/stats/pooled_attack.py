@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from desktop.core.model import COUNTY
+from desktop.core.model import COUNTY, ValueType
+from tests.core.helpers_bundle import AREAS, indicator, make_bundle
 
 
 def determined_cells(bundle, single, pooled, indicator_id: str) -> list[tuple]:
@@ -63,3 +64,17 @@ def determined_cells(bundle, single, pooled, indicator_id: str) -> list[tuple]:
                   else np.ones(len(hidden), bool))
         found += [cell for cell, k in column.items() if pinned[k]]
     return found
+
+
+def random_bundle(seed: int):
+    """Three counted indicators over six years of the helpers' nine areas, small counts
+    (many hidden) drawn from `seed`, a threshold from 3 to 5."""
+    rng = np.random.default_rng(seed)
+    periods = ("2019", "2020", "2021", "2022", "2023", "2024")
+    kinds = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
+    indicators = [indicator(f"i{k}", kinds[k % 3], periods=periods) for k in range(3)]
+    rows = [(ind.id, code, year, float(rng.choice([0, 1, 2, 3, 4, 6, 9, 15])),
+             40.0 + rng.integers(0, 40), np.nan)
+            for ind in indicators for year in periods for code, _, _ in AREAS
+            if rng.random() > 0.05]
+    return make_bundle(indicators, rows, threshold=int(rng.integers(3, 6)))

@@ -18,7 +18,7 @@ from desktop.core.stats.pooling import (
     published_tables,
 )
 from tests.core.helpers_bundle import AREAS, indicator, make_bundle, sample_bundle
-from tests.core.stats.pooled_attack import determined_cells
+from tests.core.stats.pooled_attack import determined_cells, random_bundle
 
 COUNTED = (ValueType.PROPORTION, ValueType.RATE, ValueType.COUNT)
 
@@ -120,19 +120,12 @@ def test_a_pooled_cell_with_one_hidden_period_is_hidden():
 
 @pytest.mark.parametrize("seed", range(12))
 def test_random_small_counts_cannot_be_recovered_from_both_tables(seed):
-    rng = np.random.default_rng(seed)
-    periods = ("2019", "2020", "2021", "2022", "2023", "2024")
-    indicators = [indicator(f"i{k}", COUNTED[k % 3], periods=periods) for k in range(3)]
-    rows = [(ind.id, code, year, float(rng.choice([0, 1, 2, 3, 4, 6, 9, 15])),
-             40.0 + rng.integers(0, 40), np.nan)
-            for ind in indicators for year in periods for code, _, _ in AREAS
-            if rng.random() > 0.05]
-    bundle = make_bundle(indicators, rows, threshold=int(rng.integers(3, 6)))
+    bundle = random_bundle(seed)
     single = compute_statistics(bundle)
     for n in (2, 3):
         pooled = pool_periods(bundle, single, n)
         assert pooled.statistics.table["suppressed"].any()
-        for ind in indicators:
+        for ind in bundle.manifest.indicators:
             assert determined_cells(bundle, single, pooled, ind.id) == [], (n, ind.id)
 
 
@@ -162,6 +155,7 @@ def test_demo_pooled_sums_match_a_plain_groupby(demo_bundle, pooled3):
     values = demo_bundle.values.merge(
         demo_bundle.areas[["area_code", "cluster"]].astype({"area_code": str}),
         left_on=values_key(demo_bundle), right_on="area_code", how="left")
+    compared = 0
     for indicator_id in ("neet_16_17", "child_protection_plans", "looked_after",
                          "under18_conceptions", "infant_deaths"):
         for label, periods in pooled3.windows[indicator_id].items():
@@ -176,9 +170,12 @@ def test_demo_pooled_sums_match_a_plain_groupby(demo_bundle, pooled3):
             for code, row in shown.iterrows():
                 if not row["suppressed"]:
                     assert row["numerator"] == expected.at[code, "numerator"], (label, code)
+                    compared += 1
                 if not np.isnan(row["denominator"]):
                     assert row["denominator"] == expected.at[code, "denominator"]
-            assert (~shown["suppressed"]).sum() >= 3
+            # infant deaths are so rare that the width rule leaves only the county shown
+            assert not shown.loc[COUNTY, "suppressed"]
+    assert compared > 80
 
 
 def values_key(bundle) -> pd.Series:
