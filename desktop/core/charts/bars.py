@@ -227,18 +227,25 @@ def bar_texts(ax: Axes, indicator: Indicator, period: str, frame: pd.DataFrame,
 def value_labels(ax: Axes, indicator: Indicator, frame: pd.DataFrame,
                  highlight: str | None = None) -> None:
     """Each shown value and its verdict ("36.1% Worse") in a column right of the bars,
-    replacing the labels of the numbers before."""
-    for text in [t for t in ax.texts if t.get_gid() == VALUE_LABEL]:
+    replacing the labels of the numbers before (their texts changed in place when they sit on
+    the same rows in the same weights: 150 new annotations took 70 ms of a switch)."""
+    values = frame["value"].to_numpy(float)
+    rows = [(yi, f"{fmt(indicator, value)} {verdict_word(sig)}".strip(),
+             "bold" if name == highlight else "normal")
+            for yi, (name, value, sig) in enumerate(zip(frame.index, values,
+                                                        frame["significance"]))
+            if np.isfinite(value)]
+    old = [t for t in ax.texts if t.get_gid() == VALUE_LABEL]
+    if [(t.xy[1], t.get_fontweight()) for t in old] == [(yi, w) for yi, _, w in rows]:
+        for text, (_yi, words, _weight) in zip(old, rows):
+            text.set_text(words)
+        return
+    for text in old:
         text.remove()
-    for yi, (name, row) in enumerate(frame.iterrows()):
-        if not np.isfinite(row["value"]):
-            continue
-        word = verdict_word(row["significance"])
-        ax.annotate(f"{fmt(indicator, row['value'])} {word}".strip(), xy=(1, yi),
-                    xycoords=("axes fraction", "data"), xytext=(4, 0),
+    for yi, words, weight in rows:
+        ax.annotate(words, xy=(1, yi), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", va="center", ha="left", fontsize="small",
-                    fontweight="bold" if name == highlight else "normal",
-                    annotation_clip=False, gid=VALUE_LABEL)
+                    fontweight=weight, annotation_clip=False, gid=VALUE_LABEL)
 
 
 @dataclass(frozen=True, eq=False)

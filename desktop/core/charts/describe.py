@@ -58,9 +58,8 @@ def chart_description(kind: str, **inputs) -> str:
     finding = chart_finding(kind, **inputs).sentence
     if kind == "bars":
         verdict = table.columns[-1]  # "Compared with county" or "... rest of county"
-        parts = [f"{r['Cluster']} {r['Value']}" + (f" ({r[verdict].lower()})"
-                                                   if r[verdict] else "")
-                 for _, r in table.iterrows()]
+        parts = [f"{name} {value}" + (f" ({said.lower()})" if said else "")
+                 for name, value, said in zip(table["Cluster"], table["Value"], table[verdict])]
         return (f"{head}, {inputs['period']}, for every cluster with 95% confidence "
                 f"intervals and the county as a dashed line. {finding} Values: "
                 + "; ".join(parts) + ".")
