@@ -110,27 +110,6 @@ def add_decile_cells(builder: PublicationBuilder, area_cell: np.ndarray, area_hi
                        np.array(single, np.int64))
 
 
-def with_true_counts(publication: Publication, area_cell: np.ndarray, count: np.ndarray
-                     ) -> Publication:
-    """`publication` with its hidden areas' true counts (`count` in the order of `area_cell`)
-    and its hidden totals' (each the sum of its parts) in place of NaN: the audit never reads
-    a hidden value, but moves start from the true counts."""
-    value = publication.value.copy()
-    at = (area_cell >= 0) & ~np.isnan(count)
-    value[area_cell[at]] = np.where(np.isnan(value[area_cell[at]]), count[at],
-                                    value[area_cell[at]])
-    equalities = publication.equalities.tocsr()
-    for _ in range(2):  # clusters from their areas, then the county from its clusters
-        known = np.nan_to_num(value)
-        for row in range(equalities.shape[0]):
-            cols = equalities.indices[equalities.indptr[row]:equalities.indptr[row + 1]]
-            coef = equalities.data[equalities.indptr[row]:equalities.indptr[row + 1]]
-            total, parts = cols[coef > 0], cols[coef < 0]
-            if np.isnan(value[total]).all() and not np.isnan(value[parts]).any():
-                value[total] = known[parts].sum()
-    return replace(publication, value=value)
-
-
 def hide_decile_counts(publication: Publication, cells: DecileCells,
                        forced: tuple[np.ndarray, np.ndarray] | None = None
                        ) -> tuple[np.ndarray, np.ndarray, Audit]:

@@ -32,7 +32,6 @@ from desktop.core.stats.decile_disclosure import (
     add_decile_cells,
     as_protected_as_alone,
     hide_decile_counts,
-    with_true_counts,
 )
 from desktop.core.stats.intervals import ci_for
 from desktop.core.stats.meta import COUNTED, IndicatorMeta, key_codes
@@ -201,8 +200,8 @@ def decile_publication(bundle: Bundle, statistics: Statistics, indicator, period
                        column: np.ndarray) -> tuple[Publication, DecileCells]:
     """The areas, clusters and county of one counted indicator-period (stats.published) with
     the counts by decile the inequalities view adds, primary suppression only, and the
-    width each hidden count must keep; hidden counts hold their true values (which the audit
-    never reads), from which moves prove most of them protected."""
+    width each hidden count must keep; every cell holds its true count (which the audit never
+    reads for a hidden one), from which moves prove most of them protected."""
     builder, area_cell = hierarchy_builder(bundle, statistics, indicator, period)
     frame, area = _rows(bundle, indicator.id, period)
     n_areas = len(bundle.areas)
@@ -223,7 +222,7 @@ def decile_publication(bundle: Bundle, statistics: Statistics, indicator, period
                              bundle.manifest.threshold_for(indicator),
                              proportion and indicator.disclosure_complement,
                              f"{indicator.title} ({indicator.id}), {period}")
-    return as_protected_as_alone(with_true_counts(builder.build(), area_cell, count), cells), cells
+    return as_protected_as_alone(builder.build(), cells), cells
 
 
 def _by_decile(bundle: Bundle, meta: IndicatorMeta, indicator_id: str, period: str,
