@@ -105,3 +105,12 @@ def stats(demo_bundle):
     from desktop.core.stats.aggregate import compute_statistics
 
     return compute_statistics(demo_bundle)
+
+
+@pytest.fixture(scope="session")
+def demo_pooled(demo_bundle, stats):
+    """The demo bundle pooled as the product publishes it (the latest 3 periods combined),
+    once for every test that reads it: each pooling audits every window (about 13 s)."""
+    from desktop.core.stats.pooling import PUBLISHED_POOL, pool_periods
+
+    return pool_periods(demo_bundle, stats, PUBLISHED_POOL)

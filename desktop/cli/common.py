@@ -183,5 +183,7 @@ def pooled_periods(bundle, stats, pool: int, plain=None):
     if pool == 1:
         return None
     from desktop.core.stats.custom_stats import pool_with_custom_areas
+    from desktop.core.stats.pooling import pool_periods
 
-    return pool_with_custom_areas(plain or (bundle, stats), (bundle, stats), pool)
+    return pool_with_custom_areas(pool_periods(*(plain or (bundle, stats)), pool),
+                                  (bundle, stats))

@@ -21,8 +21,8 @@ from desktop.core.maps.describe import bundle_map_finding
 from desktop.core.model import MAP_CLUSTERS, SYNTHETIC_LABEL
 from desktop.core.plotting.style import forget_drawn_text
 from desktop.core.stats.custom_stats import pool_with_custom_areas
-from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.inequality import SinglePeriods
+from desktop.core.stats.pooling import pool_periods
 from desktop.core.stats.profile import (
     cluster_profile,
     most_deprived_areas,
@@ -270,7 +270,7 @@ class ViewSync(QObject):
         def pool(task):
             """(the bundle as opened pooled, the same with the custom areas)"""
             base = kept or pool_periods(*plain, n, task.part(0.0, 0.6))
-            return base, pool_with_custom_areas(plain, shown, n, task.part(0.6, 1.0), base)
+            return base, pool_with_custom_areas(base, shown, task.part(0.6, 1.0))
 
         self.pooling = Worker(pool, self)
         signals = self.pooling.signals

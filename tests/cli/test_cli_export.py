@@ -146,11 +146,9 @@ def test_export_chart_cluster_map(opened, tmp_path):
         assert "Redditch cluster is outlined" in image.info["Description"]
 
 
-def test_pooled_chart_and_period_by_window_or_single_period(opened, demo_bundle, stats,
-                                                           tmp_path):
+def test_pooled_chart_and_period_by_window_or_single_period(opened, demo_pooled, tmp_path):
     """--pool 3: the latest window by default; a single period picks its window."""
     from desktop.core.format import format_value
-    from desktop.core.stats.pooling import pool_periods
 
     first, latest = tmp_path / "first.png", tmp_path / "latest.png"
     assert main(["export-chart", "demo.atlas", "--indicator", "neet_16_17", "--chart",
@@ -160,7 +158,7 @@ def test_pooled_chart_and_period_by_window_or_single_period(opened, demo_bundle,
     with Image.open(latest) as image:
         assert "2021/22 - 2023/24 combined" in image.info["Description"]
         assert "Too few areas" not in image.info["Description"]
-    pooled = pool_periods(demo_bundle, stats, 3).statistics.cluster_values(
+    pooled = demo_pooled.statistics.cluster_values(
         "neet_16_17", "2018/19 - 2020/21 combined")
     with Image.open(first) as image:  # the bars of the window holding 2019/20
         for cluster in ("Bromsgrove", "Redditch"):

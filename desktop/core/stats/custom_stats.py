@@ -30,7 +30,7 @@ from desktop.core.stats.aggregate import compute_statistics
 from desktop.core.stats.custom_areas import CustomArea
 from desktop.core.stats.linked import UNLINKED, HiddenParts
 from desktop.core.stats.meta import COUNTED, KINDS
-from desktop.core.stats.pooling import Pooled, pool_periods
+from desktop.core.stats.pooling import Pooled
 from desktop.core.stats.pools import hidden_pools
 from desktop.core.stats.suppression import complement_mask, primary_mask
 from desktop.core.stats.table import Statistics
@@ -110,25 +110,21 @@ def with_custom_areas(bundle: Bundle, stats: Statistics, areas: list[CustomArea]
     return view, joined
 
 
-def pool_with_custom_areas(plain: tuple[Bundle, Statistics], shown: tuple[Bundle, Statistics],
-                           n: int, task: Task | None = None,
-                           pooled_plain: Pooled | None = None) -> Pooled:
-    """Periods pooled in windows of n beside custom areas. `plain`: the bundle as opened and
-    its statistics; `shown`: the same with its custom areas (with_custom_areas).
+def pool_with_custom_areas(pooled: Pooled, shown: tuple[Bundle, Statistics],
+                           task: Task | None = None) -> Pooled:
+    """Periods pooled beside custom areas. `pooled`: the bundle as opened, pooled
+    (stats.pooling.pool_periods; a caller that keeps it pools once however often custom areas
+    change); `shown`: the bundle as opened with its custom areas (with_custom_areas).
 
-    The bundle as opened is pooled (stats.pooling), then each custom area is summed from the
-    pooled areas and suppressed by this module's rule against the pooled tables: a pooled
+    Each custom area is summed from the pooled areas and suppressed by this module's rule against the pooled tables: a pooled
     count is shown only when it is made of published pooled figures, as a single period's is
     of published single ones, so neither table nor their difference tells anything new. The
     custom areas keep their single periods' trends, as pooled clusters do. (Pooling the
     bundle with its custom areas as clusters would be wrong: no area is in a custom area's
     `cluster`, so its pooled sum would be empty and the linked suppression of stats.pooling
-    could never hide it.) `pooled_plain`: the bundle as opened pooled in windows of n already
-    (pool_periods), when the caller kept it."""
-    task = task or Task()
+    could never hide it.)"""
     bundle, stats = shown
-    pooled = pooled_plain or pool_periods(*plain, n, task.part(0.0, 0.6))
     areas = [CustomArea(name, codes) for name, codes in bundle.custom_areas.items()]
-    view, joined = with_custom_areas(pooled.bundle, pooled.statistics, areas,
-                                     task.part(0.6, 1.0), trends=stats.trends)
+    view, joined = with_custom_areas(pooled.bundle, pooled.statistics, areas, task,
+                                     trends=stats.trends)
     return dataclasses.replace(pooled, bundle=view, statistics=joined)

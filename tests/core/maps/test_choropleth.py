@@ -23,7 +23,6 @@ from desktop.core.maps.export import MapFigure, MapOptions, export_map
 from desktop.core.model import MAP_AREAS, MAP_CLUSTERS
 from desktop.core.plotting.palettes import NoData
 from desktop.core.stats.comparison import Comparison
-from desktop.core.stats.pooling import pool_periods
 
 NEET = "neet_16_17"
 
@@ -128,9 +127,9 @@ def test_suppressed_clusters_are_hatched_in_exports(demo_bundle, stats, drawn):
     assert "Try pooled periods." in layer.warning
 
 
-def test_pooled_periods_fill_the_small_area_map(demo_bundle, stats):
+def test_pooled_periods_fill_the_small_area_map(demo_pooled):
     """NEET pooled over three years: the warning goes and dozens of areas have a class."""
-    pooled = pool_periods(demo_bundle, stats, 3)
+    pooled = demo_pooled
     indicator = pooled.bundle.manifest.indicator(NEET)
     label = "2021/22 - 2023/24 combined"
     values, county = level_values(pooled.statistics, NEET, label, MAP_AREAS)

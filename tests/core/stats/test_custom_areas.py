@@ -236,11 +236,11 @@ def test_hidden_custom_values_read_as_confidential(redditch):
 
 
 @pytest.fixture(scope="module")
-def pershore_pooled(demo_bundle, stats):
+def pershore_pooled(demo_bundle, stats, demo_pooled):
     """Periods pooled in threes beside a custom area made of Pershore's areas."""
     shown = with_custom_areas(demo_bundle, stats,
                               [CustomArea("My Pershore", _codes(demo_bundle, "Pershore"))])
-    return shown, pool_with_custom_areas((demo_bundle, stats), shown, PUBLISHED_POOL)
+    return shown, pool_with_custom_areas(demo_pooled, shown)
 
 
 def test_pooling_a_bundle_with_custom_areas_as_clusters_is_refused(pershore_pooled):
@@ -252,9 +252,9 @@ def test_pooling_a_bundle_with_custom_areas_as_clusters_is_refused(pershore_pool
 
 
 def test_a_pooled_custom_area_of_one_clusters_areas_is_that_clusters_pooled_profile(
-        demo_bundle, stats, pershore_pooled):
+        demo_bundle, stats, pershore_pooled, demo_pooled):
     _, pooled = pershore_pooled
-    plain = pool_periods(demo_bundle, stats, PUBLISHED_POOL)
+    plain = demo_pooled
     assert pooled.windows == plain.windows
     assert pooled.bundle.cluster_names == (*demo_bundle.cluster_names, "My Pershore")
     cluster = cluster_profile(pooled.bundle, pooled.statistics, "Pershore")
@@ -271,14 +271,14 @@ def test_a_pooled_custom_area_of_one_clusters_areas_is_that_clusters_pooled_prof
 
 
 def test_every_shown_pooled_custom_count_is_made_of_published_pooled_figures(demo_bundle,
-                                                                            stats):
+                                                                            stats, demo_pooled):
     rng = np.random.default_rng(23)
     codes = demo_bundle.areas["area_code"].to_numpy()
     area = CustomArea("Random", tuple(codes[rng.random(codes.size) < 0.2]))
     shown = with_custom_areas(demo_bundle, stats, [area])
-    pooled = pool_with_custom_areas((demo_bundle, stats), shown, PUBLISHED_POOL)
+    plain = demo_pooled
+    pooled = pool_with_custom_areas(plain, shown)
     members = pooled.bundle.members("Random")
-    plain = pool_periods(demo_bundle, stats, PUBLISHED_POOL)
     counts = {False: 0, True: 0}
     for (ind_id, period), is_hidden in hidden_cells(plain.bundle, plain.statistics,
                                                     area).items():

@@ -185,13 +185,13 @@ def test_the_demo_bundles_deciles_reveal_no_hidden_count(demo_bundle, stats):
     assert checked >= 4
 
 
-def test_pooled_deciles_never_leave_one_single_period_hidden_alone(demo_bundle, stats):
+def test_pooled_deciles_never_leave_one_single_period_hidden_alone(demo_bundle, stats,
+                                                                   demo_pooled):
     """A pooled decile count is the sum of its periods' counts: shown beside them, with one
     of them hidden, it would give that one away."""
     from desktop.core.stats.inequality import NO_DECILE, SinglePeriods, decile_masks
-    from desktop.core.stats.pooling import pool_periods
 
-    pooled = pool_periods(demo_bundle, stats, 3)
+    pooled = demo_pooled
     single = SinglePeriods(demo_bundle, stats, pooled.windows)
     decile = area_deciles(demo_bundle)
     column = np.where(np.isnan(decile), NO_DECILE, decile - 1).astype(int)

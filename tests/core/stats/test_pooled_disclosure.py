@@ -53,8 +53,8 @@ CELL = "breastfeeding_6_8wk 2018, area E01032185"
 
 
 @pytest.fixture(scope="module")
-def pooled3(demo_bundle, stats):
-    return pool_periods(demo_bundle, stats, PUBLISHED_POOL)
+def pooled3(demo_pooled):
+    return demo_pooled
 
 
 @pytest.mark.slow

@@ -145,8 +145,8 @@ def test_published_tables_give_an_audit_both_tables_and_the_windows():
 # --- the demo bundle ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pooled3(demo_bundle, stats):
-    return pool_periods(demo_bundle, stats, 3)
+def pooled3(demo_pooled):
+    return demo_pooled
 
 
 def test_demo_pooled_sums_match_a_plain_groupby(demo_bundle, pooled3):
