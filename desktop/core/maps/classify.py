@@ -6,8 +6,8 @@ with numpy the way mapclassify computes them: importing mapclassify 2.10 imports
 of opening for two one-line formulas. Natural breaks is the Fisher-Jenks optimum computed here
 with numpy: mapclassify's version is pure Python without numba (116 ms for 364 values, 3.5 s
 for 2,000), far over the 50 ms budget for switching an indicator. The tests check all three
-against mapclassify (classes, counts and breaks). Significance is categorical: each area's significance
-against the county becomes its class.
+against mapclassify (classes, counts and breaks). Significance is categorical: each area's
+significance against the county becomes its class.
 
 Rare events leave most small areas at zero: when zeros are common (ZERO_SHARE of the values
 shown, and at least ZERO_MIN of them) and no value is negative, zero is a class of its own and

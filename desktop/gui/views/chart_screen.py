@@ -1,6 +1,6 @@
 """A chart fitted to the window's pane: which of its texts need a new layout, the notes under
-it moved to a tooltip, a title block of steady height, and a canvas tall enough for its names. Exports keep every note and take
-their own layout; these serve only the screen (chart_view)."""
+it moved to a tooltip, a title block of steady height, and a canvas tall enough for its names.
+Exports keep every note and take their own layout; these serve only the screen (chart_view)."""
 
 from __future__ import annotations
 
