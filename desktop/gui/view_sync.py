@@ -90,11 +90,13 @@ class ViewSync(QObject):
 
     # --- session -> views ----------------------------------------------------------------
     def _on_opened(self) -> None:
-        # Everything alive now (the libraries, the bundle, its statistics) stays until the
-        # bundle closes: taken out of the cyclic collector's reach, so that no full collection
-        # walks it again (each took 0.2-0.3 s of the GUI thread at county scale, at random
-        # moments: one fell inside opening). Reference counting still frees what is dropped.
-        gc.freeze()
+        # Everything alive when a bundle opens (the libraries, the bundle, its statistics)
+        # stays until it closes: taken out of the cyclic collector's reach, so that no full
+        # collection walks it again (each took 0.2-0.3 s of the GUI thread at county scale, at
+        # random moments: one fell inside opening). Once a bundle: what custom areas install
+        # later is replaced when they change, so it stays collectable.
+        if not gc.get_freeze_count():
+            gc.freeze()
         s = self.session
         bundle = s.bundle
         self._profiles.clear()
