@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -41,5 +42,38 @@ def test_each_chart_is_drawn_once_and_keeps_its_layout(demo_bundle, stats, monke
                 assert again.png == fresh.chart_picture(kind, other, cluster).png, kind
             finally:
                 fresh.close()
+    finally:
+        figures.close()
+
+
+def test_layout_and_saving_share_one_renderer(demo_bundle, stats, monkeypatch):
+    """A picture is laid out and drawn at the resolution it is saved at, by one renderer kept
+    while the figure keeps its size (a new one would measure every text again); the map and
+    the charts alike."""
+    made = []
+    init = RendererAgg.__init__
+
+    def counting(self, width, height, dpi):
+        made.append(dpi)
+        init(self, width, height, dpi)
+
+    monkeypatch.setattr(RendererAgg, "__init__", counting)
+    figures = ReportFigures(demo_bundle, stats)
+    indicator = demo_bundle.manifest.indicator("children_in_need")
+    first, second = demo_bundle.cluster_names[:2]
+    try:
+        for kind in ("trend", "funnel"):
+            made.clear()
+            figures.chart_picture(kind, indicator, first)
+            assert made == [REPORT_DPI], kind  # before: two a picture, one at 100 dpi
+            figures.chart_picture(kind, indicator, second)
+            assert made == [REPORT_DPI], kind  # the same size: the same renderer
+        made.clear()
+        for cluster in (first, second):
+            picture = figures.map_picture(indicator, cluster)
+        assert made == [REPORT_DPI]
+        image = Image.open(io.BytesIO(picture.png))
+        assert round(image.info["dpi"][0]) == REPORT_DPI
+        assert image.size[0] == int(16.0 / 2.54 * REPORT_DPI)
     finally:
         figures.close()
