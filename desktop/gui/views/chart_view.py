@@ -24,17 +24,13 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
-    QHeaderView,
-    QLabel,
     QScrollArea,
     QStackedWidget,
     QTabBar,
-    QTableView,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -58,7 +54,6 @@ from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
-from desktop.gui.text_room import scrolling
 from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
@@ -69,6 +64,7 @@ from desktop.gui.views.chart_screen import (
     layout_texts,
     steady_title,
 )
+from desktop.gui.views.chart_table_page import ChartTablePage
 from desktop.gui.views.chart_text import TextCanvas
 from desktop.gui.views.focus_frame import FocusFrame
 
@@ -78,7 +74,6 @@ NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canv
 EXPORT_SIZE_CM = (16.0, 10.0)
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 DESCRIBE_AFTER_MS = 150  # the chart in words once the switching pauses (after the paint)
-_NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
                Qt.Key.Key_Home, Qt.Key.Key_End)  # move a tall chart, as in any scrolled view
 
@@ -138,21 +133,7 @@ class ChartView(QWidget):
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas takes the keys
         self.canvas.installEventFilter(self)  # wheel and keys scroll the chart, not matplotlib
         self.chart_frame = FocusFrame(self.scroll, watched=self.canvas)
-        self.model = QStandardItemModel(self)
-        self.table = QTableView()
-        self.table.setAccessibleName("The chart's numbers")
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table_notes = QLabel()  # what the markers in the table stand for
-        self.table_notes.setWordWrap(True)
-        self.table_page = QWidget()
-        page = QVBoxLayout(self.table_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.addWidget(self.table, 1)
-        page.addWidget(scrolling(self.table_notes, "Notes on the numbers"))  # large text: scroll
+        self.table_page = ChartTablePage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table_page)
@@ -279,7 +260,7 @@ class ChartView(QWidget):
         as_table = self.table_toggle.isChecked()
         self.stack.setCurrentWidget(self.table_page if as_table else self.chart_frame)
         if as_table:
-            self._fill_table(self.table_frame())
+            self.table_page.fill(self.table_frame())
         else:
             self._draw()
 
@@ -357,18 +338,6 @@ class ChartView(QWidget):
             QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
             return True
         return super().eventFilter(watched, event)
-
-    def _fill_table(self, frame: pd.DataFrame | None) -> None:
-        self.model.clear()
-        self.table_notes.setText("" if frame is None else "\n".join(chart_table_notes(frame)))
-        if frame is None:
-            return
-        self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            items = [QStandardItem(str(value)) for value in row]
-            for item in items[1:]:
-                item.setTextAlignment(_NUMERIC)
-            self.model.appendRow(items)
 
     def _on_pick(self, event) -> None:
         name = event.artist.get_gid()

@@ -68,7 +68,7 @@ def subtitle_of(figure) -> str:
 
 
 def table_texts(view) -> list[list[str]]:
-    m = view.model
+    m = view.table_page.model
     return [[m.item(r, c).text() for c in range(m.columnCount())] for r in range(m.rowCount())]
 
 
@@ -102,12 +102,12 @@ def test_table_toggle_shows_the_same_numbers(view, qtbot):
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
     assert view.stack.currentWidget() is view.table_page
     expected = chart_table("bars", **bar_inputs())
-    assert [view.model.horizontalHeaderItem(c).text()
-            for c in range(view.model.columnCount())] == list(expected.columns)
+    assert [view.table_page.model.horizontalHeaderItem(c).text()
+            for c in range(view.table_page.model.columnCount())] == list(expected.columns)
     assert table_texts(view) == expected.astype(str).values.tolist()
     assert table_texts(view)[2][1] == "[c]"  # Kidderminster, suppressed
-    assert view.table_notes.text().startswith("[c] confidential: not shown to protect")
-    assert "[z] not applicable" in view.table_notes.text()  # the county's comparison
+    assert view.table_page.notes.text().startswith("[c] confidential: not shown to protect")
+    assert "[z] not applicable" in view.table_page.notes.text()  # the county's comparison
     view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
     assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
@@ -162,7 +162,7 @@ def test_clear_forgets_everything(view):
     assert view.inputs() is None
     assert not view.axes.patches and not view.figure.get_suptitle()
     view.table_toggle.setChecked(True)
-    assert view.model.rowCount() == 0
+    assert view.table_page.model.rowCount() == 0
 
 
 def test_a_new_indicator_updates_the_same_bars_in_place(view):
@@ -368,3 +368,4 @@ def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
     view.canvas.draw()
     assert view.figure._suptitle.get_window_extent().x1 <= view.canvas.width() * \
         view.canvas.device_pixel_ratio
+
