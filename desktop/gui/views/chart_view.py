@@ -113,7 +113,8 @@ class ChartView(QWidget):
         self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
-        self._width = 0  # the canvas' width when its titles were last wrapped
+        self._width = 0  # the canvas' width when the chart was last drawn (titles wrapped)
+        self._stale = False  # inputs came while hidden: drawn once shown, at the shown size
         self._resized = QTimer(self)
         self._resized.setSingleShot(True)
         self._resized.setInterval(REDRAW_AFTER_RESIZE_MS)
@@ -264,8 +265,26 @@ class ChartView(QWidget):
         else:
             self._draw()
 
+    @property
+    def draw_pending(self) -> bool:
+        """Whether the chart is still to be drawn for what it was last given."""
+        return self._stale or self._resized.isActive()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._stale:  # drawn once the layout has given the canvas its size
+            self._resized.start()
+
     def _draw(self) -> None:
         inputs = self.inputs(wait=False)
+        if inputs is not None and not self.isVisible():
+            # a hidden canvas has no size yet (opening draws the views under the cover): the
+            # chart is laid out and drawn once, when shown, not first at a size it never shows
+            self._stale = True
+            return
+        self._stale = False
+        self._resized.stop()  # drawn now at the canvas' width
+        self._width = self.canvas.width()
         updated = False
         if inputs is None:
             self.figure.clear()
@@ -328,9 +347,9 @@ class ChartView(QWidget):
     def _on_resize(self, _event) -> None:
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
-        if self.canvas.width() != self._width:  # titles and notes wrap to the new width once
-            self._width = self.canvas.width()  # resizing pauses (a new height alone: the
-            self._resized.start()  # redraw matplotlib makes after any resize will do)
+        if self.canvas.width() != self._width or self._stale:  # titles and notes wrap to the
+            self._resized.start()  # new width once resizing pauses (a new height alone: the
+            # redraw matplotlib makes after any resize will do)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.canvas and (event.type() == QEvent.Type.Wheel or (

@@ -369,3 +369,21 @@ def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
     assert view.figure._suptitle.get_window_extent().x1 <= view.canvas.width() * \
         view.canvas.device_pixel_ratio
 
+
+def test_a_chart_given_while_hidden_is_drawn_once_when_shown_at_its_shown_size(qtbot):
+    """Opening fills the views under the window's cover: the chart is drawn when it shows,
+    once, at the size it shows at (it was drawn hidden at 640x480 and again once shown: two
+    seconds of the GUI thread at England scale)."""
+    v = ChartView()
+    qtbot.addWidget(v)
+    drawn = []
+    v.canvas.mpl_connect("draw_event", lambda _e: drawn.append(
+        (v.canvas.width(), v.figure.get_suptitle().strip())))
+    v.show_bars(**bar_inputs())
+    assert drawn == [] and v.draw_pending and v.figure.get_suptitle() == ""
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitUntil(lambda: not v.draw_pending, timeout=5000)
+    qtbot.wait(300)  # longer than any redraw a resize asks for
+    charts = [d for d in drawn if d[1]]  # a blank figure drawn on the resize costs nothing
+    assert [width for width, _title in charts] == [v.canvas.width()]
