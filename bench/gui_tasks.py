@@ -23,12 +23,14 @@ def _app():
 
 
 def _settle(app, canvases, turns: list[float] | None = None, limit: float = 120.0) -> None:
-    """Run the event loop until no canvas has a draw pending, then once more for the paint;
-    the length of each turn of the loop goes into `turns` when given."""
+    """Run the event loop until no canvas (or view: the chart's `draw_pending`) has a draw
+    pending, then once more for the paint; the length of each turn of the loop goes into
+    `turns` when given."""
     turns = [] if turns is None else turns
     deadline = time.perf_counter() + limit
     turns.append(_timed(app.processEvents))
-    while any(getattr(c, "_draw_pending", False) for c in canvases):
+    while any(getattr(c, "_draw_pending", False) or getattr(c, "draw_pending", False)
+              for c in canvases):
         if time.perf_counter() > deadline:
             raise TimeoutError("the window did not finish drawing")
         turns.append(_timed(app.processEvents))
@@ -74,7 +76,7 @@ def _timed(call) -> float:
 
 
 def _canvases(window) -> list:
-    return [window.map_view.canvas, window.chart_view.canvas]
+    return [window.map_view.canvas, window.chart_view.canvas, window.chart_view]
 
 
 def switch_timings(window, runs: int) -> dict:
