@@ -13,12 +13,16 @@ Nothing here touches exports: they draw the chart on a figure of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matplotlib.backend_bases import DrawEvent
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.cbook import is_math_text
 from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont, get_font
 from matplotlib.text import Annotation, Text
 from PySide6.QtCore import QPointF
@@ -125,11 +129,56 @@ def paint(painter: QPainter, text: PlacedText) -> None:
 
 
 class TextCanvas(FigureCanvasQTAgg):
-    """A Qt-Agg canvas that paints the texts handed to it (`set_texts`) over its picture."""
+    """A Qt-Agg canvas that paints the texts handed to it (`set_texts`) over its picture, and
+    can show a figure drawn elsewhere (`adopt`: a tall chart drawn off the GUI thread)."""
 
     def __init__(self, figure) -> None:
         super().__init__(figure)
         self._texts: list[PlacedText] = []
+        self._connections: list[tuple[str, Callable]] = []  # moved to an adopted figure
+        self._adopted: tuple | None = None  # the adopted picture's size, while it is current
+
+    def mpl_connect(self, s: str, func: Callable) -> int:
+        """Connect as matplotlib does; the handler follows the canvas to an adopted figure."""
+        self._connections.append((s, func))
+        return super().mpl_connect(s, func)
+
+    def adopt(self, figure: Figure, renderer: RendererAgg) -> None:
+        """Show `figure`, already laid out and drawn into `renderer` at this canvas' width (off
+        the GUI thread), as if this canvas had drawn it: the handlers connected here move to
+        it and hear its draw_event (chart_blit keeps the picture and draws the switch's
+        artists over it); no draw follows while the canvas keeps its size."""
+        figure._original_dpi = self.figure._original_dpi  # as the canvas' pixel ratio expects
+        figure.set_canvas(self)
+        self.figure = figure
+        for name, func in self._connections:
+            super().mpl_connect(name, func)
+        self.renderer = renderer
+        self._lastKey = (*figure.bbox.size, figure.dpi)  # get_renderer() reuses it
+        self._adopted = tuple(figure.bbox.size)
+        DrawEvent("draw_event", self, renderer)._process()
+        self.update()
+
+    def draw(self) -> None:
+        self._adopted = None
+        super().draw()
+
+    @property
+    def adopted(self) -> bool:
+        """Whether the canvas shows an adopted picture of its figure at its size now."""
+        return self._adopted is not None and self._adopted == tuple(self.figure.bbox.size)
+
+    def draw_idle(self) -> None:
+        """Draw when idle, unless the picture adopted is of the figure at its size now (the
+        resize to the height it was drawn for asks for a draw that would change nothing)."""
+        if self.adopted:
+            return
+        self._adopted = None
+        super().draw_idle()
+
+    def release(self) -> None:
+        """The figure is about to change: the adopted picture is no longer current."""
+        self._adopted = None
 
     def set_texts(self, artists, renderer) -> None:
         """Paint these (paintable) texts from the next paint on, where the figure puts them."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
@@ -337,19 +340,34 @@ def test_150_clusters_scroll_every_one_named_and_a_tall_pane_needs_no_scrolling(
     assert all(text for text, _box in drawn_names(view))
 
 
-def test_a_chart_that_grows_for_its_names_is_drawn_once_at_its_grown_size(view, qtbot):
-    """150 clusters in a short pane: laid out without drawing, the canvas grows, and the chart
-    is drawn once, at the height its names need (drawn first at the pane's height, then again
-    after growing, cost a second a draw at England scale)."""
+def test_a_chart_that_grows_for_its_names_is_drawn_once_off_the_gui_thread(view, qtbot,
+                                                                           monkeypatch):
+    """150 clusters in a short pane: built, laid out and drawn once, in a thread, at the height
+    its names need; the canvas grows to that height and shows that picture, and the GUI thread
+    draws the chart no time at all (drawn first at the pane's height, then again after growing,
+    cost a second a draw at England scale, the window not responding meanwhile)."""
     view.resize(700, 360)
     qtbot.wait(300)  # the resize settles: its redraw is not the one counted
     drawn = []
-    view.canvas.mpl_connect("draw_event", lambda _e: drawn.append(view.canvas.height()))
+    full_draw = Figure.draw
+
+    def counted(figure, renderer):
+        drawn.append((threading.current_thread() is threading.main_thread(), figure.bbox.height))
+        full_draw(figure, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
     view.show_bars(**many_clusters(150, "Cluster 010"))
+    assert view.draw_pending
     qtbot.waitUntil(lambda: view.canvas.height() > 3 * view.scroll.viewport().height(),
-                    timeout=5000)
+                    timeout=10_000)
     qtbot.wait(500)  # longer than any redraw the resize asks for
-    assert drawn == [view.canvas.height()]
+    ratio = view.canvas.device_pixel_ratio
+    assert drawn == [(False, view.canvas.height() * ratio)] and not view.draw_pending
+    assert view.canvas.figure is view.figure and view.axes.figure is view.figure
+    assert len(view.axes.get_yticklabels()) == 150
+    picture = np.asarray(view.canvas.get_renderer().buffer_rgba()).copy()
+    view.canvas.draw()  # the same chart drawn here: the same picture
+    assert np.array_equal(picture, np.asarray(view.canvas.get_renderer().buffer_rgba()))
 
 
 def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
