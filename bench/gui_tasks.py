@@ -33,6 +33,7 @@ def _settle(app, canvases, turns: list[float] | None = None, limit: float = 120.
               for c in canvases):
         if time.perf_counter() > deadline:
             raise TimeoutError("the window did not finish drawing")
+        time.sleep(0.001)  # as an idle event loop waits: a drawing thread gets the interpreter
         turns.append(_timed(app.processEvents))
     turns.append(_timed(app.processEvents))
 
