@@ -63,19 +63,26 @@ def place(artist: Text, renderer, dpi: float, ratio: float, height: float,
     x, y = artist.get_transform().transform(artist.get_unitless_position())
     props = artist.get_fontproperties()
     path = findfont(props)
-    font = QFont(_family(path))
     # points at the figure's dpi -> logical pixels (the canvas' ratio) -> Qt's points at the
     # canvas' logical dpi (not a whole pixel size: rounding made the subtitle 7% narrower)
-    font.setPointSizeF(props.get_size_in_points() * dpi / ratio / logical_dpi)
-    weight = props.get_weight()
-    font.setBold(weight == "bold" or (isinstance(weight, int) and weight >= 600)
-                 or weight in ("semibold", "demibold", "demi", "heavy", "extra bold", "black"))
-    font.setItalic(props.get_style() != "normal")
+    font = _font(path, props.get_size_in_points() * dpi / ratio / logical_dpi,
+                 props.get_weight(), props.get_style() != "normal")
     colour = QColor.fromRgbF(*to_rgba(artist.get_color(), artist.get_alpha()))
     metrics = _line_metrics(path, props.get_size_in_points() * dpi / 72 / ratio)
     return PlacedText(x / ratio, height - y / ratio, tuple(artist.get_text().split("\n")), font,
                       colour, artist.get_horizontalalignment(),
                       artist.get_verticalalignment(), artist.get_linespacing(), *metrics)
+
+
+@lru_cache(maxsize=64)  # a few fonts at a few sizes: 150 value labels share one
+def _font(path: str, points: float, weight: str | int, italic: bool) -> QFont:
+    """The QFont of a font file at a size in Qt's points, bold or not as matplotlib's weight."""
+    font = QFont(_family(path))
+    font.setPointSizeF(points)
+    font.setBold(weight == "bold" or (isinstance(weight, int) and weight >= 600)
+                 or weight in ("semibold", "demibold", "demi", "heavy", "extra bold", "black"))
+    font.setItalic(italic)
+    return font
 
 
 @lru_cache(maxsize=64)  # a few fonts at a few sizes, asked for every text of every switch
