@@ -29,11 +29,14 @@ def _settle(app, canvases, turns: list[float] | None = None, limit: float = 120.
     turns = [] if turns is None else turns
     deadline = time.perf_counter() + limit
     turns.append(_timed(app.processEvents))
-    while any(getattr(c, "_draw_pending", False) or getattr(c, "draw_pending", False)
-              for c in canvases):
+    while True:
+        queued = any(getattr(c, "_draw_pending", False) for c in canvases)
+        if not (queued or any(getattr(c, "draw_pending", False) for c in canvases)):
+            break
         if time.perf_counter() > deadline:
             raise TimeoutError("the window did not finish drawing")
-        time.sleep(0.001)  # as an idle event loop waits: a drawing thread gets the interpreter
+        if not queued:  # a timer or a drawing thread: wait as an idle event loop waits, so
+            time.sleep(0.001)  # the thread gets the interpreter
         turns.append(_timed(app.processEvents))
     turns.append(_timed(app.processEvents))
 
