@@ -289,6 +289,8 @@ class ChartView(QWidget):
         self._resized.stop()  # drawn now at the canvas' width
         self._width = self.canvas.width()
         updated = False
+        tall = (not here and inputs is not None and self.kind == "bars"
+                and len(inputs["clusters"]) > THREAD_NAMES)  # drawn off the GUI thread
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
@@ -299,12 +301,8 @@ class ChartView(QWidget):
             self._layout_key = None
         else:
             updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
-            if not (updated or here) and self.kind == "bars" and \
-                    len(inputs["clusters"]) > THREAD_NAMES:
-                ratio, dpi = self.canvas.device_pixel_ratio, self.figure.dpi
-                width, pane = self.canvas.width() * ratio, self.scroll.viewport().height()
-                self._thread.start(lambda: tall_bar_chart(inputs, width, pane, ratio, dpi))
-                return
+            if tall and not updated:
+                return self._draw_in_thread(inputs)
             if not updated:
                 draw_chart(self.kind, self.axes, **inputs)
             self.canvas.setToolTip(compact_notes(self.figure))
@@ -313,6 +311,8 @@ class ChartView(QWidget):
         self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
         self._described.start()  # the description of what the chart now shows follows
         relayout = self._choose_layout()
+        if tall and relayout:  # updated in place, but wider labels need a new layout
+            return self._draw_in_thread(inputs)
         names = len(self.axes.get_yticklabels()) if inputs and self.kind in NAMED_DOWN else 0
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
@@ -328,6 +328,11 @@ class ChartView(QWidget):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
             fit_canvas(self.canvas, self.axes, names, self.scroll.viewport().height())
+
+    def _draw_in_thread(self, inputs: dict) -> None:
+        ratio, dpi = self.canvas.device_pixel_ratio, self.figure.dpi
+        width, pane = self.canvas.width() * ratio, self.scroll.viewport().height()
+        self._thread.start(lambda: tall_bar_chart(inputs, width, pane, ratio, dpi))
 
     def _adopt(self, number: int, chart: TallChart | None) -> None:
         """Show a tall bar chart drawn off the GUI thread (chart_thread), unless replaced
