@@ -277,6 +277,7 @@ class ChartView(QWidget):
 
     def _draw(self, here: bool = False) -> None:
         """Draw the current chart; a tall bar chart off the GUI thread unless `here`."""
+        drawing = self._thread.busy  # it holds the style lock: no in-place update meanwhile
         self._thread.forget()  # a drawing still in the thread shows what was asked before
         self.canvas.release()
         inputs = self.inputs(wait=False)
@@ -300,7 +301,8 @@ class ChartView(QWidget):
                                wrap=True, transform=self.axes.transAxes, gid="working")
             self._layout_key = None
         else:
-            updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
+            updated = not (tall and drawing) and self.kind == "bars" and \
+                update_bar_chart(self.axes, **inputs)
             if tall and not updated:
                 return self._draw_in_thread(inputs)
             if not updated:

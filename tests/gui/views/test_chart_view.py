@@ -429,3 +429,32 @@ def test_a_tall_chart_needing_a_new_layout_on_a_switch_is_drawn_off_the_gui_thre
     assert drawn == [False]
     labels = [t.get_text() for t in view.axes.texts]
     assert any("2,000,000" in text for text in labels)
+
+
+def test_a_switch_while_a_tall_chart_is_drawing_waits_for_no_thread(view, qtbot, monkeypatch):
+    """A switch while England's chart is drawing in its thread (which holds the style lock
+    that an in-place update takes) goes to the thread too: the GUI thread neither draws nor
+    waits for the lock, and the chart shown is the last one asked for."""
+    from desktop.gui.views import chart_view
+
+    view.resize(700, 360)
+    view.show_bars(**many_clusters(150, "Cluster 010"))
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    updates, drawn = [], []
+    update, full_draw = chart_view.update_bar_chart, Figure.draw
+
+    def counted(figure, renderer):
+        drawn.append(threading.current_thread() is threading.main_thread())
+        full_draw(figure, renderer)
+
+    monkeypatch.setattr(chart_view, "update_bar_chart",
+                        lambda *args, **kwargs: updates.append(1) or update(*args, **kwargs))
+    monkeypatch.setattr(Figure, "draw", counted)
+    wider = many_clusters(150, "Cluster 010")
+    wider["clusters"][["value", "lower95", "upper95"]] *= 100_000
+    view.show_bars(**wider)  # updated in place, then laid out and drawn in the thread
+    assert view.draw_pending
+    view.show_bars(**many_clusters(150, "Cluster 010"))  # while it draws: to the thread
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    assert updates == [1] and True not in drawn
+    assert not any("2,000,000" in t.get_text() for t in view.axes.texts)
