@@ -12,7 +12,9 @@ need, styled under the shared style lock (plotting.style), and draws it without 
 a switch redraws (chart_blit). Nothing else touches that figure until the GUI thread adopts
 it (TextCanvas.adopt): the picture, the layout and every artist are the ones a draw on the
 GUI thread makes, so hit-tests, the blitted switches, the table and the exports are unchanged.
-A result for inputs since replaced, a closed bundle or another width is dropped.
+A result for inputs since replaced, a closed bundle or another width is dropped. The thread
+holds the shared style lock while it works, so a switch meanwhile is drawn in the thread too
+(chart_view); another chart drawn on the GUI thread in that second waits for the lock.
 """
 
 from __future__ import annotations
