@@ -142,13 +142,21 @@ class TextCanvas(FigureCanvasQTAgg):
     def __init__(self, figure) -> None:
         super().__init__(figure)
         self._texts: list[PlacedText] = []
-        self._connections: list[tuple[str, Callable]] = []  # moved to an adopted figure
+        # id given -> (event, handler, its id on the figure now): moved to an adopted figure
+        self._connections: dict[int, tuple[str, Callable, int]] = {}
         self._adopted: tuple | None = None  # the adopted picture's size, while it is current
 
     def mpl_connect(self, s: str, func: Callable) -> int:
         """Connect as matplotlib does; the handler follows the canvas to an adopted figure."""
-        self._connections.append((s, func))
-        return super().mpl_connect(s, func)
+        cid = super().mpl_connect(s, func)
+        self._connections[cid] = (s, func, cid)
+        return cid
+
+    def mpl_disconnect(self, cid: int) -> None:
+        """Disconnect a handler by the id mpl_connect gave, whichever figure it is on now."""
+        if cid in self._connections:
+            cid = self._connections.pop(cid)[2]
+        super().mpl_disconnect(cid)
 
     def adopt(self, figure: Figure, renderer: RendererAgg) -> None:
         """Show `figure`, already laid out and drawn into `renderer` at this canvas' width (off
@@ -158,8 +166,8 @@ class TextCanvas(FigureCanvasQTAgg):
         figure._original_dpi = self.figure._original_dpi  # as the canvas' pixel ratio expects
         figure.set_canvas(self)
         self.figure = figure
-        for name, func in self._connections:
-            super().mpl_connect(name, func)
+        for given, (name, func, _old) in self._connections.items():
+            self._connections[given] = (name, func, super().mpl_connect(name, func))
         self.renderer = renderer
         self._lastKey = (*figure.bbox.size, figure.dpi)  # get_renderer() reuses it
         self._adopted = tuple(figure.bbox.size)

@@ -422,6 +422,8 @@ def test_a_tall_chart_needing_a_new_layout_on_a_switch_is_drawn_off_the_gui_thre
         full_draw(figure, renderer)
 
     monkeypatch.setattr(Figure, "draw", counted)
+    heard = []  # a handler connected before follows the canvas to the adopted figure
+    cid = view.canvas.mpl_connect("draw_event", lambda _event: heard.append(view.figure))
     wider = many_clusters(150, "Cluster 010")
     wider["clusters"][["value", "lower95", "upper95"]] *= 100_000
     view.show_bars(**wider)
@@ -429,6 +431,10 @@ def test_a_tall_chart_needing_a_new_layout_on_a_switch_is_drawn_off_the_gui_thre
     assert drawn == [False]
     labels = [t.get_text() for t in view.axes.texts]
     assert any("2,000,000" in text for text in labels)
+    assert heard == [view.figure]
+    view.canvas.mpl_disconnect(cid)  # by the id it was given, though on another figure now
+    view.canvas.draw()
+    assert heard == [view.figure]
 
 
 def test_a_switch_while_a_tall_chart_is_drawing_waits_for_no_thread(view, qtbot, monkeypatch):
