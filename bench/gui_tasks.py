@@ -23,14 +23,20 @@ def _app():
 
 
 def _settle(app, canvases, turns: list[float] | None = None, limit: float = 120.0) -> None:
-    """Run the event loop until no canvas has a draw pending, then once more for the paint;
-    the length of each turn of the loop goes into `turns` when given."""
+    """Run the event loop until no canvas (or view: the chart's `draw_pending`) has a draw
+    pending, then once more for the paint; the length of each turn of the loop goes into
+    `turns` when given."""
     turns = [] if turns is None else turns
     deadline = time.perf_counter() + limit
     turns.append(_timed(app.processEvents))
-    while any(getattr(c, "_draw_pending", False) for c in canvases):
+    while True:
+        queued = any(getattr(c, "_draw_pending", False) for c in canvases)
+        if not (queued or any(getattr(c, "draw_pending", False) for c in canvases)):
+            break
         if time.perf_counter() > deadline:
             raise TimeoutError("the window did not finish drawing")
+        if not queued:  # a timer or a drawing thread: wait as an idle event loop waits, so
+            time.sleep(0.001)  # the thread gets the interpreter
         turns.append(_timed(app.processEvents))
     turns.append(_timed(app.processEvents))
 
@@ -74,7 +80,7 @@ def _timed(call) -> float:
 
 
 def _canvases(window) -> list:
-    return [window.map_view.canvas, window.chart_view.canvas]
+    return [window.map_view.canvas, window.chart_view.canvas, window.chart_view]
 
 
 def switch_timings(window, runs: int) -> dict:

@@ -38,11 +38,14 @@ class Blitter:
     def __init__(self, canvas: TextCanvas,
                  static_key: Callable[[], tuple]) -> None:
         self.canvas = canvas
-        self.figure: Figure = canvas.figure
         self._static_key = static_key
         self._dynamic: list[Artist] = []
         self._backgrounds: OrderedDict[tuple, object] = OrderedDict()
         canvas.mpl_connect("draw_event", self._on_draw)
+
+    @property
+    def figure(self) -> Figure:
+        return self.canvas.figure  # the canvas may adopt a figure drawn off the GUI thread
 
     def set_dynamic(self, artists: Iterable[Artist]) -> None:
         """The artists that change on a switch; every other artist is background."""

@@ -13,12 +13,16 @@ Nothing here touches exports: they draw the chart on a figure of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matplotlib.backend_bases import DrawEvent
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.cbook import is_math_text
 from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont, get_font
 from matplotlib.text import Annotation, Text
 from PySide6.QtCore import QPointF
@@ -59,19 +63,26 @@ def place(artist: Text, renderer, dpi: float, ratio: float, height: float,
     x, y = artist.get_transform().transform(artist.get_unitless_position())
     props = artist.get_fontproperties()
     path = findfont(props)
-    font = QFont(_family(path))
     # points at the figure's dpi -> logical pixels (the canvas' ratio) -> Qt's points at the
     # canvas' logical dpi (not a whole pixel size: rounding made the subtitle 7% narrower)
-    font.setPointSizeF(props.get_size_in_points() * dpi / ratio / logical_dpi)
-    weight = props.get_weight()
-    font.setBold(weight == "bold" or (isinstance(weight, int) and weight >= 600)
-                 or weight in ("semibold", "demibold", "demi", "heavy", "extra bold", "black"))
-    font.setItalic(props.get_style() != "normal")
+    font = _font(path, props.get_size_in_points() * dpi / ratio / logical_dpi,
+                 props.get_weight(), props.get_style() != "normal")
     colour = QColor.fromRgbF(*to_rgba(artist.get_color(), artist.get_alpha()))
     metrics = _line_metrics(path, props.get_size_in_points() * dpi / 72 / ratio)
     return PlacedText(x / ratio, height - y / ratio, tuple(artist.get_text().split("\n")), font,
                       colour, artist.get_horizontalalignment(),
                       artist.get_verticalalignment(), artist.get_linespacing(), *metrics)
+
+
+@lru_cache(maxsize=64)  # a few fonts at a few sizes: 150 value labels share one
+def _font(path: str, points: float, weight: str | int, italic: bool) -> QFont:
+    """The QFont of a font file at a size in Qt's points, bold or not as matplotlib's weight."""
+    font = QFont(_family(path))
+    font.setPointSizeF(points)
+    font.setBold(weight == "bold" or (isinstance(weight, int) and weight >= 600)
+                 or weight in ("semibold", "demibold", "demi", "heavy", "extra bold", "black"))
+    font.setItalic(italic)
+    return font
 
 
 @lru_cache(maxsize=64)  # a few fonts at a few sizes, asked for every text of every switch
@@ -125,11 +136,64 @@ def paint(painter: QPainter, text: PlacedText) -> None:
 
 
 class TextCanvas(FigureCanvasQTAgg):
-    """A Qt-Agg canvas that paints the texts handed to it (`set_texts`) over its picture."""
+    """A Qt-Agg canvas that paints the texts handed to it (`set_texts`) over its picture, and
+    can show a figure drawn elsewhere (`adopt`: a tall chart drawn off the GUI thread)."""
 
     def __init__(self, figure) -> None:
         super().__init__(figure)
         self._texts: list[PlacedText] = []
+        # id given -> (event, handler, its id on the figure now): moved to an adopted figure
+        self._connections: dict[int, tuple[str, Callable, int]] = {}
+        self._adopted: tuple | None = None  # the adopted picture's size, while it is current
+
+    def mpl_connect(self, s: str, func: Callable) -> int:
+        """Connect as matplotlib does; the handler follows the canvas to an adopted figure."""
+        cid = super().mpl_connect(s, func)
+        self._connections[cid] = (s, func, cid)
+        return cid
+
+    def mpl_disconnect(self, cid: int) -> None:
+        """Disconnect a handler by the id mpl_connect gave, whichever figure it is on now."""
+        if cid in self._connections:
+            cid = self._connections.pop(cid)[2]
+        super().mpl_disconnect(cid)
+
+    def adopt(self, figure: Figure, renderer: RendererAgg) -> None:
+        """Show `figure`, already laid out and drawn into `renderer` at this canvas' width (off
+        the GUI thread), as if this canvas had drawn it: the handlers connected here move to
+        it and hear its draw_event (chart_blit keeps the picture and draws the switch's
+        artists over it); no draw follows while the canvas keeps its size."""
+        figure._original_dpi = self.figure._original_dpi  # as the canvas' pixel ratio expects
+        figure.set_canvas(self)
+        self.figure = figure
+        for given, (name, func, _old) in self._connections.items():
+            self._connections[given] = (name, func, super().mpl_connect(name, func))
+        self.renderer = renderer
+        self._lastKey = (*figure.bbox.size, figure.dpi)  # get_renderer() reuses it
+        self._adopted = tuple(figure.bbox.size)
+        DrawEvent("draw_event", self, renderer)._process()
+        self.update()
+
+    def draw(self) -> None:
+        self._adopted = None
+        super().draw()
+
+    @property
+    def adopted(self) -> bool:
+        """Whether the canvas shows an adopted picture of its figure at its size now."""
+        return self._adopted is not None and self._adopted == tuple(self.figure.bbox.size)
+
+    def draw_idle(self) -> None:
+        """Draw when idle, unless the picture adopted is of the figure at its size now (the
+        resize to the height it was drawn for asks for a draw that would change nothing)."""
+        if self.adopted:
+            return
+        self._adopted = None
+        super().draw_idle()
+
+    def release(self) -> None:
+        """The figure is about to change: the adopted picture is no longer current."""
+        self._adopted = None
 
     def set_texts(self, artists, renderer) -> None:
         """Paint these (paintable) texts from the next paint on, where the figure puts them."""

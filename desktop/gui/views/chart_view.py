@@ -11,7 +11,10 @@ clusters sit in a row under the tabs (chart_options), shown with their chart.
 Every cluster is named on the bar chart: when the pane is too short for one line per cluster
 (150 clusters at England scale, or a dozen on a small laptop screen) the canvas grows taller
 and scrolls (the arrow and page keys scroll it too). After a resize the chart is drawn again,
-so titles and notes wrap to the new width.
+so titles and notes wrap to the new width. A chart is drawn when it shows (opening fills the
+views under the cover), and a bar chart of more than THREAD_NAMES clusters is built, laid out
+and drawn off the GUI thread (chart_thread; a second of the GUI thread at England scale); a
+switch then updates it in place as any other.
 
 For assistive technology the canvas is named by the chart's message (its title) and
 described by the chart in words (charts.describe: the finding, then every number), worded once
@@ -23,26 +26,19 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QCheckBox,
-    QHeaderView,
-    QLabel,
     QScrollArea,
     QStackedWidget,
     QTabBar,
-    QTableView,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.charts.bar_update import update_bar_chart
 from desktop.core.charts.describe import chart_description
-from desktop.core.charts.scatter import hover_label
 from desktop.core.charts.tables import (
     CHART_TIPS,
     CHART_TITLES,
@@ -53,15 +49,15 @@ from desktop.core.charts.tables import (
     chart_table_notes,
     draw_chart,
 )
-from desktop.core.model import MAP_CLUSTERS, Bundle, Indicator
+from desktop.core.model import Bundle, Indicator
 from desktop.core.plotting.annotate import figure_title
 from desktop.core.plotting.style import export_figure, png_bytes, style_context
 from desktop.core.report.tables import clipboard_table
 from desktop.gui import clipboard
-from desktop.gui.text_room import scrolling
 from desktop.gui.views.chart_background import SLOW_CHARTS, WORKING_TEXT, BackgroundInputs
 from desktop.gui.views.chart_blit import Blitter, bar_chart_dynamic, bar_chart_static_key
 from desktop.gui.views.chart_options import ChartOptionsBar
+from desktop.gui.views.chart_pointer import ChartPointer
 from desktop.gui.views.chart_screen import (
     compact_notes,
     fit_canvas,
@@ -69,18 +65,16 @@ from desktop.gui.views.chart_screen import (
     layout_texts,
     steady_title,
 )
+from desktop.gui.views.chart_table_page import ChartTablePage
 from desktop.gui.views.chart_text import TextCanvas
+from desktop.gui.views.chart_thread import THREAD_NAMES, ChartThread, TallChart, tall_bar_chart
 from desktop.gui.views.focus_frame import FocusFrame
 
 KINDS = tuple(CHARTS)  # "bars", "trend", "distribution", then the analysis charts
-CLICKABLE_DOTS = ("funnel", "scatter")  # charts whose dots are clusters to click
 NAMED_DOWN = ("bars", "neighbours")  # charts naming a cluster per row: the canvas grows for them
 EXPORT_SIZE_CM = (16.0, 10.0)
 REDRAW_AFTER_RESIZE_MS = 150  # once a splitter drag or window resize has paused
 DESCRIBE_AFTER_MS = 150  # the chart in words once the switching pauses (after the paint)
-_NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-SCROLL_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
-               Qt.Key.Key_Home, Qt.Key.Key_End)  # move a tall chart, as in any scrolled view
 
 
 class ChartView(QWidget):
@@ -109,16 +103,18 @@ class ChartView(QWidget):
         with style_context():
             self.figure = Figure(layout="constrained")
             self.axes = self.figure.add_subplot()
+            self.axes.set_axis_off()  # blank until a chart comes (an empty frame cost a draw)
         self.canvas = TextCanvas(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.canvas.mpl_connect("pick_event", self._on_pick)
-        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("resize_event", self._on_resize)
+        self._thread = ChartThread(self)  # tall bar charts are drawn off the GUI thread
+        self._thread.ready.connect(self._adopt)
         self._layout_key: tuple | None = None  # what the current layout was computed for
         self._label_room = 0.0  # px right of the Axes the layout left for the bars' labels
         self.blitter = Blitter(self.canvas,
                                lambda: bar_chart_static_key(self.figure, self.axes))
-        self._width = 0  # the canvas' width when its titles were last wrapped
+        self._width = 0  # the canvas' width when the chart was last drawn (titles wrapped)
+        self._stale = False  # inputs came while hidden: drawn once shown, at the shown size
         self._resized = QTimer(self)
         self._resized.setSingleShot(True)
         self._resized.setInterval(REDRAW_AFTER_RESIZE_MS)
@@ -136,23 +132,9 @@ class ChartView(QWidget):
         # so drew the chart once more (a second a draw at England scale)
         self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas takes the keys
-        self.canvas.installEventFilter(self)  # wheel and keys scroll the chart, not matplotlib
+        self.pointer = ChartPointer(self)  # clicks, the scatter's hover, wheel and keys
         self.chart_frame = FocusFrame(self.scroll, watched=self.canvas)
-        self.model = QStandardItemModel(self)
-        self.table = QTableView()
-        self.table.setAccessibleName("The chart's numbers")
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table_notes = QLabel()  # what the markers in the table stand for
-        self.table_notes.setWordWrap(True)
-        self.table_page = QWidget()
-        page = QVBoxLayout(self.table_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.addWidget(self.table, 1)
-        page.addWidget(scrolling(self.table_notes, "Notes on the numbers"))  # large text: scroll
+        self.table_page = ChartTablePage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_frame)
         self.stack.addWidget(self.table_page)
@@ -279,13 +261,37 @@ class ChartView(QWidget):
         as_table = self.table_toggle.isChecked()
         self.stack.setCurrentWidget(self.table_page if as_table else self.chart_frame)
         if as_table:
-            self._fill_table(self.table_frame())
+            self.table_page.fill(self.table_frame())
         else:
             self._draw()
 
-    def _draw(self) -> None:
+    @property
+    def draw_pending(self) -> bool:
+        """Whether the chart is still to be drawn for what it was last given."""
+        return self._stale or self._resized.isActive() or self._thread.busy
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._stale:  # drawn once the layout has given the canvas its size
+            self._resized.start()
+
+    def _draw(self, here: bool = False) -> None:
+        """Draw the current chart; a tall bar chart off the GUI thread unless `here`."""
+        drawing = self._thread.busy  # it holds the style lock: no in-place update meanwhile
+        self._thread.forget()  # a drawing still in the thread shows what was asked before
+        self.canvas.release()
         inputs = self.inputs(wait=False)
+        if inputs is not None and not self.isVisible():
+            # a hidden canvas has no size yet (opening draws the views under the cover): the
+            # chart is laid out and drawn once, when shown, not first at a size it never shows
+            self._stale = True
+            return
+        self._stale = False
+        self._resized.stop()  # drawn now at the canvas' width
+        self._width = self.canvas.width()
         updated = False
+        tall = (not here and inputs is not None and self.kind == "bars"
+                and len(inputs["clusters"]) > THREAD_NAMES)  # drawn off the GUI thread
         if inputs is None:
             self.figure.clear()
             self.axes = self.figure.add_subplot()
@@ -295,7 +301,10 @@ class ChartView(QWidget):
                                wrap=True, transform=self.axes.transAxes, gid="working")
             self._layout_key = None
         else:
-            updated = self.kind == "bars" and update_bar_chart(self.axes, **inputs)
+            updated = not (tall and drawing) and self.kind == "bars" and \
+                update_bar_chart(self.axes, **inputs)
+            if tall and not updated:
+                return self._draw_in_thread(inputs)
             if not updated:
                 draw_chart(self.kind, self.axes, **inputs)
             self.canvas.setToolTip(compact_notes(self.figure))
@@ -304,6 +313,8 @@ class ChartView(QWidget):
         self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
         self._described.start()  # the description of what the chart now shows follows
         relayout = self._choose_layout()
+        if tall and relayout:  # updated in place, but wider labels need a new layout
+            return self._draw_in_thread(inputs)
         names = len(self.axes.get_yticklabels()) if inputs and self.kind in NAMED_DOWN else 0
         with style_context():
             # bars: only what follows the numbers is redrawn over a kept background
@@ -319,6 +330,31 @@ class ChartView(QWidget):
                 self.canvas.draw()
         if relayout:  # the Axes are where the layout put them: enough room for the names?
             fit_canvas(self.canvas, self.axes, names, self.scroll.viewport().height())
+
+    def _draw_in_thread(self, inputs: dict) -> None:
+        ratio, dpi = self.canvas.device_pixel_ratio, self.figure.dpi
+        width, pane = self.canvas.width() * ratio, self.scroll.viewport().height()
+        self._thread.start(lambda: tall_bar_chart(inputs, width, pane, ratio, dpi))
+
+    def _adopt(self, number: int, chart: TallChart | None) -> None:
+        """Show a tall bar chart drawn off the GUI thread (chart_thread), unless replaced
+        since; drawn here when the thread failed, again when the canvas' width changed."""
+        if number != self._thread.asked or not self._thread.busy:
+            return
+        self._thread.forget()
+        if chart is None or abs(chart.figure.bbox.width - self.figure.bbox.width) > 0.5:
+            self._draw(here=chart is None)
+            return
+        self.figure, self.axes = chart.figure, chart.figure.axes[0]
+        with style_context():
+            self.blitter.set_dynamic(bar_chart_dynamic(self.figure, self.axes))
+            self.canvas.adopt(chart.figure, chart.renderer)
+        self.canvas.setToolTip(chart.notes)
+        self.canvas.setMinimumHeight(chart.height)
+        self._choose_layout()  # a switch keeps this layout as it keeps one laid out here
+        title = figure_title(self.figure)
+        self.canvas.setAccessibleName(f"Chart: {title}" if title else "Chart")
+        self._described.start()
 
     def _describe(self) -> None:
         """The canvas' accessible description (the chart in words, every number included), for
@@ -345,51 +381,10 @@ class ChartView(QWidget):
         return False
 
     def _on_resize(self, _event) -> None:
+        if self.canvas.adopted:  # grown to the height a chart drawn off the GUI thread has
+            return
         self._layout_key = None  # the next draw lays the figure out for its new size
         self.figure.set_layout_engine("constrained")
-        if self.canvas.width() != self._width:  # titles and notes wrap to the new width once
-            self._width = self.canvas.width()  # resizing pauses (a new height alone: the
-            self._resized.start()  # redraw matplotlib makes after any resize will do)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.canvas and (event.type() == QEvent.Type.Wheel or (
-                event.type() == QEvent.Type.KeyPress and event.key() in SCROLL_KEYS)):
-            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
-            return True
-        return super().eventFilter(watched, event)
-
-    def _fill_table(self, frame: pd.DataFrame | None) -> None:
-        self.model.clear()
-        self.table_notes.setText("" if frame is None else "\n".join(chart_table_notes(frame)))
-        if frame is None:
-            return
-        self.model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            items = [QStandardItem(str(value)) for value in row]
-            for item in items[1:]:
-                item.setTextAlignment(_NUMERIC)
-            self.model.appendRow(items)
-
-    def _on_pick(self, event) -> None:
-        name = event.artist.get_gid()
-        if self.kind == "bars" and name and name in set(map(str, self.inputs()["clusters"].index)):
-            self.cluster_clicked.emit(name)
-        elif self.kind in CLICKABLE_DOTS and name == "points" and len(event.ind):
-            inputs = self.inputs()
-            if self.kind == "funnel":
-                self.cluster_clicked.emit(str(inputs["funnel"].points["name"].iat[event.ind[0]]))
-            elif inputs["points"].level == MAP_CLUSTERS:
-                self.cluster_clicked.emit(str(inputs["points"].drawn["name"].iat[event.ind[0]]))
-
-    def _on_motion(self, event) -> None:
-        """On the scatter, the point under the mouse named in a tooltip."""
-        if self.kind != "scatter" or self.table_toggle.isChecked():
-            return
-        text = hover_label(self.axes, event)
-        if text:
-            ratio = self.canvas.device_pixel_ratio
-            at = QPoint(int(event.x / ratio), int(self.canvas.height() - event.y / ratio))
-            QToolTip.showText(self.canvas.mapToGlobal(at), text, self.canvas)
-        else:
-            QToolTip.hideText()
-
+        if self.canvas.width() != self._width or self._stale:  # titles and notes wrap to the
+            self._resized.start()  # new width once resizing pauses (a new height alone: the
+            # redraw matplotlib makes after any resize will do)

@@ -66,8 +66,16 @@ class TartanModel(QAbstractTableModel):
         self._themes = [str(meta.at[i, "theme"]) if i in meta.index else "" for i in ids]
         self._clusters = [str(c) for c in tartan.columns]
         ordered = tartan.loc[ids]
-        self._cells = [[v if v in colours.MARKER_WORDS else colours.normalise_significance(v)
-                        for v in row] for row in ordered.itertuples(index=False, name=None)]
+        words: dict = {}  # a few distinct values in 37,500 cells at England scale
+
+        def word(value) -> str:
+            if value not in words:
+                words[value] = (value if value in colours.MARKER_WORDS
+                                else colours.normalise_significance(value))
+            return words[value]
+
+        self._cells = [[word(v) for v in row]
+                       for row in ordered.itertuples(index=False, name=None)]
         self.endResetModel()
 
     def cell_key(self, index: QModelIndex) -> tuple[str, str] | None:

@@ -59,7 +59,7 @@ def test_the_table_twin_of_each_analysis_chart(view, qtbot):
     for kind in ("funnel", "inequality", "scatter", "neighbours"):
         view.set_kind(kind)
         expected = chart_table(kind, **view.inputs())
-        model = view.model
+        model = view.table_page.model
         assert [model.horizontalHeaderItem(c).text() for c in range(model.columnCount())] == \
             list(expected.columns)
         assert model.rowCount() == len(expected)

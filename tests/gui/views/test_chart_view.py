@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
@@ -68,7 +71,7 @@ def subtitle_of(figure) -> str:
 
 
 def table_texts(view) -> list[list[str]]:
-    m = view.model
+    m = view.table_page.model
     return [[m.item(r, c).text() for c in range(m.columnCount())] for r in range(m.rowCount())]
 
 
@@ -102,12 +105,12 @@ def test_table_toggle_shows_the_same_numbers(view, qtbot):
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
     assert view.stack.currentWidget() is view.table_page
     expected = chart_table("bars", **bar_inputs())
-    assert [view.model.horizontalHeaderItem(c).text()
-            for c in range(view.model.columnCount())] == list(expected.columns)
+    assert [view.table_page.model.horizontalHeaderItem(c).text()
+            for c in range(view.table_page.model.columnCount())] == list(expected.columns)
     assert table_texts(view) == expected.astype(str).values.tolist()
     assert table_texts(view)[2][1] == "[c]"  # Kidderminster, suppressed
-    assert view.table_notes.text().startswith("[c] confidential: not shown to protect")
-    assert "[z] not applicable" in view.table_notes.text()  # the county's comparison
+    assert view.table_page.notes.text().startswith("[c] confidential: not shown to protect")
+    assert "[z] not applicable" in view.table_page.notes.text()  # the county's comparison
     view.tabs.setCurrentIndex(1)  # switching chart while in table mode refreshes the table
     assert table_texts(view) == chart_table("trend", **trend_inputs()).values.tolist()
     qtbot.mouseClick(view.table_toggle, Qt.MouseButton.LeftButton)
@@ -162,7 +165,7 @@ def test_clear_forgets_everything(view):
     assert view.inputs() is None
     assert not view.axes.patches and not view.figure.get_suptitle()
     view.table_toggle.setChecked(True)
-    assert view.model.rowCount() == 0
+    assert view.table_page.model.rowCount() == 0
 
 
 def test_a_new_indicator_updates_the_same_bars_in_place(view):
@@ -314,9 +317,9 @@ def test_150_clusters_scroll_every_one_named_and_a_tall_pane_needs_no_scrolling(
     named in the chart's own font, none running into the next; with a dozen clusters in a
     pane tall enough, the canvas fits the pane and nothing scrolls."""
     view.resize(700, 360)
-    view.show_bars(**many_clusters(150, "Cluster 010"))
+    view.show_bars(**many_clusters(150, "Cluster 010"))  # drawn in a thread: seconds when busy
     qtbot.waitUntil(lambda: view.canvas.height() > 3 * view.scroll.viewport().height(),
-                    timeout=5000)
+                    timeout=30_000)
     assert view.scroll.verticalScrollBar().maximum() > 0
     names = drawn_names(view)
     assert [text for text, _box in names] == [f"Cluster {i:03d}" for i in range(150)]
@@ -337,19 +340,34 @@ def test_150_clusters_scroll_every_one_named_and_a_tall_pane_needs_no_scrolling(
     assert all(text for text, _box in drawn_names(view))
 
 
-def test_a_chart_that_grows_for_its_names_is_drawn_once_at_its_grown_size(view, qtbot):
-    """150 clusters in a short pane: laid out without drawing, the canvas grows, and the chart
-    is drawn once, at the height its names need (drawn first at the pane's height, then again
-    after growing, cost a second a draw at England scale)."""
+def test_a_chart_that_grows_for_its_names_is_drawn_once_off_the_gui_thread(view, qtbot,
+                                                                           monkeypatch):
+    """150 clusters in a short pane: built, laid out and drawn once, in a thread, at the height
+    its names need; the canvas grows to that height and shows that picture, and the GUI thread
+    draws the chart no time at all (drawn first at the pane's height, then again after growing,
+    cost a second a draw at England scale, the window not responding meanwhile)."""
     view.resize(700, 360)
     qtbot.wait(300)  # the resize settles: its redraw is not the one counted
     drawn = []
-    view.canvas.mpl_connect("draw_event", lambda _e: drawn.append(view.canvas.height()))
+    full_draw = Figure.draw
+
+    def counted(figure, renderer):
+        drawn.append((threading.current_thread() is threading.main_thread(), figure.bbox.height))
+        full_draw(figure, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
     view.show_bars(**many_clusters(150, "Cluster 010"))
+    assert view.draw_pending
     qtbot.waitUntil(lambda: view.canvas.height() > 3 * view.scroll.viewport().height(),
-                    timeout=5000)
+                    timeout=30_000)
     qtbot.wait(500)  # longer than any redraw the resize asks for
-    assert drawn == [view.canvas.height()]
+    ratio = view.canvas.device_pixel_ratio
+    assert drawn == [(False, view.canvas.height() * ratio)] and not view.draw_pending
+    assert view.canvas.figure is view.figure and view.axes.figure is view.figure
+    assert len(view.axes.get_yticklabels()) == 150
+    picture = np.asarray(view.canvas.get_renderer().buffer_rgba()).copy()
+    view.canvas.draw()  # the same chart drawn here: the same picture
+    assert np.array_equal(picture, np.asarray(view.canvas.get_renderer().buffer_rgba()))
 
 
 def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
@@ -368,3 +386,81 @@ def test_a_resize_wraps_the_title_to_the_new_width(view, qtbot):
     view.canvas.draw()
     assert view.figure._suptitle.get_window_extent().x1 <= view.canvas.width() * \
         view.canvas.device_pixel_ratio
+
+
+def test_a_chart_given_while_hidden_is_drawn_once_when_shown_at_its_shown_size(qtbot):
+    """Opening fills the views under the window's cover: the chart is drawn when it shows,
+    once, at the size it shows at (it was drawn hidden at 640x480 and again once shown: two
+    seconds of the GUI thread at England scale)."""
+    v = ChartView()
+    qtbot.addWidget(v)
+    drawn = []
+    v.canvas.mpl_connect("draw_event", lambda _e: drawn.append(
+        (v.canvas.width(), v.figure.get_suptitle().strip())))
+    v.show_bars(**bar_inputs())
+    assert drawn == [] and v.draw_pending and v.figure.get_suptitle() == ""
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitUntil(lambda: not v.draw_pending, timeout=5000)
+    qtbot.wait(300)  # longer than any redraw a resize asks for
+    charts = [d for d in drawn if d[1]]  # a blank figure drawn on the resize costs nothing
+    assert [width for width, _title in charts] == [v.canvas.width()]
+
+
+def test_a_tall_chart_needing_a_new_layout_on_a_switch_is_drawn_off_the_gui_thread(
+        view, qtbot, monkeypatch):
+    """England's chart updated for an indicator with wider labels needs a new layout: that
+    draw (a second) goes to the thread too, and the chart shows the new values."""
+    view.resize(700, 360)
+    view.show_bars(**many_clusters(150, "Cluster 010"))
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    drawn = []
+    full_draw = Figure.draw
+
+    def counted(figure, renderer):
+        drawn.append(threading.current_thread() is threading.main_thread())
+        full_draw(figure, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    heard = []  # a handler connected before follows the canvas to the adopted figure
+    cid = view.canvas.mpl_connect("draw_event", lambda _event: heard.append(view.figure))
+    wider = many_clusters(150, "Cluster 010")
+    wider["clusters"][["value", "lower95", "upper95"]] *= 100_000
+    view.show_bars(**wider)
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    assert drawn == [False]
+    labels = [t.get_text() for t in view.axes.texts]
+    assert any("2,000,000" in text for text in labels)
+    assert heard == [view.figure]
+    view.canvas.mpl_disconnect(cid)  # by the id it was given, though on another figure now
+    view.canvas.draw()
+    assert heard == [view.figure]
+
+
+def test_a_switch_while_a_tall_chart_is_drawing_waits_for_no_thread(view, qtbot, monkeypatch):
+    """A switch while England's chart is drawing in its thread (which holds the style lock
+    that an in-place update takes) goes to the thread too: the GUI thread neither draws nor
+    waits for the lock, and the chart shown is the last one asked for."""
+    from desktop.gui.views import chart_view
+
+    view.resize(700, 360)
+    view.show_bars(**many_clusters(150, "Cluster 010"))
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    updates, drawn = [], []
+    update, full_draw = chart_view.update_bar_chart, Figure.draw
+
+    def counted(figure, renderer):
+        drawn.append(threading.current_thread() is threading.main_thread())
+        full_draw(figure, renderer)
+
+    monkeypatch.setattr(chart_view, "update_bar_chart",
+                        lambda *args, **kwargs: updates.append(1) or update(*args, **kwargs))
+    monkeypatch.setattr(Figure, "draw", counted)
+    wider = many_clusters(150, "Cluster 010")
+    wider["clusters"][["value", "lower95", "upper95"]] *= 100_000
+    view.show_bars(**wider)  # updated in place, then laid out and drawn in the thread
+    assert view.draw_pending
+    view.show_bars(**many_clusters(150, "Cluster 010"))  # while it draws: to the thread
+    qtbot.waitUntil(lambda: not view.draw_pending, timeout=30_000)
+    assert updates == [1] and True not in drawn
+    assert not any("2,000,000" in t.get_text() for t in view.axes.texts)
