@@ -75,7 +75,7 @@ def describe(summary: BundleSummary) -> str:
 
 def _run_inspect(args: argparse.Namespace) -> int:
     # the checks of opening on what it shows, read with Arrow: no pandas, statistics or map
-    from desktop.core.bundle.summary import read_summary
+    from desktop.core.bundle.encrypted import read_summary
 
     summary = read_summary(args.bundle, passphrase_for_reading(args.bundle))
     if args.json:

@@ -13,7 +13,9 @@ import base64
 import binascii
 import mmap
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.bundle import age_process
@@ -22,6 +24,9 @@ from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
 from desktop.core.model import Bundle
 from desktop.core.tasks import Task
+
+if TYPE_CHECKING:
+    from desktop.core.bundle.summary import BundleSummary
 
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
@@ -57,10 +62,34 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     try:
         bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
     except MemoryError:
-        raise AtlasError(f"There is not enough memory to open {name}. Close other programs "
-                         "and try again.") from None
+        raise _no_memory(name) from None
     task.report(1.0, "Opened")
     return bundle
+
+
+def read_summary(path: str | os.PathLike, passphrase: str, task: Task | None = None
+                 ) -> BundleSummary:
+    """What `inspect` shows of a bundle (summary.BundleSummary), decrypted in memory and
+    checked as opening checks it; an AtlasError subclass on any problem. The summary's
+    libraries (Arrow, numpy, shapely) load while the key derivation runs in its own process."""
+    with ThreadPoolExecutor(1, thread_name_prefix="cluster-atlas-imports") as pool:
+        loading = pool.submit(_summary_module)
+        payload = decrypt_file(path, passphrase, task or Task())
+    try:
+        return loading.result().summary_from_zip(payload, Path(path).name)
+    except MemoryError:
+        raise _no_memory(Path(path).name) from None
+
+
+def _no_memory(name: str) -> AtlasError:
+    return AtlasError(f"There is not enough memory to open {name}. Close other programs and "
+                      "try again.")
+
+
+def _summary_module():
+    from desktop.core.bundle import summary
+
+    return summary
 
 
 def decrypt_file(path: str | os.PathLike, passphrase: str, task: Task) -> mmap.mmap | bytes:

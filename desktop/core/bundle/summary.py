@@ -6,15 +6,14 @@ table's Parquet footer and schema (schema), the key columns of every table (neve
 unique where they must be), the shapes of the areas and schools, the display table's areas,
 and every value's indicator and period against the manifest. It reads only the columns these
 checks and the summary need (the values table's three key columns, as dictionaries: never its
-numbers) and row counts from the Parquet footers; no statistics, no map.
+numbers) and row counts from the Parquet footers; no statistics, no map. encrypted.read_summary
+decrypts a bundle file and hands its ZIP to summary_from_zip.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from desktop.core.bundle.encrypted import decrypt_file
 from desktop.core.bundle.manifest import MANIFEST_FILE, decode_manifest
 from desktop.core.bundle.members import (
     member_bytes,
@@ -43,9 +41,8 @@ from desktop.core.bundle.schema import (
     is_bundle_crs,
     parquet_file,
 )
-from desktop.core.errors import AtlasError, BundleContentError
+from desktop.core.errors import BundleContentError
 from desktop.core.model import Manifest
-from desktop.core.tasks import Task
 from desktop.core.text import clean, needs_cleaning
 
 # the columns the summary shows, besides those its checks read
@@ -84,18 +81,6 @@ class BundleSummary:
         }
 
 
-def read_summary(path: str | os.PathLike, passphrase: str, task: Task | None = None
-                 ) -> BundleSummary:
-    """Decrypt a bundle in memory and summarise it; an AtlasError subclass on any problem."""
-    name = Path(path).name
-    payload = decrypt_file(path, passphrase, task or Task())
-    try:
-        return summary_from_zip(payload, name)
-    except MemoryError:
-        raise AtlasError(f"There is not enough memory to open {name}. Close other programs "
-                         "and try again.") from None
-
-
 def summary_from_zip(data, name: str) -> BundleSummary:
     """The summary of a bundle's decrypted ZIP, checked as bundle_from_zip checks it (values
     first, then the other tables, then the values' keys against the manifest)."""
@@ -105,11 +90,17 @@ def summary_from_zip(data, name: str) -> BundleSummary:
         present = present_tables(archive, files, name)
         columns: dict[str, dict[str, pa.ChunkedArray]] = {}
         counts: dict[str, int] = {}
-        for table in ["values", *(t for t in present if t != "values")]:
-            where = f"{name}: {files[table]}"
-            columns[table], counts[table] = _table_columns(
-                table, member_bytes(data, archive, files[table], name), where)
-    check_value_keys(_value_pairs(columns["values"]), manifest, name)
+
+        def read(table: str) -> list[tuple[str, str]]:
+            columns[table], counts[table], pairs = _table_columns(
+                table, member_bytes(data, archive, files[table], name), f"{name}: {files[table]}")
+            return pairs
+
+        pairs = read("values")
+        for table in present:
+            if table != "values":
+                read(table)
+    check_value_keys(pairs, manifest, name)
     display = columns.get("display")
     if display is not None and (_texts(display["area_code"])
                                 != _texts(columns["areas"]["area_code"])):
@@ -127,8 +118,10 @@ def summary_from_zip(data, name: str) -> BundleSummary:
                 "values": counts["values"], "flows": counts.get("flows")})
 
 
-def _table_columns(table: str, data, where: str) -> tuple[dict[str, pa.ChunkedArray], int]:
-    """The columns of one table that the checks and the summary read, checked, and its rows."""
+def _table_columns(table: str, data, where: str
+                   ) -> tuple[dict[str, pa.ChunkedArray], int, list[tuple[str, str]]]:
+    """The columns of one table that the checks and the summary read, checked; its rows; and
+    for the values, their (indicator, period) keys in the order of the rows."""
     present = check_schema(table, parquet_file(data, where).schema_arrow, where)
     wanted = [c for c in dict.fromkeys((*KEY_COLUMNS[table], *_SHOWN.get(table, ())))
               if c in present]
@@ -137,18 +130,27 @@ def _table_columns(table: str, data, where: str) -> tuple[dict[str, pa.ChunkedAr
     geo = (parquet.schema_arrow.metadata or {}).get(b"geo")
     if table in GEOMETRY_TYPES and geo is not None and not is_bundle_crs(geo):
         return _reprojected(table, data, where, wanted)
-    try:
-        read = parquet.read(columns=[*wanted, *(["geometry"] if table in GEOMETRY_TYPES
-                                                else [])], use_threads=False)
-        if read.num_rows != parquet.metadata.num_rows:
-            raise ValueError(f"the row groups hold {read.num_rows} rows where the footer says "
+    columns = [*wanted, *(["geometry"] if table in GEOMETRY_TYPES else [])]
+    kept, missing, pairs, rows = [], dict.fromkeys(KEY_COLUMNS[table], 0), [], 0
+    try:  # a row group at a time, the values' let go once their keys are taken
+        for group in range(parquet.num_row_groups):
+            part = parquet.read_row_group(group, columns=columns, use_threads=False)
+            rows += part.num_rows
+            for col in missing:
+                missing[col] += part.column(col).null_count
+            if table != "values":
+                kept.append(part)
+            elif not any(missing.values()):  # keys with gaps are refused below
+                pairs += _value_pairs(part)
+        if rows != parquet.metadata.num_rows:
+            raise ValueError(f"the row groups hold {rows} rows where the footer says "
                              f"{parquet.metadata.num_rows}")
     except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
+    read = pa.concat_tables(kept) if kept else parquet.schema_arrow.empty_table().select(columns)
     found = {col: read.column(col) for col in wanted}
     unique = UNIQUE_COLUMNS.get(table)
-    check_keys(table, {col: found[col].null_count for col in KEY_COLUMNS[table]},
-               _first_repeat(found[unique]) if unique else None, where)
+    check_keys(table, missing, _first_repeat(found[unique]) if unique else None, where)
     if table in GEOMETRY_TYPES:
         wkb = np.array(read.column("geometry").to_pylist(), dtype=object)  # no pandas
         try:
@@ -158,7 +160,7 @@ def _table_columns(table: str, data, where: str) -> tuple[dict[str, pa.ChunkedAr
                                      ) from exc
         key = KEY_COLUMNS[table][0]
         check_shapes(table, geometry, np.asarray(_texts(found[key]), dtype=object), where)
-    return found, read.num_rows
+    return found, rows, pairs
 
 
 def _reprojected(table: str, data, where: str, wanted: list[str]
@@ -203,13 +205,14 @@ def _per_cluster(column: pa.ChunkedArray | None) -> dict[str, int]:
     return dict(counts)
 
 
-def _value_pairs(columns: dict[str, pa.ChunkedArray]) -> list[tuple[str, str]]:
-    """The (indicator, period) keys of the values table, in the order of its rows, from its
+def _value_pairs(part: pa.Table) -> list[tuple[str, str]]:
+    """The (indicator, period) keys of rows of the values table, in their order, from its
     dictionary-encoded key columns one chunk at a time (no string per row)."""
     pairs: list[tuple[str, str]] = []
-    inds, pers = columns["indicator_id"], columns["period"]
+    inds, pers = part.column("indicator_id"), part.column("period")
     if [len(c) for c in inds.chunks] != [len(c) for c in pers.chunks]:  # not read alike
-        inds, pers = (pa.chunked_array([c.unify_dictionaries().combine_chunks()]) for c in (inds, pers))
+        inds, pers = (pa.chunked_array([c.unify_dictionaries().combine_chunks()])
+                      for c in (inds, pers))
     for ind, per in zip(_dictionaries(inds), _dictionaries(pers)):
         ind_codes, per_codes = _codes(ind.indices), _codes(per.indices)
         combined = ind_codes * max(len(per.dictionary), 1) + per_codes

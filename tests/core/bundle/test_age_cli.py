@@ -22,8 +22,7 @@ import pytest
 import shapely
 
 from desktop.core import model
-from desktop.core.bundle.encrypted import read_bundle, write_bundle
-from desktop.core.bundle.summary import read_summary
+from desktop.core.bundle.encrypted import read_bundle, read_summary, write_bundle
 from tests.core.bundle_factory import make_bundle
 
 AGE = "/usr/bin/age"
