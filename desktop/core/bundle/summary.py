@@ -147,8 +147,9 @@ def _table_columns(table: str, data, where: str
                              f"{parquet.metadata.num_rows}")
     except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise BundleContentError(f"{where} cannot be read ({exc!r}).") from exc
-    read = pa.concat_tables(kept) if kept else parquet.schema_arrow.empty_table().select(columns)
-    found = {col: read.column(col) for col in wanted}
+    read = (None if table == "values" else pa.concat_tables(kept) if kept
+            else parquet.read(columns=columns))  # no row group: the empty columns
+    found = {} if read is None else {col: read.column(col) for col in wanted}
     unique = UNIQUE_COLUMNS.get(table)
     check_keys(table, missing, _first_repeat(found[unique]) if unique else None, where)
     if table in GEOMETRY_TYPES:
