@@ -165,14 +165,14 @@ def _table_columns(table: str, data, where: str
 
 
 def _reprojected(table: str, data, where: str, wanted: list[str]
-                 ) -> tuple[dict[str, pa.ChunkedArray], int]:
+                 ) -> tuple[dict[str, pa.ChunkedArray], int, list[tuple[str, str]]]:
     """A table of shapes in another coordinate system (hand-made): read and checked as opening
     reads it (reprojected through geopandas), its shown columns taken back as Arrow."""
     from desktop.core.bundle.tables import decode_table
 
     frame = decode_table(table, data, where)
     return ({col: pa.chunked_array([pa.array(frame[col], from_pandas=True)]) for col in wanted},
-            len(frame))
+            len(frame), [])
 
 
 def _first_repeat(column: pa.ChunkedArray) -> str | None:

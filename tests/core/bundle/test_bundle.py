@@ -415,6 +415,10 @@ def test_hand_made_tables_are_normalised(sample):
     assert opened.schools.geom_equals(sample.schools.geometry).all()
     assert opened.areas.crs.to_epsg() == 27700
     assert opened.areas.geom_equals_exact(sample.areas.geometry, tolerance=0.01).all()
+    summary = summary_from_zip(_zip(members), "x.atlas")  # inspect: schools without "phase",
+    assert summary.counts["areas"] == 6 and summary.schools_per_cluster == {  # areas reprojected
+        "Northtown": 1, "Southvale": 1}
+    assert summary.areas_per_cluster == {"Northtown": 3, "Southvale": 3}
 
 
 def test_the_summary_counts_what_opening_reads_and_refuses_what_it_refuses(sample):
