@@ -7,14 +7,19 @@ import json
 import sys
 from collections.abc import Callable
 
+from typing import TYPE_CHECKING
+
 from desktop.cli.common import (
     EXIT_OK,
     PASSPHRASE_ENV,
-    open_bundle,
+    passphrase_for_reading,
     passphrase_for_writing,
     progress_task,
 )
 from desktop.core.model import Bundle
+
+if TYPE_CHECKING:
+    from desktop.core.bundle.summary import BundleSummary
 
 
 def _run_pack(args: argparse.Namespace) -> int:
@@ -43,42 +48,40 @@ def _plural(count: int, word: str) -> str:
     return f"{int(count)} {word}{'' if count == 1 else 's'}"
 
 
-def describe(bundle: Bundle) -> str:
+def describe(summary: BundleSummary) -> str:
     """A readable summary of what a bundle holds (for `inspect`)."""
-    m, counts = bundle.manifest, bundle_counts(bundle)
+    m, counts = summary.manifest, summary.counts
     lines = [m.title, f"Area: {m.area_name}", f"Created: {m.created} by {m.producer}",
              f"Geography: {m.geography_vintage}, {counts['areas']} areas, "
              f"{counts['schools']} schools, {counts['values']} values, "
              f"disclosure threshold {m.disclosure_threshold}", "",
-             f"Clusters ({counts['clusters']}):"]
-    areas_per = bundle.areas["cluster"].value_counts()
-    schools_per = bundle.schools["cluster"].value_counts()
-    for name in bundle.cluster_names:
-        lines.append(f"  {name}: {_plural(areas_per.get(name, 0), 'area')}, "
-                     f"{_plural(schools_per.get(name, 0), 'school')}")
-    unclustered = int(bundle.areas["cluster"].isna().sum())
-    if unclustered:
-        lines.append(f"  (no cluster): {_plural(unclustered, 'area')}")
-    lines += ["", f"Indicators ({counts['indicators']}):"]
+             f"Clusters ({len(summary.cluster_names)}):"]
+    for name in summary.cluster_names:
+        lines.append(f"  {name}: {_plural(summary.areas_per_cluster.get(name, 0), 'area')}, "
+                     f"{_plural(summary.schools_per_cluster.get(name, 0), 'school')}")
+    if summary.unclustered_areas:
+        lines.append(f"  (no cluster): {_plural(summary.unclustered_areas, 'area')}")
+    lines += ["", f"Indicators ({len(m.indicators)}):"]
     for theme in m.themes:
         lines.append(f"  {theme}")
         for ind in (i for i in m.indicators if i.theme == theme):
             label = " (synthetic)" if ind.synthetic else ""
             lines.append(f"    {ind.id}: {ind.title}{label} [{ind.value_type.value}; "
                          f"{', '.join(ind.periods)}]")
-    flows = "none" if bundle.flows is None else f"{counts['flows']} rows"
+    flows = "none" if counts["flows"] is None else f"{counts['flows']} rows"
     lines += ["", f"Cross-border flows: {flows}", f"Licence: {m.licence}"]
     return "\n".join(lines)
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    bundle = open_bundle(args.bundle, geodataframes=False)  # every check, no map
-    if args.json:
-        from desktop.core.bundle.encrypted import bundle_summary
+    # the checks of opening on what it shows, read with Arrow: no pandas, statistics or map
+    from desktop.core.bundle.encrypted import read_summary
 
-        print(json.dumps(bundle_summary(bundle), ensure_ascii=False))
+    summary = read_summary(args.bundle, passphrase_for_reading(args.bundle))
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
-        print(describe(bundle))
+        print(describe(summary))
     return EXIT_OK
 
 

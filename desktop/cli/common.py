@@ -102,12 +102,11 @@ def comparison_of(args: argparse.Namespace, bundle: Bundle, stats):
     return Comparison(level, SIMILAR, found.peers())
 
 
-def open_bundle(path: str, geodataframes: bool = True) -> Bundle:
-    """Read a bundle for a command, asking for its passphrase (shared by read-only commands);
-    a command that draws nothing passes `geodataframes` False and never imports geopandas."""
+def open_bundle(path: str) -> Bundle:
+    """Read a bundle for a command, asking for its passphrase (shared by read-only commands)."""
     from desktop.core.bundle.encrypted import read_bundle
 
-    return read_bundle(path, passphrase_for_reading(path), geodataframes=geodataframes)
+    return read_bundle(path, passphrase_for_reading(path))
 
 
 def open_statistics(args: argparse.Namespace):

@@ -58,7 +58,8 @@ def test_inspect_prints_a_readable_summary(packed, monkeypatch, capsys):
 
 def test_inspect_imports_no_map_chart_or_window_library(packed):
     """`inspect` lists the manifest and tables: a process of its own never imports geopandas,
-    matplotlib or Qt (issue 20), and prints what the in-process command prints."""
+    matplotlib, Qt, scipy or even pandas (issue 20: it reads with Arrow), and prints what the
+    in-process command prints."""
     import os
     import subprocess
     import sys
@@ -67,7 +68,8 @@ def test_inspect_imports_no_map_chart_or_window_library(packed):
 
     code = ("import atexit, runpy, sys\n"
             "atexit.register(lambda: sys.stderr.write('\\nIMPORTED ' + ' '.join(\n"
-            "    m for m in ('geopandas', 'matplotlib', 'PySide6') if m in sys.modules)))\n"
+            "    m for m in ('geopandas', 'matplotlib', 'PySide6', 'scipy', 'pandas')\n"
+            "    if m in sys.modules)))\n"
             "runpy.run_module('desktop.cli', run_name='__main__')\n")
     done = subprocess.run([sys.executable, "-c", code, "inspect", str(packed)], cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": str(ROOT), common.PASSPHRASE_ENV: PASS},

@@ -29,6 +29,7 @@ from desktop.core.bundle import age_process
 from desktop.core.bundle.age_header import MAX_WORK_FACTOR, check_passphrase_header
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip
 from desktop.core.bundle.encrypted import read_bundle
+from desktop.core.bundle.summary import summary_from_zip
 from desktop.core.bundle.tables import encode_table
 from desktop.core.errors import (
     BundleContentError,
@@ -85,6 +86,10 @@ BOW_TIE = shapely.Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X
 
 def _open(data: bytes):
     return outcome_within_budget(lambda: bundle_from_zip(data, "hostile.atlas"))
+
+
+def _summarise(data: bytes):
+    return outcome_within_budget(lambda: summary_from_zip(data, "hostile.atlas"))
 
 
 # (id, archive bytes, expected error, words in the message)
@@ -217,6 +222,18 @@ def test_hostile_archive_gives_a_clear_error_within_budget(data, error, words):
     assert "Traceback" not in str(raised)
 
 
+@pytest.mark.parametrize("data, error, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_inspect_refuses_every_hostile_archive_as_opening_does(data, error, words):
+    """`inspect` reads less than opening (summary), but refuses the same archives, with the
+    same message, and summarises those that open."""
+    summary, raised = _summarise(data)
+    if error is None:
+        assert raised is None and summary.counts["values"] == len(SAMPLE.values)
+        return
+    opening = _open(data)[1]
+    assert type(raised) is type(opening) and str(raised) == str(opening)
+
+
 def test_duplicate_member_is_refused_even_when_both_copies_agree():
     """Which copy a tool reads differs between tools; an archive with two is never ours."""
     _, raised = _open(rezip([*MEMBERS.items(), ("flows.parquet", MEMBERS["flows.parquet"])]))
@@ -264,9 +281,11 @@ def test_random_rezip_mutations_never_escape_as_tracebacks(mutations, stored):
         members = _mutate(members, op, index, where, bit)
     data = rezip(members, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
     result, raised = _open(data)
+    summary, refused = _summarise(data)  # inspect: an AtlasError or a summary, never more
     if raised is None:  # a harmless mutation (a flip inside a data page): still a valid bundle
         assert set(result.values.columns) == set(model.VALUE_COLUMNS)
         assert result.areas.crs.to_epsg() == 27700
+        assert refused is None and summary.counts["values"] == len(result.values)
 
 
 # --- bundles that open must not crash the statistics either -----------------------------------

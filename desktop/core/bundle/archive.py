@@ -18,7 +18,14 @@ import pyarrow.parquet as pq
 
 from desktop.core import model
 from desktop.core.bundle.manifest import MANIFEST_FILE, decode_manifest, encode_manifest
-from desktop.core.bundle.members import member_bytes, open_archive, read_member, table_files
+from desktop.core.bundle.members import (
+    member_bytes,
+    open_archive,
+    present_tables,
+    read_member,
+    table_files,
+)
+from desktop.core.bundle.schema import check_value_keys
 from desktop.core.bundle.tables import decode_table, encode_table
 from desktop.core.errors import BundleContentError
 from desktop.core.geometry.display import display_table, stored_display
@@ -45,11 +52,9 @@ def bundle_to_zip(bundle: Bundle, progress: Progress | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def bundle_from_zip(data: bytes | list[bytes], name: str, progress: Progress | None = None,
-                    geodataframes: bool = True) -> Bundle:
+def bundle_from_zip(data: bytes | list[bytes], name: str, progress: Progress | None = None
+                    ) -> Bundle:
     """Parse decrypted ZIP bytes into a Bundle; `name` is the bundle's file name for messages.
-    With `geodataframes` False the tables of shapes are plain DataFrames of the same checked
-    shapely shapes (tables.decode_table), for commands that draw nothing.
 
     Given the bytes in a one-item list, the function takes them out of it and lets them go
     as soon as the values table is decoded: at England scale the payload (300 MB) then never
@@ -61,27 +66,20 @@ def bundle_from_zip(data: bytes | list[bytes], name: str, progress: Progress | N
     with archive:
         manifest, raw = decode_manifest(read_member(archive, MANIFEST_FILE, name), name)
         files = table_files(raw, name)
-        wanted = [t for t in model.TABLE_FILES if t not in model.OPTIONAL_TABLES or
-                  files[t] in archive.NameToInfo]
         members: dict[str, bytes] = {}
-        for table in wanted:
-            if files[table] not in archive.NameToInfo:
-                raise BundleContentError(f"{name} has no {files[table]} table; the {table} "
-                                         "table is required. Rebuild the bundle with "
-                                         "cluster-atlas pack.")
+        for table in present_tables(archive, files, name):
             if table != "values":  # small: copied out, so the payload can go after the values
                 members[table] = member_bytes(data, archive, files[table], name, copy=True)
         if progress:
             progress(0.0, "Reading values")
         values = _decode(member_bytes(data, archive, files["values"], name), "values",
-                         f"{name}: {files['values']}", geodataframes)
+                         f"{name}: {files['values']}")
     del archive, data  # the decrypted payload is not needed any more
     tables: dict[str, object] = {"values": values}
     for i, table in enumerate(list(members)):
         if progress:
             progress(0.8 + 0.2 * i / len(members), f"Reading {table}")
-        tables[table] = _decode(members.pop(table), table, f"{name}: {files[table]}",
-                                geodataframes)
+        tables[table] = _decode(members.pop(table), table, f"{name}: {files[table]}")
     _check_indicators(tables["values"], manifest, name)
     return Bundle(manifest=manifest, areas=tables["areas"], clusters=tables["clusters"],
                   schools=tables["schools"], values=tables["values"],
@@ -90,8 +88,8 @@ def bundle_from_zip(data: bytes | list[bytes], name: str, progress: Progress | N
                   postcodes=tables.get("postcodes"))
 
 
-def _decode(member: bytes | memoryview, table: str, where: str, geodataframe: bool):
-    frame = decode_table(table, member, where, geodataframe)
+def _decode(member: bytes | memoryview, table: str, where: str):
+    frame = decode_table(table, member, where)
     del member
     # Arrow keeps freed decode buffers (3-4 times a geometry column's size) for reuse;
     # hand them back so they do not sit beside the 1.3 GB values table at England scale.
@@ -120,23 +118,8 @@ def _check_indicators(values: pd.DataFrame, manifest: model.Manifest, name: str)
     change = np.ones(len(values), dtype=bool)
     change[1:] = (ind_codes[1:] != ind_codes[:-1]) | (per_codes[1:] != per_codes[:-1])
     starts = np.flatnonzero(change)  # every code that occurs starts a run
-    known = {ind.id for ind in manifest.indicators}
-    used = np.unique(ind_codes[starts])
-    unknown = sorted(set(ind_names[used[used >= 0]]) - known)
-    if unknown:
-        raise BundleContentError(f"{name}: values.parquet has values for indicators that "
-                                 f"manifest.json does not list: {', '.join(unknown[:5])}.")
-    pairs = pd.DataFrame({"indicator_id": ind_names.take(ind_codes[starts]),
-                          "period": per_names.take(per_codes[starts])}).drop_duplicates()
-    listed = pd.MultiIndex.from_arrays(
-        [[ind.id for ind in manifest.indicators for _ in ind.periods],
-         [p for ind in manifest.indicators for p in ind.periods]])
-    stray = pairs[~pd.MultiIndex.from_frame(pairs).isin(listed)]
-    if len(stray):
-        first = stray.iloc[0]
-        raise BundleContentError(
-            f"{name}: values.parquet has period {first['period']!r} for indicator "
-            f"{first['indicator_id']!r}, which manifest.json does not list in its periods.")
+    check_value_keys(zip(ind_names.take(ind_codes[starts]), per_names.take(per_codes[starts])),
+                     manifest, name)
 
 
 def _factorized(column: pd.Series) -> tuple[np.ndarray, pd.Index]:

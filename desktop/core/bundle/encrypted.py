@@ -13,8 +13,9 @@ import base64
 import binascii
 import mmap
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.core.atomic import write_bytes_atomic
 from desktop.core.bundle import age_process
@@ -23,6 +24,9 @@ from desktop.core.bundle.passphrase import check_new_passphrase
 from desktop.core.errors import AtlasError, DamagedBundle, NotABundle, WrongPassphrase
 from desktop.core.model import Bundle
 from desktop.core.tasks import Task
+
+if TYPE_CHECKING:
+    from desktop.core.bundle.summary import BundleSummary
 
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
@@ -47,11 +51,8 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike, passphrase: str,
     task.report(1.0, "Saved")
 
 
-def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None,
-                geodataframes: bool = True) -> Bundle:
-    """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem.
-    `geodataframes` False: every table read and checked alike, the shapes kept as shapely
-    arrays in plain DataFrames (archive.bundle_from_zip), for a caller that draws nothing."""
+def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = None) -> Bundle:
+    """Decrypt and parse a bundle in memory; raises an AtlasError subclass on any problem."""
     from desktop.core.bundle.archive import bundle_from_zip  # pandas and GEOS: only when needed
 
     task = task or Task()
@@ -59,19 +60,42 @@ def read_bundle(path: str | os.PathLike, passphrase: str, task: Task | None = No
     payload = [decrypt_file(path, passphrase, task)]  # handed over: parsing lets it go early
     task.report(0.5, "Reading tables")
     try:
-        bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg),
-                                 geodataframes)
+        bundle = bundle_from_zip(payload, name, lambda f, msg: task.report(0.5 + 0.5 * f, msg))
     except MemoryError:
-        raise AtlasError(f"There is not enough memory to open {name}. Close other programs "
-                         "and try again.") from None
+        raise _no_memory(name) from None
     task.report(1.0, "Opened")
     return bundle
+
+
+def read_summary(path: str | os.PathLike, passphrase: str, task: Task | None = None
+                 ) -> BundleSummary:
+    """What `inspect` shows of a bundle (summary.BundleSummary), decrypted in memory and
+    checked as opening checks it; an AtlasError subclass on any problem. The summary's
+    libraries (Arrow, numpy, shapely) load while the key derivation runs in its own process."""
+    with ThreadPoolExecutor(1, thread_name_prefix="cluster-atlas-imports") as pool:
+        loading = pool.submit(_summary_module)
+        payload = decrypt_file(path, passphrase, task or Task())
+    try:
+        return loading.result().summary_from_zip(payload, Path(path).name)
+    except MemoryError:
+        raise _no_memory(Path(path).name) from None
+
+
+def _no_memory(name: str) -> AtlasError:
+    return AtlasError(f"There is not enough memory to open {name}. Close other programs and "
+                      "try again.")
+
+
+def _summary_module():
+    from desktop.core.bundle import summary
+
+    return summary
 
 
 def decrypt_file(path: str | os.PathLike, passphrase: str, task: Task) -> mmap.mmap | bytes:
     """The decrypted ZIP of the bundle at `path` (task 0 to 0.5): the file read, its header
     checked before any key derivation, then decrypted in the key-derivation process. Light on
-    purpose (no pandas, no GEOS): `inspect` reads a bundle's summary from it."""
+    purpose (no pandas, no GEOS): `inspect` reads a bundle's summary from it (summary)."""
     name = Path(path).name
     task.report(0.0, "Reading file")
     data = _read_file(Path(path))
@@ -153,25 +177,3 @@ def decrypt(data: bytes, passphrase: str, name: str, task: Task | None = None
     """age-decrypt a checked file (check_age_header) with a passphrase, in a separate process
     that Cancel can stop (age_process); a wrong passphrase and a damaged file differ."""
     return age_process.decrypt(data, passphrase, name, task)
-
-
-def bundle_summary(bundle: Bundle) -> dict[str, Any]:
-    """What `cluster-atlas inspect --json` prints: counts and indicator metadata, no values."""
-    manifest = bundle.manifest
-    areas_per = bundle.areas["cluster"].value_counts()
-    schools_per = bundle.schools["cluster"].value_counts()
-    return {
-        "format_version": manifest.format_version,
-        "title": manifest.title,
-        "area_name": manifest.area_name,
-        "created": manifest.created,
-        "areas": int(len(bundle.areas)),
-        "clusters": [{"name": c, "areas": int(areas_per.get(c, 0)),
-                      "schools": int(schools_per.get(c, 0))} for c in bundle.cluster_names],
-        "indicators": [{"id": ind.id, "title": ind.title, "theme": ind.theme,
-                        "value_type": ind.value_type.value, "periods": list(ind.periods),
-                        "synthetic": ind.synthetic} for ind in manifest.indicators],
-        "themes": list(manifest.themes),
-        "schools": int(len(bundle.schools)),
-        "flows": None if bundle.flows is None else int(len(bundle.flows)),
-    }

@@ -179,3 +179,12 @@ def table_files(raw: dict, name: str) -> dict[str, str]:
         raise BundleContentError(f'{name}: manifest.json "tables" must map table names to '
                                  "file names.")
     return {table: listed.get(table, default) for table, default in model.TABLE_FILES.items()}
+
+
+def present_tables(archive: zipfile.ZipFile, files: dict[str, str], name: str) -> list[str]:
+    """The tables the archive holds (files: table_files), every required one among them."""
+    for table, file_name in files.items():
+        if table not in model.OPTIONAL_TABLES and file_name not in archive.NameToInfo:
+            raise BundleContentError(f"{name} has no {file_name} table; the {table} table is "
+                                     "required. Rebuild the bundle with cluster-atlas pack.")
+    return [t for t in model.TABLE_FILES if files[t] in archive.NameToInfo]

@@ -147,7 +147,6 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
     values are zero: one pass over the rows sums both.
     """
     num, den, val, member = rows["numerator"], rows["denominator"], rows["value"], rows["member"]
-    weighted = run_weighted[run]
     has_den = member & ~np.isnan(den)
 
     def total(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,11 +156,17 @@ def _group_sums(group: np.ndarray, n_slots: int, run_weighted: np.ndarray,
 
     members = total(member.astype(float))
     dens = total(has_den.astype(float))
-    run_has_den = dens[1] > 0  # consulted for weighted runs only
-    weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
-    both = total(np.where(member & ~weighted, num, weight * np.where(member & weighted, val,
-                                                                     0.0)))
-    sums = {"denominator": total(np.where(has_den, den, 0.0)), "w": total(weight)}
+    sums = {"denominator": total(np.where(has_den, den, 0.0))}
+    if run_weighted.any():
+        weighted = run_weighted[run]
+        run_has_den = dens[1] > 0  # consulted for weighted runs only
+        weight = np.where(weighted & member, np.where(run_has_den[run], den, 1.0), 0.0)
+        both = total(np.where(member & ~weighted, num,
+                              weight * np.where(member & weighted, val, 0.0)))
+        sums["w"] = total(weight)
+    else:  # no mean or score: every weight is 0, and the pass over them is skipped
+        both = total(np.where(member, num, 0.0))
+        sums["w"] = (np.zeros_like(both[0]), np.zeros_like(both[1]))
     out = []
     for k, flag in ((0, run_weighted[:, None]), (1, run_weighted)):
         present, den_present = members[k] > 0, dens[k] > 0

@@ -26,7 +26,14 @@ NOT_COMPARED = SIGNIFICANCE_ORDER.index("not compared")
 def counted_inputs(num: np.ndarray, den: np.ndarray, val: np.ndarray, kind: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
     """The numerator used for sums (a count's value where its numerator is missing) and which
-    rows enter the sums (ratios need both numbers, counts a count, means and scores a value)."""
+    rows enter the sums (ratios need both numbers, counts a count, means and scores a value).
+    The numerator returned is a new array (callers blank it), never a view of `num`."""
+    if kind.size and (kind == kind[0]).all():  # one kind (one indicator): no per-row choice
+        one = kind[0]
+        num = np.where(np.isnan(num), val, num) if one == COUNT else num.copy()
+        if one == COUNT:
+            return num, ~np.isnan(num)
+        return num, (~np.isnan(num) & ~np.isnan(den)) if RATIO[one] else ~np.isnan(val)
     num = np.where((kind == COUNT) & np.isnan(num), val, num)
     member = np.select([RATIO[kind], kind == COUNT],
                        [~np.isnan(num) & ~np.isnan(den), ~np.isnan(num)], ~np.isnan(val))

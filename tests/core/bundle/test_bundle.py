@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 
 from desktop.core import model
 from desktop.core.bundle.archive import bundle_from_zip, bundle_to_zip, parquet_row_groups
-from desktop.core.bundle.encrypted import bundle_summary, read_bundle, write_bundle
+from desktop.core.bundle.encrypted import read_bundle, write_bundle
+from desktop.core.bundle.summary import summary_from_zip
 from desktop.core.errors import (
     AtlasError,
     BundleContentError,
@@ -177,7 +178,7 @@ def test_layout_manifest_and_values_row_groups(sample):
 
 
 def test_bundle_summary_is_the_inspect_json(sample):
-    summary = bundle_summary(sample)
+    summary = summary_from_zip(bundle_to_zip(sample), "x.atlas").as_json()
     assert summary["areas"] == 6 and summary["schools"] == 2 and summary["flows"] == 6
     assert summary["clusters"] == [{"name": "Northtown", "areas": 3, "schools": 1},
                                    {"name": "Southvale", "areas": 3, "schools": 1}]
@@ -187,7 +188,7 @@ def test_bundle_summary_is_the_inspect_json(sample):
                                         "periods": ["2019/20", "2020/21", "2021/22"],
                                         "synthetic": True}
     assert json.loads(json.dumps(summary)) == summary
-    assert bundle_summary(make_bundle())["flows"] is None
+    assert summary_from_zip(bundle_to_zip(make_bundle()), "x.atlas").as_json()["flows"] is None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -414,30 +415,38 @@ def test_hand_made_tables_are_normalised(sample):
     assert opened.schools.geom_equals(sample.schools.geometry).all()
     assert opened.areas.crs.to_epsg() == 27700
     assert opened.areas.geom_equals_exact(sample.areas.geometry, tolerance=0.01).all()
+    summary = summary_from_zip(_zip(members), "x.atlas")  # inspect: schools without "phase",
+    assert summary.counts["areas"] == 6 and summary.schools_per_cluster == {  # areas reprojected
+        "Northtown": 1, "Southvale": 1}
+    assert summary.areas_per_cluster == {"Northtown": 3, "Southvale": 3}
 
 
-def test_a_bundle_read_without_geodataframes_holds_the_same_checked_shapes(sample):
-    """`inspect` reads every table and runs every check, but keeps the shapes as shapely
-    arrays in plain DataFrames (no geopandas); a broken shape is refused all the same."""
+def test_the_summary_counts_what_opening_reads_and_refuses_what_it_refuses(sample):
+    """`inspect` reads only what its checks and its summary need, with Arrow: the counts are
+    those of the opened bundle, and a broken shape is refused with opening's message."""
     data = bundle_to_zip(sample)
-    full, plain = bundle_from_zip(data, "x.atlas"), bundle_from_zip(data, "x.atlas",
-                                                                    geodataframes=False)
-    for table in ("areas", "schools"):
-        assert type(getattr(plain, table)) is pd.DataFrame
-        assert isinstance(getattr(full, table), gpd.GeoDataFrame)
-        pd.testing.assert_frame_equal(pd.DataFrame(getattr(full, table)).drop(columns="geometry"),
-                                      getattr(plain, table).drop(columns="geometry"))
-        assert shapely.equals(getattr(full, table).geometry.to_numpy(),
-                              getattr(plain, table)["geometry"].to_numpy()).all()
-    assert bundle_summary(plain) == bundle_summary(full)
+    summary, opened = summary_from_zip(data, "x.atlas"), bundle_from_zip(data, "x.atlas")
+    assert summary.counts == {"areas": len(opened.areas), "schools": len(opened.schools),
+                              "values": len(opened.values), "flows": len(opened.flows)}
+    assert summary.cluster_names == opened.cluster_names
+    assert summary.areas_per_cluster == opened.areas["cluster"].value_counts().to_dict()
+    assert summary.schools_per_cluster == opened.schools["cluster"].value_counts().to_dict()
+    assert summary.unclustered_areas == opened.areas["cluster"].isna().sum() == 0
     members = _members(sample)
     bow_tie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
     areas = pd.DataFrame(sample.areas.drop(columns="geometry")).assign(
         geometry=shapely.to_wkb(sample.areas.geometry.to_numpy()))
     areas.loc[0, "geometry"] = shapely.to_wkb(bow_tie)
+    areas.loc[1, "cluster"] = None
     members["areas.parquet"] = _parquet(areas)
-    with pytest.raises(BundleContentError, match="not a valid polygon"):
-        bundle_from_zip(_zip(members), "x.atlas", geodataframes=False)
+    with pytest.raises(BundleContentError, match="not a valid polygon") as refused:
+        summary_from_zip(_zip(members), "x.atlas")
+    with pytest.raises(BundleContentError) as opening:
+        bundle_from_zip(_zip(members), "x.atlas")
+    assert str(refused.value) == str(opening.value)
+    areas.loc[0, "geometry"] = shapely.to_wkb(sample.areas.geometry.iloc[0])
+    members["areas.parquet"] = _parquet(areas)
+    assert summary_from_zip(_zip(members), "x.atlas").unclustered_areas == 1
 
 
 # --- hostile archives -------------------------------------------------------------------------
@@ -527,13 +536,13 @@ def test_the_decrypted_payload_goes_once_the_values_are_read(sample, monkeypatch
 
     real = bundle_io.decode_table
 
-    def decode(table, data, where, geodataframe):
+    def decode(table, data, where):
         deadline = time.monotonic() + 1.0
         while table != "values" and "payload freed" not in events and \
                 time.monotonic() < deadline:
             time.sleep(0.005)
         events.append(table)
-        return real(table, data, where, geodataframe)
+        return real(table, data, where)
 
     monkeypatch.setattr(bundle_io, "decode_table", decode)
     box = [Payload(bundle_to_zip(sample))]
