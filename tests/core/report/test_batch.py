@@ -5,6 +5,8 @@ this process."""
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 from docx import Document
 
@@ -51,7 +53,42 @@ def test_a_helper_that_dies_is_replaced_by_this_process(demo_bundle, stats, monk
     assert sorted(MADE_HERE) == sorted(demo_bundle.cluster_names)
 
 
+def test_the_helper_is_given_its_next_cluster_while_this_process_is_busy(demo_bundle, stats,
+                                                                          tmp_path, monkeypatch):
+    """The helper does not wait for this process to finish the profile it is making: while
+    this process holds its first cluster, the helper makes three or more from the back, one
+    after the other (before, it was given one cluster per profile made here)."""
+    MADE_HERE.clear()
+    monkeypatch.setenv(HELPER_NOTES, str(tmp_path))  # the spawned helper inherits it
+    monkeypatch.setattr(batch, "_helper_profile", _noted)
+    clusters = list(demo_bundle.cluster_names[:6])
+    delivered = {}
+    batch.make_profiles(_held, ReportFigures(demo_bundle, stats), (), Task(),
+                        delivered.__setitem__, clusters)
+    here = len(MADE_HERE)  # the helper, quick, may have taken more from the back meanwhile
+    assert MADE_HERE == clusters[:here] and here <= 3
+    assert delivered == {**{c: c.encode() for c in clusters[:here]},
+                         **{c: b"helper " + c.encode() for c in clusters[here:]}}
+
+
 MADE_HERE: list[str] = []
+HELPER_NOTES = "CLUSTER_ATLAS_TEST_HELPER_NOTES"
+
+
+def _noted(cluster: str) -> bytes:
+    """The helper's stand-in profile, noted in a file for this process to see."""
+    (Path(os.environ[HELPER_NOTES]) / f"{len(os.listdir(os.environ[HELPER_NOTES]))}").touch()
+    return b"helper " + cluster.encode()
+
+
+def _held(bundle, statistics, cluster, figures, progress, *options) -> bytes:
+    """This process's stand-in profile: the first is held until the helper has made three."""
+    if not MADE_HERE:
+        notes, deadline = Path(os.environ[HELPER_NOTES]), time.monotonic() + 300
+        while len(list(notes.iterdir())) < 3:
+            assert time.monotonic() < deadline, "the helper was not given its next clusters"
+            time.sleep(0.05)
+    return _name_only(bundle, statistics, cluster, figures, progress, *options)
 
 
 def _name_only(bundle, statistics, cluster, figures, progress, *options) -> bytes:
